@@ -1,1 +1,1 @@
-
+"""SpiffWorkflow and nothing else: parsing, sandboxed expressions, serialization, running, time."""
