@@ -1,0 +1,273 @@
+"""Load a BPMN file into a deployable definition, or say precisely why it cannot be deployed.
+
+Checks, in order: safe XML, the BPMN 2.0 XSD, SpiffWorkflow's parser, then this project's rules
+(every user task has a role, every service task names a known handler, every expression compiles
+in the sandbox). Every problem is a `Problem` that prints as ``PATH:LINE: ELEMENT_ID: MESSAGE``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Collection
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from SpiffWorkflow.camunda.specs.user_task import UserTask
+
+from engine import sandbox
+from engine.forms import FormField, Option
+from engine.problems import DiagramRefused, Problem
+from engine.specs import HandlerTask, MotCuaParser
+from engine.xml_safety import parse_xml
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {"bpmn": BPMN_NS}
+TASK_ROLES = ("reception", "specialist", "leader")
+_FORM_TYPES = {"string": "string", "long": "long", "boolean": "boolean", "date": "date", "enum": "enum"}
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """What the system needs to know about a user task of the diagram."""
+
+    element_id: str
+    name: str
+    role: str
+    form: tuple[FormField, ...]
+    status_code: int | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Definition:
+    """A parsed, validated process definition, ready to run."""
+
+    process_id: str
+    name: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    user_tasks: dict[str, UserTaskInfo]
+    handler_topics: dict[str, str]
+    messages: set[str]
+    bpmn: bytes
+    content_hash: str
+
+
+@lru_cache(maxsize=1)
+def _xsd() -> etree.XMLSchema:
+    with open(XSD_PATH, "rb") as fh:
+        return etree.XMLSchema(etree.parse(fh))
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_definition(data: bytes, path: str, process_id: str | None = None,
+                    known_topics: Collection[str] | None = None) -> Definition:
+    """Parse and validate; raise DiagramRefused with every problem found."""
+    tree = parse_xml(data, path)
+    _validate_xsd(tree, path)
+    _require_executable(tree, path)
+    parser = MotCuaParser(validator=None)
+    try:
+        parser.add_bpmn_xml(tree, filename=path)
+    except ValidationException as exc:
+        raise DiagramRefused([_problem_from(exc, tree, path)]) from None
+    except Exception as exc:  # the library fails on some legal BPMN with bare KeyErrors and the like
+        raise DiagramRefused([_unreadable(exc, path)]) from None
+    process_id = _choose_process(parser, tree, path, process_id)
+    try:
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        raise DiagramRefused([_problem_from(exc, tree, path)]) from None
+    except Exception as exc:
+        raise DiagramRefused([_unreadable(exc, path, process_id)]) from None
+
+    problems: list[Problem] = []
+    lane_roles = _lane_roles(tree)
+    user_tasks: dict[str, UserTaskInfo] = {}
+    topics: dict[str, str] = {}
+    for task_spec in _all_task_specs(spec, subprocess_specs):
+        line = _line(tree, task_spec.bpmn_id)
+        if isinstance(task_spec, UserTask):
+            info = _user_task_info(task_spec, lane_roles, path, line, problems)
+            if info:
+                user_tasks[info.element_id] = info
+        elif isinstance(task_spec, HandlerTask):
+            topic = task_spec.extensions.get("topic")
+            if not topic:
+                problems.append(Problem(path, line, task_spec.bpmn_id,
+                                        "service task names no handler: set camunda:type=\"external\" "
+                                        "camunda:topic=\"…\" or a spiffworkflow:serviceTaskOperator"))
+            elif known_topics is not None and topic not in known_topics:
+                problems.append(Problem(path, line, task_spec.bpmn_id,
+                                        f"no handler is registered for topic '{topic}' "
+                                        f"(known: {', '.join(sorted(known_topics))})"))
+            else:
+                topics[task_spec.bpmn_id] = topic
+    problems.extend(_check_expressions(tree, path))
+    if problems:
+        raise DiagramRefused(problems)
+    messages = {m.get("name") or m.get("id") for m in tree.getroot().iterfind("bpmn:message", NS)}
+    return Definition(process_id=process_id, name=spec.description or process_id, spec=spec,
+                      subprocess_specs=subprocess_specs, user_tasks=user_tasks, handler_topics=topics,
+                      messages=messages, bpmn=data, content_hash=content_hash(data))
+
+
+def _validate_xsd(tree: etree._ElementTree, path: str) -> None:
+    copy = etree.ElementTree(etree.fromstring(etree.tostring(tree)))
+    BpmnValidator.preprocess(None, copy)  # type: ignore[arg-type]  # bpmn.io correlation quirk
+    schema = _xsd()
+    if schema.validate(copy):
+        return
+    problems = []
+    for err in list(schema.error_log)[:20]:
+        element_id = _id_at_line(tree, err.line)
+        message = re.sub(r"\{http://www\.omg\.org/spec/BPMN/20100524/MODEL\}", "bpmn:", err.message)
+        problems.append(Problem(path, err.line, element_id, f"BPMN 2.0 schema: {message}"))
+    raise DiagramRefused(problems)
+
+
+def _choose_process(parser: MotCuaParser, tree: etree._ElementTree, path: str,
+                    wanted: str | None) -> str:
+    executable = parser.get_process_ids()
+    if wanted:
+        if wanted in executable:
+            return wanted
+        raise DiagramRefused([Problem(path, _line(tree, wanted), wanted,
+                                      f"no executable process with this id (executable: "
+                                      f"{', '.join(executable) or 'none'})")])
+    if not executable:
+        _require_executable(tree, path, force=True)
+    called = {el.get("calledElement") for el in tree.iter(f"{{{BPMN_NS}}}callActivity")}
+    top = [p for p in executable if p not in called]
+    if len(top) == 1:
+        return top[0]
+    raise DiagramRefused([Problem(path, None, None,
+                                  f"several executable processes ({', '.join(top)}); the catalogue "
+                                  f"entry must name one as process_id")])
+
+
+def _require_executable(tree: etree._ElementTree, path: str, force: bool = False) -> None:
+    processes = tree.getroot().findall("bpmn:process", NS)
+    if processes and not force and any(p.get("isExecutable") == "true" for p in processes):
+        return
+    first = processes[0] if processes else tree.getroot()
+    what = ("no process is marked isExecutable=\"true\"; the diagram is a model only, not a "
+            "runnable procedure") if processes else "the file holds no bpmn:process"
+    raise DiagramRefused([Problem(path, first.sourceline, first.get("id"), what)])
+
+
+def _unreadable(exc: Exception, path: str, element_id: str | None = None) -> Problem:
+    detail = str(exc) or type(exc).__name__
+    if isinstance(exc, KeyError):
+        detail = f"a required attribute is missing: {detail}"
+    return Problem(path, None, element_id, f"the diagram cannot be read as a runnable process: {detail}")
+
+
+def _all_task_specs(spec: BpmnProcessSpec, subs: dict[str, BpmnProcessSpec]) -> list[Any]:
+    result = list(spec.task_specs.values())
+    for sub in subs.values():
+        result.extend(sub.task_specs.values())
+    return result
+
+
+def _lane_roles(tree: etree._ElementTree) -> dict[str, str]:
+    """Element id -> role, for lanes whose id is ``Lane_<role>`` or that carry a role property."""
+    roles: dict[str, str] = {}
+    for lane in tree.iter(f"{{{BPMN_NS}}}lane"):
+        lane_id = (lane.get("id") or "").lower()
+        role = next((r for r in TASK_ROLES if lane_id in (f"lane_{r}", r) or lane_id.startswith(f"lane_{r}_")),
+                    None)
+        if role:
+            for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+                roles[(ref.text or "").strip()] = role
+    return roles
+
+
+def _user_task_info(task_spec: Any, lane_roles: dict[str, str], path: str, line: int | None,
+                    problems: list[Problem]) -> UserTaskInfo | None:
+    ext: dict[str, Any] = dict(getattr(task_spec, "extensions", {}) or {})
+    groups = [g for g in ext.pop("candidate_groups", []) if g in TASK_ROLES]
+    role = groups[0] if groups else lane_roles.get(task_spec.bpmn_id)
+    if role is None:
+        problems.append(Problem(path, line, task_spec.bpmn_id,
+                                f"user task has no role: put it in a lane Lane_<role> or set "
+                                f"camunda:candidateGroups to one of {', '.join(TASK_ROLES)}"))
+        return None
+    status = ext.get("status_code")
+    if status is not None and not (str(status).isdigit() and 1 <= int(status) <= 10):
+        problems.append(Problem(path, line, task_spec.bpmn_id,
+                                f"status_code '{status}' is not a national status (1–10)"))
+        status = None
+    form = []
+    for f in getattr(getattr(task_spec, "form", None), "fields", []) or []:
+        ftype = _FORM_TYPES.get(f.type or "string")
+        if ftype is None:
+            problems.append(Problem(path, line, task_spec.bpmn_id,
+                                    f"form field '{f.id}' has unsupported type '{f.type}'"))
+            continue
+        options = tuple(Option(o.id, o.name or o.id) for o in getattr(f, "options", []))
+        form.append(FormField(id=f.id, label=f.label or f.id, type=ftype,
+                              required=f.has_validation("required"), options=options))
+    return UserTaskInfo(element_id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id,
+                        role=role, form=tuple(form), status_code=int(status) if status else None,
+                        properties={k: str(v) for k, v in ext.items()})
+
+
+def _check_expressions(tree: etree._ElementTree, path: str) -> list[Problem]:
+    problems = []
+    checks = [("conditionExpression", sandbox.compile_expression, "condition"),
+              ("timeDate", sandbox.compile_expression, "timer"),
+              ("timeDuration", sandbox.compile_expression, "timer"),
+              ("timeCycle", sandbox.compile_expression, "timer"),
+              ("script", sandbox.compile_script, "script")]
+    for tag, compile_fn, what in checks:
+        for el in tree.iter(f"{{{BPMN_NS}}}{tag}"):
+            text = (el.text or "").strip()
+            owner = el.getparent()
+            while owner is not None and owner.get("id") is None:
+                owner = owner.getparent()
+            owner_id = owner.get("id") if owner is not None else None
+            if not text:
+                if tag != "conditionExpression":
+                    problems.append(Problem(path, el.sourceline, owner_id, f"empty {what} expression"))
+                continue
+            if text.startswith(("${", "#{")):
+                problems.append(Problem(path, el.sourceline, owner_id,
+                                        f"{what} expression {text[:60]!r} is JUEL (Camunda); MotCua "
+                                        f"diagrams use Python expressions, e.g. approved == True"))
+                continue
+            try:
+                compile_fn(text)
+            except sandbox.SandboxError as exc:
+                problems.append(Problem(path, el.sourceline, owner_id,
+                                        f"{what} expression {text[:60]!r} is refused: {exc}"))
+    return problems
+
+
+def _line(tree: etree._ElementTree, element_id: str | None) -> int | None:
+    if not element_id:
+        return None
+    found = tree.getroot().xpath("//*[@id=$id]", id=element_id)
+    return found[0].sourceline if found else None
+
+
+def _id_at_line(tree: etree._ElementTree, line: int) -> str | None:
+    for el in tree.iter():
+        if el.sourceline == line and isinstance(el.tag, str):
+            return el.get("id")
+    return None
+
+
+def _problem_from(exc: ValidationException, tree: etree._ElementTree, path: str) -> Problem:
+    element_id = getattr(exc, "id", "") or None
+    line = getattr(exc, "line_number", "") or _line(tree, element_id)
+    message = str(exc).split("\n")[0]
+    return Problem(path, int(line) if line else None, element_id, message)

@@ -1,0 +1,179 @@
+"""Advance one workflow: start it, complete a user task, deliver a message, fire due timers;
+then report what waits for a person (ready user tasks) and what waits for time (timers)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Mapping
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine import sandbox
+from engine.clock import Clock
+from engine.definitions import Definition, UserTaskInfo
+from engine.scripting import HandlerCall, HandlerFailed, MotCuaScriptEngine
+from engine.serializer import StateCodec
+
+
+class EngineError(Exception):
+    """The workflow cannot advance; names the element where it stopped and why."""
+
+    def __init__(self, element_id: str | None, message: str):
+        super().__init__(f"{element_id or '-'}: {message}")
+        self.element_id = element_id
+        self.message = message
+
+
+class TaskNotReady(Exception):
+    """The user task is not (or no longer) waiting for a person."""
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    task_id: str
+    info: UserTaskInfo
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    task_id: str
+    element_id: str
+    name: str
+    due_at: datetime
+
+
+class Instance:
+    """A running workflow of one definition, with the engine that advances it."""
+
+    def __init__(self, definition: Definition, workflow: BpmnWorkflow, engine: MotCuaScriptEngine):
+        self.definition = definition
+        self.workflow = workflow
+        self.engine = engine
+
+    # -- reading -------------------------------------------------------------------------------
+    def ready_tasks(self) -> list[ReadyTask]:
+        tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        return [ReadyTask(str(t.id), self.definition.user_tasks[t.task_spec.bpmn_id])
+                for t in tasks if t.task_spec.bpmn_id in self.definition.user_tasks]
+
+    def waiting_timers(self) -> list[WaitingTimer]:
+        timers = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = task._get_internal_data("event_value")
+            if isinstance(value, dict):  # cycle timers keep {"next": …}
+                value = value.get("next")
+            if value is None:
+                continue
+            due = TimerEventDefinition.get_datetime(value)
+            timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id,
+                                       task.task_spec.bpmn_name or task.task_spec.bpmn_id, due))
+        return timers
+
+    def waiting_messages(self) -> set[str]:
+        names = set()
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(task.task_spec, CatchingEvent) and isinstance(definition, MessageEventDefinition):
+                names.add(definition.name)
+        return names
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.workflow.completed)
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        """The variables of the newest finished task (what gateways and handlers last saw)."""
+        last = self.workflow.last_task
+        return dict(last.data) if last is not None else dict(self.workflow.data)
+
+    def active_elements(self) -> set[str]:
+        states = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+        return {t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=states) if t.task_spec.bpmn_id}
+
+    def done_elements(self) -> set[str]:
+        return {t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                if t.task_spec.bpmn_id}
+
+    # -- acting ----------------------------------------------------------------------------------
+    def complete_task(self, task_id: str, data: Mapping[str, Any]) -> UserTaskInfo:
+        ready = {t.task_id: t for t in self.ready_tasks()}
+        if task_id not in ready:
+            raise TaskNotReady(task_id)
+        task = next(t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+                    if str(t.id) == task_id)
+        task.data.update(data)
+        self._advance(lambda: (task.run(), self.workflow.do_engine_steps()))
+        return ready[task_id].info
+
+    def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
+        """Deliver a named message; False when nothing waits for it."""
+        if name not in self.waiting_messages():
+            return False
+        event = BpmnEvent(MessageEventDefinition(name), dict(payload))
+        self._advance(lambda: (self.workflow.catch(event), self.workflow.refresh_waiting_tasks(),
+                               self.workflow.do_engine_steps()))
+        return True
+
+    def fire_due_timers(self) -> list[str]:
+        """Fire every timer due by the engine clock's now; return the element ids that fired."""
+        now = self.engine.now()
+        due = [t.element_id for t in self.waiting_timers() if t.due_at <= now]
+        if due:
+            self._advance(lambda: (self.workflow.refresh_waiting_tasks(), self.workflow.do_engine_steps()))
+        return due
+
+    def run_engine(self) -> None:
+        self._advance(self.workflow.do_engine_steps)
+
+    def _advance(self, step: Any) -> None:
+        try:
+            step()
+        except HandlerFailed as exc:
+            raise EngineError(exc.element_id, f"handler '{exc.topic}' failed: {exc.cause}") from exc
+        except SpiffWorkflowException as exc:
+            task = getattr(exc, "task", None)
+            element = getattr(getattr(task, "task_spec", None), "bpmn_id", None)
+            cause = getattr(exc, "exception", None)
+            if isinstance(cause, HandlerFailed):
+                raise EngineError(cause.element_id, f"handler '{cause.topic}' failed: {cause.cause}") from exc
+            raise EngineError(element, str(exc).split("\n")[0]) from exc
+        except sandbox.SandboxError as exc:
+            raise EngineError(None, str(exc)) from exc
+
+
+class Runner:
+    """Starts and loads instances; one per process, shared (it holds no per-dossier state)."""
+
+    def __init__(self, codec: StateCodec | None = None):
+        self.codec = codec or StateCodec()
+
+    def start(self, definition: Definition, variables: Mapping[str, Any], clock: Clock,
+              call_handler: HandlerCall) -> Instance:
+        engine = MotCuaScriptEngine(clock, call_handler)
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine)
+        workflow.data.update(variables)
+        start = workflow.task_tree
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(variables)
+        del start
+        instance = Instance(definition, workflow, engine)
+        instance.run_engine()
+        return instance
+
+    def load(self, definition: Definition, state: str, clock: Clock, call_handler: HandlerCall) -> Instance:
+        engine = MotCuaScriptEngine(clock, call_handler)
+        workflow = self.codec.load_state(state, definition.spec, definition.subprocess_specs)
+        workflow.script_engine = engine
+        return Instance(definition, workflow, engine)
+
+    def dump(self, instance: Instance) -> str:
+        return self.codec.dump_state(instance.workflow)
