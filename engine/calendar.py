@@ -5,6 +5,7 @@ Pure: no database, no clock. Every answer depends only on the arguments, the con
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -60,11 +61,11 @@ def _check_periods(
         if pair[0].tzinfo is not None or pair[1].tzinfo is not None:
             raise CalendarError(f"office period {pair!r} must use local wall-clock times without tzinfo")
     names = list(labels) if labels is not None else [f"{s:%H:%M}-{e:%H:%M}" for s, e in periods]
-    for (start, end), name in zip(periods, names):
+    for (start, end), name in zip(periods, names, strict=True):
         if end <= start:
             raise CalendarError(f"office period {name!r} must end after it starts")
     order = sorted(range(len(periods)), key=lambda i: periods[i][0])
-    for before, after in zip(order, order[1:]):
+    for before, after in itertools.pairwise(order):
         if periods[after][0] < periods[before][1]:
             raise CalendarError(f"office period {names[after]!r} overlaps {names[before]!r}")
     return tuple(periods[i] for i in order)
@@ -213,7 +214,9 @@ class WorkCalendar:
         due_at = _aware(original_due, "original_due")
         paused, resumed = _aware(paused_at, "paused_at"), _aware(resumed_at, "resumed_at")
         if resumed < paused:
-            raise CalendarError(f"resumed_at {resumed_at.isoformat()} is before paused_at {paused_at.isoformat()}")
+            raise CalendarError(
+                f"resumed_at {resumed_at.isoformat()} is before paused_at {paused_at.isoformat()}"
+            )
         lost = self._between(paused, resumed)
         if lost == timedelta(0):
             return due_at.astimezone(self._tz)
@@ -230,7 +233,7 @@ class WorkCalendar:
         return cached
 
     def _duration(self, amount: object, unit: timedelta, what: str) -> timedelta:
-        """amount × unit as an exact timedelta; negative, NaN, infinite or absurd amounts are refused."""
+        """amount times unit as an exact timedelta; negative, NaN, infinite or absurd amounts are refused."""
         if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
             raise CalendarError(f"{what} must be a number, not {amount!r}")
         value = Decimal(amount)  # exact for int and float

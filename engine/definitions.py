@@ -215,7 +215,7 @@ def _user_task_info(task_spec: Any, lane_roles: dict[str, str], path: str, line:
             continue
         options = tuple(Option(o.id, o.name or o.id) for o in getattr(f, "options", []))
         form.append(FormField(id=f.id, label=f.label or f.id, type=ftype,
-                              required=f.has_validation("required"), options=options))
+                              required=any(v.name == "required" for v in f.validation), options=options))
     return UserTaskInfo(element_id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id,
                         role=role, form=tuple(form), status_code=int(status) if status else None,
                         properties={k: str(v) for k, v in ext.items()})

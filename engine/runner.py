@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -78,12 +79,15 @@ class Instance:
         return timers
 
     def waiting_messages(self) -> set[str]:
-        names = set()
+        return set(self._message_definitions())
+
+    def _message_definitions(self) -> dict[str, MessageEventDefinition]:
+        found = {}
         for task in self.workflow.get_tasks(state=TaskState.WAITING):
             definition = getattr(task.task_spec, "event_definition", None)
             if isinstance(task.task_spec, CatchingEvent) and isinstance(definition, MessageEventDefinition):
-                names.add(definition.name)
-        return names
+                found[definition.name] = definition
+        return found
 
     @property
     def completed(self) -> bool:
@@ -116,11 +120,16 @@ class Instance:
 
     def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
         """Deliver a named message; False when nothing waits for it."""
-        if name not in self.waiting_messages():
+        definition = self._message_definitions().get(name)
+        if definition is None:
             return False
-        event = BpmnEvent(MessageEventDefinition(name), dict(payload))
-        self._advance(lambda: (self.workflow.catch(event), self.workflow.refresh_waiting_tasks(),
-                               self.workflow.do_engine_steps()))
+        # The event must carry the catching task's own definition class; Camunda's subclass wants
+        # its payload wrapped and stores it in the variable named by result_var (default: the message).
+        body: dict[str, Any] = dict(payload)
+        if isinstance(definition, CamundaMessageEventDefinition):
+            body = {"payload": body, "result_var": definition.result_var or name}
+        event = BpmnEvent(definition, body)
+        self._advance(lambda: (self.workflow.send_event(event), self.workflow.do_engine_steps()))
         return True
 
     def fire_due_timers(self) -> list[str]:
@@ -128,7 +137,7 @@ class Instance:
         now = self.engine.now()
         due = [t.element_id for t in self.waiting_timers() if t.due_at <= now]
         if due:
-            self._advance(lambda: (self.workflow.refresh_waiting_tasks(), self.workflow.do_engine_steps()))
+            self._advance(lambda: (self.workflow.refresh_timers(), self.workflow.do_engine_steps()))
         return due
 
     def run_engine(self) -> None:
@@ -160,11 +169,8 @@ class Runner:
               call_handler: HandlerCall) -> Instance:
         engine = MotCuaScriptEngine(clock, call_handler)
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine)
-        workflow.data.update(variables)
-        start = workflow.task_tree
-        for task in workflow.get_tasks(state=TaskState.READY):
+        for task in workflow.get_tasks(state=TaskState.READY):  # the start task
             task.data.update(variables)
-        del start
         instance = Instance(definition, workflow, engine)
         instance.run_engine()
         return instance
