@@ -1,1 +1,10 @@
+"""SQLAlchemy 2.0 typed models, the session factory and Alembic migrations."""
+from models.base import Base
+from models.catalogue import Agency, Procedure, ProcessDefinition, CalendarOverride
+from models.users import User
+from models.dossiers import (Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask)
+from models.audit import AuditEvent, AuditHead, OutboxMessage, Incident
 
+__all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
+           "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
+           "OutboxMessage", "Incident"]

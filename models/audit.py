@@ -1,0 +1,70 @@
+"""The append-only, hash-chained audit trail; the outbox; incidents."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from models.base import Base
+
+
+class AuditEvent(Base):
+    """One thing that happened. Never updated or deleted (database triggers refuse it)."""
+
+    __tablename__ = "audit_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    seq: so.Mapped[int] = so.mapped_column(unique=True)
+    at: so.Mapped[datetime] = so.mapped_column()
+    actor: so.Mapped[str] = so.mapped_column(sa.String(100))
+    dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(60))
+    detail: so.Mapped[dict[str, Any]] = so.mapped_column()
+    prev_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+
+class AuditHead(Base):
+    """The chain's last link; its row lock serialises appends across processes."""
+
+    __tablename__ = "audit_head"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    seq: so.Mapped[int] = so.mapped_column(default=0)
+    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+
+class OutboxMessage(Base):
+    """An effect waiting to leave (mail, SMS, payment, post); sent after commit, idempotently."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_pending", "status", "next_attempt_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)  # idempotency key
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # email | sms
+    recipient: so.Mapped[str] = so.mapped_column(sa.String(200))
+    subject: so.Mapped[str] = so.mapped_column(sa.String(300))
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="pending")
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    created_at: so.Mapped[datetime] = so.mapped_column()
+    next_attempt_at: so.Mapped[datetime] = so.mapped_column()
+    sent_at: so.Mapped[datetime | None] = so.mapped_column()
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+
+class Incident(Base):
+    """Something that needs an operator (R9.2): a timer that kept failing, a handler bug."""
+
+    __tablename__ = "incidents"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column()
+    dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(60))
+    message: so.Mapped[str] = so.mapped_column(sa.Text)
+    resolved_at: so.Mapped[datetime | None] = so.mapped_column()

@@ -1,0 +1,112 @@
+"""Dossiers: business facts + workflow state + version, and the projections read by lists."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from models.base import Base
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    procedure_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("procedures.id"), index=True)
+    definition_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("process_definitions.id"))
+    agency_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    applicant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    applicant_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    applicant_phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    status_code: so.Mapped[int] = so.mapped_column(index=True)
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # how it was submitted
+    result_channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # counter | post | online
+    form: so.Mapped[dict[str, Any]] = so.mapped_column()
+    received_at: so.Mapped[datetime] = so.mapped_column()
+    accepted_at: so.Mapped[datetime | None] = so.mapped_column()
+    due_at: so.Mapped[datetime | None] = so.mapped_column()
+    finished_at: so.Mapped[datetime | None] = so.mapped_column()
+    delivered_at: so.Mapped[datetime | None] = so.mapped_column()
+    paused_at: so.Mapped[datetime | None] = so.mapped_column()  # waiting for the applicant
+    supplement_count: so.Mapped[int] = so.mapped_column(default=0)
+    late: so.Mapped[bool] = so.mapped_column(default=False)
+    state: so.Mapped[str] = so.mapped_column(sa.Text)  # SpiffWorkflow JSON, spec stripped
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # a concurrent writer gets StaleDataError
+
+
+class DossierSequence(Base):
+    """The daily sequence of dossier codes per agency: <e-code>-<yymmdd>-<NNNN>."""
+
+    __tablename__ = "dossier_sequences"
+
+    agency_code: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    day: so.Mapped[date] = so.mapped_column(primary_key=True)
+    last: so.Mapped[int] = so.mapped_column(default=0)
+
+
+class UserTask(Base):
+    """Projection: ready user tasks, rewritten with the state in the same transaction."""
+
+    __tablename__ = "user_tasks"
+    __table_args__ = (sa.Index("ix_user_tasks_queue", "agency_id", "role", "due_at"),)
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
+    dossier_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    element_id: so.Mapped[str] = so.mapped_column(sa.String(200))
+    name: so.Mapped[str] = so.mapped_column(sa.String(300))
+    role: so.Mapped[str] = so.mapped_column(sa.String(30))
+    agency_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("agencies.id"))
+    assignee_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    due_at: so.Mapped[datetime | None] = so.mapped_column()
+    created_at: so.Mapped[datetime] = so.mapped_column()
+
+
+class Timer(Base):
+    """Durable timer: the database is the source of truth; the sweeper claims and fires rows."""
+
+    __tablename__ = "timers"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    dossier_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30))  # "bpmn" | deadline kinds
+    task_id: so.Mapped[str | None] = so.mapped_column(sa.String(36))
+    element_id: so.Mapped[str] = so.mapped_column(sa.String(200))
+    due_at: so.Mapped[datetime] = so.mapped_column(index=True)
+    lease_owner: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    lease_expires_at: so.Mapped[datetime | None] = so.mapped_column()
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+
+class Attachment(Base):
+    """A file of a dossier, stored by SHA-256 under the attachments folder."""
+
+    __tablename__ = "attachments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    dossier_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    document_key: so.Mapped[str] = so.mapped_column(sa.String(100))
+    filename: so.Mapped[str] = so.mapped_column(sa.String(255))
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(100))
+    size: so.Mapped[int] = so.mapped_column()
+    sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    uploaded_at: so.Mapped[datetime] = so.mapped_column()
+    uploaded_by: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+
+
+class DossierNotice(Base):
+    """The copy kept on the dossier of every electronic notice sent about it."""
+
+    __tablename__ = "dossier_notices"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    dossier_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    at: so.Mapped[datetime] = so.mapped_column()
+    form_no: so.Mapped[str | None] = so.mapped_column(sa.String(10))  # "01", "02", … national forms
+    title: so.Mapped[str] = so.mapped_column(sa.String(300))
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
