@@ -53,7 +53,7 @@ class UserTask(Base):
     """Projection: ready user tasks, rewritten with the state in the same transaction."""
 
     __tablename__ = "user_tasks"
-    __table_args__ = (sa.Index("ix_user_tasks_queue", "agency_id", "role", "due_at"),)
+    __table_args__ = (sa.Index("ix_user_tasks_queue", "agency_id", "role", "completed_at", "due_at"),)
 
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)  # SpiffWorkflow task id
     dossier_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
@@ -64,6 +64,9 @@ class UserTask(Base):
     assignee_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     due_at: so.Mapped[datetime | None] = so.mapped_column()
     created_at: so.Mapped[datetime] = so.mapped_column()
+    # Kept after completion so that a second completion is told "already done" (409), not "unknown".
+    completed_at: so.Mapped[datetime | None] = so.mapped_column()
+    completed_by: so.Mapped[str | None] = so.mapped_column(sa.String(100))
 
 
 class Timer(Base):

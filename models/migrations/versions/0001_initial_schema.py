@@ -248,6 +248,8 @@ def upgrade() -> None:
     sa.Column('assignee_id', sa.Integer(), nullable=True),
     sa.Column('due_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_by', sa.String(length=100), nullable=True),
     sa.ForeignKeyConstraint(['agency_id'], ['agencies.id'], name=op.f('fk_user_tasks_agency_id_agencies')),
     sa.ForeignKeyConstraint(['assignee_id'], ['users.id'], name=op.f('fk_user_tasks_assignee_id_users')),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], name=op.f('fk_user_tasks_dossier_id_dossiers')),
@@ -255,7 +257,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('user_tasks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_tasks_dossier_id'), ['dossier_id'], unique=False)
-        batch_op.create_index('ix_user_tasks_queue', ['agency_id', 'role', 'due_at'], unique=False)
+        batch_op.create_index('ix_user_tasks_queue', ['agency_id', 'role', 'completed_at', 'due_at'], unique=False)
 
     # ### end Alembic commands ###
     # procedures <-> process_definitions reference each other; PostgreSQL needs the second FK

@@ -1,0 +1,12 @@
+"""The registry with every handler of the system."""
+from __future__ import annotations
+
+from handlers import reception, result
+from handlers.registry import HandlerRegistry
+
+
+def default_registry() -> HandlerRegistry:
+    registry = HandlerRegistry()
+    reception.register(registry)
+    result.register(registry)
+    return registry

@@ -1,0 +1,44 @@
+"""Result and escalation handlers (R8.1, R8.4, R8.5, R14.4)."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from handlers.registry import HandlerContext, HandlerRegistry
+from handlers.texts import CHANNEL_NAMES, fmt_instant
+
+
+def finish_processing(ctx: HandlerContext) -> Mapping[str, Any]:
+    """The result is ready at reception; measured against the statutory time (R8.3)."""
+    d = ctx.dossier
+    d.status_code = 9
+    d.finished_at = ctx.now
+    on_time = d.due_at is None or ctx.now <= d.due_at
+    d.late = d.late or not on_time
+    ctx.notify("Hồ sơ đã có kết quả",
+               f"Hồ sơ {d.code} đã giải quyết xong lúc {fmt_instant(ctx.now)}. Kết quả được trả qua: "
+               f"{CHANNEL_NAMES.get(d.result_channel, d.result_channel)}.")
+    ctx.record("processing_finished", on_time=on_time)
+    return {"finished_on_time": on_time}
+
+
+def deliver_result(ctx: HandlerContext) -> Mapping[str, Any]:
+    """R8.4/R8.5: the result handed over by the channel the applicant chose."""
+    d = ctx.dossier
+    d.status_code = 10
+    d.delivered_at = ctx.now
+    ctx.record("result_delivered", channel=d.result_channel, note=str(ctx.variables.get("delivery_note") or ""))
+    return {}
+
+
+def notify_leader_forward_overdue(ctx: HandlerContext) -> Mapping[str, Any]:
+    """R14.4: reception has not forwarded within half a working day; its leader is told."""
+    ctx.alert("leader", "Hồ sơ quá hạn chuyển xử lý",
+              f"Hồ sơ {ctx.dossier.code} chưa được bộ phận một cửa chuyển xử lý trong ½ ngày làm việc.")
+    ctx.record("forward_overdue", element=ctx.element_id)
+    return {"forward_overdue": True}
+
+
+def register(registry: HandlerRegistry) -> None:
+    registry.register("finish_processing")(finish_processing)
+    registry.register("deliver_result")(deliver_result)
+    registry.register("notify_leader_forward_overdue")(notify_leader_forward_overdue)

@@ -1,0 +1,43 @@
+"""Every access decision of the system, in one place (R2.1, R13.2). Tested as a matrix."""
+from __future__ import annotations
+
+from models import Dossier, User, UserTask
+
+OFFICER_ROLES = frozenset({"reception", "specialist", "leader", "agency_admin"})
+
+
+def is_officer(user: User) -> bool:
+    return bool(OFFICER_ROLES & set(user.roles or [])) and user.agency_id is not None
+
+
+def may_view_dossier(user: User, dossier: Dossier, involved_agencies: set[int]) -> bool:
+    """The applicant; officers of the handling agency or of an agency consulted on it; system admins."""
+    if not user.active:
+        return False
+    if dossier.applicant_id == user.id:
+        return True
+    if user.has_role("admin"):
+        return True
+    return is_officer(user) and user.agency_id in ({dossier.agency_id} | involved_agencies)
+
+
+def may_complete_task(user: User, task: UserTask) -> bool:
+    """Officers of the task's agency holding the task's role; a claimed task only by its assignee."""
+    return (user.active and user.has_role(task.role) and user.agency_id == task.agency_id
+            and (task.assignee_id is None or task.assignee_id == user.id))
+
+
+def may_submit(user: User) -> bool:
+    return user.active and user.has_role("citizen")
+
+
+def may_deploy(user: User) -> bool:
+    return user.active and user.has_role("admin")
+
+
+def may_validate_diagrams(user: User) -> bool:
+    return user.active and (user.has_role("analyst") or user.has_role("admin"))
+
+
+def may_edit_calendar(user: User) -> bool:
+    return user.active and (user.has_role("admin") or user.has_role("agency_admin"))

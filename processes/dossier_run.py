@@ -1,0 +1,168 @@
+"""Advance a dossier's workflow inside a unit of work and write everything it changed:
+state (version N+1), facts, the user-task and timer projections, notices, outbox and audit."""
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import datetime
+from typing import Any, Callable, Mapping
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from engine.clock import Clock
+from engine.runner import EngineError, Instance
+from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
+from models import (Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User,
+                    UserTask)
+from processes import audit
+from processes.bootstrap import Services
+from processes.errors import Unprocessable
+from processes.status import FINAL_STATUSES
+
+_FACT_FIELDS = [f.name for f in fields(DossierFacts) if f.name not in {"code", "applicant_name", "form",
+                                                                        "documents", "result_channel"}]
+
+
+def procedure_facts(procedure: Procedure) -> ProcedureFacts:
+    cat = procedure.catalogue
+    return ProcedureFacts(code=procedure.code, name=procedure.name,
+                          processing_time_days=procedure.processing_time_days, same_day=procedure.same_day,
+                          documents=list(cat.get("documents", [])), fees=list(cat.get("fees", [])),
+                          catalogue=cat)
+
+
+class DossierRun:
+    """One advance of one dossier. Build it, act on `instance`, then `save()`."""
+
+    def __init__(self, services: Services, session: so.Session, dossier: Dossier, procedure: Procedure,
+                 actor: str, clock: Clock | None = None):
+        self.services, self.session, self.dossier, self.procedure = services, session, dossier, procedure
+        self.clock = clock or services.clock
+        self.actor, self.now = actor, self.clock.now()
+        self.calendar = services.calendar(session)
+        self.definition = services.definition(session, dossier.definition_id)
+        documents = {a.document_key: a.sha256 for a in session.scalars(
+            sa.select(Attachment).where(Attachment.dossier_id == dossier.id))} if dossier.id else {}
+        self.facts = DossierFacts(
+            code=dossier.code, status_code=dossier.status_code, applicant_name=dossier.applicant_name,
+            result_channel=dossier.result_channel, form=dict(dossier.form), documents=documents,
+            **{name: getattr(dossier, name) for name in _FACT_FIELDS if name != "status_code"})
+        self.contexts: list[HandlerContext] = []
+        self.instance: Instance
+
+    # -- the engine's view -------------------------------------------------------------------------
+    def call_handler(self, element_id: str, topic: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+        handler = self.services.handlers.get(topic)
+        ctx = HandlerContext(element_id=element_id, topic=topic, dossier=self.facts,
+                             procedure=procedure_facts(self.procedure), variables=dict(variables),
+                             now=self.now, calendar=self.calendar)
+        self.contexts.append(ctx)
+        return handler(ctx)
+
+    def start(self, variables: Mapping[str, Any]) -> Instance:
+        return self._guard(lambda: self.services.runner.start(
+            self.definition, variables, self.clock, self.call_handler))
+
+    def load(self) -> Instance:
+        self.instance = self.services.runner.load(self.definition, self.dossier.state,
+                                                  self.clock, self.call_handler)
+        return self.instance
+
+    def act(self, step: Callable[[], Any]) -> Any:
+        """Run one engine step, turning engine failures into a refusal that saves nothing."""
+        return self._guard(step)
+
+    def _guard(self, step: Callable[[], Any]) -> Any:
+        try:
+            result = step()
+        except EngineError as exc:
+            raise Unprocessable(f"Không thể xử lý bước {exc.element_id or '-'} của quy trình: {exc.message}") \
+                from exc
+        if isinstance(result, Instance):
+            self.instance = result
+        return result
+
+    # -- writing -----------------------------------------------------------------------------------
+    def save(self) -> None:
+        d, instance = self.dossier, self.instance
+        for name in _FACT_FIELDS:
+            setattr(d, name, getattr(self.facts, name))
+        ready = instance.ready_tasks()
+        if d.status_code not in FINAL_STATUSES:
+            marked = [t.info.status_code for t in ready if t.info.status_code]
+            if marked and d.status_code in (1, 2, 4):
+                d.status_code = max(marked)
+        d.state = self.services.runner.dump(instance)
+        self.session.flush()  # the version check happens here: a concurrent writer fails now
+        self._sync_tasks(ready)
+        self._sync_timers()
+        self._write_effects()
+
+    def _sync_tasks(self, ready: list[Any]) -> None:
+        existing = {t.id: t for t in self.session.scalars(
+            sa.select(UserTask).where(UserTask.dossier_id == self.dossier.id, UserTask.completed_at.is_(None)))}
+        variables = self.instance.variables
+        for task in ready:
+            if task.task_id in existing:
+                existing.pop(task.task_id)
+                continue
+            due_var = task.info.properties.get("due")
+            due = _instant(variables.get(due_var)) if due_var else self.dossier.due_at
+            self.session.add(UserTask(id=task.task_id, dossier_id=self.dossier.id,
+                                      element_id=task.info.element_id, name=task.info.name,
+                                      role=task.info.role, agency_id=self.dossier.agency_id,
+                                      due_at=due, created_at=self.now))
+        for gone in existing.values():  # cancelled (e.g. by a boundary event), not completed by a person
+            self.session.delete(gone)
+
+    def _sync_timers(self) -> None:
+        waiting = {t.task_id: t for t in self.instance.waiting_timers()}
+        rows = self.session.scalars(sa.select(Timer).where(Timer.dossier_id == self.dossier.id,
+                                                           Timer.kind == "bpmn")).all()
+        for row in rows:
+            if row.task_id in waiting and waiting[row.task_id].due_at == row.due_at:
+                waiting.pop(row.task_id)
+            else:
+                self.session.delete(row)
+        for t in waiting.values():
+            self.session.add(Timer(dossier_id=self.dossier.id, kind="bpmn", task_id=t.task_id,
+                                   element_id=t.element_id, due_at=t.due_at))
+
+    def _write_effects(self) -> None:
+        d = self.dossier
+        applicant = self.session.get(User, d.applicant_id)
+        for n, ctx in enumerate(self.contexts):
+            for notice in ctx.notices:
+                self.session.add(DossierNotice(dossier_id=d.id, at=self.now, form_no=notice.form_no,
+                                               title=notice.title, body=notice.body))
+                key = f"{d.code}:{d.version}:{n}:{notice.form_no or notice.title}"
+                if applicant is not None and applicant.email:
+                    self._outbox("email", applicant.email, notice.title, notice.body, f"mail:{key}")
+                if applicant is not None and applicant.phone:
+                    self._outbox("sms", applicant.phone, notice.title, f"{notice.title}: {d.code}", f"sms:{key}")
+            for alert in ctx.alerts:
+                officers = self.session.scalars(sa.select(User).where(User.agency_id == d.agency_id,
+                                                                      User.active.is_(True))).all()
+                for officer in officers:
+                    if officer.has_role(alert.role) and officer.email:
+                        self._outbox("email", officer.email, alert.title, alert.body,
+                                     f"alert:{d.code}:{d.version}:{n}:{officer.id}")
+            for kind, detail in ctx.events:
+                audit.append(self.session, at=self.now, actor=self.actor, kind=kind,
+                             detail={"element": ctx.element_id, **detail}, dossier_id=d.id)
+
+    def _outbox(self, channel: str, to: str, subject: str, body: str, key: str) -> None:
+        self.session.add(OutboxMessage(key=key, channel=channel, recipient=to, subject=subject, body=body,
+                                       dossier_id=self.dossier.id, created_at=self.now,
+                                       next_attempt_at=self.now))
+
+
+def _instant(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

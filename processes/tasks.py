@@ -1,0 +1,97 @@
+"""Officers' use cases: the task list and completing a user task (R14, R15)."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.forms import FormErrors, clean_form
+from engine.runner import TaskNotReady
+from models import Dossier, Procedure, UserTask
+from processes import audit
+from processes.access import may_complete_task
+from processes.bootstrap import Services
+from processes.dossier_run import DossierRun
+from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.submission import _user
+from processes.uow import UnitOfWork
+from processes.views import dossier_view
+
+
+def list_tasks(services: Services, username: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Open tasks the caller may act on: their agency, one of their roles, unclaimed or theirs."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _user(s, username)
+        roles = [r for r in user.roles if r in ("reception", "specialist", "leader")]
+        if user.agency_id is None or not roles:
+            return []
+        rows = s.execute(
+            sa.select(UserTask, Dossier.code, Dossier.definition_id)
+            .join(Dossier, Dossier.id == UserTask.dossier_id)
+            .where(UserTask.agency_id == user.agency_id, UserTask.role.in_(roles),
+                   UserTask.completed_at.is_(None),
+                   sa.or_(UserTask.assignee_id.is_(None), UserTask.assignee_id == user.id))
+            .order_by(UserTask.due_at.is_(None), UserTask.due_at, UserTask.created_at).limit(limit)).all()
+        agency_code = user.agency_id
+        result = []
+        for task, code, definition_id in rows:
+            info = services.definition(s, definition_id).user_tasks[task.element_id]
+            result.append({"id": task.id, "dossier": code, "name": task.element_id, "title": task.name,
+                           "role": task.role, "agency": agency_code,
+                           "due_at": task.due_at.isoformat() if task.due_at else None,
+                           "form": [f.as_dict() for f in info.form]})
+        return result
+
+
+def complete_task(services: Services, username: str, task_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Complete one user task with the data its form declares; returns the dossier's new state."""
+    if not isinstance(data, Mapping):
+        raise Invalid({"data": "phải là một đối tượng JSON (must be an object)"})
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _user(s, username)
+        task = s.get(UserTask, task_id)
+        if task is None:
+            raise NotFound(f"Không có công việc '{task_id}' (unknown task)")
+        if not may_complete_task(user, task):
+            _log_refusal(services, user.username, task, "not_allowed")
+            raise Forbidden("Công việc này không thuộc quyền của bạn (not your task)")
+        if task.completed_at is not None:
+            raise Conflict(f"Công việc đã được {task.completed_by} hoàn thành (already completed)")
+        dossier = s.get(Dossier, task.dossier_id)
+        assert dossier is not None
+        procedure = s.get(Procedure, dossier.procedure_id)
+        assert procedure is not None
+        now = services.clock.now()
+        run = DossierRun(services, s, dossier, procedure, user.username)
+        info = run.definition.user_tasks[task.element_id]
+        try:
+            cleaned = clean_form(info.form, data)
+        except FormErrors as exc:
+            raise Invalid({f"data.{k}": v for k, v in exc.errors.items()}) from None
+        instance = run.load()
+        try:
+            run.act(lambda: instance.complete_task(task_id, cleaned))
+        except TaskNotReady:
+            raise Conflict("Công việc không còn chờ xử lý (the task changed meanwhile)") from None
+        task.completed_at, task.completed_by = now, user.username
+        audit.append(s, at=now, actor=user.username, kind="task_completed", dossier_id=dossier.id,
+                     detail={"task": task.element_id, "name": task.name, "data": cleaned})
+        try:
+            run.save()
+            uow.commit()
+        except StaleDataError:
+            raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại (changed meanwhile)") from None
+        return dossier_view(services, s, dossier, procedure)
+
+
+def _log_refusal(services: Services, actor: str, task: UserTask, reason: str) -> None:
+    """Refused attempts are audited in their own transaction (the refused one saves nothing)."""
+    with UnitOfWork(services.session_factory) as uow:
+        audit.append(uow.session, at=services.clock.now(), actor=actor, kind="access_refused",
+                     dossier_id=task.dossier_id, detail={"task": task.id, "reason": reason})
+        uow.commit()
+
+

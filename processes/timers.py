@@ -1,0 +1,116 @@
+"""Fire due timers exactly once, from any number of sweepers (DESIGN "Time").
+
+Claiming is one statement: PostgreSQL skips rows another sweeper has locked
+(``FOR UPDATE SKIP LOCKED``); SQLite runs it under its single write lock. A claim is a lease: a
+sweeper that dies mid-batch leaves leases that expire, and the next sweep takes the timers over.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from engine.clock import Clock, ManualClock
+from models import Dossier, Incident, Procedure, Timer
+from processes import audit
+from processes.bootstrap import Services
+from processes.dossier_run import DossierRun
+from processes.uow import UnitOfWork
+
+PARKED = datetime(9999, 1, 1, tzinfo=timezone.utc)  # a timer whose retries ran out waits for an operator
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    fired: int = 0
+    failed: int = 0
+
+
+def sweeper_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_due_timers(services: Services, now: datetime, owner: str, batch: int) -> list[int]:
+    """Lease up to `batch` due timers to `owner`; return their ids."""
+    lease = timedelta(seconds=float(services.config["timers"]["lease_seconds"]))
+    with UnitOfWork(services.session_factory) as uow:
+        due = (sa.select(Timer.id)
+               .where(Timer.due_at <= now, sa.or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < now))
+               .order_by(Timer.due_at).limit(batch))
+        if uow.session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(uow.session.scalars(
+            sa.update(Timer).where(Timer.id.in_(due.scalar_subquery()))
+            .values(lease_owner=owner, lease_expires_at=now + lease).returning(Timer.id)))
+        uow.commit()
+    return ids
+
+
+def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> bool:
+    """Fire one claimed timer in its own transaction; False when it was not ours or not due."""
+    now = clock.now()
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        timer = s.get(Timer, timer_id)
+        if timer is None or timer.lease_owner != owner:
+            return False  # fired meanwhile, or taken over after our lease expired
+        dossier = s.get(Dossier, timer.dossier_id)
+        procedure = s.get(Procedure, dossier.procedure_id) if dossier else None
+        if dossier is None or procedure is None:
+            raise LookupError(f"timer {timer_id} belongs to a dossier that no longer exists")
+        run = DossierRun(services, s, dossier, procedure, "system:timer", clock)
+        instance = run.load()
+        fired = run.act(instance.fire_due_timers)
+        audit.append(s, at=now, actor="system:timer", kind="timer_fired", dossier_id=dossier.id,
+                     detail={"timer": timer.element_id, "due_at": timer.due_at.isoformat(),
+                             "lateness_s": round((now - timer.due_at).total_seconds(), 3),
+                             "fired": fired})
+        run.save()  # rewrites the timer projection: the fired timer's row goes away
+        if s.get(Timer, timer_id) is not None and timer.element_id in fired:
+            s.delete(timer)
+        uow.commit()
+    return True
+
+
+def record_failure(services: Services, timer_id: int, now: datetime, error: str) -> None:
+    """Release the lease with backoff; after the last attempt park the timer and raise an incident."""
+    cfg = services.config["timers"]
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        timer = s.get(Timer, timer_id)
+        if timer is None:
+            return
+        timer.attempts += 1
+        timer.last_error = error[:2000]
+        timer.lease_owner = None
+        if timer.attempts >= int(cfg["max_attempts"]):
+            timer.lease_expires_at = PARKED
+            s.add(Incident(at=now, dossier_id=timer.dossier_id, kind="timer_failed",
+                           message=f"timer {timer.element_id} failed {timer.attempts} times: {error}"))
+        else:
+            backoff = float(cfg["retry_base_seconds"]) * 2 ** (timer.attempts - 1)
+            timer.lease_expires_at = now + timedelta(seconds=backoff)
+        uow.commit()
+
+
+def fire_due_timers(services: Services, at: datetime | None = None, owner: str | None = None,
+                    batch: int | None = None) -> SweepResult:
+    """One sweep: claim what is due by `at` (default now) and fire each once."""
+    clock: Clock = ManualClock(at) if at is not None else services.clock
+    now = clock.now()
+    owner = owner or sweeper_name()
+    result = SweepResult()
+    ids = claim_due_timers(services, now, owner, batch or int(services.config["timers"]["batch_size"]))
+    result.claimed = len(ids)
+    for timer_id in ids:
+        try:
+            if fire_timer(services, timer_id, clock, owner):
+                result.fired += 1
+        except Exception as exc:  # one bad timer never stops the sweep; it is retried, then an incident
+            result.failed += 1
+            record_failure(services, timer_id, now, f"{type(exc).__name__}: {exc}")
+    return result

@@ -1,0 +1,43 @@
+"""Read models: what the API and pages show of a dossier."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from models import AuditEvent, Dossier, DossierNotice, Procedure, UserTask
+from processes.bootstrap import Services
+from processes.status import status_name
+
+_HISTORY_KINDS = {"dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
+                  "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",
+                  "forward_overdue", "timer_fired"}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure,
+                 language: str = "vi") -> dict[str, Any]:
+    open_tasks = s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
+                                                     UserTask.completed_at.is_(None))).all()
+    events = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)
+                       .order_by(AuditEvent.seq)).all()
+    notices = s.scalars(sa.select(DossierNotice).where(DossierNotice.dossier_id == dossier.id)
+                        .order_by(DossierNotice.id)).all()
+    return {
+        "code": dossier.code, "procedure": procedure.code, "procedure_name": procedure.name,
+        "status": status_name(dossier.status_code, language), "status_code": dossier.status_code,
+        "received_at": _iso(dossier.received_at), "accepted_at": _iso(dossier.accepted_at),
+        "due_at": _iso(dossier.due_at), "finished_at": _iso(dossier.finished_at),
+        "delivered_at": _iso(dossier.delivered_at), "result_channel": dossier.result_channel,
+        "late": dossier.late, "supplement_count": dossier.supplement_count,
+        "open_tasks": [{"id": t.id, "name": t.element_id, "title": t.name, "role": t.role,
+                        "due_at": _iso(t.due_at)} for t in open_tasks],
+        "history": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor,
+                     "task": e.detail.get("task"), "title": e.detail.get("name")}
+                    for e in events if e.kind in _HISTORY_KINDS],
+        "notices": [{"at": _iso(n.at), "form": n.form_no, "title": n.title, "body": n.body} for n in notices],
+    }
