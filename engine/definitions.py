@@ -6,6 +6,7 @@ in the sandbox). Every problem is a `Problem` that prints as ``PATH:LINE: ELEMEN
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -80,6 +81,9 @@ def load_definition(data: bytes, path: str, process_id: str | None = None,
         raise DiagramRefused([_problem_from(exc, tree, path)]) from None
     except Exception as exc:  # the library fails on some legal BPMN with bare KeyErrors and the like
         raise DiagramRefused([_unreadable(exc, path)]) from None
+    missing_calls = _missing_called_processes(tree, path)
+    if missing_calls:
+        raise DiagramRefused(missing_calls)
     process_id = _choose_process(parser, tree, path, process_id)
     try:
         spec = parser.get_spec(process_id)
@@ -121,10 +125,11 @@ def load_definition(data: bytes, path: str, process_id: str | None = None,
 
 
 def _validate_xsd(tree: etree._ElementTree, path: str) -> None:
-    copy = etree.ElementTree(etree.fromstring(etree.tostring(tree)))
-    BpmnValidator.preprocess(None, copy)  # type: ignore[arg-type]  # bpmn.io correlation quirk
+    # deepcopy keeps each element's source line; re-parsing a serialised copy would shift them.
+    checked = copy.deepcopy(tree)
+    BpmnValidator.preprocess(None, checked)  # type: ignore[arg-type]  # bpmn.io correlation quirk
     schema = _xsd()
-    if schema.validate(copy):
+    if schema.validate(checked):
         return
     problems = []
     for err in list(schema.error_log)[:20]:
@@ -152,6 +157,15 @@ def _choose_process(parser: MotCuaParser, tree: etree._ElementTree, path: str,
     raise DiagramRefused([Problem(path, None, None,
                                   f"several executable processes ({', '.join(top)}); the catalogue "
                                   f"entry must name one as process_id")])
+
+
+def _missing_called_processes(tree: etree._ElementTree, path: str) -> list[Problem]:
+    """Call activities whose calledElement is no process of this file (the library names neither)."""
+    ids = [p.get("id") for p in tree.getroot().iterfind("bpmn:process", NS)]
+    return [Problem(path, el.sourceline, el.get("id"),
+                    f"call activity calls process '{el.get('calledElement') or ''}', which is not in this "
+                    f"file (processes: {', '.join(i for i in ids if i) or 'none'})")
+            for el in tree.iter(f"{{{BPMN_NS}}}callActivity") if el.get("calledElement") not in ids]
 
 
 def _require_executable(tree: etree._ElementTree, path: str, force: bool = False) -> None:

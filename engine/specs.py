@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
@@ -46,7 +47,12 @@ class ClockedTimeDate(TimeDateEventDefinition):
             if isinstance(event_value, datetime):
                 event_value = event_value.isoformat()
             my_task._set_internal_data(event_value=event_value)
-        if TimerEventDefinition.parse_time_or_duration(event_value) <= _now(my_task):
+        try:
+            reached = TimerEventDefinition.parse_time_or_duration(event_value) <= _now(my_task)
+        except Exception as exc:  # the library fails with AttributeError/TypeError; name the timer
+            raise WorkflowTaskException(f"timer date {event_value!r} is not an ISO 8601 date-time",
+                                        task=my_task, exception=exc) from exc
+        if reached:
             my_task._set_internal_data(event_fired=True)
         return bool(my_task._get_internal_data("event_fired", False))
 
@@ -59,7 +65,11 @@ class ClockedDuration(DurationTimerEventDefinition):
         now = _now(my_task)
         if event_value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            parsed = TimerEventDefinition.parse_iso_duration(expression)
+            try:
+                parsed = TimerEventDefinition.parse_iso_duration(expression)
+            except Exception as exc:  # the library raises a bare Exception; name the timer
+                raise WorkflowTaskException(f"timer duration {expression!r} is not an ISO 8601 duration",
+                                            task=my_task, exception=exc) from exc
             delta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
             event_value = (now + delta).astimezone(timezone.utc).isoformat()
             my_task._set_internal_data(event_value=event_value)
