@@ -1,0 +1,147 @@
+"""A submitted form is checked on the server against the fields its diagram or catalogue declares."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.forms import MAX_TEXT, FormErrors, FormField, Option, clean_form
+
+DECISION = FormField("decision", "Quyết định", "enum", required=True,
+                     options=(Option("accept", "Tiếp nhận"), Option("supplement", "Bổ sung")))
+COPIES = FormField("copies", "Số bản", "long")
+URGENT = FormField("urgent", "Khẩn", "boolean")
+BIRTH_DATE = FormField("birth_date", "Ngày sinh", "date")
+EMAIL = FormField("email", "Thư điện tử", "email")
+PHONE = FormField("phone", "Điện thoại", "phone")
+ID_NUMBER = FormField("id_number", "Số CCCD", "string", pattern=r"\d{12}")
+NOTE = FormField("note", "Ghi chú", "text")
+NAME = FormField("full_name", "Họ và tên", "string", required=True)
+
+
+def errors_of(fields: list[FormField], data: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(FormErrors) as caught:
+        clean_form(fields, data)
+    return caught.value.errors
+
+
+# --- what is accepted, converted ---------------------------------------------------------------
+
+def test_a_complete_form_comes_back_converted_to_the_field_types() -> None:
+    fields = [DECISION, COPIES, URGENT, BIRTH_DATE, EMAIL, PHONE, ID_NUMBER, NOTE, NAME]
+    cleaned = clean_form(fields, {
+        "decision": "supplement", "copies": " 3 ", "urgent": "on", "birth_date": "1990-07-02",
+        "email": "an@example.vn", "phone": "+84 912 345 678", "id_number": "001090012345",
+        "note": "  Thiếu ảnh 3x4  ", "full_name": "Nguyễn Văn An",
+    })
+    assert cleaned == {
+        "decision": "supplement", "copies": 3, "urgent": True, "birth_date": "1990-07-02",
+        "email": "an@example.vn", "phone": "+84 912 345 678", "id_number": "001090012345",
+        "note": "Thiếu ảnh 3x4", "full_name": "Nguyễn Văn An",
+    }
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (True, True), (False, False), ("true", True), ("1", True), ("on", True), ("yes", True), ("YES", True),
+    ("false", False), ("0", False), ("off", False), ("no", False),
+])
+def test_a_boolean_accepts_the_usual_spellings(raw: Any, expected: bool) -> None:
+    assert clean_form([URGENT], {"urgent": raw}) == {"urgent": expected}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("42", 42), (7, 7), ("-1", -1), (" 12 ", 12)])
+def test_a_long_becomes_an_integer(raw: Any, expected: int) -> None:
+    assert clean_form([COPIES], {"copies": raw}) == {"copies": expected}
+
+
+def test_a_number_may_be_given_for_a_text_field() -> None:
+    assert clean_form([NAME], {"full_name": 12}) == {"full_name": "12"}
+
+
+def test_an_optional_field_left_out_or_blank_is_simply_absent() -> None:
+    assert clean_form([COPIES, NOTE, EMAIL], {"note": "   ", "email": ""}) == {}
+
+
+def test_text_exactly_at_the_limit_is_accepted() -> None:
+    assert clean_form([NOTE], {"note": "a" * MAX_TEXT}) == {"note": "a" * MAX_TEXT}
+
+
+# --- what is refused, and the message names the field -------------------------------------------
+
+@pytest.mark.parametrize("raw", [None, "", "   "])
+def test_a_required_field_left_empty_is_refused(raw: Any) -> None:
+    data = {} if raw is None else {"full_name": raw}
+    assert "required" in errors_of([NAME], data)["full_name"]
+
+
+def test_an_enum_value_outside_the_options_is_refused_and_the_options_are_listed() -> None:
+    message = errors_of([DECISION], {"decision": "reject"})["decision"]
+    assert "one of the options" in message
+    assert "accept" in message and "supplement" in message
+
+
+@pytest.mark.parametrize("raw", ["abc", "4.5", "1e3", True, ""])
+def test_a_long_that_is_no_integer_is_refused(raw: Any) -> None:
+    fields = [FormField("copies", "Số bản", "long", required=True)]
+    assert "copies" in errors_of(fields, {"copies": raw})
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", 5])
+def test_a_boolean_that_is_neither_true_nor_false_is_refused(raw: Any) -> None:
+    assert "true or false" in errors_of([URGENT], {"urgent": raw})["urgent"]
+
+
+@pytest.mark.parametrize("raw", ["02/07/1990", "1990-02-30", "yesterday", "1990-7-2"])
+def test_a_date_that_is_not_a_calendar_date_in_iso_form_is_refused(raw: str) -> None:
+    assert "must be a date" in errors_of([BIRTH_DATE], {"birth_date": raw})["birth_date"]
+
+
+@pytest.mark.parametrize("raw", ["an.example.vn", "an@", "an @example.vn", "an@example"])
+def test_a_malformed_email_is_refused(raw: str) -> None:
+    assert "e-mail" in errors_of([EMAIL], {"email": raw})["email"]
+
+
+@pytest.mark.parametrize("raw", ["0912", "phone-number", "0912 345 678 901 234", "+84-abc-345"])
+def test_a_malformed_phone_number_is_refused(raw: str) -> None:
+    assert "phone" in errors_of([PHONE], {"phone": raw})["phone"]
+
+
+@pytest.mark.parametrize("raw", ["00109001234", "0010900123456", "00109001234x"])
+def test_a_value_not_matching_the_pattern_is_refused_as_a_whole(raw: str) -> None:
+    assert r"\d{12}" in errors_of([ID_NUMBER], {"id_number": raw})["id_number"]
+
+
+def test_an_unknown_field_is_refused_even_when_the_declared_ones_are_fine() -> None:
+    errors = errors_of([NAME], {"full_name": "An", "is_admin": "true"})
+    assert list(errors) == ["is_admin"]
+    assert "unknown field" in errors["is_admin"]
+
+
+def test_text_longer_than_the_limit_is_refused() -> None:
+    assert str(MAX_TEXT) in errors_of([NOTE], {"note": "a" * (MAX_TEXT + 1)})["note"]
+
+
+@pytest.mark.parametrize("raw", [["a"], {"a": 1}, True])
+def test_a_structured_value_for_a_text_field_is_refused(raw: Any) -> None:
+    assert "must be text" in errors_of([NAME], {"full_name": raw})["full_name"]
+
+
+def test_every_bad_field_is_reported_at_once() -> None:
+    errors = errors_of([DECISION, COPIES, BIRTH_DATE, NAME],
+                       {"decision": "x", "copies": "many", "birth_date": "soon", "extra": 1})
+    assert set(errors) == {"decision", "copies", "birth_date", "full_name", "extra"}
+
+
+def test_the_error_text_names_each_field() -> None:
+    with pytest.raises(FormErrors) as caught:
+        clean_form([NAME, COPIES], {"copies": "many"})
+    text = str(caught.value)
+    assert "full_name: " in text
+    assert "copies: " in text
+
+
+def test_a_field_describes_itself_for_the_browser() -> None:
+    assert DECISION.as_dict() == {
+        "id": "decision", "label": "Quyết định", "type": "enum", "required": True,
+        "options": [{"id": "accept", "label": "Tiếp nhận"}, {"id": "supplement", "label": "Bổ sung"}],
+    }
