@@ -133,7 +133,8 @@ STATE_PAINT: dict[str, Paint] = {
 # Words shown in the legend; the web layer may replace them with translations.
 STATE_LABELS: dict[str, str] = {"done": "done", "active": "active", "overdue": "overdue"}
 
-_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?|[a-zA-Z]{3,20}|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?|[a-zA-Z]{3,20}"
+                     r"|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)")
 
 
 def safe_colour(value: str | None) -> str | None:
@@ -225,8 +226,9 @@ def text_width(text: str, size: float) -> float:
     return width * size
 
 
-def wrap(text: str, max_width: float, size: float) -> list[str]:
-    """Greedy word wrapping; explicit line breaks are kept; over-long words are cut."""
+def wrap(text: str, max_width: float, size: float, break_words: bool = True) -> list[str]:
+    """Greedy word wrapping; explicit line breaks are kept; over-long words are cut unless
+    ``break_words`` is False (then they overflow, which reads better outside a shape)."""
     lines: list[str] = []
     for paragraph in text.splitlines():
         current = ""
@@ -237,7 +239,7 @@ def wrap(text: str, max_width: float, size: float) -> list[str]:
             else:
                 lines.append(current)
                 current = word
-            while text_width(current, size) > max_width and len(current) > 1:
+            while break_words and text_width(current, size) > max_width and len(current) > 1:
                 cut = _fitting_prefix(current, max_width, size)
                 lines.append(current[:cut])
                 current = current[cut:]
@@ -265,12 +267,20 @@ def limit_lines(lines: list[str], max_lines: int) -> list[str]:
 
 
 def text_block(parent: Element, lines: Sequence[str], x: float, top: float, size: float,
-               anchor: str = "middle", fill: str = INK, transform: str | None = None) -> Element | None:
-    """Lines of text whose first line box starts at ``top``; ``x`` is where ``anchor`` applies."""
+               anchor: str = "middle", fill: str = INK, transform: str | None = None,
+               halo: bool = False) -> Element | None:
+    """Lines of text whose first line box starts at ``top``; ``x`` is where ``anchor`` applies.
+
+    ``halo`` outlines the letters in white so that a label stays readable where a line crosses it.
+    """
     if not lines:
         return None
     text = svg(parent, "text", x=x, y=top, font_size=size, text_anchor=anchor, fill=fill,
                transform=transform, class_="label")
+    if halo:
+        for name, value in (("stroke", PAPER), ("stroke-width", "3"), ("stroke-linejoin", "round"),
+                            ("paint-order", "stroke")):
+            text.set(name, value)
     step = size * LINE_HEIGHT
     for index, content in enumerate(lines):
         span = svg(text, "tspan", x=x, y=top + size * 0.95 + index * step)
