@@ -55,43 +55,49 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
         task = s.get(UserTask, task_id)
         if task is None:
             raise NotFound(f"Không có công việc '{task_id}' (unknown task)")
-        if not may_complete_task(user, task):
-            _log_refusal(services, user.username, task, "not_allowed")
-            raise Forbidden("Công việc này không thuộc quyền của bạn (not your task)")
-        if task.completed_at is not None:
-            raise Conflict(f"Công việc đã được {task.completed_by} hoàn thành (already completed)")
-        dossier = s.get(Dossier, task.dossier_id)
-        assert dossier is not None
-        procedure = s.get(Procedure, dossier.procedure_id)
-        assert procedure is not None
-        now = services.clock.now()
-        run = DossierRun(services, s, dossier, procedure, user.username)
-        info = run.definition.user_tasks[task.element_id]
-        try:
-            cleaned = clean_form(info.form, data)
-        except FormErrors as exc:
-            raise Invalid({f"data.{k}": v for k, v in exc.errors.items()}) from None
-        instance = run.load()
-        try:
-            run.act(lambda: instance.complete_task(task_id, cleaned))
-        except TaskNotReady:
-            raise Conflict("Công việc không còn chờ xử lý (the task changed meanwhile)") from None
-        task.completed_at, task.completed_by = now, user.username
-        audit.append(s, at=now, actor=user.username, kind="task_completed", dossier_id=dossier.id,
-                     detail={"task": task.element_id, "name": task.name, "data": cleaned})
-        try:
-            run.save()
-            uow.commit()
-        except StaleDataError:
-            raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại (changed meanwhile)") from None
-        return dossier_view(services, s, dossier, procedure)
+        if may_complete_task(user, task):
+            return _complete(services, uow, user.username, task, data)
+        refused = (task.dossier_id, task.id)
+    # Audited after the refused transaction has ended (SQLite has one writer at a time).
+    _log_refusal(services, username, *refused, reason="not_allowed")
+    raise Forbidden("Công việc này không thuộc quyền của bạn (not your task)")
 
 
-def _log_refusal(services: Services, actor: str, task: UserTask, reason: str) -> None:
+def _complete(services: Services, uow: UnitOfWork, username: str, task: UserTask,
+              data: Mapping[str, Any]) -> dict[str, Any]:
+    s = uow.session
+    if task.completed_at is not None:
+        raise Conflict(f"Công việc đã được {task.completed_by} hoàn thành (already completed)")
+    dossier = s.get(Dossier, task.dossier_id)
+    procedure = s.get(Procedure, dossier.procedure_id) if dossier else None
+    assert dossier is not None and procedure is not None
+    run = DossierRun(services, s, dossier, procedure, username)
+    info = run.definition.user_tasks[task.element_id]
+    try:
+        cleaned = clean_form(info.form, data)
+    except FormErrors as exc:
+        raise Invalid({f"data.{k}": v for k, v in exc.errors.items()}) from None
+    instance = run.load()
+    try:
+        run.act(lambda: instance.complete_task(task.id, cleaned))
+    except TaskNotReady:
+        raise Conflict("Công việc không còn chờ xử lý (the task changed meanwhile)") from None
+    task.completed_at, task.completed_by = run.now, username
+    audit.append(s, at=run.now, actor=username, kind="task_completed", dossier_id=dossier.id,
+                 detail={"task": task.element_id, "name": task.name, "data": cleaned})
+    try:
+        run.save()
+        uow.commit()
+    except StaleDataError:
+        raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại (changed meanwhile)") from None
+    return dossier_view(services, s, dossier, procedure)
+
+
+def _log_refusal(services: Services, actor: str, dossier_id: int, task_id: str, reason: str) -> None:
     """Refused attempts are audited in their own transaction (the refused one saves nothing)."""
     with UnitOfWork(services.session_factory) as uow:
         audit.append(uow.session, at=services.clock.now(), actor=actor, kind="access_refused",
-                     dossier_id=task.dossier_id, detail={"task": task.id, "reason": reason})
+                     dossier_id=dossier_id, detail={"task": task_id, "reason": reason})
         uow.commit()
 
 

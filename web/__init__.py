@@ -1,1 +1,33 @@
+"""The Flask app factory, blueprints, templates and the `motcua` command line. Only this folder
+imports Flask."""
+from __future__ import annotations
 
+from typing import Any, Mapping
+
+from flask import Flask
+
+from processes.bootstrap import Services, bootstrap
+from processes.config import load_config
+
+
+def create_app(services: Services | None = None, config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web app around the given services (tests pass their own, with fakes)."""
+    services = services or bootstrap(config or load_config())
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=services.config["app"]["secret_key"],
+        MAX_CONTENT_LENGTH=int(services.config["storage"]["max_upload_bytes"]) * 6,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=str(services.config["app"].get("base_url", "")).startswith("https"),
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["motcua"] = services
+
+    from web import api, errors, pages
+
+    errors.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app

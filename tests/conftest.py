@@ -1,0 +1,149 @@
+"""Shared fixtures. Database tests run on a SQLite file, and also on PostgreSQL when
+MOTCUA_TEST_POSTGRES_URL is set. Each test gets a fresh copy of a template database that is
+migrated, seeded with the demo data and has bpmn_diagrams/ deployed (built once per run)."""
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from engine.clock import ManualClock
+from handlers.ports import FakeMailer, FakeSms
+from processes.bootstrap import Services, bootstrap
+from processes.config import PROJECT_ROOT, load_config
+
+PG_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# Monday 2 March 2026, 09:00 in Kon Tum: a plain working morning.
+START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+
+
+def _config(url: str, data_dir: Path) -> dict[str, Any]:
+    config = copy.deepcopy(load_config({}))
+    config["database"]["url"] = url
+    config["storage"]["data_dir"] = str(data_dir)
+    config["app"]["secret_key"] = "test-secret"
+    return config
+
+
+def _prepare(url: str, data_dir: Path) -> None:
+    from models.migrate import upgrade
+    from processes.demo import seed_demo
+    from processes.deploy import deploy_paths
+
+    upgrade(url)
+    services = bootstrap(_config(url, data_dir), clock=ManualClock(START))
+    seed_demo(services)
+    outcomes = deploy_paths(services, [PROJECT_ROOT / "bpmn_diagrams"], actor="test")
+    problems = [str(p) for o in outcomes for p in o.problems]
+    assert not problems, problems
+    services.db.dispose()
+
+
+class _Templates:
+    """Template databases built lazily, once per test run, and copied for each test."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.sqlite: Path | None = None
+        self.pg_name: str | None = None
+
+    def sqlite_copy(self, target: Path) -> str:
+        if self.sqlite is None:
+            self.sqlite = self.root / "template.db"
+            _prepare(f"sqlite:///{self.sqlite}", self.root / "template-data")
+        shutil.copy(self.sqlite, target)
+        return f"sqlite:///{target}"
+
+    def pg_copy(self) -> tuple[str, str]:
+        assert PG_URL
+        admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if self.pg_name is None:
+                self.pg_name = f"motcua_tpl_{uuid.uuid4().hex[:8]}"
+                conn.exec_driver_sql(f"CREATE DATABASE {self.pg_name}")
+                _prepare(_pg_url(self.pg_name), self.root / "template-data")
+            name = f"motcua_t_{uuid.uuid4().hex[:10]}"
+            conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {self.pg_name}")
+        admin.dispose()
+        return name, _pg_url(name)
+
+    def cleanup(self) -> None:
+        if self.pg_name and PG_URL:
+            drop_pg(self.pg_name)
+
+
+def _pg_url(name: str) -> str:
+    assert PG_URL
+    return sa.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg(name: str) -> None:
+    assert PG_URL
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
+    t = _Templates(tmp_path_factory.mktemp("templates"))
+    yield t
+    t.cleanup()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, templates: _Templates, tmp_path: Path) -> Iterator[str]:
+    """A fresh, seeded database of each configured backend."""
+    if request.param == "sqlite":
+        yield templates.sqlite_copy(tmp_path / "motcua.db")
+        return
+    name, url = templates.pg_copy()
+    yield url
+    drop_pg(name)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def mailer() -> FakeMailer:
+    return FakeMailer()
+
+
+@pytest.fixture
+def services(db_url: str, tmp_path: Path, clock: ManualClock, mailer: FakeMailer) -> Iterator[Services]:
+    svc = bootstrap(_config(db_url, tmp_path / "data"), clock=clock, mailer=mailer, sms=FakeSms())
+    yield svc
+    svc.db.dispose()
+
+
+@pytest.fixture
+def app(services: Services) -> Any:
+    from web import create_app
+
+    flask_app = create_app(services)
+    flask_app.config["TESTING"] = True
+    return flask_app
+
+
+@pytest.fixture
+def client(app: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def token(services: Services) -> Any:
+    from web.auth import make_token
+
+    return lambda username: {"Authorization": f"Bearer {make_token(services, username)}"}

@@ -1,0 +1,250 @@
+"""The `motcua` command line (../shared/CONTRACT.md). Never prints a Python traceback."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Sequence
+
+from engine.calendar import CalendarError
+from engine.problems import DiagramRefused
+from processes.bootstrap import Services, bootstrap
+from processes.config import ConfigError, database_url, load_config
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def _services() -> Services:
+    return bootstrap(load_config())
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Migrate, seed the demo (when configured), deploy every diagram: what `make run` does first."""
+    from models.migrate import upgrade
+    from processes.demo import seed_demo
+    from processes.deploy import deploy_paths
+    from processes.config import PROJECT_ROOT
+
+    config = load_config()
+    upgrade(database_url(config))
+    services = bootstrap(config)
+    if config["app"].get("demo"):
+        print(f"demo data: {seed_demo(services)} rows added")
+    outcomes = deploy_paths(services, [PROJECT_ROOT / "bpmn_diagrams"], actor="system:init")
+    for o in outcomes:
+        for p in o.problems:
+            print(p)
+    print(f"deployed {sum(o.ok for o in outcomes)}/{len(outcomes)} diagrams "
+          f"({sum(o.changed for o in outcomes)} changed)")
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from models.migrate import upgrade
+
+    upgrade(database_url(load_config()))
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from processes.deploy import deploy_paths
+
+    outcomes = deploy_paths(_services(), [Path(p) for p in args.paths], actor=args.actor, dry_run=args.dry_run)
+    for o in outcomes:
+        for problem in o.problems:
+            print(problem)
+        if o.ok and not args.dry_run:
+            state = "deployed" if o.changed else "unchanged"
+            print(f"{o.path}: {state} ({o.procedure_code} version {o.version})", file=sys.stderr)
+        elif o.ok:
+            print(f"{o.path}: ok ({o.procedure_code})", file=sys.stderr)
+    if not outcomes:
+        print("-:-: -: no .bpmn files given")
+        return 1
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from engine.render import render_svg
+
+    path = Path(args.path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(f"{path}:-: -: cannot read the file: {exc.strerror}")
+        return 1
+    try:
+        svg = render_svg(data, str(path))
+    except DiagramRefused as exc:
+        for problem in exc.problems:
+            print(problem)
+        return 1
+    if args.out:
+        Path(args.out).write_text(svg, encoding="utf-8")
+    else:
+        sys.stdout.write(svg)
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from processes.uow import UnitOfWork
+    from processes.users import get_user
+    from web.auth import make_token
+
+    services = _services()
+    with UnitOfWork(services.session_factory) as uow:
+        user = get_user(uow.session, args.username)
+    if user is None or not user.active:
+        print(f"no active user named '{args.username}'", file=sys.stderr)
+        return 1
+    print(make_token(services, user.username))
+    return 0
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    from processes.users import list_users
+
+    users = list_users(_services())
+    if args.json:
+        print(json.dumps(users, ensure_ascii=False))
+    else:
+        for u in users:
+            print(f"{u['username']:<16} {','.join(u['roles']):<24} {u['agency'] or '-'}")
+    return 0
+
+
+def cmd_calendar_due(args: argparse.Namespace) -> int:
+    from processes.uow import UnitOfWork
+
+    start = _instant(args.start)
+    services = _services()
+    with UnitOfWork(services.session_factory) as uow:
+        calendar = services.calendar(uow.session)
+    if args.working_days is not None:
+        due = calendar.add_working_days(start, args.working_days)
+    else:
+        due = calendar.add_working_hours(start, args.working_hours)
+    print(due.isoformat())
+    return 0
+
+
+def cmd_timers_sweep(args: argparse.Namespace) -> int:
+    from processes.outbox import dispatch_outbox
+    from processes.timers import fire_due_timers
+
+    services = _services()
+    at = _instant(args.at) if args.at else None
+    result = fire_due_timers(services, at=at)
+    dispatch_outbox(services, now=at)
+    print(result.fired)
+    if result.failed:
+        print(f"{result.failed} timers failed and will be retried", file=sys.stderr)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from processes.audit import verify
+    from processes.uow import UnitOfWork
+
+    services = _services()
+    with UnitOfWork(services.session_factory) as uow:
+        result = verify(uow.session)
+    if result.ok:
+        print(f"ok {result.count} events")
+        return 0
+    print(f"broken at event {result.broken_seq}: {result.reason} ({result.count} events verified before it)")
+    return 1
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.run import main as bench_main
+
+    return bench_main(json_output=args.json, quick=args.quick)
+
+
+def _instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"'{text}' is not an ISO-8601 instant (e.g. 2026-03-02T08:00:00+07:00)") from None
+    if value.tzinfo is None:
+        raise UsageError(f"'{text}' has no UTC offset; add one (e.g. +07:00)")
+    return value
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motcua", description="MotCua one-stop-shop case system")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="migrate, seed demo data, deploy bpmn_diagrams/").set_defaults(fn=cmd_init)
+    sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(fn=cmd_migrate)
+
+    p = sub.add_parser("deploy", help="validate and deploy BPMN diagrams")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--dry-run", action="store_true", help="validate only")
+    p.add_argument("--actor", default="admin", help="who deploys (recorded in the audit trail)")
+    p.set_defaults(fn=cmd_deploy)
+
+    p = sub.add_parser("render", help="draw a BPMN file as SVG")
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--out", metavar="FILE")
+    p.set_defaults(fn=cmd_render)
+
+    p = sub.add_parser("token", help="print a bearer token for a user")
+    p.add_argument("username")
+    p.set_defaults(fn=cmd_token)
+
+    users = sub.add_parser("users").add_subparsers(dest="users_command", required=True)
+    p = users.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_users_list)
+
+    cal = sub.add_parser("calendar").add_subparsers(dest="calendar_command", required=True)
+    p = cal.add_parser("due", help="the due instant under the working calendar")
+    p.add_argument("--from", dest="start", required=True, metavar="ISO")
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--working-days", type=float)
+    group.add_argument("--working-hours", type=float)
+    p.set_defaults(fn=cmd_calendar_due)
+
+    timers = sub.add_parser("timers").add_subparsers(dest="timers_command", required=True)
+    p = timers.add_parser("sweep", help="fire every timer due by now (or --at)")
+    p.add_argument("--at", metavar="ISO")
+    p.set_defaults(fn=cmd_timers_sweep)
+
+    audit = sub.add_parser("audit").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify").set_defaults(fn=cmd_audit_verify)
+
+    p = sub.add_parser("bench", help="the performance benchmark (docs/performance.md)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--quick", action="store_true")
+    p.set_defaults(fn=cmd_bench)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    fn: Command = args.fn
+    try:
+        return fn(args)
+    except (UsageError, CalendarError, ConfigError) as exc:
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # never a traceback for a user; the one line says what failed
+        print(f"motcua: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+

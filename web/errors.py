@@ -1,0 +1,46 @@
+"""Every error leaves as JSON `{"error": {"code", "message"}}` (API) — never a stack trace."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Unprocessable
+from web.auth import Unauthorized
+
+log = logging.getLogger("motcua.web")
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, Unprocessable: 422}
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(Refused)
+    def refused(exc: Refused) -> Any:
+        status = 400 if exc.code == "bad_request" else next(
+            (s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        extra = {"fields": exc.fields} if isinstance(exc, Invalid) else {}
+        return jsonify(error_body(exc.code, exc.message, **extra)), status
+
+    @app.errorhandler(Unauthorized)
+    def unauthorized(exc: Unauthorized) -> Any:
+        return jsonify(error_body("unauthorized", exc.message)), 401, {"WWW-Authenticate": "Bearer"}
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        if not request.path.startswith("/api/") and exc.code not in (413,):
+            return exc
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+                413: "too_large"}.get(exc.code or 500, "http_error")
+        message = {413: "Yêu cầu quá lớn (request too large)",
+                   404: "Không có địa chỉ này (no such endpoint)"}.get(exc.code or 0, exc.description or "")
+        return jsonify(error_body(code, message)), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Any:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return jsonify(error_body("internal", "Lỗi hệ thống; sự cố đã được ghi nhận (internal error)")), 500

@@ -1,0 +1,34 @@
+"""gunicorn settings for `make run`: the production server, with the sweeper in the master."""
+from __future__ import annotations
+
+from typing import Any
+
+from processes.config import load_config
+
+_config = load_config()
+_server = _config.get("server", {})
+
+import os  # noqa: E402
+
+bind = f"{_server.get('host', '127.0.0.1')}:{os.environ.get('PORT', _server.get('port', 5000))}"
+workers = int(_server.get("workers", 2))
+threads = int(_server.get("threads", 4))
+worker_class = "gthread"
+accesslog = "-"
+graceful_timeout = 10
+_scheduler: Any = None
+
+
+def when_ready(server: Any) -> None:
+    """Start the timer sweeper once, in the master process (workers only serve requests)."""
+    global _scheduler
+    from processes.bootstrap import bootstrap
+    from web.sweeper import start_sweeper
+
+    _scheduler = start_sweeper(bootstrap(_config))
+    server.log.info("timer sweeper started (every %ss)", _config["timers"]["sweep_seconds"])
+
+
+def on_exit(server: Any) -> None:
+    if _scheduler is not None:
+        _scheduler.shutdown(wait=False)

@@ -1,0 +1,56 @@
+"""The API description served at /api/v1/openapi.json."""
+from __future__ import annotations
+
+from typing import Any
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _op(summary: str, ok: str, *errors: int, body: str | None = None, auth: bool = True) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary,
+                          "responses": {ok: {"description": "OK"},
+                                        **{str(e): {"description": "error", "content": {
+                                            "application/json": {"schema": _ERROR}}} for e in errors}}}
+    if auth:
+        op["security"] = [{"bearer": []}]
+    if body:
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{body}"}}, "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"payload": {"type": "string"}}}}}}
+    return op
+
+
+_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "MotCua API", "version": "1",
+             "description": "One-stop-shop dossiers of the province: catalogue, submission, tracking, tasks."},
+    "servers": [{"url": "/api/v1"}],
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
+            "Submission": {"type": "object", "required": ["procedure", "form"], "properties": {
+                "procedure": {"type": "string"}, "form": {"type": "object"},
+                "channel": {"type": "string", "enum": ["counter", "post", "online"]},
+                "agency": {"type": "string", "description": "e-code of the handling agency"}}},
+            "Supplement": {"type": "object", "properties": {"form": {"type": "object"}}},
+            "Completion": {"type": "object", "properties": {"data": {"type": "object"}}},
+        },
+    },
+    "paths": {
+        "/procedures": {"get": _op("The public catalogue", "200", auth=False)},
+        "/dossiers": {"post": _op("Submit a dossier (JSON, or multipart with payload + documents.<key>)",
+                                  "201", 400, 401, 403, 404, 413, 422, body="Submission")},
+        "/dossiers/{code}": {"parameters": [_CODE], "get": _op("One dossier", "200", 401, 404)},
+        "/dossiers/{code}/supplement": {"parameters": [_CODE], "post": _op(
+            "Answer a supplement request", "200", 400, 401, 403, 404, 409, 413, 422, body="Supplement")},
+        "/tasks": {"get": _op("The caller's open user tasks", "200", 401)},
+        "/tasks/{id}/complete": {
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "post": _op("Complete a user task", "200", 400, 401, 403, 404, 409, 422, body="Completion")},
+    },
+}

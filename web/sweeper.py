@@ -1,0 +1,32 @@
+"""The timer sweeper and outbox dispatcher: an APScheduler job beside the web server."""
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from processes.bootstrap import Services
+from processes.outbox import dispatch_outbox
+from processes.timers import fire_due_timers
+
+log = logging.getLogger("motcua.sweeper")
+
+
+def sweep_once(services: Services) -> None:
+    try:
+        result = fire_due_timers(services)
+        if result.claimed:
+            log.info("timers: %d claimed, %d fired, %d failed", result.claimed, result.fired, result.failed)
+        dispatch_outbox(services)
+    except Exception:  # a sweep that fails is logged and tried again next tick; it never dies
+        log.exception("sweep failed")
+
+
+def start_sweeper(services: Services) -> BackgroundScheduler:
+    """Start sweeping every `timers.sweep_seconds`; any number of sweepers may run at once."""
+    scheduler = BackgroundScheduler(daemon=True)
+    scheduler.add_job(sweep_once, "interval", args=[services],
+                      seconds=float(services.config["timers"]["sweep_seconds"]),
+                      max_instances=1, coalesce=True, id="sweep")
+    scheduler.start()
+    return scheduler
