@@ -18,15 +18,15 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def authenticate(services: Services, username: str, password: str) -> User | None:
-    """The active user with this name and password, or None (never says which part was wrong)."""
+def authenticate(services: Services, username: str, password: str) -> str | None:
+    """The name of the active user with this password, or None (never says which part was wrong)."""
     with UnitOfWork(services.session_factory) as uow:
         user = uow.session.scalar(sa.select(User).where(User.username == username))
         try:
             _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
             return None
-        return user if user is not None and user.active else None
+        return user.username if user is not None and user.active else None
 
 
 def get_user(session: so.Session, username: str) -> User | None:

@@ -97,10 +97,11 @@ def cmd_token(args: argparse.Namespace) -> int:
     services = _services()
     with UnitOfWork(services.session_factory) as uow:
         user = get_user(uow.session, args.username)
-    if user is None or not user.active:
+        username = user.username if user is not None and user.active else None
+    if username is None:
         print(f"no active user named '{args.username}'", file=sys.stderr)
         return 1
-    print(make_token(services, user.username))
+    print(make_token(services, username))
     return 0
 
 
