@@ -41,7 +41,25 @@ def validate_file(services: Services, path: Path) -> tuple[Definition | None, Ca
                                      known_topics=services.handlers.topics())
     except DiagramRefused as exc:
         return None, catalogue, exc.problems + problems
+    if catalogue is not None:
+        consulted = catalogue.data.get("agencies", {})
+        for info in definition.user_tasks.values():
+            for key, what in (("agency", "consulted agency"), ("due_days", "sub-deadline")):
+                value = info.properties.get(key)
+                if key == "agency" and value and value not in consulted:
+                    problems.append(Problem(str(path), None, info.element_id,
+                                            f"{what} '{value}' is not in the [agencies] table of {catalogue.path}"))
+                if key == "due_days" and value and not _is_days(value):
+                    problems.append(Problem(str(path), None, info.element_id,
+                                            f"due_days '{value}' is not a number of working days (0–365)"))
     return definition, catalogue, problems
+
+
+def _is_days(value: str) -> bool:
+    try:
+        return 0 <= float(value) <= 365
+    except ValueError:
+        return False
 
 
 def deploy_file(services: Services, path: Path, actor: str, dry_run: bool = False) -> DeployOutcome:

@@ -10,9 +10,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engine.clock import Clock
+from engine.definitions import UserTaskInfo
 from engine.runner import EngineError, Instance
 from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
-from models import (Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User,
+from models import (Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User,
                     UserTask)
 from processes import audit
 from processes.bootstrap import Services
@@ -106,14 +107,33 @@ class DossierRun:
             if task.task_id in existing:
                 existing.pop(task.task_id)
                 continue
-            due_var = task.info.properties.get("due")
-            due = _instant(variables.get(due_var)) if due_var else self.dossier.due_at
             self.session.add(UserTask(id=task.task_id, dossier_id=self.dossier.id,
                                       element_id=task.info.element_id, name=task.info.name,
-                                      role=task.info.role, agency_id=self.dossier.agency_id,
-                                      due_at=due, created_at=self.now))
+                                      role=task.info.role, agency_id=self._task_agency(task.info),
+                                      due_at=self._task_due(task.info, variables), created_at=self.now))
         for gone in existing.values():  # cancelled (e.g. by a boundary event), not completed by a person
             self.session.delete(gone)
+
+    def _task_due(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> datetime | None:
+        """A task's due instant: a variable named by `due`, `due_days` working days from now (a
+        consulted agency's sub-deadline, R8.2), or the dossier's appointment."""
+        if info.properties.get("due"):
+            return _instant(variables.get(info.properties["due"]))
+        if info.properties.get("due_days"):
+            return self.calendar.add_working_days(self.now, float(info.properties["due_days"]))
+        return self.dossier.due_at
+
+    def _task_agency(self, info: UserTaskInfo) -> int:
+        """The lead agency, or the consulted agency named by the task's `agency` property (R8.2)."""
+        key = info.properties.get("agency")
+        if not key:
+            return self.dossier.agency_id
+        code = self.procedure.catalogue.get("agencies", {}).get(key)
+        agency_id = self.session.scalar(sa.select(Agency.id).where(Agency.code == code)) if code else None
+        if agency_id is None:
+            raise Unprocessable(f"Task {info.element_id}: consulted agency '{key}' is not in the catalogue "
+                                f"[agencies] table or does not exist")
+        return agency_id
 
     def _sync_timers(self) -> None:
         waiting = {t.task_id: t for t in self.instance.waiting_timers()}

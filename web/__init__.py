@@ -25,9 +25,12 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["motcua"] = services
 
-    from web import api, errors, pages
+    from web import api, csrf, errors, i18n, pages, session
 
     errors.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    session.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     return app

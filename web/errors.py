@@ -4,11 +4,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Unprocessable
 from web.auth import Unauthorized
+from web.i18n import _
 
 log = logging.getLogger("motcua.web")
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, Unprocessable: 422}
@@ -32,8 +33,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
-        if not request.path.startswith("/api/") and exc.code not in (413,):
-            return exc
+        if not request.path.startswith("/api/"):
+            return html_error(exc)
         code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
                 413: "too_large"}.get(exc.code or 500, "http_error")
         message = {413: "Yêu cầu quá lớn (request too large)",
@@ -43,4 +44,17 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
         log.exception("unexpected error on %s %s", request.method, request.path)
+        if not request.path.startswith("/api/"):
+            return render_template("error.html", status=500, message=_(
+                "Lỗi hệ thống; sự cố đã được ghi nhận.")), 500
         return jsonify(error_body("internal", "Lỗi hệ thống; sự cố đã được ghi nhận (internal error)")), 500
+
+
+def html_error(exc: HTTPException) -> Any:
+    """Pages get a page, in the user's language, never a stack trace."""
+    if exc.code == 400 and exc.description == "csrf":
+        message = _("Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang và gửi lại.")
+    else:
+        message = {404: _("Không tìm thấy trang này."), 413: _("Tệp gửi lên quá lớn."),
+                   405: _("Thao tác không được phép.")}.get(exc.code or 0, _("Yêu cầu không hợp lệ"))
+    return render_template("error.html", status=exc.code, message=message), exc.code or 500

@@ -1,0 +1,44 @@
+"""Who is logged in to the HTML pages (a signed, HttpOnly, SameSite cookie). Authentication only:
+what a user may do is decided in processes.access."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Flask, g, redirect, request, session, url_for
+
+
+def current_username() -> str | None:
+    return session.get("user")  # type: ignore[no-any-return]
+
+
+def login_user(username: str) -> None:
+    lang = session.get("lang")
+    session.clear()  # a new session id on login: no fixation
+    session["user"] = username
+    if lang:
+        session["lang"] = lang
+    session.permanent = False
+
+
+def logout_user() -> None:
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        username = current_username()
+        if username is None:
+            return redirect(url_for("auth.login", next=request.full_path))
+        g.username = username
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["current_username"] = current_username

@@ -1,0 +1,28 @@
+"""English for the Vietnamese texts of the pages (Vietnamese is the source language)."""
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "Cổng dịch vụ công tỉnh Kon Tum": "Kon Tum Province Public Service Portal",
+    "Cổng dịch vụ công — Một cửa": "Public Service Portal — One-stop desk",
+    "Ủy ban nhân dân tỉnh Kon Tum · Hệ thống một cửa điện tử":
+        "Kon Tum Provincial People's Committee · Electronic one-stop system",
+    "Thủ tục hành chính trực tuyến": "Online administrative procedures",
+    "Mã": "Code",
+    "Tên thủ tục": "Procedure",
+    "Mức độ": "Level",
+    "Lĩnh vực": "Field",
+    "Thời hạn": "Time limit",
+    "ngày làm việc": "working days",
+    "Chưa có thủ tục nào được công bố.": "No procedure has been published yet.",
+    "Đăng nhập": "Log in",
+    "Đăng xuất": "Log out",
+    "Tiếng Việt": "Tiếng Việt",
+    "Yêu cầu không hợp lệ": "Invalid request",
+    "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang và gửi lại.":
+        "The form has expired or lacks its protection token; reload the page and submit again.",
+    "Lỗi hệ thống; sự cố đã được ghi nhận.": "System error; the incident has been recorded.",
+    "Không tìm thấy trang này.": "Page not found.",
+    "Tệp gửi lên quá lớn.": "The upload is too large.",
+    "Thao tác không được phép.": "This action is not allowed.",
+    "Về trang chủ": "Back to the home page",
+}
