@@ -1,6 +1,7 @@
 """Load a BPMN file into a deployable definition, or say precisely why it cannot be deployed.
 
-Checks, in order: safe XML, the BPMN 2.0 XSD, SpiffWorkflow's parser, then this project's rules
+Checks, in order: safe XML, the BPMN 2.0 XSD, an executable process, no element id the engine
+reserves (Start, End), SpiffWorkflow's parser, then this project's rules
 (every user task has a role, every service task names a known handler, every expression compiles
 in the sandbox). Every problem is a `Problem` that prints as ``PATH:LINE: ELEMENT_ID: MESSAGE``.
 """
@@ -74,6 +75,9 @@ def load_definition(data: bytes, path: str, process_id: str | None = None,
     tree = parse_xml(data, path)
     _validate_xsd(tree, path)
     _require_executable(tree, path)
+    reserved = _reserved_ids(tree, path)
+    if reserved:
+        raise DiagramRefused(reserved)
     parser = MotCuaParser(validator=None)
     try:
         parser.add_bpmn_xml(tree, filename=path)
@@ -176,6 +180,21 @@ def _require_executable(tree: etree._ElementTree, path: str, force: bool = False
     what = ("no process is marked isExecutable=\"true\"; the diagram is a model only, not a "
             "runnable procedure") if processes else "the file holds no bpmn:process"
     raise DiagramRefused([Problem(path, first.sourceline, first.get("id"), what)])
+
+
+def _reserved_ids(tree: etree._ElementTree, path: str) -> list[Problem]:
+    """Ids SpiffWorkflow gives its own task specs: an element named so replaces the spec's own start
+    or end task and the flow is silently cut (the workflow then fails or never finishes)."""
+    problems = []
+    for process in tree.getroot().iterfind("bpmn:process", NS):
+        reserved = {"Start", "End", f"{process.get('id')}.EndJoin"}
+        for el in process.iter():
+            element_id = el.get("id") if isinstance(el.tag, str) else None
+            if element_id in reserved:
+                problems.append(Problem(path, el.sourceline, element_id,
+                                        f"the id '{element_id}' is reserved by the workflow engine; rename the "
+                                        f"element (e.g. StartEvent_1, EndEvent_1)"))
+    return problems
 
 
 def _unreadable(exc: Exception, path: str, element_id: str | None = None) -> Problem:
