@@ -10,7 +10,7 @@ from typing import Any
 from engine.forms import FIELD_TYPES, FormField, Option
 from engine.problems import Problem
 
-REQUIRED_KEYS = {"code": str, "process_id": str, "name": str, "level": int, "sector": str, "field": str,
+REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {"code": str, "process_id": str, "name": str, "level": int, "sector": str, "field": str,
                  "agency_level": str, "processing_time_days": (int, float)}
 
 

@@ -186,8 +186,7 @@ def _next_code(s: so.Session, agency_code: str, now: datetime) -> str:
     day = now.astimezone(LOCAL).date()
     dialect = s.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(DossierSequence).values(agency_code=agency_code, day=day, last=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["agency_code", "day"],
-                                      set_={"last": DossierSequence.last + 1}).returning(DossierSequence.last)
-    seq = s.execute(stmt).scalar_one()
+    upsert = insert(DossierSequence).values(agency_code=agency_code, day=day, last=1).on_conflict_do_update(
+        index_elements=["agency_code", "day"], set_={"last": DossierSequence.last + 1})
+    seq = s.execute(upsert.returning(DossierSequence.last)).scalar_one()
     return f"{agency_code}-{day:%y%m%d}-{seq:04d}"
