@@ -71,10 +71,26 @@ def content_hash(data: bytes) -> str:
 
 def load_definition(data: bytes, path: str, process_id: str | None = None,
                     known_topics: Collection[str] | None = None) -> Definition:
-    """Parse and validate; raise DiagramRefused with every problem found."""
+    """Parse and validate; raise DiagramRefused with every problem found, and nothing else.
+
+    Diagrams from any modelling tool come through here: whatever the library trips over becomes a
+    problem line naming the file, never an exception of another kind."""
+    try:
+        return _load(data, path, process_id, known_topics)
+    except DiagramRefused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the promise is that only DiagramRefused escapes
+        raise DiagramRefused([_unreadable(exc, path, process_id)]) from None
+
+
+def _load(data: bytes, path: str, process_id: str | None,
+          known_topics: Collection[str] | None) -> Definition:
     tree = parse_xml(data, path)
     _validate_xsd(tree, path)
     _require_executable(tree, path)
+    unsupported = _unsupported_elements(tree, path)
+    if unsupported:
+        raise DiagramRefused(unsupported)
     reserved = _reserved_ids(tree, path)
     if reserved:
         raise DiagramRefused(reserved)
@@ -197,6 +213,20 @@ def _reserved_ids(tree: etree._ElementTree, path: str) -> list[Problem]:
     return problems
 
 
+# Elements SpiffWorkflow would need more than this project gives it; say so at the element.
+_UNSUPPORTED = {
+    "businessRuleTask": "business rule tasks (DMN decisions) are not run by MotCua; use a service task "
+                        "with a registered handler, or an exclusive gateway with conditions",
+    "dataStore": "data stores are not supported by the engine; remove it or keep it in a model-only "
+                 "(non-executable) diagram",
+}
+
+
+def _unsupported_elements(tree: etree._ElementTree, path: str) -> list[Problem]:
+    return [Problem(path, el.sourceline, el.get("id"), message)
+            for tag, message in _UNSUPPORTED.items() for el in tree.iter(f"{{{BPMN_NS}}}{tag}")]
+
+
 def _unreadable(exc: Exception, path: str, element_id: str | None = None) -> Problem:
     detail = str(exc) or type(exc).__name__
     if isinstance(exc, KeyError):
@@ -272,6 +302,11 @@ def _check_expressions(tree: etree._ElementTree, path: str) -> list[Problem]:
                 if tag != "conditionExpression":
                     problems.append(Problem(path, el.sourceline, owner_id, f"empty {what} expression"))
                 continue
+            if what == "timer" and _BARE_TIMER.fullmatch(text):
+                problems.append(Problem(path, el.sourceline, owner_id,
+                                        f"timer value {text[:60]} is read as a Python expression; write "
+                                        f"the literal in quotes: \"{text[:60]}\", or name a variable"))
+                continue
             if text.startswith(("${", "#{")):
                 problems.append(Problem(path, el.sourceline, owner_id,
                                         f"{what} expression {text[:60]!r} is JUEL (Camunda); MotCua "
@@ -283,6 +318,10 @@ def _check_expressions(tree: etree._ElementTree, path: str) -> list[Problem]:
                 problems.append(Problem(path, el.sourceline, owner_id,
                                         f"{what} expression {text[:60]!r} is refused: {exc}"))
     return problems
+
+
+# An ISO 8601 duration or date-time written without quotes (the timer would fail when it starts).
+_BARE_TIMER = re.compile(r"R?\d*/?-?P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}(T[0-9:.+\-Z]*)?")
 
 
 def _line(tree: etree._ElementTree, element_id: str | None) -> int | None:
