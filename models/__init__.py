@@ -4,7 +4,8 @@ from models.catalogue import Agency, Procedure, ProcessDefinition, CalendarOverr
 from models.users import User
 from models.dossiers import (Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask)
 from models.audit import AuditEvent, AuditHead, OutboxMessage, Incident
+from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
-           "OutboxMessage", "Incident"]
+           "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit"]

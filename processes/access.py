@@ -27,8 +27,9 @@ def may_complete_task(user: User, task: UserTask) -> bool:
             and (task.assignee_id is None or task.assignee_id == user.id))
 
 
-def may_submit(user: User) -> bool:
-    return user.active and user.has_role("citizen")
+def may_submit(user: User, email_confirmed: bool = True) -> bool:
+    """Active applicants; a self-registered account only once its e-mail is confirmed (R6.1)."""
+    return user.active and user.has_role("citizen") and email_confirmed
 
 
 def may_deploy(user: User) -> bool:

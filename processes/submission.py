@@ -14,6 +14,7 @@ from engine.forms import FormErrors, clean_form
 from models import Agency, Attachment, Dossier, DossierSequence, Procedure, User
 from processes import audit
 from processes.access import may_submit, may_view_dossier
+from processes.account_state import email_confirmed
 from processes.attachments import StoredFile
 from processes.bootstrap import Services
 from processes.catalogue import form_fields
@@ -45,43 +46,51 @@ class Submission:
 def submit_dossier(services: Services, username: str, cmd: Submission) -> dict[str, Any]:
     """Register a new dossier, start its workflow, return {code, status, status_code}."""
     with UnitOfWork(services.session_factory) as uow:
-        s = uow.session
-        user = _user(s, username)
-        if not may_submit(user):
-            raise Forbidden("Chỉ tài khoản công dân, tổ chức mới nộp được hồ sơ (only applicants submit)")
-        procedure = s.scalar(sa.select(Procedure).where(Procedure.code == cmd.procedure))
-        if procedure is None or procedure.current_definition_id is None:
-            raise NotFound(f"Không có thủ tục mã '{cmd.procedure}' (unknown procedure)")
-        if procedure.level < 3:
-            raise Invalid({"procedure": "thủ tục mức độ 2 chỉ tải biểu mẫu, không nộp trực tuyến (level 2)"})
-        try:
-            form = clean_form(form_fields(procedure.catalogue), cmd.form)
-        except FormErrors as exc:
-            raise Invalid({f"form.{k}": v for k, v in exc.errors.items()}) from None
-        channel = cmd.channel or "counter"
-        if channel not in RESULT_CHANNELS:
-            raise Invalid({"channel": f"phải là một trong {list(RESULT_CHANNELS)} (result channel)"})
-        agency = _agency(s, procedure, cmd.agency)
-        stored = _check_uploads(services, procedure, cmd.uploads)
-        now = services.clock.now()
-        dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
-                          definition_id=procedure.current_definition_id, agency_id=agency.id,
-                          applicant_id=user.id, applicant_name=str(form.get("ho_ten") or form.get(
-                              "ho_ten_chu_ho") or user.full_name), applicant_phone=user.phone,
-                          status_code=1, channel="online", result_channel=channel, form=form,
-                          received_at=now, state="")
-        s.add(dossier)
-        s.flush()
-        _attach(services, s, dossier, stored, user.id, now)
-        audit.append(s, at=now, actor=user.username, kind="dossier_submitted", dossier_id=dossier.id,
-                     detail={"procedure": procedure.code, "documents": sorted(k for k, _ in stored)})
-        run = DossierRun(services, s, dossier, procedure, user.username)
-        run.start({"dossier_code": dossier.code, "procedure": procedure.code, "form": form,
-                   "documents": sorted(run.facts.documents), "result_channel": channel})
-        run.save()
+        dossier = register_dossier(services, uow.session, username, cmd)
         uow.commit()
         return {"code": dossier.code, "status": status_name(dossier.status_code),
                 "status_code": dossier.status_code}
+
+
+def register_dossier(services: Services, s: so.Session, username: str, cmd: Submission) -> Dossier:
+    """Register a new dossier and start its workflow inside the caller's transaction (no commit).
+
+    Refuses an applicant whose self-registered account has not confirmed its e-mail (R6.1)."""
+    user = _user(s, username)
+    if not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
+        raise Forbidden("Chỉ tài khoản công dân, tổ chức đã xác nhận thư điện tử mới nộp được hồ sơ "
+                        "(only applicants with a confirmed e-mail submit)")
+    procedure = s.scalar(sa.select(Procedure).where(Procedure.code == cmd.procedure))
+    if procedure is None or procedure.current_definition_id is None:
+        raise NotFound(f"Không có thủ tục mã '{cmd.procedure}' (unknown procedure)")
+    if procedure.level < 3:
+        raise Invalid({"procedure": "thủ tục mức độ 2 chỉ tải biểu mẫu, không nộp trực tuyến (level 2)"})
+    try:
+        form = clean_form(form_fields(procedure.catalogue), cmd.form)
+    except FormErrors as exc:
+        raise Invalid({f"form.{k}": v for k, v in exc.errors.items()}) from None
+    channel = cmd.channel or "counter"
+    if channel not in RESULT_CHANNELS:
+        raise Invalid({"channel": f"phải là một trong {list(RESULT_CHANNELS)} (result channel)"})
+    agency = _agency(s, procedure, cmd.agency)
+    stored = _check_uploads(services, procedure, cmd.uploads)
+    now = services.clock.now()
+    dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
+                      definition_id=procedure.current_definition_id, agency_id=agency.id,
+                      applicant_id=user.id, applicant_name=str(form.get("ho_ten") or form.get(
+                          "ho_ten_chu_ho") or user.full_name), applicant_phone=user.phone,
+                      status_code=1, channel="online", result_channel=channel, form=form,
+                      received_at=now, state="")
+    s.add(dossier)
+    s.flush()
+    _attach(services, s, dossier, stored, user.id, now)
+    audit.append(s, at=now, actor=user.username, kind="dossier_submitted", dossier_id=dossier.id,
+                 detail={"procedure": procedure.code, "documents": sorted(k for k, _ in stored)})
+    run = DossierRun(services, s, dossier, procedure, user.username)
+    run.start({"dossier_code": dossier.code, "procedure": procedure.code, "form": form,
+               "documents": sorted(run.facts.documents), "result_channel": channel})
+    run.save()
+    return dossier
 
 
 def answer_supplement(services: Services, username: str, code: str, form: Mapping[str, Any],
