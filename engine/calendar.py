@@ -187,6 +187,15 @@ class WorkCalendar:
         """N working days are N times the working hours of a day (half a day = 4 hours by default)."""
         return self._add(_aware(start, "start"), self._duration(days, self._day_length, "working days"))
 
+    def subtract_working_hours(self, end: datetime, hours: Amount) -> datetime:
+        """The latest instant with exactly `hours` of working time between it and `end` (a walk
+        backwards through office periods; a walk that ends exactly at a period start stays there)."""
+        return self._back(_aware(end, "end"), self._duration(hours, timedelta(hours=1), "working hours"))
+
+    def subtract_working_days(self, end: datetime, days: Amount) -> datetime:
+        """`days` working days before `end` (e.g. when to warn before a statutory due instant)."""
+        return self._back(_aware(end, "end"), self._duration(days, self._day_length, "working days"))
+
     def working_hours_between(self, a: datetime, b: datetime) -> float:
         """Working hours elapsed from a to b (0 if b <= a)."""
         return self._between(_aware(a, "a"), _aware(b, "b")) / timedelta(hours=1)
@@ -259,6 +268,30 @@ class WorkCalendar:
                 day += timedelta(days=1)
             except OverflowError:
                 raise CalendarError("the walk ran past the last date the calendar can represent") from None
+
+    def _periods_before(self, instant: datetime) -> Iterator[tuple[datetime, datetime]]:
+        """Working periods (UTC start, UTC end) that start before instant, latest first, without end."""
+        day = instant.astimezone(self._tz).date()
+        while True:
+            if self.is_working_day(day):
+                for start, end in reversed(self._periods):
+                    period_start = datetime.combine(day, start, self._tz).astimezone(UTC)
+                    if period_start < instant:
+                        yield period_start, datetime.combine(day, end, self._tz).astimezone(UTC)
+            try:
+                day -= timedelta(days=1)
+            except OverflowError:
+                raise CalendarError("the walk ran past the first date the calendar can represent") from None
+
+    def _back(self, end: datetime, length: timedelta) -> datetime:
+        """Walk length of working time backwards from end (UTC); the answer is in local time."""
+        remaining = length
+        for period_start, period_end in self._periods_before(end):
+            finish = min(period_end, end)
+            if remaining <= finish - period_start:
+                return (finish - remaining).astimezone(self._tz)
+            remaining -= finish - period_start
+        raise AssertionError("unreachable: working periods never run out")
 
     def _add(self, start: datetime, length: timedelta) -> datetime:
         """Walk length of working time forward from start (UTC); the answer is in local time."""

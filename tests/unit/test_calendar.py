@@ -436,3 +436,39 @@ def test_next_working_instant_is_inside_office_hours_and_never_earlier(instant: 
     assert CAL.is_working_day(local.date())
     assert any(start <= local.time() < end for start, end in DEFAULT_PERIODS)
     assert CAL.working_hours_between(instant, result) == 0.0
+
+
+# --- walking backwards (when to warn before a due instant) ---------------------------------------
+
+def test_one_working_day_before_a_due_instant_is_the_same_time_the_previous_working_day() -> None:
+    assert CAL.subtract_working_days(at(2026, 3, 4, 10), 1) == at(2026, 3, 3, 10)
+
+
+def test_one_working_day_before_17_00_is_07_30_of_the_same_day() -> None:
+    # A backwards walk that ends exactly at a period start stays there (the mirror of rule 4).
+    assert CAL.subtract_working_days(at(2026, 3, 4, 17), 1) == at(2026, 3, 4, 7, 30)
+
+
+def test_one_working_day_before_a_due_instant_after_tet_is_before_tet() -> None:
+    assert CAL.subtract_working_days(at(2026, 2, 23, 10), 1) == at(2026, 2, 13, 10)
+
+
+def test_backwards_walk_skips_the_lunch_break_and_the_weekend() -> None:
+    assert CAL.subtract_working_hours(at(2026, 3, 9, 8, 30), 3) == at(2026, 3, 6, 15)
+
+
+def test_backwards_walk_counts_the_swapped_saturday() -> None:
+    assert CAL.subtract_working_hours(at(2026, 8, 24, 7, 30), 4) == at(2026, 8, 22, 13)
+
+
+def test_negative_backwards_walk_refused() -> None:
+    with pytest.raises(CalendarError, match="at least 0"):
+        CAL.subtract_working_days(at(2026, 3, 4, 10), -1)
+
+
+@settings(deadline=None)
+@given(end=instants, hours=quarter_hours)
+def test_walking_back_n_working_hours_leaves_exactly_n_working_hours(end: datetime, hours: float) -> None:
+    start = CAL.subtract_working_hours(end, hours)
+    assert start <= end
+    assert CAL.working_hours_between(start, end) == hours
