@@ -5,7 +5,9 @@ from models.users import User
 from models.dossiers import (Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask)
 from models.audit import AuditEvent, AuditHead, OutboxMessage, Incident
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
+from models.workbench import DossierNote, FeePayment, ResultDelivery
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
-           "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit"]
+           "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
+           "DossierNote", "FeePayment", "ResultDelivery"]
