@@ -143,6 +143,10 @@ class Instance:
     def run_engine(self) -> None:
         self._advance(self.workflow.do_engine_steps)
 
+    def cancel(self) -> None:
+        """Cancel every open task and timer (the applicant withdrew the dossier); nothing runs after."""
+        self._advance(self.workflow.cancel)
+
     def _advance(self, step: Any) -> None:
         try:
             step()
