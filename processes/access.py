@@ -27,6 +27,44 @@ def may_complete_task(user: User, task: UserTask) -> bool:
             and (task.assignee_id is None or task.assignee_id == user.id))
 
 
+def may_see_task(user: User, task: UserTask) -> bool:
+    """Officers of the task's agency holding its role see it, whoever holds it (R2.1)."""
+    return user.active and user.has_role(task.role) and user.agency_id == task.agency_id
+
+
+def may_claim_task(user: User, task: UserTask) -> bool:
+    """An open, unclaimed (or already own) task of the officer's agency and role."""
+    return may_complete_task(user, task) and task.completed_at is None
+
+
+def may_release_task(user: User, task: UserTask) -> bool:
+    """Only the officer holding a task gives it back to the group."""
+    return user.active and task.assignee_id == user.id and task.completed_at is None
+
+
+def may_hand_over_task(user: User, task: UserTask, colleague: User) -> bool:
+    """The holder (or anyone of the group for an unclaimed task) hands it to an active colleague of
+    the same agency who holds the task's role."""
+    return (may_claim_task(user, task) and colleague.active and colleague.id != user.id
+            and colleague.agency_id == task.agency_id and colleague.has_role(task.role))
+
+
+def may_work_on_dossier(user: User, dossier: Dossier, involved_agencies: set[int]) -> bool:
+    """Officers (not the applicant) of the handling or a consulted agency: notes, documents, forms."""
+    return (user.active and is_officer(user)
+            and user.agency_id in ({dossier.agency_id} | involved_agencies))
+
+
+def may_take_payment(user: User, dossier: Dossier) -> bool:
+    """Fees are received at the desk of the handling agency (R7.2)."""
+    return user.active and user.has_role("reception") and user.agency_id == dossier.agency_id
+
+
+def may_print_register(user: User, agency_id: int) -> bool:
+    """The dossier register (form 07) of an agency: its own officers only (R2.1)."""
+    return user.active and is_officer(user) and user.agency_id == agency_id
+
+
 def may_submit(user: User, email_confirmed: bool = True) -> bool:
     """Active applicants; a self-registered account only once its e-mail is confirmed (R6.1)."""
     return user.active and user.has_role("citizen") and email_confirmed
