@@ -1,19 +1,21 @@
 """Officers' use cases: the task list and completing a user task (R14, R15)."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.forms import FormErrors, clean_form
 from engine.runner import TaskNotReady
-from models import Dossier, Procedure, UserTask
+from models import Dossier, Procedure, User, UserTask
 from processes import audit
 from processes.access import may_complete_task
 from processes.bootstrap import Services
 from processes.dossier_run import DossierRun
-from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.submission import _user
 from processes.uow import UnitOfWork
 from processes.views import dossier_view
@@ -45,8 +47,30 @@ def list_tasks(services: Services, username: str, limit: int = 200) -> list[dict
         return result
 
 
-def complete_task(services: Services, username: str, task_id: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """Complete one user task with the data its form declares; returns the dossier's new state."""
+@dataclass
+class StepContext:
+    """What a page-specific step of a completion (delivery record, checklist) may read and write."""
+
+    session: so.Session
+    user: User
+    task: UserTask
+    dossier: Dossier
+    procedure: Procedure
+    run: DossierRun
+    data: dict[str, Any]  # the form values, already checked against the task's form
+
+
+# Extra work done inside the completing transaction; returns extra workflow variables or raises a
+# Refused (Invalid, Conflict) that rolls everything back.
+Extra = Callable[[StepContext], Mapping[str, Any]]
+
+
+def complete_task(services: Services, username: str, task_id: str, data: Mapping[str, Any],
+                  extra: Extra | None = None) -> dict[str, Any]:
+    """Complete one user task with the data its form declares; returns the dossier's new state.
+
+    Refusals (not the caller's task, already done, data the form refuses) change nothing and are
+    audited in a transaction of their own."""
     if not isinstance(data, Mapping):
         raise Invalid({"data": "phải là một đối tượng JSON (must be an object)"})
     with UnitOfWork(services.session_factory) as uow:
@@ -54,50 +78,65 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
         user = _user(s, username)
         task = s.get(UserTask, task_id)
         if task is None:
-            raise NotFound(f"Không có công việc '{task_id}' (unknown task)")
-        if may_complete_task(user, task):
-            return _complete(services, uow, user.username, task, data)
-        refused = (task.dossier_id, task.id)
+            refusal: Refused = NotFound(f"Không có công việc '{task_id}' (unknown task)")
+            where: tuple[int | None, str] = (None, task_id)
+        elif not may_complete_task(user, task):
+            refusal, where = Forbidden("Công việc này không thuộc quyền của bạn (not your task)"), (
+                task.dossier_id, task.id)
+        else:
+            try:
+                return _complete(services, uow, user, task, data, extra)
+            except (Conflict, Invalid) as exc:
+                refusal, where = exc, (task.dossier_id, task.id)
     # Audited after the refused transaction has ended (SQLite has one writer at a time).
-    _log_refusal(services, username, *refused, reason="not_allowed")
-    raise Forbidden("Công việc này không thuộc quyền của bạn (not your task)")
+    log_refusal(services, username, *where, refusal)
+    raise refusal
 
 
-def _complete(services: Services, uow: UnitOfWork, username: str, task: UserTask,
-              data: Mapping[str, Any]) -> dict[str, Any]:
+def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask,
+              data: Mapping[str, Any], extra: Extra | None) -> dict[str, Any]:
     s = uow.session
     if task.completed_at is not None:
         raise Conflict(f"Công việc đã được {task.completed_by} hoàn thành (already completed)")
     dossier = s.get(Dossier, task.dossier_id)
     procedure = s.get(Procedure, dossier.procedure_id) if dossier else None
     assert dossier is not None and procedure is not None
-    run = DossierRun(services, s, dossier, procedure, username)
+    run = DossierRun(services, s, dossier, procedure, user.username)
     info = run.definition.user_tasks[task.element_id]
     try:
         cleaned = clean_form(info.form, data)
     except FormErrors as exc:
         raise Invalid({f"data.{k}": v for k, v in exc.errors.items()}) from None
+    variables = dict(extra(StepContext(s, user, task, dossier, procedure, run, cleaned))) if extra else {}
     instance = run.load()
     try:
-        run.act(lambda: instance.complete_task(task.id, cleaned))
+        run.act(lambda: instance.complete_task(task.id, {**cleaned, **variables}))
     except TaskNotReady:
         raise Conflict("Công việc không còn chờ xử lý (the task changed meanwhile)") from None
-    task.completed_at, task.completed_by = run.now, username
-    audit.append(s, at=run.now, actor=username, kind="task_completed", dossier_id=dossier.id,
-                 detail={"task": task.element_id, "name": task.name, "data": cleaned})
+    task.completed_at, task.completed_by = run.now, user.username
+    detail: dict[str, Any] = {"task": task.element_id, "name": task.name, "data": cleaned}
+    if variables:
+        detail["extra"] = variables
+    audit.append(s, at=run.now, actor=user.username, kind="task_completed", dossier_id=dossier.id,
+                 detail=detail)
     try:
         run.save()
         uow.commit()
-    except StaleDataError:
+    except (StaleDataError, sa.exc.IntegrityError):
         raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại (changed meanwhile)") from None
     return dossier_view(services, s, dossier, procedure)
 
 
-def _log_refusal(services: Services, actor: str, dossier_id: int, task_id: str, reason: str) -> None:
+def log_refusal(services: Services, actor: str, dossier_id: int | None, task_id: str, refusal: Refused) -> None:
     """Refused attempts are audited in their own transaction (the refused one saves nothing)."""
+    kind = "access_refused" if isinstance(refusal, Forbidden) else "task_refused"
+    reason = "not_allowed" if isinstance(refusal, Forbidden) else refusal.code
+    detail: dict[str, Any] = {"task": task_id, "reason": reason}
+    if isinstance(refusal, Invalid):
+        detail["fields"] = refusal.fields
+    elif not isinstance(refusal, Forbidden):
+        detail["message"] = refusal.message
     with UnitOfWork(services.session_factory) as uow:
-        audit.append(uow.session, at=services.clock.now(), actor=actor, kind="access_refused",
-                     dossier_id=dossier_id, detail={"task": task_id, "reason": reason})
+        audit.append(uow.session, at=services.clock.now(), actor=actor, kind=kind,
+                     dossier_id=dossier_id, detail=detail)
         uow.commit()
-
-
