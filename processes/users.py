@@ -18,6 +18,14 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether the password matches the stored Argon2 hash."""
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(services: Services, username: str, password: str) -> str | None:
     """The name of the active user with this password, or None (never says which part was wrong)."""
     with UnitOfWork(services.session_factory) as uow:
