@@ -2,6 +2,7 @@
 of a procedure (R5.3) and what the engine needs (statutory time, documents, the applicant's form)."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,17 +47,60 @@ def sidecar_path(bpmn_path: Path) -> Path:
 def load_catalogue(bpmn_path: Path) -> tuple[Catalogue | None, list[Problem]]:
     """Read and check the sidecar; return it, or the problems that make it unusable."""
     path = sidecar_path(bpmn_path)
-    shown = str(path)
     if not path.exists():
         return None, [Problem(str(bpmn_path), None, None,
                               f"no catalogue entry: {path.name} (code, name, level, statutory time, documents, "
                               f"form) must sit beside the diagram")]
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        return None, [Problem(shown, getattr(exc, "lineno", None), None, f"not valid TOML: {exc}")]
-    problems = check_catalogue(data, shown)
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")]
+    return parse_catalogue(raw, str(path))
+
+
+def parse_catalogue(raw: bytes, shown: str) -> tuple[Catalogue | None, list[Problem]]:
+    """Check sidecar text (a file, or an upload shown as `shown`); problems carry the key's line."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(shown, raw.count(b"\n", 0, exc.start) + 1, None, "the file is not UTF-8 text")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib keeps the position only in its message: "... (at line 3, column 7)".
+        found = re.search(r"at line (\d+)", str(exc))
+        return None, [Problem(shown, int(found.group(1)) if found else None, None, f"not valid TOML: {exc}")]
+    problems = [Problem(p.path, p.line or key_line(text, p.element_id), p.element_id, p.message)
+                for p in check_catalogue(data, shown)]
     return (Catalogue(shown, data), []) if not problems else (None, problems)
+
+
+def key_line(text: str, key: str | None) -> int | None:
+    """The line of a catalogue key in the sidecar text: `level`, `agencies.police`, `documents[1]`
+    (the second ``[[documents]]``) or `form.so_dinh_danh` (the ``id`` line of that form field)."""
+    if not key:
+        return None
+    lines = text.splitlines()
+    table_item = re.fullmatch(r"(\w+)\[(\d+)\]", key)
+    if table_item:
+        headers = [n for n, line in enumerate(lines, 1)
+                   if re.match(rf"\s*\[\[\s*{re.escape(table_item.group(1))}\s*\]\]", line)]
+        index = int(table_item.group(2))
+        return headers[index] if index < len(headers) else None
+    table, _, name = key.rpartition(".")
+    if table == "form":
+        pattern = rf"\s*id\s*=\s*[\"']{re.escape(name)}[\"']"
+    else:
+        pattern = rf"\s*[\"']?{re.escape(name)}[\"']?\s*="
+    in_table = not table
+    for n, line in enumerate(lines, 1):
+        header = re.match(r"\s*\[\[?\s*([\w.]+)\s*\]", line)
+        if header and table != "form":
+            in_table = header.group(1) == table
+            continue
+        if (in_table or table == "form") and re.match(pattern, line):
+            return n
+    return None
 
 
 def check_catalogue(data: dict[str, Any], path: str) -> list[Problem]:

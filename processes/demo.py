@@ -21,6 +21,11 @@ AGENCIES = [
     ("000.25.22.H34", "Ủy ban nhân dân phường Quyết Thắng", "commune", "000.00.22.H34"),
     ("000.26.22.H34", "Ủy ban nhân dân phường Thắng Lợi", "commune", "000.00.22.H34"),
     ("000.00.90.H34", "Công an tỉnh Kon Tum", "department", "000.00.00.H34"),
+    # Agencies of the demo procedures in bpmn_diagrams/ (handling or consulted, R8.2).
+    ("000.00.07.H34", "Sở Kế hoạch và Đầu tư tỉnh Kon Tum", "department", "000.00.00.H34"),
+    ("000.40.22.H34", "Chi nhánh Văn phòng đăng ký đất đai thành phố Kon Tum", "district", "000.00.06.H34"),
+    ("000.41.22.H34", "Chi cục Thuế thành phố Kon Tum", "district", None),
+    ("000.92.22.H34", "Công an phường Quyết Thắng", "commune", "000.00.90.H34"),
 ]
 
 MAIN_AGENCY = "000.00.22.H34"
@@ -41,6 +46,14 @@ USERS = [
     ("leader_tp", "Lý Văn Nam (lãnh đạo Sở Tư pháp)", ["leader"], "000.00.05.H34"),
     ("specialist_ca", "Trịnh Văn Phúc (Công an tỉnh)", ["specialist"], "000.00.90.H34"),
     ("leader_ca", "Mai Văn Quang (lãnh đạo Công an tỉnh)", ["leader"], "000.00.90.H34"),
+    ("reception_kh", "Trần Thị Ngọc (một cửa Sở KH&ĐT)", ["reception"], "000.00.07.H34"),
+    ("specialist_kh", "Nguyễn Văn Tài (Phòng Đăng ký kinh doanh)", ["specialist"], "000.00.07.H34"),
+    ("leader_kh", "Phan Văn Sơn (Trưởng phòng Đăng ký kinh doanh)", ["leader"], "000.00.07.H34"),
+    ("specialist_vpdk", "Lê Văn Tú (Văn phòng đăng ký đất đai)", ["specialist"], "000.40.22.H34"),
+    ("specialist_thue", "Hà Thị Uyên (Chi cục Thuế)", ["specialist"], "000.41.22.H34"),
+    ("reception_cap", "Y Vân (tiếp nhận Công an phường)", ["reception"], "000.92.22.H34"),
+    ("specialist_cap", "A Xuân (đăng ký cư trú Công an phường)", ["specialist"], "000.92.22.H34"),
+    ("leader_cap", "Nguyễn Văn Yên (Trưởng Công an phường)", ["leader"], "000.92.22.H34"),
     ("admin", "Quản trị hệ thống", ["admin"], None),
     ("analyst", "Chuyên viên phân tích nghiệp vụ", ["analyst"], None),
 ]
