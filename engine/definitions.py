@@ -24,6 +24,7 @@ from engine import sandbox
 from engine.forms import FormField, Option
 from engine.problems import DiagramRefused, Problem
 from engine.specs import HandlerTask, MotCuaParser
+from engine.timer_values import check_timer_values
 from engine.xml_safety import parse_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -136,6 +137,7 @@ def _load(data: bytes, path: str, process_id: str | None,
             else:
                 topics[task_spec.bpmn_id] = topic
     problems.extend(_check_expressions(tree, path))
+    problems.extend(check_timer_values(tree, path))
     if problems:
         raise DiagramRefused(problems)
     messages = {m.get("name") or m.get("id") for m in tree.getroot().iterfind("bpmn:message", NS)}
