@@ -33,6 +33,7 @@ class Dossier(Base):
     paused_at: so.Mapped[datetime | None] = so.mapped_column()  # waiting for the applicant
     supplement_count: so.Mapped[int] = so.mapped_column(default=0)
     late: so.Mapped[bool] = so.mapped_column(default=False)
+    refund_flagged: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())  # R8.6
     state: so.Mapped[str] = so.mapped_column(sa.Text)  # SpiffWorkflow JSON, spec stripped
     version: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -67,6 +68,7 @@ class UserTask(Base):
     # Kept after completion so that a second completion is told "already done" (409), not "unknown".
     completed_at: so.Mapped[datetime | None] = so.mapped_column()
     completed_by: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    overdue_at: so.Mapped[datetime | None] = so.mapped_column()  # its own limit passed (R14.4, R8.2)
 
 
 class Timer(Base):
@@ -84,6 +86,8 @@ class Timer(Base):
     lease_expires_at: so.Mapped[datetime | None] = so.mapped_column()
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Deadline timers are kept once fired, so a recomputation does not escalate one overrun twice.
+    fired_at: so.Mapped[datetime | None] = so.mapped_column()
 
 
 class Attachment(Base):
