@@ -105,7 +105,14 @@ class DossierRun:
         variables = self.instance.variables
         for task in ready:
             if task.task_id in existing:
-                existing.pop(task.task_id)
+                row = existing.pop(task.task_id)
+                if (row.element_id, row.name, row.role) != (task.info.element_id, task.info.name, task.info.role):
+                    # The dossier moved to another version of its diagram: same task, new element.
+                    agency_id = self._task_agency(task.info)
+                    if (row.role, row.agency_id) != (task.info.role, agency_id):
+                        row.assignee_id = None
+                    row.element_id, row.name, row.role, row.agency_id = (
+                        task.info.element_id, task.info.name, task.info.role, agency_id)
                 continue
             self.session.add(UserTask(id=task.task_id, dossier_id=self.dossier.id,
                                       element_id=task.info.element_id, name=task.info.name,
