@@ -80,3 +80,8 @@ def may_validate_diagrams(user: User) -> bool:
 
 def may_edit_calendar(user: User) -> bool:
     return user.active and (user.has_role("admin") or user.has_role("agency_admin"))
+
+
+def may_read_feedback(user: User) -> bool:
+    """Citizens' feedback (R9.1) is reviewed by system and agency administrators."""
+    return user.active and (user.has_role("admin") or user.has_role("agency_admin"))
