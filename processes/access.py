@@ -83,5 +83,5 @@ def may_edit_calendar(user: User) -> bool:
 
 
 def may_read_feedback(user: User) -> bool:
-    """Citizens' feedback (R9.1) is reviewed by system and agency administrators."""
-    return user.active and (user.has_role("admin") or user.has_role("agency_admin"))
+    """Citizens' feedback (R9.1) is reviewed by system administrators (it spans every agency)."""
+    return user.active and user.has_role("admin")
