@@ -13,11 +13,12 @@ from engine.xml_safety import parse_xml
 
 _SEMANTIC_ROOTS = {"process", "collaboration", "message", "signal", "error", "escalation", "dataStore"}
 # Children folded into their owner's description instead of being listed on their own.
-_FOLDED = {"incoming", "outgoing", "laneSet", "extensionElements", "documentation", "conditionExpression",
+_FOLDED = {"incoming", "outgoing", "extensionElements", "documentation", "conditionExpression",
            "timeDate", "timeDuration", "timeCycle", "script", "flowNodeRef", "ioSpecification",
            "multiInstanceLoopCharacteristics", "standardLoopCharacteristics"}
 
 
+_TRANSPARENT = {"laneSet", "childLaneSet"}  # containers whose lanes are listed on their own
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
@@ -50,7 +51,14 @@ def compare_diagrams(old: bytes, new: bytes, old_path: str = "old", new_path: st
             details.append(f"name: {_show(old_name)} → {_show(name)}")
         for key in sorted(set(old_facts) | set(facts)):
             was, now = old_facts.get(key), facts.get(key)
-            if was != now:
+            if was == now:
+                continue
+            if key in _LISTS:
+                gone = sorted(set(_items(was)) - set(_items(now)))
+                new_items = sorted(set(_items(now)) - set(_items(was)))
+                details.append(f"{key}: " + "; ".join(filter(None, (
+                    f"+ {', '.join(new_items)}" if new_items else "", f"− {', '.join(gone)}" if gone else ""))))
+            else:
                 details.append(f"{key}: {_show(was)} → {_show(now)}")
         if details:
             changes.append(ElementChange("changed", element_id, kind, name or old_name, tuple(details)))
@@ -58,6 +66,13 @@ def compare_diagrams(old: bytes, new: bytes, old_path: str = "old", new_path: st
         if element_id not in after:
             changes.append(ElementChange("removed", element_id, kind, name))
     return changes
+
+
+_LISTS = ("incoming", "outgoing", "flowNodeRef")
+
+
+def _items(value: str | None) -> list[str]:
+    return [v for v in (value or "").split(", ") if v]
 
 
 def _show(value: str | None) -> str:
@@ -86,6 +101,9 @@ def _elements(root: etree._Element) -> dict[str, tuple[str, str, dict[str, str]]
             element_id = child.get("id")
             if name in _FOLDED or name.endswith("EventDefinition"):
                 continue  # described as part of its owner
+            if name in _TRANSPARENT:
+                visit(child, True)
+                continue
             if element_id:
                 found[element_id] = (name, " ".join((child.get("name") or "").split()), _facts(child))
             visit(child, True)
@@ -106,6 +124,8 @@ def _facts(el: etree._Element) -> dict[str, str]:
         if not isinstance(child.tag, str):
             continue
         name = _local(child)
+        if name in _TRANSPARENT:
+            continue
         if name in ("incoming", "outgoing", "flowNodeRef"):
             facts[name] = ", ".join(sorted(filter(None, (facts.get(name, ""), (child.text or "").strip()))))
         elif name == "extensionElements":
