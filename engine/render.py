@@ -36,15 +36,17 @@ _LAYER_POOL, _LAYER_LANE, _LAYER_CONTAINER, _LAYER_NODE, _LAYER_BOUNDARY, _LAYER
 
 
 def render_svg(data: bytes, path: str = "-", marks: Mapping[str, str] | None = None,
-               diagram_index: int = 0) -> str:
+               diagram_index: int = 0, labels: Mapping[str, str] | None = None) -> str:
     """The SVG picture of diagram number ``diagram_index`` of a BPMN file.
 
     ``marks`` maps element ids to ``"done"``, ``"active"`` or ``"overdue"``; other values are ignored.
+    ``labels`` gives the legend's word for each state (the caller's language; English by default).
     Raises DiagramRefused (and nothing else) when the file cannot be read or has no layout.
     """
     try:
         clean_marks = {str(k): v for k, v in (marks or {}).items() if isinstance(v, str) and v in STATES}
-        return _render(data, path, clean_marks, diagram_index)
+        words = {**STATE_LABELS, **{k: str(v) for k, v in (labels or {}).items() if k in STATES}}
+        return _render(data, path, clean_marks, diagram_index, words)
     except DiagramRefused:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is that only DiagramRefused escapes
@@ -68,7 +70,7 @@ class _Item:
     edge: EdgeSpec | None = None
 
 
-def _render(data: bytes, path: str, marks: dict[str, str], diagram_index: int) -> str:
+def _render(data: bytes, path: str, marks: dict[str, str], diagram_index: int, words: dict[str, str]) -> str:
     root = parse_xml(data, path).getroot()
     doc = BpmnDocument(root)
     plane = _plane(root, path, diagram_index)
@@ -82,7 +84,7 @@ def _render(data: bytes, path: str, marks: dict[str, str], diagram_index: int) -
     view = _extent(items)
     legend_top = view.bottom + 6
     if states:
-        view = Box(view.x, view.y, max(view.w, _legend_width(states) + 2 * MARGIN), view.h + LEGEND_HEIGHT)
+        view = Box(view.x, view.y, max(view.w, _legend_width(states, words) + 2 * MARGIN), view.h + LEGEND_HEIGHT)
 
     picture = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
     for name, value in (("viewBox", f"{num(view.x)} {num(view.y)} {num(view.w)} {num(view.h)}"),
@@ -114,7 +116,7 @@ def _render(data: bytes, path: str, marks: dict[str, str], diagram_index: int) -
         # Labels outside their shapes go last, above every line, so that nothing crosses them.
         svg(picture, "g", class_="labels").extend(labels)
     if states:
-        _legend(picture, states, view.x + MARGIN, legend_top)
+        _legend(picture, states, view.x + MARGIN, legend_top, words)
     return etree.tostring(picture, encoding="unicode")
 
 
@@ -274,16 +276,16 @@ def _label_extent(spec: ShapeSpec) -> Iterable[Box]:
     return []
 
 
-def _legend_width(states: list[str]) -> float:
-    return sum(30 + text_width(STATE_LABELS[s], DEFAULT_FONT_SIZE) for s in states)
+def _legend_width(states: list[str], words: dict[str, str]) -> float:
+    return sum(30 + text_width(words[s], DEFAULT_FONT_SIZE) for s in states)
 
 
-def _legend(picture: Element, states: list[str], x: float, top: float) -> None:
+def _legend(picture: Element, states: list[str], x: float, top: float, words: dict[str, str]) -> None:
     legend = svg(picture, "g", class_="legend")
     for state in states:
         paint = STATE_PAINT[state]
         svg(legend, "rect", x=x, y=top + 3, width=16, height=11, rx=3, fill=paint.fill, stroke=paint.stroke,
             stroke_width=2, class_=f"state-{state}")
         text = svg(legend, "text", x=x + 21, y=top + 12.5, font_size=DEFAULT_FONT_SIZE, fill=INK)
-        text.text = STATE_LABELS[state]
-        x += 30 + text_width(STATE_LABELS[state], DEFAULT_FONT_SIZE)
+        text.text = words[state]
+        x += 30 + text_width(words[state], DEFAULT_FONT_SIZE)
