@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Unprocessable
@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
     def refused(exc: Refused) -> Any:
         status = 400 if exc.code == "bad_request" else next(
             (s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
+        if not request.path.startswith("/api/"):  # a page that did not handle it shows a page
+            message = _("Không tìm thấy trang này.") if status == 404 else exc.message
+            return render_template("error.html", status=status, message=message), status
         extra = {"fields": exc.fields} if isinstance(exc, Invalid) else {}
         return jsonify(error_body(exc.code, exc.message, **extra)), status
 
@@ -55,6 +58,15 @@ def html_error(exc: HTTPException) -> Any:
     if exc.code == 400 and exc.description == "csrf":
         message = _("Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ; hãy tải lại trang và gửi lại.")
     else:
-        message = {404: _("Không tìm thấy trang này."), 413: _("Tệp gửi lên quá lớn."),
+        message = {404: _("Không tìm thấy trang này."), 413: _too_large(),
                    405: _("Thao tác không được phép.")}.get(exc.code or 0, _("Yêu cầu không hợp lệ"))
     return render_template("error.html", status=exc.code, message=message), exc.code or 500
+
+
+def _too_large() -> str:
+    """Name the limits, so that the applicant knows what to send instead (nothing was stored)."""
+    per_file = int(current_app.extensions["motcua"].config["storage"]["max_upload_bytes"])
+    total = int(current_app.config["MAX_CONTENT_LENGTH"] or 0)
+    return _("Tệp gửi lên quá lớn: mỗi tệp tối đa {file_mb} MB, cả lần gửi tối đa {total_mb} MB. "
+             "Chưa có gì được lưu; hãy thu nhỏ tệp (quét ở độ phân giải thấp hơn) rồi gửi lại.",
+             file_mb=per_file // (1024 * 1024), total_mb=total // (1024 * 1024))
