@@ -24,6 +24,10 @@ def affirmative(form: list[dict[str, Any]], overrides: dict[str, Any] | None = N
             data[f["id"]] = f["options"][0]["id"]
         elif f["type"] == "boolean":
             data[f["id"]] = True
+        elif f["required"] and f["type"] == "long":
+            data[f["id"]] = 1
+        elif f["required"] and f["type"] == "date":
+            data[f["id"]] = "2026-03-02"
         elif f["required"]:
             data[f["id"]] = "Đồng ý"
     return data

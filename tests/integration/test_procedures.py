@@ -1,0 +1,154 @@
+"""Every procedure in bpmn_diagrams/ walked through the use cases, as the applicant and the officers of
+each involved agency would: submit a valid dossier, then each officer completes what their queue offers
+on it, agreeing each time (the first option of every choice), until the result is returned (R8.4, R14, R15).
+Plus the things a procedure promises beyond the happy path: a consulted agency's own queue and
+sub-deadline (R8.2), payment of financial obligations (status 6), same-day processing after 15:00."""
+from __future__ import annotations
+
+import tomllib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.clock import ManualClock
+from processes.bootstrap import Services
+from processes.config import PROJECT_ROOT
+from processes.demo import USERS
+from processes.errors import Forbidden
+from processes.submission import Submission, Upload, submit_dossier
+from processes.tasks import complete_task, list_tasks
+from tests.helpers import PDF, affirmative
+
+DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
+CATALOGUES = sorted(p for p in DIAGRAMS.glob("*.toml") if p.with_suffix(".bpmn").exists())
+OFFICERS = [u for u, _, roles, agency in USERS if agency and {"reception", "specialist", "leader"} & set(roles)]
+LOCAL = timezone(timedelta(hours=7))
+
+# The officers' work on each procedure when everyone agrees: (username, user task) in the order the
+# walk below meets them (officers in the order of processes.demo.USERS, each clearing their queue).
+EXPECTED_WALKS: dict[str, list[tuple[str, str]]] = {
+    "dang_ky_ho_kinh_doanh": [("reception", "Task_reception_check"), ("specialist", "Task_specialist_review"),
+                              ("leader", "Task_leader_approve"), ("reception", "Task_reception_deliver")],
+    "dang_ky_khai_sinh": [("reception2", "Task_reception_check"), ("reception2", "Task_record_birth"),
+                          ("leader2", "Task_leader_sign"), ("reception2", "Task_reception_deliver")],
+}
+
+
+def catalogue(path: Path) -> dict[str, Any]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def applicant_form(cat: dict[str, Any]) -> dict[str, Any]:
+    """A valid applicant's form for any catalogue: a plausible value of each field's type."""
+    values: dict[str, Any] = {}
+    for f in cat.get("form", []):
+        kind, pattern = f.get("type", "string"), f.get("pattern")
+        if kind == "enum":
+            values[f["id"]] = f["options"][0]["id"]
+        elif kind == "long":
+            values[f["id"]] = 2
+        elif kind == "date":
+            values[f["id"]] = "2026-02-20"
+        elif kind == "boolean":
+            values[f["id"]] = True
+        elif kind == "phone":
+            values[f["id"]] = "0912345678"
+        elif kind == "email":
+            values[f["id"]] = "an.nguyen@example.vn"
+        elif pattern == "^[0-9]{12}$":
+            values[f["id"]] = "062095001234"
+        elif pattern:
+            pytest.fail(f"{cat['process_id']}: no test value for pattern {pattern} of {f['id']}")
+        else:
+            values[f["id"]] = "Nguyễn Văn An, 12 Lê Lợi, phường Quyết Thắng"
+    return values
+
+
+def submit(services: Services, cat: dict[str, Any], channel: str = "counter") -> str:
+    uploads = [Upload(d["key"], f"{d['key']}.pdf", PDF) for d in cat.get("documents", []) if d.get("required")]
+    created = submit_dossier(services, "citizen", Submission(procedure=cat["code"], form=applicant_form(cat),
+                                                             channel=channel, uploads=uploads))
+    assert created["status_code"] == 1
+    assert created["code"].startswith(cat["agency"] + "-")
+    return str(created["code"])
+
+
+def tasks_of(services: Services, username: str, code: str) -> list[dict[str, Any]]:
+    return [t for t in list_tasks(services, username) if t["dossier"] == code]
+
+
+def work(services: Services, username: str, code: str, overrides: dict[str, Any] | None = None) -> list[str]:
+    """`username` completes, agreeing, every task their queue offers on this dossier; returns the tasks."""
+    done = []
+    for task in tasks_of(services, username, code):
+        result = complete_task(services, username, task["id"], affirmative(task["form"], overrides))
+        assert result["code"] == code
+        done.append(task["name"])
+    return done
+
+
+def walk(services: Services, code: str, overrides: dict[str, Any] | None = None,
+         rounds: int = 12) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """Let every demo officer clear their queue on this dossier until nobody has anything left."""
+    steps: list[tuple[str, str]] = []
+    for _ in range(rounds):
+        before = len(steps)
+        for username in OFFICERS:
+            steps += [(username, name) for name in work(services, username, code, overrides)]
+        if len(steps) == before:
+            break
+    return steps, view(services, code)
+
+
+def view(services: Services, code: str) -> dict[str, Any]:
+    from processes.dossiers import get_dossier
+
+    return get_dossier(services, "citizen", code, "vi")
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=[p.stem for p in CATALOGUES])
+def test_affirmative_walk_returns_the_result(services: Services, path: Path) -> None:
+    cat = catalogue(path)
+    code = submit(services, cat)
+    steps, dossier = walk(services, code)
+    assert dossier["status_code"] == 10, (steps, dossier["status_code"])
+    assert dossier["accepted_at"] and dossier["due_at"] and dossier["finished_at"]
+    assert dossier["open_tasks"] == []
+    assert [n["form"] for n in dossier["notices"]][:1] == ["01"]  # the receipt with the appointment
+    if path.stem in EXPECTED_WALKS:
+        assert steps == EXPECTED_WALKS[path.stem]
+    assert {u for u, _ in steps} <= set(OFFICERS)
+
+
+def _set_local(clock: ManualClock, day: int, hour: int, minute: int = 0) -> None:
+    clock.set(datetime(2026, 3, day, hour, minute, tzinfo=LOCAL))
+
+
+def test_birth_registration_accepted_before_15h_is_due_the_same_day(services: Services, clock: ManualClock) -> None:
+    code = submit(services, catalogue(DIAGRAMS / "dang_ky_khai_sinh.toml"))
+    _set_local(clock, 2, 14, 30)
+    assert work(services, "reception2", code) == ["Task_reception_check"]
+    due = datetime.fromisoformat(view(services, code)["due_at"]).astimezone(LOCAL)
+    assert (due.date().isoformat(), due.hour) == ("2026-03-02", 17)
+
+
+def test_birth_registration_accepted_after_15h_is_due_the_next_working_day(services: Services,
+                                                                            clock: ManualClock) -> None:
+    _set_local(clock, 6, 15, 20)  # Friday afternoon: the next working day is Monday 9 March
+    code = submit(services, catalogue(DIAGRAMS / "dang_ky_khai_sinh.toml"))
+    assert work(services, "reception2", code) == ["Task_reception_check"]
+    due = datetime.fromisoformat(view(services, code)["due_at"]).astimezone(LOCAL)
+    assert (due.date().isoformat(), due.hour) == ("2026-03-09", 17)
+    task = tasks_of(services, "reception2", code)[0]
+    assert task["name"] == "Task_record_birth"
+    assert datetime.fromisoformat(task["due_at"]) == due  # the officer's queue shows the same appointment
+
+
+def test_an_officer_of_another_agency_cannot_act_on_a_commune_dossier(services: Services) -> None:
+    code = submit(services, catalogue(DIAGRAMS / "dang_ky_khai_sinh.toml"))
+    assert tasks_of(services, "reception", code) == []  # the district's desk does not see the commune's
+    task = tasks_of(services, "reception2", code)[0]
+    with pytest.raises(Forbidden):
+        complete_task(services, "reception", task["id"], {"reception_decision": "accept"})
