@@ -18,7 +18,7 @@ from models import Agency, Procedure, ProcessDefinition
 from models.publications import Publication
 from processes import audit
 from processes.bootstrap import Services
-from processes.catalogue import Catalogue, key_line, load_catalogue, parse_catalogue, sidecar_path
+from processes.catalogue import Catalogue, key_line, parse_catalogue, sidecar_path
 from processes.uow import UnitOfWork
 
 MAX_CATALOGUE_BYTES = 1024 * 1024
@@ -81,7 +81,9 @@ def validate_source(source: DiagramSource, known_topics: Collection[str]) -> Val
     """Every problem of a diagram and its catalogue entry, without touching the database: the
     diagram's own problems are reported even when the catalogue is missing or broken."""
     if source.catalogue is None:
-        catalogue, problems = load_catalogue(Path(source.path))  # says which sidecar is missing
+        catalogue, problems = None, [Problem(
+            source.path, None, None, f"no catalogue entry: {Path(source.catalogue_path).name} (code, name, level, "
+                                     f"statutory time, documents, form) must come with the diagram")]
     else:
         catalogue, problems = parse_catalogue(source.catalogue, source.catalogue_path)
     try:

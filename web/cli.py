@@ -12,6 +12,7 @@ from engine.calendar import CalendarError
 from engine.problems import DiagramRefused
 from processes.bootstrap import Services, bootstrap
 from processes.config import ConfigError, database_url, load_config
+from processes.errors import Refused
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -56,6 +57,8 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     for o in outcomes:
         for problem in o.problems:
             print(problem)
+        for note in o.notes:
+            print(f"note: {note}", file=sys.stderr)
         if o.ok and not args.dry_run:
             state = "deployed" if o.changed else "unchanged"
             print(f"{o.path}: {state} ({o.procedure_code} version {o.version})", file=sys.stderr)
@@ -223,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify").set_defaults(fn=cmd_audit_verify)
 
+    from web import cli_definitions
+
+    cli_definitions.register(sub)
+
     p = sub.add_parser("bench", help="the performance benchmark (docs/performance.md)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true")
@@ -238,6 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, CalendarError, ConfigError) as exc:
         print(f"motcua: {exc}", file=sys.stderr)
         return 2
+    except Refused as exc:  # a use case said no (unknown procedure or version, …): its message is the answer
+        print(f"motcua: {exc.message}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # never a traceback for a user; the one line says what failed
