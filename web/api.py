@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
-from processes import dossiers, submission, tasks
+from processes import diagrams, dossiers, submission, tasks
 from processes.errors import Invalid
 from processes.submission import Submission, Upload
 from web.auth import require_token
@@ -39,6 +39,14 @@ def submit() -> Any:
 @require_token
 def dossier(code: str) -> Response:
     return jsonify(dossiers.get_dossier(services(), g.username, code, _language()))
+
+
+@bp.get("/dossiers/<code>/diagram.svg")
+@require_token
+def dossier_diagram(code: str) -> Response:
+    """The dossier's diagram with its done, active and overdue steps marked (legend in ?lang)."""
+    svg = diagrams.dossier_diagram(services(), g.username, code, _language())
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
 
 
 @bp.post("/dossiers/<code>/supplement")

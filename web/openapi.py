@@ -46,6 +46,9 @@ OPENAPI: dict[str, Any] = {
         "/dossiers": {"post": _op("Submit a dossier (JSON, or multipart with payload + documents.<key>)",
                                   "201", 400, 401, 403, 404, 413, 422, body="Submission")},
         "/dossiers/{code}": {"parameters": [_CODE], "get": _op("One dossier", "200", 401, 404)},
+        "/dossiers/{code}/diagram.svg": {"parameters": [_CODE], "get": _op(
+            "The dossier's diagram (image/svg+xml), its done, active and overdue steps marked; ?lang=en for an "
+            "English legend; 422 diagram_unavailable when the diagram has no layout", "200", 401, 404, 422)},
         "/dossiers/{code}/supplement": {"parameters": [_CODE], "post": _op(
             "Answer a supplement request", "200", 400, 401, 403, 404, 409, 413, 422, body="Supplement")},
         "/tasks": {"get": _op("The caller's open user tasks", "200", 401)},
