@@ -33,4 +33,7 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     session.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    from web import admin
+
+    app.register_blueprint(admin.bp)
     return app

@@ -1,0 +1,25 @@
+"""`/admin`: the landing page of administration, one link per section. Each section decides
+(through processes.access) who may use it; this page only points the way."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from web.session import login_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# (path, Vietnamese title, Vietnamese description); the English comes from web/translations_en.py.
+SECTIONS = [
+    ("/admin/definitions", "Quy trình và sơ đồ BPMN",
+     "Các phiên bản, lịch sử công bố, tải lên và kiểm tra sơ đồ, so sánh, chuyển hồ sơ, quay lại phiên bản cũ"),
+    ("/admin/calendar", "Lịch làm việc", "Ngày nghỉ, ngày làm bù"),
+    ("/admin/agencies", "Cơ quan", "Cơ quan, đơn vị xử lý hồ sơ"),
+    ("/admin/users", "Người dùng", "Tài khoản và vai trò"),
+    ("/admin/reports", "Báo cáo", "Báo cáo định kỳ và theo yêu cầu"),
+]
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    return render_template("admin/index.html", sections=SECTIONS)
