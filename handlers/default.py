@@ -1,7 +1,7 @@
 """The registry with every handler of the system."""
 from __future__ import annotations
 
-from handlers import reception, result
+from handlers import coordination, reception, result
 from handlers.registry import HandlerRegistry
 
 
@@ -9,4 +9,5 @@ def default_registry() -> HandlerRegistry:
     registry = HandlerRegistry()
     reception.register(registry)
     result.register(registry)
+    coordination.register(registry)
     return registry

@@ -50,11 +50,13 @@ class Notice:
 
 @dataclass(frozen=True)
 class Alert:
-    """A message to officers of the dossier's agency with the given role."""
+    """A message to officers with the given role: of the dossier's agency, or of the agency whose
+    e-code is `agency` (a consulted agency, R8.2)."""
 
     role: str
     title: str
     body: str
+    agency: str | None = None
 
 
 @dataclass
@@ -69,12 +71,14 @@ class HandlerContext:
     notices: list[Notice] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # The service task's own camunda:properties (e.g. agency, due_days of a coordination request).
+    properties: Mapping[str, str] = field(default_factory=dict)
 
     def notify(self, title: str, body: str, form_no: str | None = None) -> None:
         self.notices.append(Notice(title, body, form_no))
 
-    def alert(self, role: str, title: str, body: str) -> None:
-        self.alerts.append(Alert(role, title, body))
+    def alert(self, role: str, title: str, body: str, agency: str | None = None) -> None:
+        self.alerts.append(Alert(role, title, body, agency))
 
     def record(self, kind: str, **detail: Any) -> None:
         self.events.append((kind, detail))
