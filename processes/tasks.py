@@ -84,10 +84,12 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
             refusal, where = Forbidden("Công việc này không thuộc quyền của bạn (not your task)"), (
                 task.dossier_id, task.id)
         else:
+            # Read before completing: a failed flush (a concurrent writer) expires the row.
+            where = (task.dossier_id, task.id)
             try:
                 return _complete(services, uow, user, task, data, extra)
             except (Conflict, Invalid) as exc:
-                refusal, where = exc, (task.dossier_id, task.id)
+                refusal = exc
     # Audited after the refused transaction has ended (SQLite has one writer at a time).
     log_refusal(services, username, *where, refusal)
     raise refusal

@@ -33,6 +33,12 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     session.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    from web import accounts, citizen, filters, portal
+
+    filters.init_app(app)
+    app.register_blueprint(portal.bp)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(citizen.bp)
     from web import admin
 
     app.register_blueprint(admin.bp)
