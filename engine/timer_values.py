@@ -1,4 +1,5 @@
-"""Timer values of a diagram, checked at deploy where the diagram states them literally.
+"""Timers of a diagram: values checked at deploy where the diagram states them literally, and which
+user tasks the diagram escalates itself with a timer boundary event.
 
 A timer's value is a Python expression (DESIGN: `"PT4H"` with its quotes, or a variable such as
 `forward_due` that a handler computes in working time). A literal that is no ISO 8601 value would only
@@ -13,7 +14,9 @@ import ast
 from datetime import datetime
 
 from lxml import etree
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 
 from engine.problems import Problem
 
@@ -68,3 +71,15 @@ def check_timer_values(tree: etree._ElementTree, path: str) -> list[Problem]:
             if message:
                 problems.append(Problem(path, el.sourceline, owner_id, message))
     return problems
+
+
+def timer_boundary_hosts(specs: list[BpmnProcessSpec]) -> dict[str, str]:
+    """Timer boundary event id -> id of the activity it is attached to: the diagram escalates that
+    activity itself when the timer fires."""
+    found = {}
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            if isinstance(task_spec, BoundaryEvent) and isinstance(task_spec.event_definition, TimerEventDefinition):
+                for split in task_spec.inputs:  # <host>.BoundaryEventSplit, whose first output is the host
+                    found.update({task_spec.name: o.name for o in split.outputs[:1]})
+    return found

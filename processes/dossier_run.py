@@ -15,7 +15,7 @@ from engine.runner import EngineError, Instance
 from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
 from models import (Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User,
                     UserTask)
-from processes import audit
+from processes import audit, deadlines
 from processes.bootstrap import Services
 from processes.errors import Unprocessable
 from processes.status import FINAL_STATUSES
@@ -86,6 +86,7 @@ class DossierRun:
     # -- writing -----------------------------------------------------------------------------------
     def save(self) -> None:
         d, instance = self.dossier, self.instance
+        before = deadlines.Clock.of(d)  # the facts as loaded: pause, resume and moves are told apart
         for name in _FACT_FIELDS:
             setattr(d, name, getattr(self.facts, name))
         ready = instance.ready_tasks()
@@ -98,6 +99,7 @@ class DossierRun:
         self._sync_tasks(ready)
         self._sync_timers()
         self._write_effects()
+        deadlines.after_save(self, before)  # deadline timers, clock pause/resume events, refund flag
 
     def _sync_tasks(self, ready: list[Any]) -> None:
         existing = {t.id: t for t in self.session.scalars(
