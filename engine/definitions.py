@@ -139,7 +139,7 @@ def _load(data: bytes, path: str, process_id: str | None,
     problems.extend(_check_expressions(tree, path))
     problems.extend(check_timer_values(tree, path))
     if problems:
-        raise DiagramRefused(problems)
+        raise DiagramRefused(sorted(problems, key=lambda p: p.line or 0))  # in the order of the file
     messages = {m.get("name") or m.get("id") for m in tree.getroot().iterfind("bpmn:message", NS)}
     return Definition(process_id=process_id, name=spec.description or process_id, spec=spec,
                       subprocess_specs=subprocess_specs, user_tasks=user_tasks, handler_topics=topics,

@@ -31,6 +31,17 @@ def authorise(s: so.Session, username: str, right: Right) -> User:
     return user
 
 
+def definition_rights(services: Services, username: str) -> dict[str, bool]:
+    """What the user may do with diagrams: `validate` (and propose, compare, dry-run), `deploy`."""
+    from processes.access import may_deploy, may_validate_diagrams
+
+    with UnitOfWork(services.session_factory) as uow:
+        user = uow.session.scalar(sa.select(User).where(User.username == username))
+        if user is None:
+            return {"validate": False, "deploy": False}
+        return {"validate": may_validate_diagrams(user), "deploy": may_deploy(user)}
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 

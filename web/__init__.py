@@ -39,7 +39,9 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(portal.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(citizen.bp)
-    from web import admin
+    from web import admin, admin_definitions, diagram_pages
 
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_definitions.bp)
+    app.register_blueprint(diagram_pages.bp)
     return app

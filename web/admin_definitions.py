@@ -1,0 +1,164 @@
+"""`/admin/definitions`: procedures and their diagram versions (D4, R11.1, R13.1). Analysts validate,
+propose, compare and look at a migration's dry run; administrators deploy, roll back and migrate.
+Every decision about who may do what is taken in processes (processes.access)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+
+from engine.xml_safety import MAX_DIAGRAM_BYTES
+from processes import diagrams, migration, proposals, versions
+from processes.access import may_deploy, may_validate_diagrams
+from processes.deploy import MAX_CATALOGUE_BYTES
+from processes.errors import Invalid, NotFound, Refused
+from web.context import services
+from web.i18n import _, current_language
+from web.session import login_required
+
+bp = Blueprint("admin_definitions", __name__, url_prefix="/admin/definitions")
+_FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields
+
+
+@bp.errorhandler(Refused)
+def refused(exc: Refused) -> Any:
+    status = {"not_found": 404, "forbidden": 403, "conflict": 409}.get(exc.code, 422)
+    message = _("Bạn không có quyền thực hiện thao tác này.") if status == 403 else exc.message
+    return render_template("error.html", status=status, message=message), status
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    svc = services()
+    return render_template("admin/definitions_index.html",
+                           procedures=versions.list_procedures(svc, g.username, may_validate_diagrams),
+                           proposals=proposals.list_proposals(svc, g.username),
+                           rights=versions.definition_rights(svc, g.username), upload_limit=_upload_limit())
+
+
+@bp.get("/<code>")
+@login_required
+def procedure(code: str) -> str:
+    svc = services()
+    history = versions.procedure_history(svc, code, g.username, may_validate_diagrams)
+    return render_template("admin/definitions_procedure.html", p=history,
+                           rights=versions.definition_rights(svc, g.username))
+
+
+@bp.get("/<code>/versions/<int:version>/diagram.svg")
+@login_required
+def version_diagram(code: str, version: int) -> Response:
+    svg = diagrams.version_diagram(services(), code, version, g.username, may_validate_diagrams)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/<code>/compare")
+@login_required
+def compare(code: str) -> str:
+    old, new = _int_arg("old"), _int_arg("new")
+    changes = versions.compare_versions(services(), code, old, new, g.username, may_validate_diagrams)
+    return render_template("admin/definitions_compare.html", code=code, old=old, new=new, changes=changes)
+
+
+@bp.post("/<code>/rollback")
+@login_required
+def rollback(code: str) -> Any:
+    version = _int_form("version")
+    outcome = versions.rollback(services(), code, version, g.username, may_deploy)
+    if outcome.changed:
+        flash(_("Đã công bố lại phiên bản {version} (thay cho phiên bản {previous}).", version=version,
+                previous=outcome.previous_version), "success")
+    else:
+        flash(_("Phiên bản {version} đang được công bố; không có gì thay đổi.", version=version), "info")
+    return redirect(url_for(".procedure", code=code))
+
+
+@bp.route("/<code>/migrate", methods=["GET", "POST"])
+@login_required
+def migrate(code: str) -> str:
+    dry_run = request.method == "GET"
+    version = _int_arg("to") if dry_run else _int_form("to")
+    report = migration.migrate_dossiers(services(), code, version, g.username, dry_run=dry_run,
+                                        language=current_language(), check_rights=True)
+    return render_template("admin/definitions_migrate.html", code=code, report=report,
+                           rights=versions.definition_rights(services(), g.username))
+
+
+@bp.post("/upload")
+@login_required
+def upload() -> str:
+    limit = _upload_limit()
+    if (request.content_length or 0) > limit:
+        abort(413)  # refused by its size, before a byte of it is read
+    request.max_content_length = limit
+    bpmn, catalogue = request.files.get("bpmn"), request.files.get("catalogue")
+    if bpmn is None or not bpmn.filename:
+        raise Invalid({"bpmn": _("Hãy chọn tệp sơ đồ .bpmn")})
+    upload_data = proposals.Upload(bpmn.filename, bpmn.read(), (catalogue.filename or "") if catalogue else "",
+                                   catalogue.read() if catalogue else b"")
+    action = request.form.get("action", "validate")
+    svc = services()
+    if action == "deploy":
+        outcome = proposals.deploy_upload(svc, g.username, upload_data)
+        return render_template("admin/definitions_upload.html", action=action, outcome=outcome, check=None)
+    if action == "propose":
+        check = proposals.propose(svc, g.username, upload_data, request.form.get("note", ""))
+    else:
+        check = proposals.check_upload(svc, g.username, upload_data)
+    return render_template("admin/definitions_upload.html", action=action, check=check, outcome=None,
+                           rights=versions.definition_rights(svc, g.username))
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@login_required
+def proposal(proposal_id: int) -> str:
+    svc = services()
+    view, check = proposals.get_proposal(svc, g.username, proposal_id)
+    return render_template("admin/definitions_proposal.html", proposal=view, check=check,
+                           rights=versions.definition_rights(svc, g.username))
+
+
+@bp.get("/proposals/<int:proposal_id>/diagram.svg")
+@login_required
+def proposal_diagram(proposal_id: int) -> Response:
+    svg = diagrams.proposal_diagram(services(), proposal_id, g.username, may_validate_diagrams)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.post("/proposals/<int:proposal_id>/deploy")
+@login_required
+def deploy_proposal(proposal_id: int) -> str:
+    outcome = proposals.deploy_proposal(services(), g.username, proposal_id)
+    return render_template("admin/definitions_upload.html", action="deploy", outcome=outcome, check=None)
+
+
+@bp.post("/proposals/<int:proposal_id>/reject")
+@login_required
+def reject_proposal(proposal_id: int) -> Any:
+    proposals.reject_proposal(services(), g.username, proposal_id, request.form.get("note", ""))
+    flash(_("Đã từ chối đề xuất số {id}.", id=proposal_id), "info")
+    return redirect(url_for(".index"))
+
+
+def _upload_limit() -> int:
+    storage = services().config.get("storage", {})
+    return int(storage.get("max_diagram_bytes", MAX_DIAGRAM_BYTES)) + MAX_CATALOGUE_BYTES + _FORM_OVERHEAD
+
+
+def _int_arg(name: str) -> int:
+    return _as_version(name, request.args.get(name))
+
+
+def _int_form(name: str) -> int:
+    return _as_version(name, request.form.get(name))
+
+
+def _as_version(name: str, value: str | None) -> int:
+    try:
+        number = int(value or "")
+    except ValueError:
+        raise Invalid({name: _("Hãy chọn một số phiên bản")}) from None
+    if number < 1:
+        raise NotFound(_("Không có phiên bản {version}", version=number))
+    return number
