@@ -85,3 +85,8 @@ def may_edit_calendar(user: User) -> bool:
 def may_read_feedback(user: User) -> bool:
     """Citizens' feedback (R9.1) is reviewed by system administrators (it spans every agency)."""
     return user.active and user.has_role("admin")
+
+
+def may_issue_apology(user: User, dossier: Dossier) -> bool:
+    """The apology-and-new-date letter (form 04) of a late dossier: a leader of the handling agency."""
+    return user.active and user.has_role("leader") and user.agency_id == dossier.agency_id

@@ -12,7 +12,8 @@ from processes.status import status_name
 
 _HISTORY_KINDS = {"dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
                   "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",
-                  "forward_overdue", "timer_fired"}
+                  "forward_overdue", "timer_fired", "clock_paused", "clock_resumed", "deadline_warning",
+                  "deadline_passed", "task_overdue", "apology_issued", "refund_flagged"}
 
 
 def _iso(value: Any) -> str | None:
@@ -34,8 +35,9 @@ def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure:
         "due_at": _iso(dossier.due_at), "finished_at": _iso(dossier.finished_at),
         "delivered_at": _iso(dossier.delivered_at), "result_channel": dossier.result_channel,
         "late": dossier.late, "supplement_count": dossier.supplement_count,
+        "paused_at": _iso(dossier.paused_at), "refund_flagged": dossier.refund_flagged,
         "open_tasks": [{"id": t.id, "name": t.element_id, "title": t.name, "role": t.role,
-                        "due_at": _iso(t.due_at)} for t in open_tasks],
+                        "due_at": _iso(t.due_at), "overdue_at": _iso(t.overdue_at)} for t in open_tasks],
         "history": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor,
                      "task": e.detail.get("task"), "title": e.detail.get("name")}
                     for e in events if e.kind in _HISTORY_KINDS],
