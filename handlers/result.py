@@ -26,7 +26,19 @@ def deliver_result(ctx: HandlerContext) -> Mapping[str, Any]:
     d = ctx.dossier
     d.status_code = 10
     d.delivered_at = ctx.now
-    ctx.record("result_delivered", channel=d.result_channel, note=str(ctx.variables.get("delivery_note") or ""))
+    delivery = ctx.variables.get("delivery")
+    how = CHANNEL_NAMES.get(d.result_channel, d.result_channel)
+    if isinstance(delivery, Mapping) and delivery.get("tracking_number"):
+        how += f", số hiệu bưu gửi {delivery['tracking_number']}"
+    if isinstance(delivery, Mapping) and delivery.get("result_url"):
+        how += f". Tải kết quả đã ký số tại: {delivery['result_url']}"
+    if isinstance(delivery, Mapping) and delivery.get("recipient_name"):
+        how += f", người nhận: {delivery['recipient_name']}"
+    ctx.notify("Đã trả kết quả giải quyết hồ sơ",
+               f"Kết quả giải quyết hồ sơ {d.code} đã được trả lúc {fmt_instant(ctx.now)} qua {how}.")
+    extra = {"delivery": dict(delivery)} if isinstance(delivery, Mapping) else {}
+    ctx.record("result_delivered", channel=d.result_channel, note=str(ctx.variables.get("delivery_note") or ""),
+               **extra)
     return {}
 
 
