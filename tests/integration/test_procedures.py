@@ -33,6 +33,11 @@ EXPECTED_WALKS: dict[str, list[tuple[str, str]]] = {
                               ("leader", "Task_leader_approve"), ("reception", "Task_reception_deliver")],
     "dang_ky_khai_sinh": [("reception2", "Task_reception_check"), ("reception2", "Task_record_birth"),
                           ("leader2", "Task_leader_sign"), ("reception2", "Task_reception_deliver")],
+    "dang_ky_ket_hon": [("reception2", "Task_reception_check"), ("specialist2", "Task_specialist_review"),
+                        ("leader2", "Task_leader_approve"), ("reception2", "Task_reception_deliver")],
+    "chung_thuc_ban_sao_tu_ban_chinh": [("reception2", "Task_reception_check"),
+                                        ("reception2", "Task_compare_original"), ("leader2", "Task_leader_sign"),
+                                        ("reception2", "Task_reception_deliver")],
 }
 
 
