@@ -1,10 +1,7 @@
-"""HTML pages (Vietnamese by default) and the health check."""
+"""The health check. (The portal's pages are in web/portal.py, web/accounts.py, web/citizen.py.)"""
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, render_template
-
-from processes import dossiers
-from web.context import services
+from flask import Blueprint, Response, jsonify
 
 bp = Blueprint("pages", __name__)
 
@@ -12,8 +9,3 @@ bp = Blueprint("pages", __name__)
 @bp.get("/healthz")
 def healthz() -> Response:
     return jsonify({"status": "ok"})
-
-
-@bp.get("/")
-def index() -> str:
-    return render_template("index.html", procedures=dossiers.list_procedures(services()))

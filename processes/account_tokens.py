@@ -1,0 +1,45 @@
+"""Signed links sent by e-mail (confirm an address, reset a password). The issue instant comes
+from the injected clock; a fingerprint ties the token to what it may change, so a reset link stops
+working once the password changed and a confirmation link once the address changed."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+CONFIRM = "confirm-email"
+RESET = "reset-password"
+MAX_AGE = {CONFIRM: timedelta(days=7), RESET: timedelta(hours=1)}
+
+
+class BadToken(Exception):
+    """The link is forged, damaged, for another purpose, or expired (`expired` says which)."""
+
+    def __init__(self, expired: bool):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def fingerprint(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()[:24]
+
+
+def make(secret: str, purpose: str, username: str, bound_to: str, now: datetime) -> str:
+    data = {"u": username, "f": fingerprint(bound_to), "t": int(now.timestamp())}
+    return str(URLSafeSerializer(secret, salt=purpose).dumps(data))
+
+
+def read(secret: str, purpose: str, token: str, now: datetime) -> tuple[str, str]:
+    """(username, fingerprint) of a valid token; BadToken otherwise."""
+    try:
+        data: Any = URLSafeSerializer(secret, salt=purpose).loads(token)
+    except BadSignature:
+        raise BadToken(expired=False) from None
+    if not isinstance(data, dict) or not {"u", "f", "t"} <= set(data):
+        raise BadToken(expired=False)
+    issued = datetime.fromtimestamp(int(data["t"]), tz=timezone.utc)
+    if now - issued > MAX_AGE[purpose] or issued - now > timedelta(minutes=5):
+        raise BadToken(expired=True)
+    return str(data["u"]), str(data["f"])

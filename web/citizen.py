@@ -1,0 +1,180 @@
+"""The applicant's pages (R6.1, R7.1, R7.3, R9.1, R16.1): submit a dossier online, the receipt,
+"my dossiers", one dossier (timeline, supplement, withdrawal, files, diagram, rating).
+Routes parse, call, render; every decision is in processes/."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file
+
+from processes import accounts, feedback, portal_catalogue, portal_dossiers, submission
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.portal_submission import DECLARATION, new_nonce, submit_online
+from processes.submission import Submission
+from web.context import services
+from web.i18n import _, current_language
+from web.page_kit import field_errors, refusal_page, uploads
+from web.session import login_required
+
+bp = Blueprint("citizen", __name__)
+
+
+def _form_values(fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """The applicant's answers by field id; an unticked box is false, an empty text is left out."""
+    values: dict[str, Any] = {}
+    for f in fields:
+        raw = request.form.get(f"form.{f['id']}", "")
+        if f["type"] == "boolean":
+            values[f["id"]] = raw == "true"
+        elif raw.strip():
+            values[f["id"]] = raw
+    return values
+
+
+def _submit_page(page: dict[str, Any], nonce: str, values: dict[str, Any], errors: dict[str, str],
+                 status: int = 200) -> Any:
+    profile = accounts.get_profile(services(), g.username)
+    max_mb = int(services().config["storage"]["max_upload_bytes"]) // (1024 * 1024)
+    return render_template("citizen/submit.html", p=page, nonce=nonce, values=values, errors=errors,
+                           profile=profile, declaration=DECLARATION, max_mb=max_mb), status
+
+
+@bp.get("/procedures/<code>/submit")
+@login_required
+def submit_form(code: str) -> Any:
+    try:
+        page = portal_catalogue.procedure_page(services(), code)
+    except NotFound as exc:
+        return refusal_page(exc)
+    if page["level"] < 3:
+        flash(_("Thủ tục mức độ 2: tải biểu mẫu về, điền và nộp trực tiếp tại bộ phận một cửa."), "error")
+        return redirect(f"/procedures/{code}", code=303)
+    return _submit_page(page, new_nonce(), {"channel": "counter"}, {})
+
+
+@bp.post("/procedures/<code>/submit")
+@login_required
+def submit(code: str) -> Any:
+    try:
+        page = portal_catalogue.procedure_page(services(), code)
+    except NotFound as exc:
+        return refusal_page(exc)
+    values = _form_values(page["form"])
+    channel, agency = request.form.get("channel") or None, request.form.get("agency") or None
+    nonce = request.form.get("nonce", "")
+    cmd = Submission(procedure=code, form=values, channel=channel, agency=agency, uploads=uploads())
+    try:
+        outcome = submit_online(services(), g.username, nonce, cmd, request.form.get("declaration") == "yes")
+    except Invalid as exc:
+        return _submit_page(page, nonce or new_nonce(), {**values, "channel": channel, "agency": agency},
+                            field_errors(exc), 422)
+    except Forbidden as exc:
+        return _submit_page(page, nonce, {**values, "channel": channel, "agency": agency}, {"": exc.message}, 403)
+    except Refused as exc:
+        return refusal_page(exc)
+    if outcome.duplicate:
+        flash(_("Hồ sơ này đã được nộp (biểu mẫu được gửi hai lần); dưới đây là phiếu của lần nộp đầu tiên, "
+                "không có hồ sơ thứ hai nào được tạo."), "success")
+    return redirect(f"/my/dossiers/{outcome.code}/receipt", code=303)
+
+
+@bp.get("/my/dossiers")
+@login_required
+def my_dossiers() -> str:
+    return render_template("citizen/dossiers.html",
+                           dossiers=portal_dossiers.my_dossiers(services(), g.username, current_language()))
+
+
+def _dossier(code: str) -> dict[str, Any]:
+    try:
+        return portal_dossiers.my_dossier(services(), g.username, code, current_language())
+    except NotFound:
+        abort(404)
+
+
+@bp.get("/my/dossiers/<code>/receipt")
+@login_required
+def receipt(code: str) -> str:
+    return render_template("citizen/receipt.html", d=_dossier(code))
+
+
+@bp.get("/my/dossiers/<code>")
+@login_required
+def dossier(code: str) -> str:
+    return render_template("citizen/dossier.html", d=_dossier(code), errors={})
+
+
+@bp.post("/my/dossiers/<code>/supplement")
+@login_required
+def supplement(code: str) -> Any:
+    try:
+        submission.answer_supplement(services(), g.username, code, {}, uploads())
+    except Invalid as exc:
+        return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(f"/my/dossiers/{code}", code=303)
+    except Refused as exc:
+        return refusal_page(exc)
+    flash(_("Đã gửi hồ sơ bổ sung; cơ quan sẽ kiểm tra lại."), "success")
+    return redirect(f"/my/dossiers/{code}", code=303)
+
+
+@bp.post("/my/dossiers/<code>/withdraw")
+@login_required
+def withdraw(code: str) -> Any:
+    if request.form.get("confirm") != "yes":
+        return render_template("citizen/dossier.html", d=_dossier(code), errors={
+            "confirm": _("Hãy đánh dấu ô xác nhận rút hồ sơ.")}), 422
+    try:
+        portal_dossiers.withdraw_dossier(services(), g.username, code, request.form.get("reason", ""))
+    except Invalid as exc:
+        return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(f"/my/dossiers/{code}", code=303)
+    except Refused as exc:
+        return refusal_page(exc)
+    flash(_("Đã rút hồ sơ. Cơ quan giải quyết đã được thông báo."), "success")
+    return redirect(f"/my/dossiers/{code}", code=303)
+
+
+@bp.post("/my/dossiers/<code>/rate")
+@login_required
+def rate(code: str) -> Any:
+    try:
+        feedback.rate_dossier(services(), g.username, code, request.form.get("rating"),
+                              request.form.get("comment", ""))
+    except Invalid as exc:
+        return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(f"/my/dossiers/{code}", code=303)
+    except Refused as exc:
+        return refusal_page(exc)
+    flash(_("Cảm ơn bạn đã đánh giá."), "success")
+    return redirect(f"/my/dossiers/{code}", code=303)
+
+
+@bp.get("/my/dossiers/<code>/files/<int:file_id>")
+@login_required
+def download(code: str, file_id: int) -> Any:
+    try:
+        data, filename, content_type = portal_dossiers.attachment_content(services(), g.username, code, file_id)
+    except NotFound:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)
+
+
+@bp.get("/my/dossiers/<code>/diagram.svg")
+@login_required
+def diagram(code: str) -> Any:
+    try:
+        svg = portal_dossiers.diagram_svg(services(), g.username, code)
+    except NotFound:
+        abort(404)
+    if svg is None:
+        abort(404)
+    return Response(svg, content_type="image/svg+xml; charset=utf-8",
+                    headers={"Content-Security-Policy": "script-src 'none'"})
