@@ -4,7 +4,7 @@ working once the password changed and a confirmation link once the address chang
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -39,7 +39,7 @@ def read(secret: str, purpose: str, token: str, now: datetime) -> tuple[str, str
         raise BadToken(expired=False) from None
     if not isinstance(data, dict) or not {"u", "f", "t"} <= set(data):
         raise BadToken(expired=False)
-    issued = datetime.fromtimestamp(int(data["t"]), tz=timezone.utc)
+    issued = datetime.fromtimestamp(int(data["t"]), tz=UTC)
     if now - issued > MAX_AGE[purpose] or issued - now > timedelta(minutes=5):
         raise BadToken(expired=True)
     return str(data["u"]), str(data["f"])

@@ -1,14 +1,14 @@
 """The applicant's side of a dossier (R6.1): the list, one dossier with its timeline and open
-requests, files, withdrawing it, its diagram; and the public look-up by code and phone number."""
+requests, files, withdrawing it; and the public look-up by code and phone number. (The dossier's
+diagram is drawn by processes.diagrams.)"""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from engine.render import DiagramRefused, render_svg
 from handlers.texts import fmt_instant
 from models import (Agency, Attachment, AuditEvent, Dossier, DossierNotice, Feedback, OutboxMessage,
                     ProcessDefinition, Procedure, User)
@@ -57,7 +57,7 @@ def my_dossier(services: Services, username: str, code: str, language: str = "vi
     """One dossier as its applicant sees it: status, appointment, timeline, open requests, files."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user, dossier, procedure = _own(s, username, code)
+        _, dossier, procedure = _own(s, username, code)
         view = dossier_view(services, s, dossier, procedure, language)
         names = {d["key"]: d["name"] for d in procedure.catalogue.get("documents", [])}
         files = [{"id": a.id, "key": a.document_key, "name": names.get(a.document_key, a.document_key),
@@ -88,7 +88,7 @@ def my_dossier(services: Services, username: str, code: str, language: str = "vi
         }
 
 
-def _timeline(s: so.Session, dossier: Dossier, notices: list[DossierNotice]) -> list[dict[str, Any]]:
+def _timeline(s: so.Session, dossier: Dossier, notices: Sequence[DossierNotice]) -> list[dict[str, Any]]:
     """What happened, oldest first: steps done (by name, not by officer) and the notices sent."""
     events = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id,
                                                    AuditEvent.kind.in_(TIMELINE_KINDS))
@@ -147,23 +147,6 @@ def withdraw_dossier(services: Services, username: str, code: str, reason: str) 
 def _reception_emails(s: so.Session, agency_id: int) -> list[str]:
     officers = s.scalars(sa.select(User).where(User.agency_id == agency_id, User.active.is_(True))).all()
     return sorted({u.email for u in officers if u.has_role("reception") and u.email})
-
-
-def diagram_svg(services: Services, username: str, code: str) -> str | None:
-    """The dossier's diagram with done and active steps marked; None when it has no layout."""
-    with UnitOfWork(services.session_factory) as uow:
-        s = uow.session
-        _, dossier, procedure = _own(s, username, code)
-        definition = s.get(ProcessDefinition, dossier.definition_id)
-        assert definition is not None
-        run = DossierRun(services, s, dossier, procedure, username)
-        instance = run.load()
-        marks = {e: "done" for e in instance.done_elements()}
-        marks.update({e: "active" for e in instance.active_elements()})
-        try:
-            return render_svg(definition.bpmn, definition.filename, marks)
-        except DiagramRefused:
-            return None
 
 
 def _digits(phone: str) -> str:

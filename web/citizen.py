@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file
 
 from processes import accounts, feedback, portal_catalogue, portal_dossiers, submission
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
@@ -165,16 +165,3 @@ def download(code: str, file_id: int) -> Any:
     except NotFound:
         abort(404)
     return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)
-
-
-@bp.get("/my/dossiers/<code>/diagram.svg")
-@login_required
-def diagram(code: str) -> Any:
-    try:
-        svg = portal_dossiers.diagram_svg(services(), g.username, code)
-    except NotFound:
-        abort(404)
-    if svg is None:
-        abort(404)
-    return Response(svg, content_type="image/svg+xml; charset=utf-8",
-                    headers={"Content-Security-Policy": "script-src 'none'"})

@@ -27,7 +27,7 @@ def days(value: float) -> str:
     return text.replace(".", ",") if current_language() == "vi" else text
 
 
-def vnd(amount: float | int | None) -> str:
+def vnd(amount: float | None) -> str:
     if not amount:
         return "0 đồng" if current_language() == "vi" else "VND 0"
     grouped = f"{int(amount):,}"
