@@ -214,6 +214,9 @@ def test_two_officers_completing_the_same_task_at_once_one_wins_the_other_gets_a
         completed = [e for e in s.scalars(sa.select(AuditEvent).where(
             AuditEvent.dossier_id == d.id, AuditEvent.kind == "task_completed"))]
         assert [e.detail["task"] for e in completed] == ["Task_reception_check"]
+        refused = s.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "task_refused",
+                                                        AuditEvent.dossier_id == d.id)).all()
+        assert [e.detail["reason"] for e in refused] == ["conflict"]  # the loser's attempt is audited
         assert len(list(s.scalars(sa.select(AuditEvent).where(
             AuditEvent.dossier_id == d.id, AuditEvent.kind == "dossier_accepted")))) == 1
     assert [t["name"] for t in offered(services, code, "specialist")] == ["Task_specialist_review"]
@@ -250,6 +253,25 @@ def test_a_handler_that_raises_refuses_the_step_naming_the_element_and_writes_no
     # Once the handler works again, the same task completes normally.
     complete_task(services, "reception", task["id"], affirmative(task["form"]))
     assert dossier(services, code)["status_code"] == 4
+
+
+def test_a_handler_that_raises_at_submission_stores_no_dossier_and_uses_no_code(
+        services: Services, clock: ManualClock, mailer: FakeMailer) -> None:
+    def broken(ctx: HandlerContext) -> Any:
+        raise KeyError("giay_de_nghi")
+
+    failing = bootstrap(services.config, clock=clock, mailer=mailer, sms=FakeSms(),
+                        handlers=registry_with("check_completeness", broken))
+    try:
+        with pytest.raises(Unprocessable) as caught:
+            submit(failing)
+        assert "Task_check_completeness" in caught.value.message
+    finally:
+        failing.db.dispose()
+    assert count(services, sa.select(sa.func.count()).select_from(Dossier)) == 0
+    assert count(services, sa.select(sa.func.count()).select_from(AuditEvent)
+                 .where(AuditEvent.kind == "dossier_submitted")) == 0
+    assert submit(services) == f"{AGENCY}-260302-0001"
 
 
 # -- refusals -------------------------------------------------------------------------------------
