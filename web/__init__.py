@@ -44,4 +44,13 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_definitions.bp)
     app.register_blueprint(diagram_pages.bp)
+    from web import api_forms, officer
+
+    app.register_blueprint(officer.bp)
+    app.register_blueprint(api_forms.bp)
+    from web import admin_calendar, api_apology, api_calendar
+
+    app.register_blueprint(admin_calendar.bp)
+    app.register_blueprint(api_calendar.bp)
+    app.register_blueprint(api_apology.bp)
     return app

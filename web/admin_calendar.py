@@ -1,0 +1,68 @@
+"""`/admin/calendar`: the administrators' table of extra days off and make-up working days
+(docs/time.md rule 3). Routes parse, call processes.calendar_admin, render; who may edit is decided there."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from processes import calendar_admin
+from processes.errors import Invalid, Refused
+from web.context import services
+from web.i18n import _
+from web.session import login_required
+
+bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/calendar")
+
+
+@bp.errorhandler(Refused)
+def refused(exc: Refused) -> Any:
+    status = {"not_found": 404, "forbidden": 403, "conflict": 409}.get(exc.code, 422)
+    message = _("Bạn không có quyền thực hiện thao tác này.") if status == 403 else exc.message
+    return render_template("error.html", status=status, message=message), status
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    return _page(_year(), {}, {})
+
+
+@bp.post("")
+@login_required
+def add() -> Any:
+    form = {k: request.form.get(k, "") for k in ("day", "kind", "note")}
+    try:
+        row = calendar_admin.add_override(services(), g.username, form["day"], form["kind"], form["note"])
+    except Invalid as exc:
+        return _page(_year(form["day"]), form, exc.fields or {"": exc.message}), 422
+    except Refused as exc:
+        if exc.code != "conflict":
+            raise
+        return _page(_year(form["day"]), form, {"day": exc.message}), 409
+    flash(_("Đã thêm {day} vào lịch.", day=row["day"]), "success")
+    return redirect(url_for(".index", year=row["day"][:4]))
+
+
+@bp.post("/<day>/delete")
+@login_required
+def remove(day: str) -> Any:
+    row = calendar_admin.remove_override(services(), g.username, day)
+    flash(_("Đã xóa {day} khỏi lịch.", day=row["day"]), "success")
+    return redirect(url_for(".index", year=row["day"][:4]))
+
+
+def _page(year: int | None, form: dict[str, str], errors: dict[str, str]) -> str:
+    rows = calendar_admin.list_overrides(services(), g.username, year)
+    return render_template("admin/calendar.html", rows=rows, year=year, form=form, errors=errors,
+                           kinds=calendar_admin.KINDS, first_year=calendar_admin.FIRST_YEAR,
+                           last_year=calendar_admin.LAST_YEAR)
+
+
+def _year(day: str | None = None) -> int | None:
+    """The year to show: ?year=, else the year of the date just entered; None (all years) if unreadable."""
+    text = request.args.get("year") or (day or "")[:4]
+    if not text.isdigit():
+        return None
+    year = int(text)
+    return year if calendar_admin.FIRST_YEAR <= year <= calendar_admin.LAST_YEAR else None

@@ -1,0 +1,30 @@
+"""`POST /api/v1/dossiers/CODE/apology`: the leader's apology-and-new-date letter (form 04) for a late
+dossier (docs/api.md). Parse, call processes.apology, render."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, Response, g, jsonify
+
+from processes import apology
+from processes.errors import Invalid
+from web.api import _json_body
+from web.auth import require_token
+from web.context import services
+
+bp = Blueprint("api_apology", __name__, url_prefix="/api/v1")
+
+
+@bp.post("/dossiers/<code>/apology")
+@require_token
+def issue(code: str) -> Response:
+    body = _json_body()
+    raw = body.get("new_due")
+    try:
+        new_due = datetime.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        new_due = None
+    if new_due is None or new_due.tzinfo is None:
+        raise Invalid({"new_due": "bắt buộc: thời điểm ISO 8601 có múi giờ, vd. 2026-03-10T16:00:00+07:00 "
+                                  "(an ISO 8601 instant with its UTC offset)"})
+    return jsonify(apology.issue_apology(services(), g.username, code, new_due, body.get("reason", "")))

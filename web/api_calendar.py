@@ -1,0 +1,39 @@
+"""`/api/v1/calendar/overrides`: the administrators' table of extra days off and make-up working days,
+as JSON (docs/api.md). Routes parse, call processes.calendar_admin, render."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+
+from processes import calendar_admin
+from processes.errors import Invalid
+from web.api import _json_body
+from web.auth import require_token
+from web.context import services
+
+bp = Blueprint("api_calendar", __name__, url_prefix="/api/v1/calendar")
+
+
+@bp.get("/overrides")
+@require_token
+def overrides() -> Response:
+    year = request.args.get("year")
+    if year is not None and not (year.isdigit() and calendar_admin.FIRST_YEAR <= int(year) <= calendar_admin.LAST_YEAR):
+        raise Invalid({"year": f"năm từ {calendar_admin.FIRST_YEAR} đến {calendar_admin.LAST_YEAR} "
+                               f"(a year from {calendar_admin.FIRST_YEAR} to {calendar_admin.LAST_YEAR})"})
+    return jsonify(calendar_admin.list_overrides(services(), g.username, int(year) if year else None))
+
+
+@bp.post("/overrides")
+@require_token
+def add() -> Any:
+    body = _json_body()
+    row = calendar_admin.add_override(services(), g.username, body.get("day"), body.get("kind"), body.get("note", ""))
+    return jsonify(row), 201
+
+
+@bp.delete("/overrides/<day>")
+@require_token
+def remove(day: str) -> Response:
+    return jsonify(calendar_admin.remove_override(services(), g.username, day))
