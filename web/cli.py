@@ -137,15 +137,16 @@ def cmd_calendar_due(args: argparse.Namespace) -> int:
 
 def cmd_timers_sweep(args: argparse.Namespace) -> int:
     from processes.outbox import dispatch_outbox
-    from processes.timers import fire_due_timers
+    from processes.timers import sweep_until_done
 
     services = _services()
     at = _instant(args.at) if args.at else None
-    result = fire_due_timers(services, at=at)
+    result = sweep_until_done(services, at=at)  # batch after batch: everything due by then fires
     dispatch_outbox(services, now=at)
     print(result.fired)
     if result.failed:
-        print(f"{result.failed} timers failed and will be retried", file=sys.stderr)
+        print(f"{result.failed} timers failed: retried later with backoff, or parked with an incident",
+              file=sys.stderr)
     return 0
 
 

@@ -7,14 +7,14 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from processes.bootstrap import Services
 from processes.outbox import dispatch_outbox
-from processes.timers import fire_due_timers
+from processes.timers import sweep_until_done
 
 log = logging.getLogger("motcua.sweeper")
 
 
 def sweep_once(services: Services) -> None:
     try:
-        result = fire_due_timers(services)
+        result = sweep_until_done(services)  # after downtime, everything overdue fires in this tick
         if result.claimed:
             log.info("timers: %d claimed, %d fired, %d failed", result.claimed, result.fired, result.failed)
         dispatch_outbox(services)
