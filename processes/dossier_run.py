@@ -56,9 +56,18 @@ class DossierRun:
         handler = self.services.handlers.get(topic)
         ctx = HandlerContext(element_id=element_id, topic=topic, dossier=self.facts,
                              procedure=procedure_facts(self.procedure), variables=dict(variables),
-                             now=self.now, calendar=self.calendar)
+                             now=self.now, calendar=self.calendar, properties=self._properties(element_id))
         self.contexts.append(ctx)
         return handler(ctx)
+
+    def _properties(self, element_id: str) -> dict[str, str]:
+        """The service task's camunda:properties (e.g. the consulted agency of a coordination request)."""
+        for spec in (self.definition.spec, *self.definition.subprocess_specs.values()):
+            task_spec = spec.task_specs.get(element_id)
+            if task_spec is not None:
+                ext = getattr(task_spec, "extensions", None) or {}
+                return {k: v for k, v in ext.items() if k != "topic" and isinstance(v, str)}
+        return {}
 
     def start(self, variables: Mapping[str, Any]) -> Instance:
         return self._guard(lambda: self.services.runner.start(
@@ -169,8 +178,10 @@ class DossierRun:
                     self._outbox("email", applicant.email, notice.title, notice.body, f"mail:{key}")
                 if applicant is not None and applicant.phone:
                     self._outbox("sms", applicant.phone, notice.title, f"{notice.title}: {d.code}", f"sms:{key}")
-            for alert in ctx.alerts:
-                officers = self.session.scalars(sa.select(User).where(User.agency_id == d.agency_id,
+            for alert in ctx.alerts:  # to the dossier's agency, or to the consulted agency named (R8.2)
+                agency_id = d.agency_id if alert.agency is None else self.session.scalar(
+                    sa.select(Agency.id).where(Agency.code == alert.agency))
+                officers = self.session.scalars(sa.select(User).where(User.agency_id == agency_id,
                                                                       User.active.is_(True))).all()
                 for officer in officers:
                     if officer.has_role(alert.role) and officer.email:
