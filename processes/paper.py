@@ -3,6 +3,7 @@ where they apply, and the dossier register of an agency for a period (07). R14.2
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,8 +14,8 @@ from models import Agency, Attachment, AuditEvent, Dossier, DossierNotice, FeePa
 from processes.access import may_print_register
 from processes.bootstrap import Services
 from processes.dossiers import load_visible
-from processes.errors import Forbidden, Invalid, NotFound
-from processes.forms_pdf import Block, FormDocument, Letterhead, find_font_dir, render
+from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
+from processes.forms_pdf import Block, FontMissing, FormDocument, Letterhead, find_font_dir, render
 from processes.status import status_name
 from processes.submission import _user
 from processes.uow import UnitOfWork
@@ -85,8 +86,11 @@ def register_pdf(services: Services, username: str, first: date, last: date) -> 
         return render(doc, _font_dir(services), created_at=services.clock.now())
 
 
-def _font_dir(services: Services) -> Any:
-    return find_font_dir(services.config.get("forms", {}).get("font_dir") or None)
+def _font_dir(services: Services) -> Path:
+    try:
+        return find_font_dir(services.config.get("forms", {}).get("font_dir") or None)
+    except FontMissing as exc:
+        raise Unprocessable(str(exc)) from None
 
 
 def _letterhead(s: so.Session, agency: Agency, when: datetime, number: str = "") -> Letterhead:

@@ -19,6 +19,7 @@ from processes.bootstrap import Services
 from processes.catalogue import form_fields
 from processes.dossiers import involved_agencies, load_visible
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.paper import applicable_forms
 from processes.submission import _user
 from processes.tasks import log_refusal
 from processes.uow import UnitOfWork
@@ -93,6 +94,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask, languag
         "form": [f.as_dict() for f in info.form],
         "dossier": dossier_view(services, s, dossier, procedure, language) | {
             "applicant_name": dossier.applicant_name, "applicant_phone": dossier.applicant_phone,
+            "due": dossier.due_at, "received": dossier.received_at,
             "lead_agency": lead.name if lead else "", "coordination": task.agency_id != dossier.agency_id},
         "applicant_fields": [{"label": f.label, "value": dossier.form.get(f.id)}
                              for f in form_fields(procedure.catalogue) if dossier.form.get(f.id) not in (None, "")],
@@ -109,6 +111,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask, languag
         "may_take_payment": may_take_payment(user, dossier),
         "delivery": _delivery_view(delivery) if delivery else None,
         "result_channel": dossier.result_channel,
+        "forms": applicable_forms(s, dossier),
     }
 
 

@@ -62,7 +62,7 @@ def task_queue(services: Services, username: str, queue: str = "group", filters:
         user = _user(s, username)
         roles = [r for r in user.roles if r in TASK_ROLES]
         if user.agency_id is None or not roles:
-            return QueuePage(queue, [], {"mine": 0, "group": 0, "overdue": 0}, 1, 1, 0, filters)
+            raise Forbidden("Danh sách công việc dành cho cán bộ một cửa, chuyên môn, lãnh đạo (officers only)")
         now = services.clock.now()
         calendar = services.calendar(s)
         group = [UserTask.agency_id == user.agency_id, UserTask.role.in_(roles), UserTask.completed_at.is_(None)]

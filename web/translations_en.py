@@ -26,3 +26,9 @@ EN: dict[str, str] = {
     "Thao tác không được phép.": "This action is not allowed.",
     "Về trang chủ": "Back to the home page",
 }
+
+# The officers' workbench keeps its texts in its own file; an entry above wins over one of its.
+from web.translations_officer import EN_OFFICER  # noqa: E402
+
+for _vi, _en in EN_OFFICER.items():
+    EN.setdefault(_vi, _en)

@@ -1,0 +1,154 @@
+"""The officers' pages over HTTP (Flask test client, session login): the task list and its queues,
+claiming, the task page, completing with the checklist, refusals shown as pages, documents, notes,
+fees, and the register."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from processes.bootstrap import Services
+from tests.integration.test_lifecycle import submit
+from tests.workbench_support import deploy_coordination, submit_coordination
+
+
+def login(client: Any, username: str) -> Any:
+    with client.session_transaction() as s:
+        s["user"] = username
+        s["csrf"] = "t"
+    return client
+
+
+def task_id(client: Any, code: str) -> str:
+    page = client.get("/officer/tasks?code=" + code).get_data(as_text=True)
+    found = re.findall(r'href="/officer/tasks/([0-9a-f-]{36})"', page)
+    assert len(found) == 1, page
+    return found[0]
+
+
+def post(client: Any, url: str, data: dict[str, Any]) -> Any:
+    return client.post(url, data={"csrf_token": "t", **data})
+
+
+def test_the_task_list_needs_a_login_and_is_for_officers(client: Any) -> None:
+    resp = client.get("/officer/tasks")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    assert login(client, "citizen").get("/officer/tasks").status_code == 403
+
+
+def test_task_list_in_vietnamese_with_queues_then_english(client: Any, services: Services) -> None:
+    code = submit(services)
+    login(client, "reception")
+    page = client.get("/officer/tasks").get_data(as_text=True)
+    assert "Danh sách công việc" in page and code in page and "Của nhóm" in page and "Nhận xử lý" in page
+    assert "Kiểm tra, tiếp nhận hồ sơ" in page
+    english = client.get("/officer/tasks?lang=en").get_data(as_text=True)
+    assert "Task list" in english and "Claim" in english
+    assert code not in login(client, "reception2").get("/officer/tasks").get_data(as_text=True)
+
+
+def test_claim_then_mine_then_release(client: Any, services: Services) -> None:
+    code = submit(services)
+    login(client, "reception")
+    tid = task_id(client, code)
+    assert post(client, f"/officer/tasks/{tid}/claim", {"back": "/officer/tasks"}).status_code == 303
+    mine = client.get("/officer/tasks?queue=mine").get_data(as_text=True)
+    assert code in mine and "Trả về nhóm" in mine
+    assert post(client, f"/officer/tasks/{tid}/release", {}).status_code == 303
+    assert code not in client.get("/officer/tasks?queue=mine").get_data(as_text=True)
+
+
+def test_post_without_csrf_token_is_refused(client: Any, services: Services) -> None:
+    code = submit(services)
+    login(client, "reception")
+    tid = task_id(client, code)
+    assert client.post(f"/officer/tasks/{tid}/claim").status_code == 400
+
+
+def test_task_page_shows_form_checklist_documents_and_completes(client: Any, services: Services) -> None:
+    code = submit(services)
+    login(client, "reception")
+    tid = task_id(client, code)
+    page = client.get(f"/officer/tasks/{tid}").get_data(as_text=True)
+    for text in ("Quyết định tiếp nhận", "Tiếp nhận hồ sơ", "Giấy đề nghị đăng ký hộ kinh doanh",
+                 "Hộ kinh doanh Phở An", "Hạn trả kết quả của hồ sơ", f"/dossiers/{code}/diagram.svg"):
+        assert text in page, text
+    doc = re.search(rf'href="(/dossiers/{re.escape(code)}/documents/\d+)"', page)
+    assert doc is not None
+    resp = client.get(doc.group(1))
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    refused = post(client, f"/officer/tasks/{tid}", {"checklist_shown": "1", "data.reception_decision": "accept"})
+    assert refused.status_code == 422
+    assert "chưa được kiểm tra là hợp lệ" in refused.get_data(as_text=True)
+    bad = post(client, f"/officer/tasks/{tid}", {"checklist_shown": "1", "data.reception_decision": "everything"})
+    assert bad.status_code == 422 and "phải là một trong" in bad.get_data(as_text=True)
+    done = post(client, f"/officer/tasks/{tid}", {"checklist_shown": "1", "checklist.giay_de_nghi": "1",
+                                                  "checklist.giay_to_phap_ly": "1",
+                                                  "data.reception_decision": "accept"})
+    assert done.status_code == 303
+    again = post(client, f"/officer/tasks/{tid}", {"checklist_shown": "1", "data.reception_decision": "accept"})
+    assert again.status_code == 409  # already done: said so, nothing changed
+    assert code in login(client, "specialist").get("/officer/tasks").get_data(as_text=True)
+
+
+def test_another_agency_and_forged_ids_get_clear_pages(client: Any, services: Services) -> None:
+    code = submit(services)
+    login(client, "reception")
+    tid = task_id(client, code)
+    login(client, "reception2")
+    forbidden = client.get(f"/officer/tasks/{tid}")
+    assert forbidden.status_code == 403 and "không thuộc" in forbidden.get_data(as_text=True)
+    assert client.get("/officer/tasks/00000000-0000-0000-0000-000000000000").status_code == 404
+    assert client.get(f"/dossiers/{code}/documents/1").status_code == 404
+    assert client.get(f"/dossiers/{code}/forms/06.pdf").status_code == 404
+
+
+def test_notes_fees_and_a_damaged_document(client: Any, services: Services) -> None:
+    code = submit(services)
+    login(client, "reception")
+    tid = task_id(client, code)
+    assert post(client, f"/officer/dossiers/{code}/notes", {"body": "Gọi điện hẹn người nộp",
+                                                           "back": f"/officer/tasks/{tid}"}).status_code == 303
+    assert post(client, f"/officer/dossiers/{code}/fees", {"receipt_no": "BL-77"}).status_code == 303
+    page = client.get(f"/officer/tasks/{tid}").get_data(as_text=True)
+    assert "Gọi điện hẹn người nộp" in page and "biên lai số BL-77" in page
+    doc = re.search(rf'/dossiers/{re.escape(code)}/documents/(\d+)', page)
+    assert doc is not None
+    with services.session_factory() as s:
+        from sqlalchemy import text
+
+        sha = s.scalar(text("SELECT sha256 FROM attachments WHERE id = :i"), {"i": int(doc.group(1))})
+    services.attachments.path_of(sha).write_bytes(b"%PDF-1.4 changed")
+    resp = client.get(doc.group(0))
+    assert resp.status_code == 409 and "SHA-256" in resp.get_data(as_text=True)
+    assert b"changed" not in resp.data
+
+
+def test_the_consulted_agency_officer_sees_the_coordination_with_both_deadlines(
+        client: Any, services: Services) -> None:
+    deploy_coordination(services)
+    code = submit_coordination(services)
+    login(client, "reception")
+    tid = task_id(client, code)
+    post(client, f"/officer/tasks/{tid}", {"checklist_shown": "1", "checklist.giay_de_nghi": "1",
+                                          "checklist.giay_to_phap_ly": "1", "data.reception_decision": "accept"})
+    login(client, "specialist")
+    post(client, f"/officer/tasks/{task_id(client, code)}", {"data.specialist_proposal": "approve"})
+    login(client, "specialist_ca")
+    listing = client.get("/officer/tasks").get_data(as_text=True)
+    assert "Phối hợp" in listing and "Hạn của hồ sơ" in listing
+    page = client.get(f"/officer/tasks/{task_id(client, code)}").get_data(as_text=True)
+    assert "Hạn của bước này" in page and "cơ quan chủ trì" in page and "Ủy ban nhân dân thành phố Kon Tum" in page
+
+
+@pytest.mark.parametrize("query", ["", "?from=2026-03-01&to=2026-03-31"])
+def test_register_form_and_pdf(client: Any, services: Services, query: str) -> None:
+    submit(services)
+    login(client, "reception")
+    if not query:
+        assert "Sổ theo dõi hồ sơ" in client.get("/officer/register").get_data(as_text=True)
+        assert client.get("/officer/register.pdf").status_code == 422
+    else:
+        resp = client.get("/officer/register.pdf" + query)
+        assert resp.status_code == 200 and resp.data.startswith(b"%PDF")

@@ -1,0 +1,229 @@
+"""The officers' workbench pages (`/officer/...`): the task list, the task page, claiming and
+handing over, notes, fees, the register (form 07); and, for everyone who may see a dossier, its
+documents and printable forms by session (`/dossiers/CODE/documents/ID`, `/dossiers/CODE/forms/NN.pdf`).
+Routes parse, call a use case, render; what anyone may do is decided in processes/."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, send_file
+
+from processes import desk, paper, task_page, workbench
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.submission import Upload
+from web.context import services
+from web.i18n import _, current_language
+from web.page_kit import field_errors
+from web.session import login_required
+
+bp = Blueprint("officer", __name__)
+FILTER_KEYS = ("procedure", "status", "due", "overdue", "applicant", "code")
+
+
+def refused(exc: Refused) -> Any:
+    """A refusal as a page, with the status that says what happened (never a stack trace)."""
+    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else \
+        409 if isinstance(exc, Conflict) else 422 if isinstance(exc, Invalid) else 400
+    return render_template("error.html", status=status, message=exc.message), status
+
+
+# -- the task list --------------------------------------------------------------------------------
+@bp.get("/officer/tasks")
+@login_required
+def tasks() -> Any:
+    args = request.args
+    queue = args.get("queue", "group")
+    try:
+        filters = workbench.QueueFilters(
+            procedure=args.get("procedure") or None, status=_int(args.get("status"), "status"),
+            due_before=_date(args.get("due"), "due"), overdue=args.get("overdue") == "1",
+            applicant=(args.get("applicant") or "")[:100] or None, code=(args.get("code") or "")[:40] or None)
+        page = workbench.task_queue(services(), g.username, queue, filters, _int(args.get("page"), "page") or 1,
+                                    language=current_language())
+    except Refused as exc:
+        return refused(exc)
+    kept = {k: args[k] for k in FILTER_KEYS if args.get(k)}
+    return render_template("officer/tasks.html", page=page, args=kept, queue=queue,
+                           link=lambda **over: "/officer/tasks?" + urlencode({**kept, "queue": queue, **over}))
+
+
+@bp.post("/officer/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str) -> Any:
+    return _task_action(lambda: workbench.claim_task(services(), g.username, task_id),
+                        _("Đã nhận xử lý công việc."))
+
+
+@bp.post("/officer/tasks/<task_id>/release")
+@login_required
+def release(task_id: str) -> Any:
+    return _task_action(lambda: workbench.release_task(services(), g.username, task_id),
+                        _("Đã trả công việc về nhóm."))
+
+
+@bp.post("/officer/tasks/<task_id>/handover")
+@login_required
+def hand_over(task_id: str) -> Any:
+    colleague = request.form.get("colleague", "")
+    return _task_action(lambda: workbench.hand_over_task(services(), g.username, task_id, colleague),
+                        _("Đã chuyển công việc cho {who}.", who=colleague))
+
+
+def _task_action(act: Any, done: str) -> Any:
+    back = _back()
+    try:
+        act()
+    except (Conflict, Invalid) as exc:
+        flash(exc.message, "error")
+        return redirect(back, code=303)
+    except Refused as exc:
+        return refused(exc)
+    flash(done, "success")
+    return redirect(back, code=303)
+
+
+# -- the task page --------------------------------------------------------------------------------
+@bp.get("/officer/tasks/<task_id>")
+@login_required
+def task(task_id: str) -> Any:
+    return _render_task(task_id, {}, {})
+
+
+@bp.post("/officer/tasks/<task_id>")
+@login_required
+def complete(task_id: str) -> Any:
+    data = {k[len("data."):]: v for k, v in request.form.items() if k.startswith("data.")}
+    checklist = ({k[len("checklist."):]: True for k in request.form if k.startswith("checklist.")}
+                 if request.form.get("checklist_shown") else None)
+    file = request.files.get("delivery.result_file")
+    f = request.form
+    delivery = desk.DeliveryInput(
+        recipient_name=f.get("delivery.recipient_name", ""), identity_document=f.get("delivery.identity_document", ""),
+        identity_checked=bool(f.get("delivery.identity_checked")),
+        originals_compared=bool(f.get("delivery.originals_compared")),
+        applicant_signed=bool(f.get("delivery.applicant_signed")), tracking_number=f.get("delivery.tracking_number", ""),
+        result_file=Upload("result", file.filename or "", file.read()) if file and file.filename else None)
+    try:
+        desk.complete_from_page(services(), g.username, task_id, data, desk.PageInput(checklist, delivery))
+    except Invalid as exc:
+        return _render_task(task_id, field_errors(exc), f, status=422)
+    except Conflict as exc:
+        return _render_task(task_id, {"": exc.message}, f, status=409)
+    except Refused as exc:
+        return refused(exc)
+    flash(_("Đã hoàn thành công việc; hồ sơ đã chuyển sang bước tiếp theo."), "success")
+    return redirect("/officer/tasks", code=303)
+
+
+def _render_task(task_id: str, errors: dict[str, str], posted: Any, status: int = 200) -> Any:
+    try:
+        view = task_page.task_page(services(), g.username, task_id, current_language())
+        handover = workbench.colleagues(services(), g.username, task_id) if view["task"]["may_act"] else []
+    except Refused as exc:
+        return refused(exc)
+    return render_template("officer/task.html", v=view, errors=errors, posted=posted, colleagues=handover,
+                           form_titles=paper.DOSSIER_FORMS), status
+
+
+# -- notes and fees -------------------------------------------------------------------------------
+@bp.post("/officer/dossiers/<code>/notes")
+@login_required
+def note(code: str) -> Any:
+    try:
+        task_page.add_note(services(), g.username, code, request.form.get("body", ""))
+    except Invalid as exc:
+        flash(exc.message, "error")
+        return redirect(_back(), code=303)
+    except Refused as exc:
+        return refused(exc)
+    flash(_("Đã lưu ghi chú."), "success")
+    return redirect(_back(), code=303)
+
+
+@bp.post("/officer/dossiers/<code>/fees")
+@login_required
+def fees(code: str) -> Any:
+    try:
+        desk.mark_fee_paid(services(), g.username, code, request.form.get("receipt_no", ""))
+    except (Invalid, Conflict) as exc:
+        flash(exc.message, "error")
+        return redirect(_back(), code=303)
+    except Refused as exc:
+        return refused(exc)
+    flash(_("Đã ghi nhận nộp phí, lệ phí."), "success")
+    return redirect(_back(), code=303)
+
+
+# -- paper and documents --------------------------------------------------------------------------
+@bp.get("/officer/register")
+@login_required
+def register() -> Any:
+    today = date.today()
+    return render_template("officer/register.html", first=today.replace(day=1), last=today)
+
+
+@bp.get("/officer/register.pdf")
+@login_required
+def register_pdf() -> Any:
+    try:
+        first, last = _date(request.args.get("from"), "from"), _date(request.args.get("to"), "to")
+        if first is None or last is None:
+            raise Invalid({"from": _("Hãy chọn kỳ: từ ngày, đến ngày.")})
+        data = paper.register_pdf(services(), g.username, first, last)
+    except Refused as exc:
+        return refused(exc)
+    return _pdf(data, f"so-theo-doi-ho-so-{first:%Y%m%d}-{last:%Y%m%d}.pdf")
+
+
+@bp.get("/dossiers/<code>/forms/<form_no>.pdf")
+@login_required
+def form_pdf(code: str, form_no: str) -> Any:
+    try:
+        data = paper.dossier_form_pdf(services(), g.username, code, form_no)
+    except Refused as exc:
+        return refused(exc)
+    return _pdf(data, f"mau-{form_no}-{code}.pdf")
+
+
+@bp.get("/dossiers/<code>/documents/<int:attachment_id>")
+@login_required
+def document(code: str, attachment_id: int) -> Any:
+    try:
+        filename, content_type, data = task_page.read_document(services(), g.username, code, attachment_id)
+    except Refused as exc:
+        return refused(exc)
+    return send_file(io.BytesIO(data), mimetype=content_type, download_name=filename, as_attachment=False,
+                     max_age=0, etag=False)
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return send_file(io.BytesIO(data), mimetype="application/pdf", download_name=filename, as_attachment=False,
+                     max_age=0, etag=False)
+
+
+# -- parsing --------------------------------------------------------------------------------------
+def _int(raw: str | None, name: str) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise Invalid({name: _("phải là số")}) from None
+
+
+def _date(raw: str | None, name: str) -> date | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise Invalid({name: _("phải là ngày dạng YYYY-MM-DD")}) from None
+
+
+def _back() -> str:
+    """Where a small action returns: the page it came from when that is ours, else the task list."""
+    target = request.form.get("back", "")
+    return target if target.startswith("/officer/") and "//" not in target else "/officer/tasks"
