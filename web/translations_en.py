@@ -32,3 +32,9 @@ from web.translations_officer import EN_OFFICER  # noqa: E402
 
 for _vi, _en in EN_OFFICER.items():
     EN.setdefault(_vi, _en)
+
+# The citizens' portal keeps its texts in its own file too.
+from web.translations_portal import EN_PORTAL  # noqa: E402
+
+for _vi, _en in EN_PORTAL.items():
+    EN.setdefault(_vi, _en)
