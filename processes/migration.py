@@ -107,7 +107,7 @@ def migrate_dossiers(services: Services, code: str, to_version: int, actor: str,
         target_row = _definition(s, procedure, to_version)
         target = services.definition(s, target_row.id)
         versions = dict(s.execute(sa.select(ProcessDefinition.id, ProcessDefinition.version)
-                                  .where(ProcessDefinition.procedure_id == procedure.id)).tuples().all())
+                                  .where(ProcessDefinition.procedure_id == procedure.id)).all())
         dossiers = s.scalars(sa.select(Dossier).where(
             Dossier.procedure_id == procedure.id, Dossier.definition_id != target_row.id,
             Dossier.status_code.not_in(FINAL_STATUSES)).order_by(Dossier.code)).all()

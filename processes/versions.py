@@ -53,10 +53,10 @@ def list_procedures(services: Services, username: str | None = None, right: Righ
         if username is not None and right is not None:
             authorise(s, username, right)
         versions = dict(s.execute(sa.select(ProcessDefinition.procedure_id, sa.func.count())
-                                  .group_by(ProcessDefinition.procedure_id)).tuples().all())
+                                  .group_by(ProcessDefinition.procedure_id)).all())
         running = dict(s.execute(sa.select(Dossier.procedure_id, sa.func.count())
                                  .where(Dossier.status_code.not_in(FINAL_STATUSES))
-                                 .group_by(Dossier.procedure_id)).tuples().all())
+                                 .group_by(Dossier.procedure_id)).all())
         rows = s.execute(sa.select(Procedure, ProcessDefinition.version)
                          .outerjoin(ProcessDefinition, ProcessDefinition.id == Procedure.current_definition_id)
                          .order_by(Procedure.code)).all()
@@ -80,7 +80,7 @@ def procedure_history(services: Services, code: str, username: str | None = None
         running = dict(s.execute(sa.select(Dossier.definition_id, sa.func.count())
                                  .where(Dossier.procedure_id == procedure.id,
                                         Dossier.status_code.not_in(FINAL_STATUSES))
-                                 .group_by(Dossier.definition_id)).tuples().all())
+                                 .group_by(Dossier.definition_id)).all())
         publications = s.scalars(sa.select(Publication).where(Publication.procedure_id == procedure.id)
                                  .order_by(Publication.published_at.desc(), Publication.id.desc())).all()
         history = []
