@@ -59,6 +59,15 @@ class Definition:
     bpmn: bytes
     content_hash: str
 
+    def service_properties(self, element_id: str) -> dict[str, str]:
+        """A service task's own properties (its handler's settings, e.g. the agency it consults)."""
+        for spec in (self.spec, *self.subprocess_specs.values()):
+            task_spec = spec.task_specs.get(element_id)
+            if task_spec is not None:
+                ext = getattr(task_spec, "extensions", None) or {}
+                return {k: v for k, v in ext.items() if k != "topic" and isinstance(v, str)}
+        return {}
+
 
 @lru_cache(maxsize=1)
 def _xsd() -> etree.XMLSchema:

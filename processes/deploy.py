@@ -98,18 +98,21 @@ def validate_source(source: DiagramSource, known_topics: Collection[str]) -> Val
 
 
 def _consulted_agencies(definition: Definition, catalogue: Catalogue, source: DiagramSource) -> list[Problem]:
-    """Tasks of a consulted agency name it by a key of the sidecar's [agencies] table (R8.2)."""
+    """Tasks of a consulted agency, and coordination requests sent to it (service tasks), name it by a
+    key of the sidecar's [agencies] table (R8.2)."""
     problems = []
     consulted = catalogue.data.get("agencies", {})
-    for info in definition.user_tasks.values():
-        line = element_line(source.bpmn, info.element_id)
-        agency, days = info.properties.get("agency"), info.properties.get("due_days")
+    tasks = [(info.element_id, info.properties) for info in definition.user_tasks.values()]
+    tasks += [(element_id, definition.service_properties(element_id)) for element_id in definition.handler_topics]
+    for element_id, properties in tasks:
+        line = element_line(source.bpmn, element_id)
+        agency, days = properties.get("agency"), properties.get("due_days")
         if agency and agency not in consulted:
-            problems.append(Problem(source.path, line, info.element_id,
+            problems.append(Problem(source.path, line, element_id,
                                     f"consulted agency '{agency}' is not in the [agencies] table of "
                                     f"{catalogue.path}"))
         if days and not _is_days(days):
-            problems.append(Problem(source.path, line, info.element_id,
+            problems.append(Problem(source.path, line, element_id,
                                     f"due_days '{days}' is not a number of working days (0–365)"))
     return problems
 

@@ -56,18 +56,10 @@ class DossierRun:
         handler = self.services.handlers.get(topic)
         ctx = HandlerContext(element_id=element_id, topic=topic, dossier=self.facts,
                              procedure=procedure_facts(self.procedure), variables=dict(variables),
-                             now=self.now, calendar=self.calendar, properties=self._properties(element_id))
+                             now=self.now, calendar=self.calendar,
+                             properties=self.definition.service_properties(element_id))
         self.contexts.append(ctx)
         return handler(ctx)
-
-    def _properties(self, element_id: str) -> dict[str, str]:
-        """The service task's camunda:properties (e.g. the consulted agency of a coordination request)."""
-        for spec in (self.definition.spec, *self.definition.subprocess_specs.values()):
-            task_spec = spec.task_specs.get(element_id)
-            if task_spec is not None:
-                ext = getattr(task_spec, "extensions", None) or {}
-                return {k: v for k, v in ext.items() if k != "topic" and isinstance(v, str)}
-        return {}
 
     def start(self, variables: Mapping[str, Any]) -> Instance:
         return self._guard(lambda: self.services.runner.start(
