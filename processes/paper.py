@@ -201,7 +201,7 @@ class _Context:
     def control_sheet(self) -> FormDocument:
         """Form 06: each step, who, received and handed over when, on time or late (R8.1, R8.3)."""
         tasks = self.s.scalars(sa.select(UserTask).where(UserTask.dossier_id == self.d.id)
-                               .order_by(UserTask.created_at, UserTask.completed_at)).all()
+                               .order_by(UserTask.created_at, UserTask.completed_at.asc().nulls_last())).all()
         agencies = {a.id: a.name for a in self.s.scalars(sa.select(Agency))}
         rows = [["1", "Tiếp nhận hồ sơ trực tuyến", self.d.applicant_name, self.fmt(self.d.received_at),
                  self.fmt(self.d.received_at), "", ""]]
