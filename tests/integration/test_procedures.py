@@ -38,6 +38,11 @@ EXPECTED_WALKS: dict[str, list[tuple[str, str]]] = {
     "chung_thuc_ban_sao_tu_ban_chinh": [("reception2", "Task_reception_check"),
                                         ("reception2", "Task_compare_original"), ("leader2", "Task_leader_sign"),
                                         ("reception2", "Task_reception_deliver")],
+    "cap_ban_sao_trich_luc_ho_tich": [("reception2", "Task_reception_check"),
+                                      ("specialist2", "Task_specialist_review"), ("leader2", "Task_leader_approve"),
+                                      ("reception2", "Task_reception_deliver")],
+    "dang_ky_thuong_tru": [("reception_cap", "Task_reception_check"), ("specialist_cap", "Task_specialist_review"),
+                           ("leader_cap", "Task_leader_approve"), ("reception_cap", "Task_reception_deliver")],
 }
 
 
