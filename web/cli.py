@@ -165,9 +165,10 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from bench.options import from_args
     from bench.run import main as bench_main
 
-    return bench_main(json_output=args.json, quick=args.quick)
+    return bench_main(json_output=args.json, quick=args.quick, options=from_args(args))
 
 
 def _instant(text: str) -> datetime:
@@ -234,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="the performance benchmark (docs/performance.md)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--quick", action="store_true")
+    from bench.options import add_arguments as bench_arguments  # light: no engine, no database
+
+    bench_arguments(p)
     p.set_defaults(fn=cmd_bench)
     return parser
 

@@ -1,0 +1,175 @@
+"""`motcua bench`: every measurement of issue 7 in one run, side by side, in a temporary folder
+(and throw-away PostgreSQL databases) that is removed at the end. Progress goes to stderr; the
+table, or with --json one JSON object, to stdout."""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable
+
+from bench import growth, lifecycle, load, peer, timers
+from bench.env import BenchDB, Databases, postgres_admin_url
+from bench.http import Server
+from bench.machine import describe
+from bench.options import QUICK, Options
+from bench.profile import profile_peer, statements_per_use_case
+from bench.report import check_targets, growth_svg, table
+from bench.stats import Samples, latency_summary, median
+
+Log = Callable[[str], None]
+PEER_REFERENCE = {"service_per_s": 11, "http_per_s": 9, "completion_ms_median_service": 28,
+                  "completion_ms_median_http": 37, "db_bytes_per_instance": 10_240}
+
+
+def main(json_output: bool = False, quick: bool = False, options: Options | None = None) -> int:
+    """Run the benchmark and print it; 0 when every section ran (targets missed still print as MISS)."""
+    opts = options or (QUICK if quick else Options())
+
+    def log(message: str) -> None:
+        print(f"bench: {message}", file=sys.stderr, flush=True)
+
+    try:
+        result = run(opts, log)
+    except Exception as exc:  # one line, no traceback (CONTRACT); the sections that ran are lost
+        print(f"motcua bench: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    if opts.svg and result.get("growth"):
+        Path(opts.svg).write_text(growth_svg(result["growth"], "Per-operation cost as the history grows (SQLite)"),
+                                  encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2) if json_output else table(result))
+    return 0
+
+
+def run(opts: Options, log: Log) -> dict[str, Any]:
+    pg_url = postgres_admin_url() if opts.postgres else None
+    backends = ["sqlite"] + (["postgresql"] if pg_url else [])
+    notes: list[str] = []
+    if opts.postgres and not pg_url:
+        notes.append("PostgreSQL skipped: no server answered (set MOTCUA_BENCH_POSTGRES_URL)")
+    result: dict[str, Any] = {"machine": describe(pg_url), "options": asdict(opts), "peer_reference": PEER_REFERENCE}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
+        root = Path(tmp)
+        databases = Databases(root, pg_url)
+        database = databases.create
+        try:
+            result["peer"] = peer_section(opts, backends, database, log)
+            log("profile of the peer process through the use cases (SQLite)")
+            profiled = database("sqlite", "profile")
+            result["profile"] = {**statements_per_use_case(profiled),
+                                 **profile_peer(profiled, max(opts.instances // 3, 5))}
+            result["lifecycle"], db_sizes = lifecycle_section(opts, backends, database, log)
+            log(f"growth on SQLite: {', '.join(f'{n:,}' for n in opts.growth)} dossiers")
+            result["growth"] = growth.run(database("sqlite", "growth"), list(opts.growth), opts.growth_ops)
+            log(f"timers: one sweep firing {opts.timers:,}")
+            t = timers.run(database("sqlite", "timers"), opts.timers)
+            t["sweep_10k_s"] = round(t["sweep_s"] * 10_000 / opts.timers, 3)
+            t["extrapolated_to_10k"] = opts.timers != 10_000
+            result["timers"] = t
+            result["memory"] = {**db_sizes, "peak_rss_mb": None}
+            if opts.http:
+                http_section(opts, backends, database, root, result, log)
+            else:
+                notes.append("HTTP sections skipped (--no-http)")
+        finally:
+            databases.drop_all()
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["targets"] = check_targets(result)
+    result["notes"] = notes
+    return result
+
+
+def peer_section(opts: Options, backends: list[str], database: Callable[[str, str], BenchDB],
+                 log: Log) -> dict[str, Any]:
+    """Bare engine and use cases, rounds interleaved so that a noisy neighbour hits both alike."""
+    bare = peer.BareEngine()
+    bare.run(20)
+    out: dict[str, Any] = {}
+    bare_rounds: list[float] = []
+    for backend in backends:
+        db = database(backend, "peer")
+        services = db.services()
+        peer.run_usecases(services, 5, Samples())  # warm: definition parsed, calendar and sandbox cached
+        size0 = db.size_bytes(services.db)
+        samples = Samples()
+        rounds = []
+        for r in range(opts.rounds):
+            if backend == "sqlite":
+                bare_rounds.append(bare.run(opts.instances * 4))
+            rounds.append(peer.run_usecases(services, opts.instances, samples))
+            log(f"peer on {backend}, round {r + 1}: {rounds[-1]:.1f}/s through the use cases"
+                + (f", bare engine {bare_rounds[-1]:.0f}/s" if backend == "sqlite" else ""))
+        size1 = db.size_bytes(services.db)
+        services.db.dispose()
+        completion = latency_summary(samples.get("complete"))
+        out[f"usecase_{backend}_per_s"] = round(median(rounds), 1)
+        out[f"usecase_{backend}_rounds"] = [round(x, 1) for x in rounds]
+        out[f"usecase_{backend}_completion"] = completion
+        out[f"usecase_{backend}_submit"] = latency_summary(samples.get("submit"))
+        out[f"db_bytes_per_instance_{backend}"] = round((size1 - size0) / (opts.rounds * opts.instances))
+        if backend == "sqlite":
+            out["completion_ms_median"] = completion["median_ms"]
+            out["completion_ms_p95"] = completion["p95_ms"]
+    out["bare_per_s"] = round(median(bare_rounds), 1)
+    out["bare_rounds"] = [round(x, 1) for x in bare_rounds]
+    out["bare_state_bytes"] = bare.state_bytes
+    out["ratio"] = round(out["usecase_sqlite_per_s"] / out["bare_per_s"], 3)
+    return out
+
+
+def lifecycle_section(opts: Options, backends: list[str], database: Callable[[str, str], BenchDB],
+                      log: Log) -> tuple[dict[str, Any], dict[str, Any]]:
+    out: dict[str, Any] = {}
+    sizes: dict[str, Any] = {}
+    for backend in backends:
+        db = database(backend, "lifecycle")
+        services = db.services()
+        lifecycle.run(services, 2, Samples())
+        size0 = db.size_bytes(services.db)
+        samples = Samples()
+        per_s = lifecycle.run(services, opts.lifecycles, samples)
+        size1 = db.size_bytes(services.db)
+        services.db.dispose()
+        log(f"HKD lifecycle on {backend}: {per_s:.1f}/s")
+        key = "" if backend == "sqlite" else f"_{backend}"
+        out[f"per_s{key}"] = round(per_s, 1)
+        out[f"submit{key}"] = latency_summary(samples.get("submit"))
+        out[f"complete{key}"] = latency_summary(samples.get("complete"))
+        bytes_per = round((size1 - size0) / opts.lifecycles)
+        sizes["db_bytes_per_dossier" if backend == "sqlite" else f"db_bytes_per_dossier_{backend}"] = bytes_per
+    out["dossiers"] = opts.lifecycles
+    return out, sizes
+
+
+def http_section(opts: Options, backends: list[str], database: Callable[[str, str], BenchDB], root: Path,
+                 result: dict[str, Any], log: Log) -> None:
+    conc: dict[str, Any] = {}
+    rss: dict[str, Any] = {}
+    for backend in backends:
+        db = database(backend, "http")
+        tok = load.tokens(db)
+        with Server(db, root) as server:
+            load.run_peer(server.port, tok, 5, Samples())  # warm both workers
+            samples = Samples()
+            rounds = [load.run_peer(server.port, tok, opts.instances, samples) for _ in range(opts.rounds)]
+            completion = latency_summary(samples.get("complete"))
+            result["peer"][f"http_{backend}_per_s"] = round(median(rounds), 1)
+            result["peer"][f"http_{backend}_completion"] = completion
+            if backend == "sqlite":
+                result["peer"]["http_completion_ms_median"] = completion["median_ms"]
+            log(f"peer through HTTP on {backend}: {median(rounds):.1f}/s, completion {completion['median_ms']} ms")
+            c = load.run_concurrency(db, server.port, tok, opts.clients, opts.per_client)
+            log(f"{opts.clients} clients on {backend}: {c['throughput_per_s']}/s, p99 {c['p99_ms']} ms, "
+                f"{c['errors']} errors")
+            conc[backend] = c
+            rss[backend] = server.peak_rss_mb()
+    first = conc["sqlite"]
+    result["concurrency"] = {"clients": opts.clients, "throughput_per_s": first["throughput_per_s"],
+                             "p50_ms": first["p50_ms"], "p95_ms": first["p95_ms"], "p99_ms": first["p99_ms"],
+                             "errors": sum(c["errors"] for c in conc.values()), **conc}
+    result["memory"]["peak_rss_mb"] = max(r["peak_mb"] for r in rss.values())
+    result["memory"]["server"] = rss
