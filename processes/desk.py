@@ -4,8 +4,9 @@ fees paid at the counter (R7.2). Each is one transaction with the task's complet
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 

@@ -7,10 +7,10 @@ contract (../shared/CONTRACT.md): 01 receipt and appointment, 02 supplement requ
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Sequence
 
 import segno
 from fpdf import FPDF

@@ -10,7 +10,17 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from handlers.texts import CHANNEL_NAMES, fmt_vnd
-from models import Agency, Attachment, AuditEvent, Dossier, DossierNotice, FeePayment, Procedure, User, UserTask
+from models import (
+    Agency,
+    Attachment,
+    AuditEvent,
+    Dossier,
+    DossierNotice,
+    FeePayment,
+    Procedure,
+    User,
+    UserTask,
+)
 from processes.access import may_print_register
 from processes.bootstrap import Services
 from processes.dossiers import load_visible
@@ -26,6 +36,9 @@ DOSSIER_FORMS = {"01": "Giấy tiếp nhận hồ sơ và hẹn trả kết qu�
                  "04": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
                  "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ"}
 REGISTER_TITLE = "Sổ theo dõi hồ sơ"
+HOW_TO_SUPPLEMENT = ("Đăng nhập Cổng dịch vụ công, mở hồ sơ và tải lên giấy tờ bổ sung; hoặc nộp trực tiếp tại Bộ phận "
+                     "tiếp nhận và trả kết quả. Thời gian chờ bổ sung không tính vào thời hạn giải quyết. Mọi vướng "
+                     "mắc xin liên hệ Bộ phận tiếp nhận và trả kết quả.")
 REGISTER_MAX_ROWS = 5000
 
 
@@ -170,10 +183,7 @@ class _Context:
             [self.applicant(),
              Block("Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau",
                    paragraphs=items or ["- Xem thông báo của cán bộ tiếp nhận."]),
-             Block("Cách bổ sung", paragraphs=[
-                 "Đăng nhập Cổng dịch vụ công, mở hồ sơ và tải lên giấy tờ bổ sung; hoặc nộp trực tiếp tại Bộ phận "
-                 "tiếp nhận và trả kết quả. Thời gian chờ bổ sung không tính vào thời hạn giải quyết. Mọi vướng mắc "
-                 "xin liên hệ Bộ phận tiếp nhận và trả kết quả."])],
+             Block("Cách bổ sung", paragraphs=[HOW_TO_SUPPLEMENT])],
             signatures=[("Người nộp hồ sơ", self.d.applicant_name),
                         ("Người hướng dẫn", self.names.get(event.actor, "") if event else "")])
 

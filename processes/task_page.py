@@ -10,8 +10,18 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engine.definitions import UserTaskInfo
-from models import (Agency, Attachment, AuditEvent, Dossier, DossierNote, FeePayment, Procedure,
-                    ResultDelivery, User, UserTask)
+from models import (
+    Agency,
+    Attachment,
+    AuditEvent,
+    Dossier,
+    DossierNote,
+    FeePayment,
+    Procedure,
+    ResultDelivery,
+    User,
+    UserTask,
+)
 from processes import audit
 from processes.access import may_complete_task, may_see_task, may_take_payment, may_work_on_dossier
 from processes.attachments import IntegrityError

@@ -2,9 +2,10 @@
 counts; claiming, releasing and handing a task over to a colleague (R2.1, R13.3)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Callable
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -196,8 +197,9 @@ def colleagues(services: Services, username: str, task_id: str) -> list[dict[str
 def _assign(s: so.Session, task: UserTask, expected: int | None, to: int | None) -> None:
     """A conditional update: two officers claiming at once cannot both win."""
     holder = UserTask.assignee_id.is_(None) if expected is None else UserTask.assignee_id == expected
-    changed = s.execute(sa.update(UserTask).where(UserTask.id == task.id, UserTask.completed_at.is_(None), holder)
-                        .values(assignee_id=to).execution_options(synchronize_session=False)).rowcount
+    result = s.execute(sa.update(UserTask).where(UserTask.id == task.id, UserTask.completed_at.is_(None), holder)
+                       .values(assignee_id=to).execution_options(synchronize_session=False))
+    changed = cast("sa.CursorResult[Any]", result).rowcount
     if changed != 1:
         raise Conflict("Công việc vừa thay đổi; hãy tải lại (the task changed meanwhile)")
 

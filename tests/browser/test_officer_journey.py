@@ -4,7 +4,8 @@ coordination with a second agency and approval to delivery at the desk; another 
 with form 03; an officer of another agency sees neither."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 

@@ -189,7 +189,7 @@ def test_task_page_shows_the_form_the_applicant_the_documents_and_the_checklist(
         ("giay_de_nghi", "application/pdf"), ("giay_to_phap_ly", "image/png")]
     assert [(c["key"], c["required"], c["uploaded"]) for c in view["checklist"]][:3] == [
         ("giay_de_nghi", True, True), ("giay_to_phap_ly", True, True), ("bien_ban_hop_thanh_vien", False, False)]
-    name, content_type, data = read_document(services, "reception", code, view["documents"][0]["id"])
+    _name, content_type, data = read_document(services, "reception", code, view["documents"][0]["id"])
     assert (content_type, data) == ("application/pdf", PDF)
 
 
