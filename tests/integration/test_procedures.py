@@ -43,6 +43,12 @@ EXPECTED_WALKS: dict[str, list[tuple[str, str]]] = {
                                       ("reception2", "Task_reception_deliver")],
     "dang_ky_thuong_tru": [("reception_cap", "Task_reception_check"), ("specialist_cap", "Task_specialist_review"),
                            ("leader_cap", "Task_leader_approve"), ("reception_cap", "Task_reception_deliver")],
+    "cap_giay_phep_xay_dung_nha_o": [("reception", "Task_reception_check"), ("specialist", "Task_site_inspection"),
+                                     ("specialist", "Task_specialist_review"), ("leader", "Task_leader_approve"),
+                                     ("reception", "Task_reception_deliver")],
+    "dang_ky_doanh_nghiep_tu_nhan": [("reception_kh", "Task_reception_check"),
+                                     ("specialist_kh", "Task_specialist_review"), ("leader_kh", "Task_leader_approve"),
+                                     ("reception_kh", "Task_reception_deliver")],
 }
 
 
