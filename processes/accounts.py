@@ -64,9 +64,19 @@ def _clean(fields: list[FormField], data: dict[str, Any]) -> dict[str, Any]:
 def register(services: Services, reg: Registration) -> str:
     """Create a citizen account and mail it a confirmation link; return the username."""
     username = reg.username.strip().lower()
-    values = _clean([USERNAME_FIELD, *PROFILE_FIELDS], {"username": username, "full_name": reg.full_name,
-                                                        "email": reg.email, "phone": reg.phone})
-    check_new_password(reg.password, reg.password_repeat, username)
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values = _clean([USERNAME_FIELD, *PROFILE_FIELDS], {"username": username, "full_name": reg.full_name,
+                                                            "email": reg.email, "phone": reg.phone})
+    except Invalid as exc:
+        errors.update(exc.fields)
+    try:
+        check_new_password(reg.password, reg.password_repeat, username)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise Invalid(errors)  # every bad field at once
     email = values["email"].lower()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from models import Agency, Dossier, Procedure
 from processes.attachments import sniff
@@ -102,7 +103,7 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
         handling = [] if procedure.agency_id is not None else [
             {"code": a.code, "name": a.name} for a in s.scalars(
                 sa.select(Agency).where(Agency.level == procedure.agency_level).order_by(Agency.name))]
-        stats = _statistics(services, procedure) if procedure.level >= 3 else None
+        stats = _statistics(s, procedure, services.clock.now()) if procedure.level >= 3 else None
     documents = [dict(d, required=bool(d.get("required")), template_kind=_template_kind(d))
                  for d in cat.get("documents", [])]
     return {**entry, "documents": documents, "guidance": cat.get("guidance", ""),
@@ -111,17 +112,14 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
             "processing_note": cat.get("processing_time_note", "")}
 
 
-def _statistics(services: Services, procedure: Procedure) -> dict[str, int]:
+def _statistics(s: so.Session, procedure: Procedure, now: datetime) -> dict[str, int]:
     """R5.2: received (all time, last 30 days), processed, processed on time."""
-    with UnitOfWork(services.session_factory) as uow:
-        s = uow.session
-        month_ago = services.clock.now() - timedelta(days=30)
-        base = sa.select(sa.func.count()).select_from(Dossier).where(Dossier.procedure_id == procedure.id)
-        return {"received": s.scalar(base) or 0,
-                "received_30_days": s.scalar(base.where(Dossier.received_at >= month_ago)) or 0,
-                "processed": s.scalar(base.where(Dossier.status_code.in_(PROCESSED))) or 0,
-                "processed_on_time": s.scalar(base.where(Dossier.status_code.in_(PROCESSED),
-                                                         Dossier.late.is_(False))) or 0}
+    base = sa.select(sa.func.count()).select_from(Dossier).where(Dossier.procedure_id == procedure.id)
+    return {"received": s.scalar(base) or 0,
+            "received_30_days": s.scalar(base.where(Dossier.received_at >= now - timedelta(days=30))) or 0,
+            "processed": s.scalar(base.where(Dossier.status_code.in_(PROCESSED))) or 0,
+            "processed_on_time": s.scalar(base.where(Dossier.status_code.in_(PROCESSED),
+                                                     Dossier.late.is_(False))) or 0}
 
 
 def _template_kind(document: dict[str, Any]) -> str | None:

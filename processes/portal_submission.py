@@ -49,10 +49,14 @@ def submit_online(services: Services, username: str, nonce: str, cmd: Submission
             done = _made_by(s, user.id, nonce)
             if done is not None:
                 return SubmitOutcome(done, True)
-            if not declared:
-                raise Invalid({"declaration": "hãy đánh dấu lời cam đoan thông tin kê khai là chính xác "
-                                              "(R16.1: the declaration is required)"})
-            dossier = register_dossier(services, s, username, cmd)
+            missing = {} if declared else {"declaration": "hãy đánh dấu lời cam đoan thông tin kê khai là "
+                                                          "chính xác (R16.1: the declaration is required)"}
+            try:
+                dossier = register_dossier(services, s, username, cmd)
+            except Invalid as exc:  # name every problem at once, the declaration among them
+                raise Invalid({**missing, **exc.fields}) from None
+            if missing:
+                raise Invalid(missing)  # leaving without commit undoes the registration
             s.add(SubmissionNonce(user_id=user.id, nonce=nonce, dossier_id=dossier.id,
                                   used_at=services.clock.now()))
             audit.append(s, at=services.clock.now(), actor=username, kind="declaration_made",

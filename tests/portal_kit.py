@@ -1,0 +1,38 @@
+"""Helpers for the portal's tests (use cases, HTTP pages and the browser)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from processes.bootstrap import Services
+from processes.outbox import dispatch_outbox
+from processes.tasks import complete_task, list_tasks
+from tests.helpers import affirmative
+
+LINK = re.compile(r"https?://\S+")
+
+
+def work(services: Services, code: str, username: str, overrides: dict[str, Any] | None = None) -> list[str]:
+    """Complete, through the use case, every task `username` is offered on this dossier."""
+    done = []
+    for task in list_tasks(services, username):
+        if task["dossier"] == code:
+            complete_task(services, username, task["id"], affirmative(task["form"], overrides))
+            done.append(task["name"])
+    return done
+
+
+def mailed_link(services: Services, mailer: Any, to: str, path_part: str) -> str:
+    """Send the outbox, then return the newest link containing `path_part` mailed to `to`."""
+    dispatch_outbox(services)
+    for recipient, _subject, body, _key in reversed(mailer.sent):
+        if recipient == to:
+            for link in LINK.findall(body):
+                if path_part in link:
+                    return str(link)
+    raise AssertionError(f"no mail to {to} with a {path_part} link; sent: {[m[:2] for m in mailer.sent]}")
+
+
+def path_of(link: str) -> str:
+    """The path of a mailed link (mails carry the configured public address, tests their own server)."""
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
