@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from engine.clock import ManualClock
+from models import OutboxMessage
 from processes.bootstrap import Services
 from processes.config import PROJECT_ROOT
 from processes.demo import USERS
@@ -49,6 +51,13 @@ EXPECTED_WALKS: dict[str, list[tuple[str, str]]] = {
     "dang_ky_doanh_nghiep_tu_nhan": [("reception_kh", "Task_reception_check"),
                                      ("specialist_kh", "Task_specialist_review"), ("leader_kh", "Task_leader_approve"),
                                      ("reception_kh", "Task_reception_deliver")],
+    "dang_ky_khai_tu": [("reception2", "Task_reception_check"), ("specialist2", "Task_specialist_review"),
+                        ("leader2", "Task_leader_approve"), ("reception2", "Task_reception_deliver")],
+    "cap_phieu_ly_lich_tu_phap": [("reception_tp", "Task_reception_check"),
+                                  ("specialist_tp", "Task_specialist_lookup"),
+                                  ("specialist_ca", "Task_police_lookup"),
+                                  ("specialist_tp", "Task_specialist_review"), ("leader_tp", "Task_leader_approve"),
+                                  ("reception_tp", "Task_reception_deliver")],
 }
 
 
@@ -168,3 +177,54 @@ def test_an_officer_of_another_agency_cannot_act_on_a_commune_dossier(services: 
     task = tasks_of(services, "reception2", code)[0]
     with pytest.raises(Forbidden):
         complete_task(services, "reception", task["id"], {"reception_decision": "accept"})
+
+
+# -- a procedure that consults another agency (R8.2) -------------------------------------------------
+def outbox_to(services: Services, recipient: str) -> list[OutboxMessage]:
+    with services.session_factory() as session:
+        return list(session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == recipient)))
+
+
+def test_judicial_record_consults_the_police_in_their_own_queue_with_the_sub_deadline(
+        services: Services, clock: ManualClock) -> None:
+    code = submit(services, catalogue(DIAGRAMS / "cap_phieu_ly_lich_tu_phap.toml"))
+    assert work(services, "reception_tp", code) == ["Task_reception_check"]
+    _set_local(clock, 3, 10)  # Tuesday 10:00: the Sở Tư pháp sends its request to the police
+    assert work(services, "specialist_tp", code) == ["Task_specialist_lookup"]
+
+    [task] = tasks_of(services, "specialist_ca", code)
+    assert task["name"] == "Task_police_lookup"
+    # Five working days from Tuesday 10:00: the police's own sub-deadline, before the dossier's appointment.
+    assert datetime.fromisoformat(task["due_at"]) == datetime(2026, 3, 10, 10, 0, tzinfo=LOCAL)
+    assert datetime.fromisoformat(task["due_at"]) < datetime.fromisoformat(view(services, code)["due_at"])
+    for lead_officer in ("reception_tp", "specialist_tp", "leader_tp"):
+        assert tasks_of(services, lead_officer, code) == []
+    assert tasks_of(services, "leader_ca", code) == []  # the police's specialists, not their leaders
+    with pytest.raises(Forbidden):
+        complete_task(services, "specialist_tp", task["id"], {"police_result": "no_record"})
+    [alert] = outbox_to(services, "specialist_ca@example.vn")
+    assert code in alert.subject and "10:00 ngày 10/03/2026" in alert.body
+
+    # The answer returns into the lead dossier's flow: the Sở Tư pháp drafts the certificate.
+    complete_task(services, "specialist_ca", task["id"], {"police_result": "has_record",
+                                                          "police_note": "Bản án số 12/2019/HS-ST, đã xóa án tích"})
+    assert [t["name"] for t in tasks_of(services, "specialist_tp", code)] == ["Task_specialist_review"]
+    assert view(services, code)["status_code"] == 4
+
+
+def test_death_registration_notifies_the_commune_police_to_strike_off_the_residence(services: Services) -> None:
+    code = submit(services, catalogue(DIAGRAMS / "dang_ky_khai_tu.toml"))
+    steps, dossier = walk(services, code)
+    assert dossier["status_code"] == 10
+    [alert] = outbox_to(services, "specialist_cap@example.vn")
+    assert code in alert.subject
+    assert not any(u.endswith("_cap") for u, _ in steps)  # a notice: the police have no task on it
+
+
+def test_residence_registration_may_verify_the_dwelling_before_the_leader_decides(services: Services) -> None:
+    code = submit(services, catalogue(DIAGRAMS / "dang_ky_thuong_tru.toml"))
+    work(services, "reception_cap", code)
+    assert work(services, "specialist_cap", code, {"specialist_proposal": "verify"}) == ["Task_specialist_review"]
+    assert work(services, "specialist_cap", code) == ["Task_verify_residence"]
+    assert [t["name"] for t in tasks_of(services, "specialist_cap", code)] == ["Task_specialist_review"]
+    assert tasks_of(services, "leader_cap", code) == []

@@ -110,3 +110,17 @@ def test_confirmed_payment_with_a_running_clock_keeps_the_appointment() -> None:
     coordination.payment_confirmed(ctx)
     assert ctx.dossier.status_code == 4 and ctx.dossier.due_at == due
     assert ctx.notices == []
+
+
+# -- deploy-time check ------------------------------------------------------------------------------
+def test_a_diagram_whose_consulted_agency_is_missing_from_its_catalogue_is_refused_naming_each_task() -> None:
+    from processes.config import PROJECT_ROOT
+    from processes.deploy import DiagramSource, validate_source
+
+    bpmn = PROJECT_ROOT / "bpmn_diagrams" / "cap_phieu_ly_lich_tu_phap.bpmn"
+    sidecar = bpmn.with_suffix(".toml").read_text("utf-8").replace('police = "000.00.90.H34"', "")
+    source = DiagramSource(str(bpmn), bpmn.read_bytes(), str(bpmn.with_suffix(".toml")), sidecar.encode())
+    problems = validate_source(source, default_registry().topics()).problems
+    assert sorted(p.element_id for p in problems) == ["Task_police_lookup", "Task_request_police"]
+    assert all("consulted agency 'police' is not in the [agencies] table" in p.message and p.line
+               for p in problems)
