@@ -58,6 +58,11 @@ EXPECTED_WALKS: dict[str, list[tuple[str, str]]] = {
                                   ("specialist_ca", "Task_police_lookup"),
                                   ("specialist_tp", "Task_specialist_review"), ("leader_tp", "Task_leader_approve"),
                                   ("reception_tp", "Task_reception_deliver")],
+    "dang_ky_cap_gcn_lan_dau": [("reception", "Task_reception_check"), ("specialist_vpdk", "Task_land_check"),
+                                ("specialist2", "Task_commune_confirm"), ("specialist_vpdk", "Task_land_survey"),
+                                ("specialist_vpdk", "Task_land_conclude"), ("specialist_thue", "Task_tax_assess"),
+                                ("reception", "Task_payment_confirm"), ("specialist", "Task_specialist_review"),
+                                ("leader", "Task_leader_approve"), ("reception", "Task_reception_deliver")],
 }
 
 
@@ -228,3 +233,37 @@ def test_residence_registration_may_verify_the_dwelling_before_the_leader_decide
     assert work(services, "specialist_cap", code) == ["Task_verify_residence"]
     assert [t["name"] for t in tasks_of(services, "specialist_cap", code)] == ["Task_specialist_review"]
     assert tasks_of(services, "leader_cap", code) == []
+
+
+def test_first_land_certificate_consults_three_agencies_in_parallel_and_stops_the_clock_for_payment(
+        services: Services, clock: ManualClock) -> None:
+    from engine.calendar import WorkCalendar
+
+    code = submit(services, catalogue(DIAGRAMS / "dang_ky_cap_gcn_lan_dau.toml"))
+    work(services, "reception", code)
+    assert work(services, "specialist_vpdk", code) == ["Task_land_check"]
+    # In parallel: the land office surveys the parcel while the commune confirms its origin and use.
+    [survey] = tasks_of(services, "specialist_vpdk", code)
+    [confirm] = tasks_of(services, "specialist2", code)
+    assert (survey["name"], confirm["name"]) == ("Task_land_survey", "Task_commune_confirm")
+    five_days = datetime(2026, 3, 9, 9, 0, tzinfo=LOCAL)
+    assert datetime.fromisoformat(survey["due_at"]) == datetime.fromisoformat(confirm["due_at"]) == five_days
+    for lead_officer in ("reception", "specialist", "leader"):
+        assert tasks_of(services, lead_officer, code) == []
+    assert work(services, "specialist2", code) == ["Task_commune_confirm"]
+    assert tasks_of(services, "specialist_vpdk", code) == [survey]  # the join waits for the survey
+    work(services, "specialist_vpdk", code)
+    work(services, "specialist_vpdk", code)  # the land office concludes: eligible
+    _set_local(clock, 4, 9)  # Wednesday: the tax office sets the financial obligations
+    assert work(services, "specialist_thue", code, {"payment_amount_vnd": 12500000}) == ["Task_tax_assess"]
+    dossier = view(services, code)
+    assert dossier["status_code"] == 6
+    assert "12.500.000 đồng" in dossier["notices"][-1]["body"]
+    due_before = datetime.fromisoformat(dossier["due_at"])
+
+    _set_local(clock, 6, 9)  # Friday: the land user brings the receipt; two working days were not counted
+    assert work(services, "reception", code, {"payment_receipt": "BL-0042"}) == ["Task_payment_confirm"]
+    dossier = view(services, code)
+    assert dossier["status_code"] == 4
+    assert datetime.fromisoformat(dossier["due_at"]) == WorkCalendar().add_working_days(due_before, 2)
+    assert [t["name"] for t in tasks_of(services, "specialist", code)] == ["Task_specialist_review"]
