@@ -52,6 +52,7 @@ def list_procedures(services: Services) -> list[dict[str, Any]]:
                 "code": p.code, "name": p.name, "name_en": cat.get("name_en"), "level": p.level,
                 "sector": p.sector, "field": p.field, "agency_level": p.agency_level,
                 "agency": agency_code, "agency_name": agency_name,
+                "consulted_agencies": sorted(set(map(str, cat.get("agencies", {}).values()))),  # R8.2
                 "processing_time": {"working_days": p.processing_time_days, "same_day": p.same_day},
                 "fees": cat.get("fees", []),
                 "documents": [{"key": d["key"], "name": d["name"], "required": bool(d.get("required"))}
