@@ -5,6 +5,7 @@ to it (processes.access.may_submit); accounts made by administrators or the demo
 Log-in and passwords are in processes.credentials."""
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -107,7 +108,7 @@ def _mail_confirmation(services: Services, s: so.Session, user: User, now: datet
             f"Cổng dịch vụ công tỉnh Kon Tum, hãy mở liên kết sau (hiệu lực 7 ngày):\n{link}\n\n"
             f"Nếu bạn không đăng ký tài khoản, hãy bỏ qua thư này.")
     mail(s, user.email, "Xác nhận thư điện tử — Cổng dịch vụ công tỉnh Kon Tum", body,
-         f"confirm:{user.id}:{token[-16:]}", now)
+         f"confirm:{user.id}:{secrets.token_hex(8)}", now)
 
 
 def mail(s: so.Session, to: str, subject: str, body: str, key: str, now: datetime) -> None:

@@ -1,6 +1,8 @@
 """Logging in (rate-limited, R6.1), resetting a forgotten password by a mailed link, changing it."""
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 
 from models import EmailVerification, User
@@ -61,7 +63,7 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
             mail(s, address, "Đặt lại mật khẩu — Cổng dịch vụ công tỉnh Kon Tum",
                  f"Chào {user.full_name},\n\nĐể đặt mật khẩu mới cho tài khoản '{user.username}', hãy mở liên "
                  f"kết sau trong vòng 1 giờ:\n{link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu "
-                 f"hiện tại vẫn giữ nguyên.", f"reset:{user.id}:{token[-16:]}", now)
+                 f"hiện tại vẫn giữ nguyên.", f"reset:{user.id}:{secrets.token_hex(8)}", now)
             audit.append(s, at=now, actor=user.username, kind="password_reset_requested", detail={})
         uow.commit()
 

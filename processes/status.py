@@ -13,7 +13,9 @@ STATUS_NAMES = {
     9: ("Đã xử lý xong", "Processing finished"),
     10: ("Đã trả kết quả", "Result returned"),
 }
-FINAL_STATUSES = frozenset({3, 8, 10})
+# 7: a withdrawal takes effect at once (processes/portal_dossiers.withdraw_dossier cancels the
+# workflow), so a withdrawn dossier is closed like a refused or returned one.
+FINAL_STATUSES = frozenset({3, 7, 8, 10})
 
 
 def status_name(code: int, language: str = "vi") -> str:

@@ -1,0 +1,146 @@
+"""Citizens' accounts through the use cases (R6.1), on SQLite and PostgreSQL: registration,
+e-mail confirmation, the rate-limited log-in, password reset and change, the profile."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from engine.clock import ManualClock
+from models import AuditEvent, User
+from processes import accounts, credentials
+from processes.accounts import Registration
+from processes.bootstrap import Services
+from processes.errors import Forbidden, Invalid
+from processes.outbox import dispatch_outbox
+from processes.submission import Submission, Upload, submit_dossier
+from processes.throttle import Throttled
+from tests.helpers import HKD, HKD_FORM, PDF
+from tests.portal_kit import mailed_link, path_of
+
+IP = "203.0.113.7"
+
+
+def new_account(services: Services, username: str = "tranvanbao", email: str = "bao@example.vn") -> str:
+    return accounts.register(services, Registration(username, "Trần Văn Bảo", email, "0905111222",
+                                                    "mot-mat-khau-dai", "mot-mat-khau-dai"))
+
+
+def token_of(link: str) -> str:
+    return path_of(link).rsplit("/", 1)[1]
+
+
+def submit(services: Services, username: str) -> dict[str, Any]:
+    return submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM,
+                                                         uploads=[Upload("giay_de_nghi", "a.pdf", PDF)]))
+
+
+def test_a_registered_citizen_submits_only_after_confirming_the_address(services: Services, mailer: Any) -> None:
+    username = new_account(services)
+    with services.session_factory() as s:
+        user = s.scalar(sa.select(User).where(User.username == username))
+        assert user is not None and user.roles == ["citizen"] and user.password_hash.startswith("$argon2")
+    with pytest.raises(Forbidden, match="xác nhận thư điện tử"):
+        submit(services, username)
+    link = mailed_link(services, mailer, "bao@example.vn", "/confirm/")
+    assert link.startswith(services.config["app"]["base_url"])  # never the request's Host header
+    assert accounts.confirm_email(services, token_of(link)) == username
+    assert accounts.confirm_email(services, token_of(link)) == username  # following it twice is fine
+    assert submit(services, username)["status_code"] == 1
+
+
+def test_registration_refuses_taken_names_and_addresses_and_weak_passwords(services: Services) -> None:
+    new_account(services)
+    with pytest.raises(Invalid) as taken:
+        new_account(services, "tranvanbao", "other@example.vn")
+    assert "username" in taken.value.fields
+    with pytest.raises(Invalid) as used:
+        new_account(services, "someoneelse", "BAO@example.vn")
+    assert "email" in used.value.fields
+    with pytest.raises(Invalid) as weak:
+        accounts.register(services, Registration("nguoimoi", "Người Mới", "moi@example.vn", "0905111333",
+                                                 "ngan", "khac"))
+    assert {"password", "password_repeat"} <= set(weak.value.fields)
+
+
+def test_a_confirmation_link_expires_after_seven_days(services: Services, mailer: Any, clock: ManualClock) -> None:
+    new_account(services)
+    link = mailed_link(services, mailer, "bao@example.vn", "/confirm/")
+    clock.advance(timedelta(days=8))
+    with pytest.raises(Invalid, match="hết hạn"):
+        accounts.confirm_email(services, token_of(link))
+    with pytest.raises(Invalid, match="không hợp lệ"):
+        accounts.confirm_email(services, token_of(link)[:-3] + "abc")
+
+
+def test_five_failed_log_ins_lock_that_name_from_that_address_for_fifteen_minutes(services: Services,
+                                                                                clock: ManualClock) -> None:
+    for _ in range(5):
+        with pytest.raises(Invalid):
+            credentials.log_in(services, "citizen", "sai-mat-khau", IP)
+    with pytest.raises(Throttled) as blocked:
+        credentials.log_in(services, "citizen", "demo", IP)
+    assert blocked.value.retry_minutes == 15
+    assert credentials.log_in(services, "citizen", "demo", "198.51.100.1") == "citizen"  # another address
+    clock.advance(timedelta(minutes=16))
+    assert credentials.log_in(services, "CITIZEN ", "demo", IP) == "citizen"
+    with services.session_factory() as s:
+        kinds = list(s.scalars(sa.select(AuditEvent.kind).where(AuditEvent.actor == "citizen")))
+    assert kinds.count("login_failed") == 5 and "logged_in" in kinds
+
+
+def test_password_reset_link_works_once_and_for_one_hour(services: Services, mailer: Any,
+                                                        clock: ManualClock) -> None:
+    credentials.request_password_reset(services, "Citizen@Example.vn", IP)
+    token = token_of(mailed_link(services, mailer, "citizen@example.vn", "/password/reset/"))
+    assert credentials.reset_password(services, token, "mat-khau-moi-9", "mat-khau-moi-9") == "citizen"
+    assert credentials.log_in(services, "citizen", "mat-khau-moi-9", IP) == "citizen"
+    with pytest.raises(Invalid, match="đã được dùng"):
+        credentials.reset_password(services, token, "mat-khau-khac-9", "mat-khau-khac-9")
+    credentials.request_password_reset(services, "citizen@example.vn", IP)
+    late = token_of(mailed_link(services, mailer, "citizen@example.vn", "/password/reset/"))
+    clock.advance(timedelta(hours=2))
+    with pytest.raises(Invalid, match="hết hạn"):
+        credentials.reset_password(services, late, "mat-khau-khac-9", "mat-khau-khac-9")
+
+
+def test_reset_requests_are_limited_and_say_nothing_about_unknown_addresses(services: Services,
+                                                                           mailer: Any) -> None:
+    credentials.request_password_reset(services, "khong-co@example.vn", IP)  # no error: nothing said
+    credentials.request_password_reset(services, "citizen2@example.vn", IP)
+    for n in range(3):
+        credentials.request_password_reset(services, f"x{n}@example.vn", IP)
+    with pytest.raises(Throttled):
+        credentials.request_password_reset(services, "citizen@example.vn", IP)
+    dispatch_outbox(services)
+    assert [m[0] for m in mailer.sent] == ["citizen2@example.vn"]
+
+
+def test_changing_the_address_needs_a_new_confirmation(services: Services, mailer: Any) -> None:
+    assert accounts.get_profile(services, "citizen")["email_confirmed"] is True  # demo: no link needed
+    assert accounts.update_profile(services, "citizen", "Nguyễn Văn An", "an.moi@example.vn", "0912345678")
+    assert accounts.get_profile(services, "citizen")["email_confirmed"] is False
+    with pytest.raises(Forbidden):
+        submit(services, "citizen")
+    link = mailed_link(services, mailer, "an.moi@example.vn", "/confirm/")
+    accounts.confirm_email(services, token_of(link))
+    assert submit(services, "citizen")["status_code"] == 1
+    assert not accounts.update_profile(services, "citizen", "Nguyễn Văn An", "an.moi@example.vn", "0912 000 111")
+
+
+def test_change_password_checks_the_current_one(services: Services) -> None:
+    with pytest.raises(Invalid) as wrong:
+        credentials.change_password(services, "citizen", "not-it", "mat-khau-moi-9", "mat-khau-moi-9")
+    assert "current_password" in wrong.value.fields
+    credentials.change_password(services, "citizen", "demo", "mat-khau-moi-9", "mat-khau-moi-9")
+    assert credentials.log_in(services, "citizen", "mat-khau-moi-9", IP) == "citizen"
+
+
+def test_resending_the_confirmation_is_limited(services: Services, mailer: Any) -> None:
+    username = new_account(services)
+    for _ in range(5):
+        accounts.resend_confirmation(services, username, IP)
+    with pytest.raises(Throttled):
+        accounts.resend_confirmation(services, username, IP)

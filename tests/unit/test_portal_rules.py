@@ -1,0 +1,45 @@
+"""Pure rules of the portal: searching without diacritics, the signed-PDF heuristic, signed links."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from processes import account_tokens
+from processes.portal_catalogue import fold, matches
+from processes.signature import looks_signed
+
+SIGNED = (b"%PDF-1.7\n1 0 obj <</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
+          b"/ByteRange [0 840 17224 1200] /Contents <308206a906092a864886f70d010702a082069a30820696>>> endobj\n%%EOF")
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("typed", ["dang ky kinh doanh", "Đăng ký kinh doanh", "ĐĂNG KÝ KINH DOANH", "dang  KY"])
+def test_search_ignores_diacritics_case_and_spacing(typed: str) -> None:
+    assert matches(typed, {"name": "Đăng ký thành lập hộ kinh doanh", "code": "1.001612"})
+
+
+def test_search_needs_every_word_and_knows_d_with_stroke() -> None:
+    assert fold("Đường Đống Đa") == "duong dong da"
+    assert not matches("dang ky ket hon", {"name": "Đăng ký thành lập hộ kinh doanh"})
+    assert matches("1.001612", {"name": "x", "code": "1.001612"})
+
+
+def test_a_signature_dictionary_marks_a_pdf_signed() -> None:
+    assert looks_signed(SIGNED)
+    assert not looks_signed(b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF")
+    assert not looks_signed(SIGNED.replace(b"/ByteRange", b"/ByteRangeX"))  # no byte range
+    assert not looks_signed(b"\x89PNG" + SIGNED)  # not a PDF at all
+
+
+def test_signed_links_expire_and_cannot_be_forged() -> None:
+    token = account_tokens.make("secret", account_tokens.RESET, "citizen", "hash-1", NOW)
+    assert account_tokens.read("secret", account_tokens.RESET, token, NOW + timedelta(minutes=59)) == (
+        "citizen", account_tokens.fingerprint("hash-1"))
+    with pytest.raises(account_tokens.BadToken) as late:
+        account_tokens.read("secret", account_tokens.RESET, token, NOW + timedelta(minutes=61))
+    assert late.value.expired
+    for secret, purpose in (("other", account_tokens.RESET), ("secret", account_tokens.CONFIRM)):
+        with pytest.raises(account_tokens.BadToken) as bad:
+            account_tokens.read(secret, purpose, token, NOW)
+        assert not bad.value.expired
