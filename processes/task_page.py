@@ -35,7 +35,8 @@ from processes.tasks import log_refusal
 from processes.uow import UnitOfWork
 from processes.views import dossier_view
 
-STEPS = ("intake", "review", "approval", "coordination", "delivery")
+STEPS = ("intake", "review", "approval", "coordination", "delivery", "desk")
+BY_ELEMENT = {"Task_reception_check": "intake", "Task_reception_deliver": "delivery"}  # the diagrams' habit
 MAX_NOTE = 4000
 _HISTORY = {"dossier_submitted", "task_completed", "task_claimed", "task_released", "task_handed_over",
             "supplement_requested", "supplement_answered", "dossier_accepted", "dossier_refused",
@@ -49,16 +50,19 @@ class DocumentDamaged(Conflict):
 
 
 def task_step(info: UserTaskInfo, task: UserTask, dossier: Dossier) -> str:
-    """Which desk step a user task is: the diagram says so with a `step` property; otherwise the
-    lane and the dossier's state tell (reception before acceptance: intake; once processing has
-    finished: delivery; another agency's task: coordination; a leader's: approval)."""
+    """Which desk step a user task is: the diagram says so with a `step` property, or by the element
+    ids the shipped diagrams use (Task_reception_check, Task_reception_deliver); otherwise the lane
+    and the dossier's state tell (another agency's task: coordination; reception before acceptance:
+    intake, once processing has finished: delivery, else another desk step; a leader's: approval)."""
     declared = info.properties.get("step")
     if declared in STEPS:
         return declared
+    if info.element_id in BY_ELEMENT:
+        return BY_ELEMENT[info.element_id]
     if task.agency_id != dossier.agency_id:
         return "coordination"
     if info.role == "reception":
-        return "delivery" if dossier.status_code == 9 else "intake"
+        return "delivery" if dossier.status_code == 9 else "intake" if dossier.accepted_at is None else "desk"
     return "approval" if info.role == "leader" else "review"
 
 
