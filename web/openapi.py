@@ -55,5 +55,20 @@ OPENAPI: dict[str, Any] = {
         "/tasks/{id}/complete": {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "post": _op("Complete a user task", "200", 400, 401, 403, 404, 409, 422, body="Completion")},
+        "/dossiers/{code}/forms/{form_no}.pdf": {
+            "parameters": [_CODE, {"name": "form_no", "in": "path", "required": True,
+                                   "schema": {"type": "string", "enum": ["01", "02", "03", "04", "06"]}}],
+            "get": _op("A printable one-stop form of the dossier (application/pdf): 01 receipt and appointment, "
+                       "02 supplement request, 03 refusal, 04 apology and new date, 06 process-control sheet; "
+                       "404 where it does not apply", "200", 401, 404, 422)},
+        "/dossiers/{code}/documents/{id}": {
+            "parameters": [_CODE, {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "get": _op("A document of the dossier, its SHA-256 verified; 409 document_damaged when it no longer "
+                       "matches (never served, audited)", "200", 401, 404, 409)},
+        "/register.pdf": {
+            "parameters": [{"name": n, "in": "query", "required": True, "schema": {"type": "string", "format": "date"}}
+                           for n in ("from", "to")],
+            "get": _op("Form 07: the dossier register of the caller's agency for a period (application/pdf)",
+                       "200", 401, 403, 422)},
     },
 }
