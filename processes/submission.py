@@ -65,15 +65,28 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
         raise NotFound(f"Không có thủ tục mã '{cmd.procedure}' (unknown procedure)")
     if procedure.level < 3:
         raise Invalid({"procedure": "thủ tục mức độ 2 chỉ tải biểu mẫu, không nộp trực tuyến (level 2)"})
+    errors: dict[str, str] = {}  # every bad field at once: form, result channel, agency, files
+    form: dict[str, Any] = {}
     try:
         form = clean_form(form_fields(procedure.catalogue), cmd.form)
     except FormErrors as exc:
-        raise Invalid({f"form.{k}": v for k, v in exc.errors.items()}) from None
+        errors.update({f"form.{k}": v for k, v in exc.errors.items()})
     channel = cmd.channel or "counter"
     if channel not in RESULT_CHANNELS:
-        raise Invalid({"channel": f"phải là một trong {list(RESULT_CHANNELS)} (result channel)"})
-    agency = _agency(s, procedure, cmd.agency)
-    stored = _check_uploads(services, procedure, cmd.uploads)
+        errors["channel"] = f"phải là một trong {list(RESULT_CHANNELS)} (result channel)"
+    agency: Agency | None = None
+    try:
+        agency = _agency(s, procedure, cmd.agency)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    stored: list[tuple[str, tuple[StoredFile, bytes]]] = []
+    try:
+        stored = _check_uploads(services, procedure, cmd.uploads)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise Invalid(errors)
+    assert agency is not None
     now = services.clock.now()
     dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
                       definition_id=procedure.current_definition_id, agency_id=agency.id,
