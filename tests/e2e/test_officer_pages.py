@@ -3,14 +3,18 @@ claiming, the task page, completing with the checklist, refusals shown as pages,
 fees, and the register."""
 from __future__ import annotations
 
+import io
+import json
 import re
 from typing import Any
 
 import pytest
 
 from processes.bootstrap import Services
+from tests.e2e.test_api_walkthrough import work
+from tests.helpers import PDF, PNG
 from tests.integration.test_lifecycle import submit
-from tests.workbench_support import deploy_coordination, submit_coordination
+from tests.workbench_support import COORD, COORD_FORM, deploy_coordination, submit_coordination
 
 
 def login(client: Any, username: str) -> Any:
@@ -152,3 +156,34 @@ def test_register_form_and_pdf(client: Any, services: Services, query: str) -> N
     else:
         resp = client.get("/officer/register.pdf" + query)
         assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+
+
+def test_done_when_through_the_api_supplement_acceptance_coordination_approval_delivery_and_a_refusal(
+        client: Any, token: Any, services: Services) -> None:
+    deploy_coordination(services)
+    files = {"documents.giay_de_nghi": (io.BytesIO(PDF), "de-nghi.pdf"),
+             "documents.giay_to_phap_ly": (io.BytesIO(PNG), "cccd.png")}
+    created = client.post("/api/v1/dossiers", headers=token("citizen"), content_type="multipart/form-data",
+                          data={"payload": json.dumps({"procedure": COORD, "form": COORD_FORM}), **files})
+    assert created.status_code == 201, created.json
+    code = created.json["code"]
+    work(client, token, code, "reception", {"reception_decision": "supplement", "reception_note": "Ảnh mờ"})
+    answered = client.post(f"/api/v1/dossiers/{code}/supplement", headers=token("citizen"),
+                           content_type="multipart/form-data",
+                           data={"payload": "{}", "documents.giay_to_phap_ly": (io.BytesIO(PDF), "cccd.pdf")})
+    assert answered.status_code == 200, answered.json
+    assert work(client, token, code, "reception") == ["Task_reception_check"]
+    assert work(client, token, code, "specialist") == ["Task_specialist_review"]
+    assert work(client, token, code, "specialist") == []  # the consultation is not the lead agency's
+    assert work(client, token, code, "specialist_ca") == ["Task_consult_police"]
+    assert work(client, token, code, "leader") == ["Task_leader_approve"]
+    assert work(client, token, code, "reception") == ["Task_reception_deliver"]
+    done = client.get(f"/api/v1/dossiers/{code}", headers=token("citizen")).json
+    assert done["status_code"] == 10 and [n["form"] for n in done["notices"]][:2] == ["02", "01"]
+
+    refused = submit(services)
+    work(client, token, refused, "reception", {"reception_decision": "refuse", "reception_note": "Không đủ điều kiện"})
+    assert client.get(f"/api/v1/dossiers/{refused}/forms/03.pdf", headers=token("citizen")).status_code == 200
+    for other in (code, refused):
+        assert client.get(f"/api/v1/dossiers/{other}", headers=token("reception2")).status_code == 404
+        assert client.get(f"/api/v1/dossiers/{other}/forms/06.pdf", headers=token("reception2")).status_code == 404
