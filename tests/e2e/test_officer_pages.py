@@ -11,9 +11,13 @@ from typing import Any
 import pytest
 
 from processes.bootstrap import Services
+from processes.dossiers import get_dossier
+from processes.task_page import task_page
 from tests.e2e.test_api_walkthrough import work
-from tests.helpers import PDF, PNG
+from tests.helpers import PDF, PNG, affirmative
 from tests.integration.test_lifecycle import submit
+from tests.integration.test_procedures import CATALOGUES, OFFICERS, catalogue
+from tests.integration.test_procedures import submit as submit_procedure
 from tests.workbench_support import COORD, COORD_FORM, deploy_coordination, submit_coordination
 
 
@@ -187,3 +191,35 @@ def test_done_when_through_the_api_supplement_acceptance_coordination_approval_d
     for other in (code, refused):
         assert client.get(f"/api/v1/dossiers/{other}", headers=token("reception2")).status_code == 404
         assert client.get(f"/api/v1/dossiers/{other}/forms/06.pdf", headers=token("reception2")).status_code == 404
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=[p.stem for p in CATALOGUES])
+def test_every_shipped_procedure_runs_to_delivery_through_the_task_pages(
+        client: Any, services: Services, path: Any) -> None:
+    """Each officer opens every task of the dossier in their queue and completes it on its page,
+    agreeing, ticking every submitted document, recording the hand-over at the desk."""
+    if services.db.dialect.name != "sqlite":
+        pytest.skip("page rendering does not depend on the database; the use cases run on both in test_workbench")
+    code = submit_procedure(services, catalogue(path))
+    for _ in range(12):
+        progressed = False
+        for username in OFFICERS:
+            login(client, username)
+            listing = client.get("/officer/tasks?code=" + code)
+            if listing.status_code == 403:
+                continue
+            for tid in re.findall(r'href="/officer/tasks/([0-9a-f-]{36})"', listing.get_data(as_text=True)):
+                page = client.get(f"/officer/tasks/{tid}")
+                assert page.status_code == 200, (username, tid)
+                view = task_page(services, username, tid)
+                data = {f"data.{k}": ("true" if v is True else v) for k, v in affirmative(view["form"]).items()}
+                checks = {f"checklist.{c['key']}": "1" for c in view["checklist"] if c["uploaded"]}
+                desk = {"delivery.recipient_name": "Nguyễn Văn An", "delivery.identity_document": "062095001234",
+                        "delivery.identity_checked": "1", "delivery.originals_compared": "1",
+                        "delivery.applicant_signed": "1"}
+                resp = post(client, f"/officer/tasks/{tid}", {"checklist_shown": "1", **checks, **data, **desk})
+                assert resp.status_code == 303, (username, view["task"]["name"], resp.get_data(as_text=True)[-3000:])
+                progressed = True
+        if not progressed:
+            break
+    assert get_dossier(services, "citizen", code)["status_code"] == 10
