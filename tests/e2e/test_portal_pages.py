@@ -6,6 +6,7 @@ import io
 import re
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -14,6 +15,10 @@ from models import Attachment, Dossier, Feedback, User
 from processes.bootstrap import Services
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
 from tests.portal_kit import mailed_link, path_of, work
+
+# The pages are tested on SQLite only: what they call is tested on both databases in
+# tests/integration/test_portal_usecases.py and test_accounts.py.
+pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')

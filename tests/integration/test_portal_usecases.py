@@ -188,12 +188,13 @@ def test_a_finished_dossier_cannot_be_withdrawn(services: Services) -> None:
 
 
 # -- public look-up -----------------------------------------------------------------------------
-@pytest.mark.parametrize("phone", ["0912345678", "0912 345 678", "+84 912 345 678", "84912345678"])
-def test_public_look_up_by_code_and_phone_shows_status_only(services: Services, phone: str) -> None:
+def test_public_look_up_by_code_and_phone_shows_status_only(services: Services) -> None:
     code = submit(services)
-    found = portal_dossiers.public_status(services, code, phone, IP)
-    assert set(found) == {"code", "procedure_name", "status", "status_code", "received_at", "due_at", "finished_at"}
-    assert found["status_code"] == 1
+    for phone in ("0912345678", "0912 345 678", "+84 912 345 678", "84912345678"):
+        found = portal_dossiers.public_status(services, code, phone, IP)
+        assert set(found) == {"code", "procedure_name", "status", "status_code", "received_at", "due_at",
+                              "finished_at"}
+        assert found["status_code"] == 1
 
 
 def test_public_look_up_refuses_a_wrong_phone_like_an_unknown_code_and_is_limited(services: Services) -> None:
