@@ -2,7 +2,9 @@
 deployed version (a few KB saved in every dossier) and is re-attached when a dossier is loaded."""
 from __future__ import annotations
 
+import base64
 import json
+import zlib
 from copy import deepcopy
 from typing import Any
 
@@ -52,8 +54,14 @@ def make_serializer() -> BpmnWorkflowSerializer:
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 
+# A stored state is its JSON, zlib-compressed, in base64 behind this prefix: a finished dossier's
+# 8.5 KB of JSON (task ids, dates, variables repeated per task) becomes about 2.4 KB of text.
+# States written before compression (plain JSON, starting with "{") still load.
+COMPRESSED = "z1:"
+
+
 class StateCodec:
-    """Turns workflows into JSON text and back, specs kept apart."""
+    """Turns workflows into (compressed) JSON text and back, specs kept apart."""
 
     def __init__(self, serializer: BpmnWorkflowSerializer | None = None):
         self.serializer = serializer or make_serializer()
@@ -80,11 +88,19 @@ class StateCodec:
         finally:
             registry._encoder_mode = False
         dct[self.serializer.VERSION_KEY] = self.serializer.VERSION
-        return json.dumps(dct, cls=self.serializer._encoder_cls, separators=(",", ":"))
+        text = json.dumps(dct, cls=self.serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
+        return COMPRESSED + base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+
+    @staticmethod
+    def json_text(state: str) -> str:
+        """The JSON document of a stored state (compressed or, as older rows are, plain)."""
+        if state.startswith(COMPRESSED):
+            return zlib.decompress(base64.b64decode(state[len(COMPRESSED):])).decode("utf-8")
+        return state
 
     def load_state(self, text: str, spec: BpmnProcessSpec,
                    subprocess_specs: dict[str, BpmnProcessSpec]) -> BpmnWorkflow:
-        dct = json.loads(text, cls=self.serializer.json_decoder_cls)
+        dct = json.loads(self.json_text(text), cls=self.serializer.json_decoder_cls)
         self.serializer.migrate(dct)
         dct["spec"] = spec
         dct["subprocess_specs"] = subprocess_specs
