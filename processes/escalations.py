@@ -105,12 +105,14 @@ def _warning(f: Firing) -> dict[str, Any]:
     due = f.dossier.due_at
     if due is None or due <= f.now or f.timer.due_at >= due:
         return {"escalated": False, "reason": "the appointment moved or has passed"}
-    officers = _officers(f.session, f.dossier.agency_id)
-    recipients = {u.id: u for u in officers if u.has_role("leader")}
-    for task in f.session.scalars(sa.select(UserTask).where(UserTask.dossier_id == f.dossier.id,
-                                                            UserTask.completed_at.is_(None))):
-        for user in _officers(f.session, task.agency_id):
-            if user.id == task.assignee_id or (task.assignee_id is None and user.has_role(task.role)):
+    tasks = f.session.scalars(sa.select(UserTask).where(UserTask.dossier_id == f.dossier.id,
+                                                        UserTask.completed_at.is_(None))).all()
+    officers = _officers(f.session, f.dossier.agency_id, *(t.agency_id for t in tasks))
+    recipients = {u.id: u for u in officers if u.agency_id == f.dossier.agency_id and u.has_role("leader")}
+    for task in tasks:
+        for user in officers:
+            if user.agency_id == task.agency_id and (
+                    user.id == task.assignee_id or (task.assignee_id is None and user.has_role(task.role))):
                 recipients[user.id] = user
     alerted = f.alert(sorted(recipients.values(), key=lambda u: u.id), f"Hồ sơ {f.dossier.code} sắp đến hạn",
                       f"Hồ sơ {f.dossier.code} ({f.procedure.name}) phải có kết quả trước "
@@ -159,8 +161,9 @@ def mark_drawn_overdue(services: Services, s: so.Session, dossier: Dossier, fire
     return marked
 
 
-def _officers(s: so.Session, agency_id: int) -> list[User]:
-    return list(s.scalars(sa.select(User).where(User.agency_id == agency_id, User.active.is_(True))
+def _officers(s: so.Session, *agency_ids: int) -> list[User]:
+    """The active officers of these agencies."""
+    return list(s.scalars(sa.select(User).where(User.agency_id.in_(set(agency_ids)), User.active.is_(True))
                           .order_by(User.id)))
 
 

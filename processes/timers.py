@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from engine.clock import Clock, ManualClock
 from models import Dossier, Incident, Procedure, Timer
@@ -65,11 +66,18 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
     now = clock.now()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        timer = s.get(Timer, timer_id, with_for_update=True, populate_existing=True)
-        if timer is None or timer.lease_owner != owner or timer.fired_at is not None or timer.due_at > now:
+        # One round trip: the timer (locked) with its dossier and procedure; the big columns (workflow
+        # state, catalogue) load only when a BPMN timer needs them.
+        row = s.execute(sa.select(Timer, Dossier, Procedure)
+                        .outerjoin(Dossier, Dossier.id == Timer.dossier_id)
+                        .outerjoin(Procedure, Procedure.id == Dossier.procedure_id)
+                        .where(Timer.id == timer_id).with_for_update(of=Timer)
+                        .options(so.defer(Dossier.state), so.defer(Procedure.catalogue))).first()
+        if row is None:
+            return False  # fired and removed meanwhile
+        timer, dossier, procedure = row
+        if timer.lease_owner != owner or timer.fired_at is not None or timer.due_at > now:
             return False  # fired meanwhile, moved, or taken over after our lease expired
-        dossier = s.get(Dossier, timer.dossier_id)
-        procedure = s.get(Procedure, dossier.procedure_id) if dossier else None
         if dossier is None or procedure is None:
             raise TimerDefect(f"timer {timer_id} ({timer.kind} {timer.element_id}) belongs to dossier "
                               f"{timer.dossier_id}, which no longer exists")
