@@ -15,6 +15,7 @@ from processes import desk, paper, task_page, workbench
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.submission import Upload
 from web.context import services
+from web.filters import LOCAL
 from web.i18n import _, current_language
 from web.page_kit import field_errors
 from web.session import login_required
@@ -161,7 +162,7 @@ def fees(code: str) -> Any:
 @bp.get("/officer/register")
 @login_required
 def register() -> Any:
-    today = date.today()
+    today = services().clock.now().astimezone(LOCAL).date()
     return render_template("officer/register.html", first=today.replace(day=1), last=today)
 
 
