@@ -38,3 +38,9 @@ from web.translations_portal import EN_PORTAL  # noqa: E402
 
 for _vi, _en in EN_PORTAL.items():
     EN.setdefault(_vi, _en)
+
+# The working-calendar pages keep their texts in their own file too.
+from web.translations_time import EN_TIME  # noqa: E402
+
+for _vi, _en in EN_TIME.items():
+    EN.setdefault(_vi, _en)
