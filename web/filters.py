@@ -1,4 +1,5 @@
-"""Template filters of the portal: local times, working days, money, sizes, agency levels."""
+"""Template filters of the portal (local times, working days, money, sizes, agency levels) and the
+names the error summary gives to common fields."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
-from web.i18n import current_language
+from web.i18n import current_language, gettext
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 AGENCY_LEVELS = {"province": "cấp tỉnh", "department": "cấp sở, ngành", "district": "cấp huyện",
@@ -42,5 +43,17 @@ def agency_level(level: str) -> str:
     return AGENCY_LEVELS.get(level, level)
 
 
+# What the error summary calls the fields of the account, look-up and feedback forms.
+FIELD_LABELS = {"username": "Tên đăng nhập", "full_name": "Họ và tên", "email": "Thư điện tử",
+                "phone": "Số điện thoại", "password": "Mật khẩu", "password_repeat": "Nhập lại mật khẩu",
+                "current_password": "Mật khẩu hiện tại", "code": "Mã hồ sơ", "comment": "Nội dung góp ý",
+                "rating": "Mức độ hài lòng", "token": "Liên kết"}
+
+
+def field_labels() -> dict[str, str]:
+    return {name: gettext(label) for name, label in FIELD_LABELS.items()}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(when=when, days=days, vnd=vnd, size=size, agency_level=agency_level)
+    app.context_processor(lambda: {"field_labels": field_labels()})

@@ -256,6 +256,11 @@ EN_PORTAL: dict[str, str] = {
     "Đã rút hồ sơ. Cơ quan giải quyết đã được thông báo.": "Dossier withdrawn. The agency has been told.",
     "Cảm ơn bạn đã đánh giá.": "Thank you for your rating.",
     # errors
+    "Lời cam đoan": "Declaration",
+    "Mức độ hài lòng": "Satisfaction",
+    "Ý kiến": "Comment",
+    "Lý do rút hồ sơ": "Reason for withdrawing",
+    "Liên kết": "Link",
     "Tệp gửi lên quá lớn: mỗi tệp tối đa {file_mb} MB, cả lần gửi tối đa {total_mb} MB. Chưa có gì được lưu; "
     "hãy thu nhỏ tệp (quét ở độ phân giải thấp hơn) rồi gửi lại.":
         "The upload is too large: at most {file_mb} MB per file and {total_mb} MB per submission. Nothing was "
