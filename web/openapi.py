@@ -39,6 +39,13 @@ OPENAPI: dict[str, Any] = {
                 "agency": {"type": "string", "description": "e-code of the handling agency"}}},
             "Supplement": {"type": "object", "properties": {"form": {"type": "object"}}},
             "Completion": {"type": "object", "properties": {"data": {"type": "object"}}},
+            "CalendarOverride": {"type": "object", "required": ["day", "kind"], "properties": {
+                "day": {"type": "string", "format": "date", "description": "2000-01-01 to 2100-12-31"},
+                "kind": {"type": "string", "enum": ["day_off", "working_day"]},
+                "note": {"type": "string", "maxLength": 300}}},
+            "Apology": {"type": "object", "required": ["new_due", "reason"], "properties": {
+                "new_due": {"type": "string", "format": "date-time", "description": "with its UTC offset"},
+                "reason": {"type": "string", "maxLength": 2000}}},
         },
     },
     "paths": {
@@ -70,5 +77,17 @@ OPENAPI: dict[str, Any] = {
                            for n in ("from", "to")],
             "get": _op("Form 07: the dossier register of the caller's agency for a period (application/pdf)",
                        "200", 401, 403, 422)},
+        "/calendar/overrides": {
+            "get": _op("The administrators' extra days off and make-up working days (?year=YYYY), each with what "
+                       "the calendar says without it", "200", 401, 403, 422),
+            "post": _op("Add a day off or a make-up working day; 409 when the date is already listed (a date "
+                        "is never both), 422 for a bad date (2000–2100) or kind", "201", 400, 401, 403, 409, 422,
+                        body="CalendarOverride")},
+        "/calendar/overrides/{day}": {
+            "parameters": [{"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}],
+            "delete": _op("Remove the entry of a date", "200", 401, 403, 404, 422)},
+        "/dossiers/{code}/apology": {"parameters": [_CODE], "post": _op(
+            "A leader's apology-and-new-date letter (form 04) for a late dossier: moves the appointment; 409 "
+            "when the dossier is not late or is finished", "200", 400, 401, 403, 404, 409, 422, body="Apology")},
     },
 }
