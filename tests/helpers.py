@@ -31,3 +31,29 @@ def affirmative(form: list[dict[str, Any]], overrides: dict[str, Any] | None = N
         elif f["required"]:
             data[f["id"]] = "Đồng ý"
     return data
+
+
+def catalogue_form(catalogue: dict[str, Any]) -> dict[str, Any]:
+    """A valid applicant's form for any catalogue entry (sidecar or API): a plausible value of each type."""
+    values: dict[str, Any] = {}
+    for f in catalogue.get("form", []):
+        kind, pattern = f.get("type", "string"), f.get("pattern")
+        if kind == "enum":
+            values[f["id"]] = f["options"][0]["id"]
+        elif kind == "long":
+            values[f["id"]] = 2
+        elif kind == "date":
+            values[f["id"]] = "2026-02-20"
+        elif kind == "boolean":
+            values[f["id"]] = True
+        elif kind == "phone":
+            values[f["id"]] = "0912345678"
+        elif kind == "email":
+            values[f["id"]] = "an.nguyen@example.vn"
+        elif pattern == "^[0-9]{12}$":
+            values[f["id"]] = "062095001234"
+        elif pattern:
+            raise ValueError(f"{catalogue['code']}: no test value for the pattern {pattern} of {f['id']}")
+        else:
+            values[f["id"]] = "Nguyễn Văn An, 12 Lê Lợi, phường Quyết Thắng"
+    return values

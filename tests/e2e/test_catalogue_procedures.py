@@ -49,3 +49,30 @@ def test_every_procedure_lists_what_the_portal_must_show(client: Any) -> None:
         assert p["documents"] and any(d["required"] for d in p["documents"]), p["code"]
         assert p["form"] and p["steps"] and p["legal_basis"] and p["result"] and p["applicants"], p["code"]
         assert p["fees"] and all("amount_vnd" in f for f in p["fees"]), p["code"]
+
+
+def test_each_procedure_has_a_service_page_in_vietnamese(client: Any) -> None:
+    from html import unescape
+
+    for p in catalogue(client):
+        resp = client.get(f"/procedures/{p['code']}")
+        assert resp.status_code == 200, p["code"]
+        page = unescape(resp.get_data(as_text=True))
+        assert p["name"] in page and p["documents"][0]["name"] in page, p["code"]
+
+
+def test_each_procedure_accepts_an_online_dossier_and_draws_it(client: Any, token: Any) -> None:
+    import io
+    import json
+
+    from tests.helpers import PDF, catalogue_form
+
+    for p in catalogue(client):
+        files = {f"documents.{d['key']}": (io.BytesIO(PDF), f"{d['key']}.pdf") for d in p["documents"] if d["required"]}
+        payload = json.dumps({"procedure": p["code"], "form": catalogue_form(p), "channel": "online"})
+        resp = client.post("/api/v1/dossiers", headers=token("citizen"), content_type="multipart/form-data",
+                           data={"payload": payload, **files})
+        assert resp.status_code == 201, (p["code"], resp.json)
+        drawing = client.get(f"/api/v1/dossiers/{resp.json['code']}/diagram.svg", headers=token("citizen"))
+        assert drawing.status_code == 200 and drawing.mimetype == "image/svg+xml", p["code"]
+        assert b"Task_reception_check" in drawing.data, p["code"]

@@ -21,7 +21,7 @@ from processes.demo import USERS
 from processes.errors import Forbidden
 from processes.submission import Submission, Upload, submit_dossier
 from processes.tasks import complete_task, list_tasks
-from tests.helpers import PDF, affirmative
+from tests.helpers import PDF, affirmative, catalogue_form
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
 CATALOGUES = sorted(p for p in DIAGRAMS.glob("*.toml") if p.with_suffix(".bpmn").exists())
@@ -70,35 +70,9 @@ def catalogue(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def applicant_form(cat: dict[str, Any]) -> dict[str, Any]:
-    """A valid applicant's form for any catalogue: a plausible value of each field's type."""
-    values: dict[str, Any] = {}
-    for f in cat.get("form", []):
-        kind, pattern = f.get("type", "string"), f.get("pattern")
-        if kind == "enum":
-            values[f["id"]] = f["options"][0]["id"]
-        elif kind == "long":
-            values[f["id"]] = 2
-        elif kind == "date":
-            values[f["id"]] = "2026-02-20"
-        elif kind == "boolean":
-            values[f["id"]] = True
-        elif kind == "phone":
-            values[f["id"]] = "0912345678"
-        elif kind == "email":
-            values[f["id"]] = "an.nguyen@example.vn"
-        elif pattern == "^[0-9]{12}$":
-            values[f["id"]] = "062095001234"
-        elif pattern:
-            pytest.fail(f"{cat['process_id']}: no test value for pattern {pattern} of {f['id']}")
-        else:
-            values[f["id"]] = "Nguyễn Văn An, 12 Lê Lợi, phường Quyết Thắng"
-    return values
-
-
 def submit(services: Services, cat: dict[str, Any], channel: str = "counter") -> str:
     uploads = [Upload(d["key"], f"{d['key']}.pdf", PDF) for d in cat.get("documents", []) if d.get("required")]
-    created = submit_dossier(services, "citizen", Submission(procedure=cat["code"], form=applicant_form(cat),
+    created = submit_dossier(services, "citizen", Submission(procedure=cat["code"], form=catalogue_form(cat),
                                                              channel=channel, uploads=uploads))
     assert created["status_code"] == 1
     assert created["code"].startswith(cat["agency"] + "-")
