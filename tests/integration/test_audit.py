@@ -54,9 +54,8 @@ def test_chain_verifies_after_a_whole_lifecycle(services: Services) -> None:
 def test_the_database_refuses_to_change_or_remove_an_event(services: Services, statement: str) -> None:
     lifecycle(services)
     before = events(services)
-    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-        with services.db.begin() as conn:
-            conn.exec_driver_sql(statement)
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"), services.db.begin() as conn:
+        conn.exec_driver_sql(statement)
     assert events(services) == before
     assert verify(services).ok
 

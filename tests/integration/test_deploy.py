@@ -2,7 +2,6 @@
 runs that write nothing."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 

@@ -101,7 +101,7 @@ def test_affirmative_path_reaches_result_returned_with_appointment_three_working
     assert [h["kind"] for h in final["history"]] == [
         "dossier_submitted", "task_completed", "dossier_accepted", "task_completed", "task_completed",
         "processing_finished", "task_completed", "result_delivered"]
-    assert [n["form"] for n in final["notices"]][0] == "01"
+    assert final["notices"][0]["form"] == "01"
 
 
 def test_supplement_pauses_then_the_answer_returns_the_dossier_to_reception(
