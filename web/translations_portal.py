@@ -241,6 +241,7 @@ EN_PORTAL: dict[str, str] = {
         "The procedure's process diagram; finished and current steps are coloured.",
     "Bước đang thực hiện": "Current step",
     "Không còn bước nào đang chờ xử lý.": "No step is waiting any more.",
+    "Đang chờ bạn bổ sung hồ sơ.": "Waiting for your supplement.",
     "Đánh giá việc giải quyết hồ sơ": "Rate how your dossier was handled",
     "Mức độ hài lòng (1 = rất không hài lòng, 5 = rất hài lòng)":
         "Satisfaction (1 = very dissatisfied, 5 = very satisfied)",

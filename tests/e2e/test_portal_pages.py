@@ -351,3 +351,45 @@ def test_accounts_of_other_roles_cannot_use_citizen_only_pages(client: Any, serv
     assert resp.status_code == 403
     with services.session_factory() as s:
         assert s.scalar(sa.select(User.roles).where(User.username == "reception")) == ["reception"]
+
+
+def test_every_published_service_has_its_page_forms_and_submission_form(client: Any) -> None:
+    log_in(client)
+    for p in client.get("/api/v1/procedures").json:
+        page = client.get(f"/procedures/{p['code']}")
+        assert page.status_code == 200, p["code"]
+        for link in re.findall(r'href="(/procedures/[^"]+/forms/[^"]+)"', page.get_data(as_text=True)):
+            assert client.get(link).status_code == 200, link
+        if p["level"] >= 3:
+            form = client.get(f"/procedures/{p['code']}/submit").get_data(as_text=True)
+            assert all(f'name="form.{f["id"]}"' in form for f in p["form"]), p["code"]
+            assert all(f'name="documents.{d["key"]}"' in form for d in p["documents"]), p["code"]
+
+
+def test_a_level_2_service_offers_its_forms_and_no_online_submission(client: Any, services: Services,
+                                                                   tmp_path: Any) -> None:
+    import shutil
+
+    from processes.config import PROJECT_ROOT
+    from processes.deploy import deploy_paths
+
+    source = PROJECT_ROOT / "bpmn_diagrams" / "dang_ky_ho_kinh_doanh"
+    shutil.copy(source.with_suffix(".bpmn"), tmp_path / "muc_do_2.bpmn")
+    sidecar = source.with_suffix(".toml").read_text(encoding="utf-8")
+    sidecar = sidecar.replace('code = "1.001612"', 'code = "9.000002"').replace("level = 4", "level = 2")
+    (tmp_path / "muc_do_2.toml").write_text(sidecar, encoding="utf-8")
+    assert not [p for o in deploy_paths(services, [tmp_path / "muc_do_2.bpmn"], actor="test") for p in o.problems]
+    page = client.get("/procedures/9.000002").get_data(as_text=True)
+    assert "Dịch vụ công mức độ 2" in page and "/procedures/9.000002/submit" not in page
+    assert "Hồ sơ đã tiếp nhận" not in page  # statistics from level 3 (R5.2)
+    assert client.get("/procedures/9.000002/forms/giay_de_nghi").status_code == 200  # no account needed
+    log_in(client)
+    assert client.get("/procedures/9.000002/submit").headers["Location"] == "/procedures/9.000002"
+
+
+def test_the_dossier_page_embeds_its_diagram(client: Any) -> None:
+    log_in(client)
+    code = submit(client)
+    assert f'src="/dossiers/{code}/diagram.svg"' in client.get(f"/my/dossiers/{code}").get_data(as_text=True)
+    drawing = client.get(f"/dossiers/{code}/diagram.svg")
+    assert drawing.status_code == 200 and drawing.mimetype == "image/svg+xml"
