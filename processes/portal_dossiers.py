@@ -4,14 +4,25 @@ diagram is drawn by processes.diagrams.)"""
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from handlers.texts import fmt_instant
-from models import (Agency, Attachment, AuditEvent, Dossier, DossierNotice, Feedback, OutboxMessage,
-                    ProcessDefinition, Procedure, User)
+from models import (
+    Agency,
+    Attachment,
+    AuditEvent,
+    Dossier,
+    DossierNotice,
+    Feedback,
+    OutboxMessage,
+    Procedure,
+    ProcessDefinition,
+    User,
+)
 from processes import audit, throttle
 from processes.bootstrap import Services
 from processes.dossier_run import DossierRun

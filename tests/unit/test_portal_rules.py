@@ -1,7 +1,7 @@
 """Pure rules of the portal: searching without diacritics, the signed-PDF heuristic, signed links."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,7 +11,7 @@ from processes.signature import looks_signed
 
 SIGNED = (b"%PDF-1.7\n1 0 obj <</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
           b"/ByteRange [0 840 17224 1200] /Contents <308206a906092a864886f70d010702a082069a30820696>>> endobj\n%%EOF")
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("typed", ["dang ky kinh doanh", "Đăng ký kinh doanh", "ĐĂNG KÝ KINH DOANH", "dang  KY"])
