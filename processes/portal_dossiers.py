@@ -25,6 +25,7 @@ from models import (
 )
 from processes import audit, throttle
 from processes.bootstrap import Services
+from processes.desk import RESULT_KEY  # the online result an officer attaches
 from processes.dossier_run import DossierRun
 from processes.errors import Conflict, Invalid, NotFound
 from processes.portal_submission import signature_report
@@ -35,7 +36,6 @@ from processes.views import dossier_view
 
 WITHDRAWABLE = (1, 2, 4, 5, 6)  # before a result exists and while nothing has closed the dossier
 RATABLE = (9, 10)
-RESULT_KEY = "result"  # attachments an officer adds as the online result
 TIMELINE_KINDS = ("dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
                   "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",
                   "dossier_withdrawn")

@@ -57,8 +57,9 @@ def form_template(code: str, key: str) -> Any:
 @bp.route("/track", methods=["GET", "POST"])
 def track() -> Any:
     """Public look-up: status only, for whoever knows the dossier code and the applicant's phone."""
-    if request.method == "GET":
-        return render_template("portal/track.html", form={}, errors={}, result=None)
+    if request.method == "GET":  # ?code= prefilled: the QR code on form 01 opens this page
+        return render_template("portal/track.html", form={"code": request.args.get("code", "")[:40]},
+                               errors={}, result=None)
     form = {"code": request.form.get("code", ""), "phone": request.form.get("phone", "")}
     try:
         result = portal_dossiers.public_status(services(), form["code"], form["phone"], client_ip(),

@@ -393,3 +393,8 @@ def test_the_dossier_page_embeds_its_diagram(client: Any) -> None:
     assert f'src="/dossiers/{code}/diagram.svg"' in client.get(f"/my/dossiers/{code}").get_data(as_text=True)
     drawing = client.get(f"/dossiers/{code}/diagram.svg")
     assert drawing.status_code == 200 and drawing.mimetype == "image/svg+xml"
+
+
+def test_the_qr_code_of_form_01_opens_the_look_up_with_the_code_filled_in(client: Any) -> None:
+    page = client.get("/track?code=000.00.22.H34-260302-0001").get_data(as_text=True)
+    assert 'value="000.00.22.H34-260302-0001"' in page
