@@ -79,7 +79,8 @@ def timer_boundary_hosts(specs: list[BpmnProcessSpec]) -> dict[str, str]:
     found = {}
     for spec in specs:
         for task_spec in spec.task_specs.values():
-            if isinstance(task_spec, BoundaryEvent) and isinstance(task_spec.event_definition, TimerEventDefinition):
+            timer = isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
+            if isinstance(task_spec, BoundaryEvent) and timer:
                 for split in task_spec.inputs:  # <host>.BoundaryEventSplit, whose first output is the host
                     found.update({task_spec.name: o.name for o in split.outputs[:1]})
     return found

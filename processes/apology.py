@@ -26,7 +26,8 @@ FORM_04_TITLE = "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
 MAX_REASON = 2000
 
 
-def issue_apology(services: Services, username: str, code: str, new_due: datetime, reason: str) -> dict[str, Any]:
+def issue_apology(services: Services, username: str, code: str, new_due: datetime,
+                  reason: str) -> dict[str, Any]:
     """Form 04: a leader of the handling agency apologises for a late dossier and sets the new
     appointment (moved to the next working instant when outside office hours). Refused when the
     dossier is not late, is finished, or the new date is not in the future. Returns the dossier view."""

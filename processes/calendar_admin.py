@@ -42,7 +42,8 @@ def parse_day(value: object, field: str = "day") -> date:
                 raise ValueError(text)
             day = date.fromisoformat(text)
         except ValueError:
-            raise Invalid({field: f"'{value}' không phải ngày dạng YYYY-MM-DD (not a date YYYY-MM-DD)"}) from None
+            raise Invalid({field: f"'{value}' không phải ngày dạng YYYY-MM-DD (not a date YYYY-MM-DD)"}) \
+                from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise Invalid({field: f"{day.isoformat()}: năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR} "
                               f"(the year must be from {FIRST_YEAR} to {LAST_YEAR})"})
@@ -55,12 +56,14 @@ def list_overrides(services: Services, username: str, year: int | None = None) -
         _editor(uow.session, username)
         query = sa.select(CalendarOverride).order_by(CalendarOverride.day)
         if year is not None:
-            query = query.where(CalendarOverride.day >= date(year, 1, 1), CalendarOverride.day <= date(year, 12, 31))
+            query = query.where(CalendarOverride.day >= date(year, 1, 1),
+                                CalendarOverride.day <= date(year, 12, 31))
         base = _base_calendar(services)
         return [_row(r, base) for r in uow.session.scalars(query)]
 
 
-def add_override(services: Services, username: str, day: object, kind: object, note: object = "") -> dict[str, Any]:
+def add_override(services: Services, username: str, day: object, kind: object,
+                 note: object = "") -> dict[str, Any]:
     """List a date as an extra day off or a make-up working day; refuse contradictions and duplicates."""
     errors: dict[str, str] = {}
     try:
@@ -98,7 +101,8 @@ def add_override(services: Services, username: str, day: object, kind: object, n
         try:
             uow.commit()
         except IntegrityError:  # another administrator listed the same date a moment ago
-            raise Conflict(f"{parsed.isoformat()} vừa được người khác thêm vào lịch (listed meanwhile)") from None
+            raise Conflict(f"{parsed.isoformat()} vừa được người khác thêm vào lịch (listed meanwhile)") \
+                from None
         result = _row(row, _base_calendar(services))
     services.forget_calendar()
     return result
@@ -116,7 +120,8 @@ def remove_override(services: Services, username: str, day: object) -> dict[str,
         result = _row(row, _base_calendar(services))
         s.delete(row)
         audit.append(s, at=services.clock.now(), actor=user.username, kind="calendar_changed",
-                     detail={"action": "removed", "day": parsed.isoformat(), "kind": row.kind, "note": row.note})
+                     detail={"action": "removed", "day": parsed.isoformat(), "kind": row.kind,
+                             "note": row.note})
         uow.commit()
     services.forget_calendar()
     return result
@@ -132,9 +137,9 @@ def _editor(s: so.Session, username: str) -> Any:
 def _contradiction(day: date, listed: str, wanted: str) -> str:
     if listed == wanted:
         return f"{day.isoformat()} đã có trong bảng là {KINDS[listed]} (already listed as {listed})"
-    return (f"{day.isoformat()} đã được ghi là {KINDS[listed]} ({listed}); một ngày không thể vừa là ngày nghỉ "
-            f"vừa là ngày làm việc bù — hãy xóa mục cũ trước (a date cannot be both a day off and a make-up "
-            f"working day; remove the entry first)")
+    return (f"{day.isoformat()} đã được ghi là {KINDS[listed]} ({listed}); "
+            f"một ngày không thể vừa là ngày nghỉ vừa là ngày làm việc bù — hãy xóa mục cũ trước "
+            f"(a date cannot be both a day off and a make-up working day; remove the entry first)")
 
 
 def _base_calendar(services: Services) -> WorkCalendar:

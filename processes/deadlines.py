@@ -140,13 +140,13 @@ def reconcile(s: so.Session, dossier_id: int, wanted: list[Deadline], now: datet
         else:
             existing[(row.kind, row.element_id, row.task_id)] = row
     for deadline in wanted:
-        row = existing.pop(deadline.key, None)
-        if row is None:
+        found = existing.pop(deadline.key, None)
+        if found is None:
             s.add(Timer(dossier_id=dossier_id, kind=deadline.kind, element_id=deadline.element_id,
                         task_id=deadline.task_id, due_at=deadline.due_at))
-        elif row.due_at != deadline.due_at and (row.fired_at is None or deadline.due_at > now):
-            row.due_at, row.fired_at, row.attempts, row.last_error = deadline.due_at, None, 0, None
-            row.lease_owner, row.lease_expires_at = None, None
+        elif found.due_at != deadline.due_at and (found.fired_at is None or deadline.due_at > now):
+            found.due_at, found.fired_at, found.attempts, found.last_error = deadline.due_at, None, 0, None
+            found.lease_owner, found.lease_expires_at = None, None
         # else: unchanged, or an overrun already escalated (a moved due instant still in the past)
     for row in existing.values():
         if not (paused and row.fired_at is not None and row.kind in STATUTORY):

@@ -53,9 +53,9 @@ class Firing:
         for user in users:
             if user.email:
                 key = f"deadline:{self.timer.id}:{self.timer.due_at.isoformat()}:{user.id}"
-                self.session.add(OutboxMessage(key=key, channel="email", recipient=user.email, subject=subject,
-                                               body=body, dossier_id=self.dossier.id, created_at=self.now,
-                                               next_attempt_at=self.now))
+                self.session.add(OutboxMessage(
+                    key=key, channel="email", recipient=user.email, subject=subject, body=body,
+                    dossier_id=self.dossier.id, created_at=self.now, next_attempt_at=self.now))
             sent.append(user.username)
         return sent
 
@@ -151,7 +151,8 @@ def mark_drawn_overdue(services: Services, s: so.Session, dossier: Dossier, fire
     marked = []
     for task in s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
                                                     UserTask.completed_at.is_(None))):
-        if task.element_id in elements and task.due_at is not None and task.due_at <= now and task.overdue_at is None:
+        if task.element_id in elements and task.due_at is not None and task.due_at <= now \
+                and task.overdue_at is None:
             task.overdue_at = now
             marked.append(task.id)
             audit.append(s, at=now, actor=ACTOR, kind="task_overdue", dossier_id=dossier.id,

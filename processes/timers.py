@@ -82,7 +82,8 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
             raise TimerDefect(f"timer {timer_id} ({timer.kind} {timer.element_id}) belongs to dossier "
                               f"{timer.dossier_id}, which no longer exists")
         detail = {"timer_id": timer.id, "kind": timer.kind, "timer": timer.element_id,
-                  "due_at": timer.due_at.isoformat(), "lateness_s": round((now - timer.due_at).total_seconds(), 3)}
+                  "due_at": timer.due_at.isoformat(),
+                  "lateness_s": round((now - timer.due_at).total_seconds(), 3)}
         if timer.kind == "bpmn":
             run = DossierRun(services, s, dossier, procedure, "system:timer", clock)
             instance = run.load()
@@ -101,7 +102,8 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
     return True
 
 
-def record_failure(services: Services, timer_id: int, now: datetime, error: str, permanent: bool = False) -> None:
+def record_failure(services: Services, timer_id: int, now: datetime, error: str,
+                   permanent: bool = False) -> None:
     """Release the lease with backoff; after the last attempt (or at once, for a failure no retry can
     mend) park the timer and raise an incident (R9.2)."""
     cfg = services.config["timers"]
@@ -119,7 +121,8 @@ def record_failure(services: Services, timer_id: int, now: datetime, error: str,
             s.add(Incident(at=now, dossier_id=timer.dossier_id if dossier_exists else None,
                            kind="timer_failed",
                            message=f"timer {timer.id} ({timer.kind} {timer.element_id} of dossier "
-                                   f"{timer.dossier_id}) failed {timer.attempts} time(s) and is parked: {error}"))
+                                   f"{timer.dossier_id}) failed {timer.attempts} time(s) and is parked: "
+                                   f"{error}"))
         else:
             backoff = float(cfg["retry_base_seconds"]) * 2 ** (timer.attempts - 1)
             timer.lease_expires_at = now + timedelta(seconds=backoff)

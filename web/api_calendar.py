@@ -19,7 +19,8 @@ bp = Blueprint("api_calendar", __name__, url_prefix="/api/v1/calendar")
 @require_token
 def overrides() -> Response:
     year = request.args.get("year")
-    if year is not None and not (year.isdigit() and calendar_admin.FIRST_YEAR <= int(year) <= calendar_admin.LAST_YEAR):
+    first, last = calendar_admin.FIRST_YEAR, calendar_admin.LAST_YEAR
+    if year is not None and not (year.isdigit() and first <= int(year) <= last):
         raise Invalid({"year": f"năm từ {calendar_admin.FIRST_YEAR} đến {calendar_admin.LAST_YEAR} "
                                f"(a year from {calendar_admin.FIRST_YEAR} to {calendar_admin.LAST_YEAR})"})
     return jsonify(calendar_admin.list_overrides(services(), g.username, int(year) if year else None))
@@ -29,7 +30,8 @@ def overrides() -> Response:
 @require_token
 def add() -> Any:
     body = _json_body()
-    row = calendar_admin.add_override(services(), g.username, body.get("day"), body.get("kind"), body.get("note", ""))
+    row = calendar_admin.add_override(services(), g.username, body.get("day"), body.get("kind"),
+                                      body.get("note", ""))
     return jsonify(row), 201
 
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine.clock import ManualClock
-from models import AuditEvent, Dossier, FeePayment, Incident, OutboxMessage, Timer, User, UserTask
+from models import AuditEvent, Dossier, FeePayment, Incident, OutboxMessage, Timer, User
 from processes.apology import issue_apology
 from processes.bootstrap import Services
 from processes.dossiers import get_dossier
