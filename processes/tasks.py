@@ -123,10 +123,14 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask,
                  detail=detail)
     try:
         run.save()
+        s.flush()
+        # Read in the same transaction, before the commit: one transaction per completion (on SQLite a
+        # second one would queue for the write lock again only to read).
+        view = dossier_view(services, s, dossier, procedure)
         uow.commit()
     except (StaleDataError, sa.exc.IntegrityError):
         raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại (changed meanwhile)") from None
-    return dossier_view(services, s, dossier, procedure)
+    return view
 
 
 def log_refusal(services: Services, actor: str, dossier_id: int | None, task_id: str, refusal: Refused) -> None:
