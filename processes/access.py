@@ -90,3 +90,9 @@ def may_read_feedback(user: User) -> bool:
 def may_issue_apology(user: User, dossier: Dossier) -> bool:
     """The apology-and-new-date letter (form 04) of a late dossier: a leader of the handling agency."""
     return user.active and user.has_role("leader") and user.agency_id == dossier.agency_id
+
+
+def may_act_as_applicant(user: User, dossier: Dossier) -> bool:
+    """The applicant's own pages and acts (follow, supplement, withdraw, rate): the applicant only,
+    never an officer or an administrator acting for them (R6.1, R13.2)."""
+    return user.active and dossier.applicant_id == user.id

@@ -24,6 +24,7 @@ from models import (
     User,
 )
 from processes import audit, throttle
+from processes.access import may_act_as_applicant
 from processes.bootstrap import Services
 from processes.desk import RESULT_KEY  # the online result an officer attaches
 from processes.dossier_run import DossierRun
@@ -45,7 +46,7 @@ def _own(s: so.Session, username: str, code: str) -> tuple[User, Dossier, Proced
     """The dossier if this user submitted it; NotFound otherwise (as if it did not exist)."""
     user = _user(s, username)
     dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
-    if dossier is None or dossier.applicant_id != user.id:
+    if dossier is None or not may_act_as_applicant(user, dossier):
         raise NotFound(f"Không có hồ sơ '{code}' trong các hồ sơ của bạn (unknown dossier)")
     procedure = s.get(Procedure, dossier.procedure_id)
     assert procedure is not None

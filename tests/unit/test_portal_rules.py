@@ -43,3 +43,14 @@ def test_signed_links_expire_and_cannot_be_forged() -> None:
         with pytest.raises(account_tokens.BadToken) as bad:
             account_tokens.read(secret, purpose, token, NOW)
         assert not bad.value.expired
+
+
+@pytest.mark.parametrize("role", ["citizen", "reception", "leader", "admin"])
+def test_only_the_active_applicant_acts_on_their_dossier(role: str) -> None:
+    from models import Dossier, User
+    from processes.access import may_act_as_applicant
+
+    dossier = Dossier(applicant_id=1, agency_id=10)
+    assert may_act_as_applicant(User(id=1, roles=[role], active=True), dossier)
+    assert not may_act_as_applicant(User(id=1, roles=[role], active=False), dossier)
+    assert not may_act_as_applicant(User(id=2, roles=[role], agency_id=10, active=True), dossier)
