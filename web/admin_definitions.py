@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.xml_safety import MAX_DIAGRAM_BYTES
 from processes import diagrams, migration, proposals, versions
@@ -87,10 +87,12 @@ def migrate(code: str) -> str:
 
 @bp.post("/upload")
 @login_required
-def upload() -> str:
+def upload() -> Any:
     limit = _upload_limit()
-    if (request.content_length or 0) > limit:
-        abort(413)  # refused by its size, before a byte of it is read
+    if (request.content_length or 0) > limit:  # refused by its size, before a byte of it is read
+        message = _("Tệp gửi lên quá lớn: sơ đồ và thông tin danh mục cộng lại tối đa {mb} MB. Chưa có gì "
+                    "được lưu.", mb=round(limit / (1024 * 1024), 1))
+        return render_template("error.html", status=413, message=message), 413
     request.max_content_length = limit
     bpmn, catalogue = request.files.get("bpmn"), request.files.get("catalogue")
     if bpmn is None or not bpmn.filename:

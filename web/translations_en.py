@@ -44,3 +44,9 @@ from web.translations_time import EN_TIME  # noqa: E402
 
 for _vi, _en in EN_TIME.items():
     EN.setdefault(_vi, _en)
+
+# The definitions pages of /admin keep their texts in their own file too.
+from web.translations_definitions import EN_DEFINITIONS  # noqa: E402
+
+for _vi, _en in EN_DEFINITIONS.items():
+    EN.setdefault(_vi, _en)

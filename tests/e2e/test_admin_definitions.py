@@ -1,0 +1,228 @@
+"""The definitions pages of /admin and the dossier's drawing, through HTTP as a browser and an API
+client would use them."""
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from lxml import etree
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from engine.clock import ManualClock
+from processes.bootstrap import Services
+from processes.deploy import deploy_file
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
+from tests.integration.versions_support import HKD_BPMN, HKD_TOML, copy_with, hkd_version_2_bytes
+
+SVG = {"s": "http://www.w3.org/2000/svg"}
+
+
+def login(client: Any, username: str) -> None:
+    with client.session_transaction() as s:
+        s["user"] = username
+        s["csrf"] = "t"
+
+
+def upload(client: Any, action: str, bpmn: bytes, toml: bytes | None = None, **extra: str) -> Any:
+    data: dict[str, Any] = {"csrf_token": "t", "action": action, "bpmn": FileStorage(io.BytesIO(bpmn), HKD_BPMN.name),
+                            **extra}
+    if toml is not None:
+        data["catalogue"] = FileStorage(io.BytesIO(toml), HKD_TOML.name)
+    # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
+    boundary, body = encode_multipart(data)
+    return client.post("/admin/definitions/upload", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def text(resp: Any) -> str:
+    return resp.get_data(as_text=True)
+
+
+# -- pages ------------------------------------------------------------------------------------------
+def test_the_admin_landing_page_links_to_every_section(client: Any) -> None:
+    login(client, "admin")
+    page = text(client.get("/admin"))
+    for path in ("/admin/definitions", "/admin/calendar", "/admin/agencies", "/admin/users", "/admin/reports"):
+        assert f'href="{path}"' in page
+
+
+def test_administrators_see_procedures_and_versions_in_vietnamese_and_english(client: Any) -> None:
+    login(client, "admin")
+    page = text(client.get("/admin/definitions"))
+    assert "Quy trình và sơ đồ BPMN" in page and HKD in page and "Đăng ký thành lập hộ kinh doanh" in page
+    assert 'value="deploy"' in page
+    english = text(client.get("/admin/definitions?lang=en"))
+    assert "Processes and BPMN diagrams" in english and "Upload a diagram" in english
+    detail = text(client.get(f"/admin/definitions/{HKD}?lang=vi"))
+    assert "Lịch sử công bố" in detail and "dang_ky_ho_kinh_doanh.bpmn" in detail
+
+
+def test_analysts_validate_and_propose_but_see_no_deploy_button(client: Any) -> None:
+    login(client, "analyst")
+    page = text(client.get("/admin/definitions"))
+    assert 'value="validate"' in page and 'value="propose"' in page and 'value="deploy"' not in page
+    assert upload(client, "deploy", hkd_version_2_bytes(), HKD_TOML.read_bytes()).status_code == 403
+
+
+def test_citizens_and_officers_are_refused(client: Any) -> None:
+    for user in ("citizen", "reception"):
+        login(client, user)
+        assert client.get("/admin/definitions").status_code == 403
+        assert client.get(f"/admin/definitions/{HKD}").status_code == 403
+
+
+def test_validation_shows_problem_lines_and_stores_nothing(client: Any) -> None:
+    login(client, "analyst")
+    broken = HKD_BPMN.read_bytes().replace(b'camunda:topic="accept_dossier"', b'camunda:topic="no_such_handler"')
+    resp = upload(client, "propose", broken, HKD_TOML.read_bytes())
+    page = text(resp)
+    assert resp.status_code == 200
+    assert re.search(r"dang_ky_ho_kinh_doanh\.bpmn:\d+: Task_accept_dossier: no handler is registered for topic "
+                     r"&#39;no_such_handler&#39;", page), page
+    assert "không được lưu thành đề xuất" in page
+    assert "Chưa có đề xuất nào." in text(client.get("/admin/definitions"))
+
+
+def test_a_missing_catalogue_is_named_with_the_diagrams_own_problems(client: Any) -> None:
+    login(client, "analyst")
+    page = text(upload(client, "validate", HKD_BPMN.read_bytes().replace(b'isExecutable="true"', b'isExecutable="false"')))
+    assert "no process is marked isExecutable" in page and "no catalogue entry: dang_ky_ho_kinh_doanh.toml" in page
+
+
+def test_analyst_proposes_administrator_compares_deploys_rolls_back(client: Any) -> None:
+    login(client, "analyst")
+    page = text(upload(client, "propose", hkd_version_2_bytes(), HKD_TOML.read_bytes(), note="bỏ bước trả kết quả"))
+    proposal = re.search(r"/admin/definitions/proposals/(\d+)", page)
+    assert proposal and "Task_reception_deliver" in page  # the changes against the published version
+    login(client, "admin")
+    detail = text(client.get(proposal.group(0)))
+    assert "Chờ duyệt" in detail and "bỏ bước trả kết quả" in detail
+    assert client.get(proposal.group(0) + "/diagram.svg").mimetype == "image/svg+xml"
+    deployed = text(client.post(proposal.group(0) + "/deploy", data={"csrf_token": "t"}))
+    assert "phiên bản 2" in deployed
+    compare = text(client.get(f"/admin/definitions/{HKD}/compare?old=1&new=2"))
+    assert "Task_reception_deliver" in compare and "Task_specialist_appraise" in compare and "Bỏ" in compare
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1"})
+    assert resp.status_code == 302
+    history = text(client.get(resp.headers["Location"]))
+    assert "Đã công bố lại phiên bản 1" in history and "Quay lại phiên bản cũ" in history
+
+
+def test_migration_dry_run_then_migrate_from_the_admin_pages(client: Any, token: Any, services: Services,
+                                                             tmp_path: Any) -> None:
+    code = submit(client, token)
+    work(client, token, code, "reception")
+    assert deploy_file(services, copy_with(tmp_path, bpmn=hkd_version_2_bytes()), actor="admin").ok
+    login(client, "analyst")
+    dry = text(client.get(f"/admin/definitions/{HKD}/migrate?to=2"))
+    assert code in dry and "Chuyển được" in dry and 'name="to"' not in dry  # analysts see, do not migrate
+    assert client.post(f"/admin/definitions/{HKD}/migrate", data={"csrf_token": "t", "to": "2"}).status_code == 403
+    login(client, "admin")
+    assert 'value="2"' in text(client.get(f"/admin/definitions/{HKD}/migrate?to=2"))
+    moved = text(client.post(f"/admin/definitions/{HKD}/migrate", data={"csrf_token": "t", "to": "2"}))
+    assert "Đã chuyển 1 hồ sơ" in moved
+    assert [t["name"] for t in client.get("/api/v1/tasks", headers=token("specialist")).json
+            if t["dossier"] == code] == ["Task_specialist_appraise"]
+
+
+def test_a_post_without_the_csrf_token_is_refused(client: Any) -> None:
+    login(client, "admin")
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"version": "1"})
+    assert resp.status_code == 400
+
+
+def test_an_upload_over_the_size_limit_gets_413_before_it_is_read(client: Any) -> None:
+    login(client, "admin")
+    resp = upload(client, "deploy", b" " * (7 * 1024 * 1024), HKD_TOML.read_bytes())
+    assert resp.status_code == 413 and "Tệp gửi lên quá lớn: sơ đồ và thông tin danh mục cộng lại tối đa" in text(resp)
+
+
+def test_an_oversized_diagram_under_the_request_limit_is_refused_by_its_size(client: Any) -> None:
+    login(client, "admin")
+    page = text(upload(client, "validate", b" " * (5 * 1024 * 1024 + 10), HKD_TOML.read_bytes()))
+    assert "file is 5,242,890 bytes; the limit is 5,242,880 bytes" in page
+
+
+# -- the dossier's drawing ---------------------------------------------------------------------------
+def submit(client: Any, token: Any) -> str:
+    files = {"documents.giay_de_nghi": (io.BytesIO(PDF), "de-nghi.pdf"),
+             "documents.giay_to_phap_ly": (io.BytesIO(PNG), "cccd.png")}
+    payload = json.dumps({"procedure": HKD, "form": HKD_FORM, "channel": "counter"})
+    resp = client.post("/api/v1/dossiers", headers=token("citizen"), content_type="multipart/form-data",
+                       data={"payload": payload, **files})
+    assert resp.status_code == 201, resp.json
+    return str(resp.json["code"])
+
+
+def work(client: Any, token: Any, code: str, user: str) -> None:
+    for task in client.get("/api/v1/tasks", headers=token(user)).json:
+        if task["dossier"] == code:
+            resp = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=token(user),
+                               json={"data": affirmative(task["form"])})
+            assert resp.status_code == 200, resp.json
+
+
+def states(svg: bytes) -> dict[str, str]:
+    """Element id -> state class of every marked shape."""
+    root = etree.fromstring(svg)
+    found = {}
+    for g in root.xpath("//s:g[contains(@class, 'state-')]", namespaces=SVG):
+        state = next(c for c in g.get("class").split() if c.startswith("state-"))
+        if "shape" in g.get("class").split():
+            found[g.get("data-element-id")] = state
+    return found
+
+
+def test_the_applicant_sees_done_and_active_steps_in_vietnamese(client: Any, token: Any) -> None:
+    code = submit(client, token)
+    work(client, token, code, "reception")
+    resp = client.get(f"/api/v1/dossiers/{code}/diagram.svg", headers=token("citizen"))
+    assert resp.status_code == 200 and resp.mimetype == "image/svg+xml"
+    marked = states(resp.data)
+    assert marked["Task_specialist_review"] == "state-active"
+    assert marked["Task_reception_check"] == "state-done" and marked["StartEvent_submitted"] == "state-done"
+    assert "Task_leader_approve" not in marked and "Event_forward_overdue" not in marked
+    legend = " ".join(etree.fromstring(resp.data).xpath("//s:g[@class='legend']//s:text/text()", namespaces=SVG))
+    assert legend == "Đã xong Đang xử lý"
+    english = client.get(f"/api/v1/dossiers/{code}/diagram.svg?lang=en", headers=token("citizen")).data
+    assert b">Done<" in english and b">In progress<" in english
+
+
+def test_an_open_task_past_its_due_instant_is_overdue(client: Any, token: Any, clock: ManualClock) -> None:
+    code = submit(client, token)
+    clock.advance(timedelta(days=3))
+    marked = states(client.get(f"/api/v1/dossiers/{code}/diagram.svg", headers=token("reception")).data)
+    assert marked["Task_reception_check"] == "state-overdue"
+
+
+@pytest.mark.parametrize("user", ["citizen2", "reception2", "specialist_ca"])
+def test_people_not_involved_are_told_the_dossier_does_not_exist(client: Any, token: Any, user: str) -> None:
+    code = submit(client, token)
+    resp = client.get(f"/api/v1/dossiers/{code}/diagram.svg", headers=token(user))
+    assert resp.status_code == 404 and resp.json["error"]["code"] == "not_found"
+
+
+def test_the_drawing_for_logged_in_pages_uses_the_session(client: Any, token: Any) -> None:
+    code = submit(client, token)
+    login(client, "citizen")
+    resp = client.get(f"/dossiers/{code}/diagram.svg")
+    assert resp.status_code == 200 and states(resp.data)["Task_reception_check"] == "state-active"
+    login(client, "citizen2")
+    assert client.get(f"/dossiers/{code}/diagram.svg").status_code == 404
+
+
+def test_a_diagram_without_layout_is_a_clear_error_not_a_blank_picture(
+        client: Any, token: Any, services: Services, tmp_path: Any) -> None:
+    bpmn = HKD_BPMN.read_bytes()
+    no_layout = bpmn[:bpmn.index(b"<bpmndi:BPMNDiagram")] + b"</bpmn:definitions>\n"
+    assert deploy_file(services, copy_with(tmp_path, bpmn=no_layout), actor="admin").ok
+    code = submit(client, token)
+    resp = client.get(f"/api/v1/dossiers/{code}/diagram.svg", headers=token("citizen"))
+    assert resp.status_code == 422
+    assert resp.json["error"]["code"] == "diagram_unavailable"
+    assert "BPMN-DI" in resp.json["error"]["message"]
