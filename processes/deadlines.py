@@ -119,20 +119,24 @@ def after_save(run: DossierRun, before: Clock) -> None:
     s, d = run.session, run.dossier
     s.flush()  # the task projection rows just added must be visible to the queries below
     _record_clock(run, before)
-    tasks = _open_tasks(s, d.id)
+    tasks = run.open_tasks  # as DossierRun._sync_tasks left them (ordered by id): no second query
     _settle_task_limits(run, before, tasks)
     _flag_refund(run, before)
     drawn = frozenset(timer_boundary_hosts([run.definition.spec, *run.definition.subprocess_specs.values()])
                       .values())
     wanted = plan(Clock.of(d), [OpenTask(t.id, t.element_id, t.role, t.due_at) for t in tasks],
                   run.calendar, warning_working_days(run.services.config), drawn)
-    reconcile(s, d.id, wanted, run.now, paused=d.paused_at is not None)
+    reconcile(s, d.id, wanted, run.now, paused=d.paused_at is not None,
+              rows=[r for r in run.timer_rows if r.kind in KINDS])
 
 
-def reconcile(s: so.Session, dossier_id: int, wanted: list[Deadline], now: datetime, paused: bool) -> None:
-    """Make the dossier's deadline rows match `wanted`, keeping what already fired for the same overrun."""
-    rows = s.scalars(sa.select(Timer).where(Timer.dossier_id == dossier_id, Timer.kind.in_(KINDS))
-                     .order_by(Timer.id)).all()
+def reconcile(s: so.Session, dossier_id: int, wanted: list[Deadline], now: datetime, paused: bool,
+              rows: list[Timer] | None = None) -> None:
+    """Make the dossier's deadline rows match `wanted`, keeping what already fired for the same overrun.
+    `rows`: the dossier's deadline rows ordered by id, when the caller has read them already."""
+    if rows is None:
+        rows = list(s.scalars(sa.select(Timer).where(Timer.dossier_id == dossier_id, Timer.kind.in_(KINDS))
+                              .order_by(Timer.id)))
     existing: dict[tuple[str, str, str | None], Timer] = {}
     for row in rows:
         if (row.kind, row.element_id, row.task_id) in existing:
@@ -153,16 +157,14 @@ def reconcile(s: so.Session, dossier_id: int, wanted: list[Deadline], now: datet
             s.delete(row)  # a fired statutory row is remembered across a pause
 
 
-def _open_tasks(s: so.Session, dossier_id: int) -> list[UserTask]:
-    return list(s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier_id,
-                                                    UserTask.completed_at.is_(None)).order_by(UserTask.id)))
-
-
 def _settle_task_limits(run: DossierRun, before: Clock, tasks: list[UserTask]) -> None:
-    """Open tasks follow a moved appointment; a reception check without a limit gets R14.4's."""
+    """Open tasks follow a moved appointment; no step's own limit runs past the appointment (the lead
+    agency answers for the total time, R8.2); a reception check without a limit gets R14.4's."""
     d = run.dossier
     for task in tasks:
         if before.due_at is not None and d.due_at != before.due_at and task.due_at == before.due_at:
+            task.due_at = d.due_at
+        if d.due_at is not None and task.due_at is not None and task.due_at > d.due_at:
             task.due_at = d.due_at
         if task.role == "reception" and d.accepted_at is None and task.due_at is None:
             task.due_at = run.calendar.add_working_hours(task.created_at, FORWARD_LIMIT_HOURS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -42,14 +42,17 @@ class DossierRun:
         self.actor, self.now = actor, self.clock.now()
         self.calendar = services.calendar(session)
         self.definition = services.definition(session, dossier.definition_id)
-        documents = {a.document_key: a.sha256 for a in session.scalars(
-            sa.select(Attachment).where(Attachment.dossier_id == dossier.id))} if dossier.id else {}
+        documents: Mapping[str, str] = _Documents(session, dossier.id) if dossier.id else {}
         self.facts = DossierFacts(
             code=dossier.code, status_code=dossier.status_code, applicant_name=dossier.applicant_name,
             result_channel=dossier.result_channel, form=dict(dossier.form), documents=documents,
             **{name: getattr(dossier, name) for name in _FACT_FIELDS if name != "status_code"})
         self.contexts: list[HandlerContext] = []
         self.instance: Instance
+        # Written by save(), read by the deadlines hook: the open task rows and the dossier's timer
+        # rows, so that each is queried once per save.
+        self.open_tasks: list[UserTask] = []
+        self.timer_rows: list[Timer] = []
 
     # -- the engine's view -------------------------------------------------------------------------
     def call_handler(self, element_id: str, topic: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -106,9 +109,11 @@ class DossierRun:
         existing = {t.id: t for t in self.session.scalars(
             sa.select(UserTask).where(UserTask.dossier_id == self.dossier.id, UserTask.completed_at.is_(None)))}
         variables = self.instance.variables
+        self.open_tasks = []
         for task in ready:
             if task.task_id in existing:
                 row = existing.pop(task.task_id)
+                self.open_tasks.append(row)
                 if (row.element_id, row.name, row.role) != (task.info.element_id, task.info.name, task.info.role):
                     # The dossier moved to another version of its diagram: same task, new element.
                     agency_id = self._task_agency(task.info)
@@ -117,12 +122,15 @@ class DossierRun:
                     row.element_id, row.name, row.role, row.agency_id = (
                         task.info.element_id, task.info.name, task.info.role, agency_id)
                 continue
-            self.session.add(UserTask(id=task.task_id, dossier_id=self.dossier.id,
-                                      element_id=task.info.element_id, name=task.info.name,
-                                      role=task.info.role, agency_id=self._task_agency(task.info),
-                                      due_at=self._task_due(task.info, variables), created_at=self.now))
+            added = UserTask(id=task.task_id, dossier_id=self.dossier.id,
+                             element_id=task.info.element_id, name=task.info.name,
+                             role=task.info.role, agency_id=self._task_agency(task.info),
+                             due_at=self._task_due(task.info, variables), created_at=self.now)
+            self.session.add(added)
+            self.open_tasks.append(added)
         for gone in existing.values():  # cancelled (e.g. by a boundary event), not completed by a person
             self.session.delete(gone)
+        self.open_tasks.sort(key=lambda t: t.id)
 
     def _task_due(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> datetime | None:
         """A task's due instant: a variable named by `due`, `due_days` working days from now (a
@@ -147,9 +155,9 @@ class DossierRun:
 
     def _sync_timers(self) -> None:
         waiting = {t.task_id: t for t in self.instance.waiting_timers()}
-        rows = self.session.scalars(sa.select(Timer).where(Timer.dossier_id == self.dossier.id,
-                                                           Timer.kind == "bpmn")).all()
-        for row in rows:
+        self.timer_rows = list(self.session.scalars(sa.select(Timer).where(Timer.dossier_id == self.dossier.id)
+                                                    .order_by(Timer.id)))
+        for row in (r for r in self.timer_rows if r.kind == "bpmn"):
             if row.task_id in waiting and waiting[row.task_id].due_at == row.due_at:
                 waiting.pop(row.task_id)
             else:
@@ -160,7 +168,8 @@ class DossierRun:
 
     def _write_effects(self) -> None:
         d = self.dossier
-        applicant = self.session.get(User, d.applicant_id)
+        noticed = any(ctx.notices for ctx in self.contexts)
+        applicant = self.session.get(User, d.applicant_id) if noticed else None
         for n, ctx in enumerate(self.contexts):
             for notice in ctx.notices:
                 self.session.add(DossierNotice(dossier_id=d.id, at=self.now, form_no=notice.form_no,
@@ -187,6 +196,29 @@ class DossierRun:
         self.session.add(OutboxMessage(key=key, channel=channel, recipient=to, subject=subject, body=body,
                                        dossier_id=self.dossier.id, created_at=self.now,
                                        next_attempt_at=self.now))
+
+
+class _Documents(Mapping[str, str]):
+    """The dossier's documents (key -> SHA-256), read from the database only when a handler looks."""
+
+    def __init__(self, session: so.Session, dossier_id: int):
+        self._session, self._dossier_id = session, dossier_id
+        self._found: dict[str, str] | None = None
+
+    def _rows(self) -> dict[str, str]:
+        if self._found is None:
+            self._found = {a.document_key: a.sha256 for a in self._session.scalars(
+                sa.select(Attachment).where(Attachment.dossier_id == self._dossier_id))}
+        return self._found
+
+    def __getitem__(self, key: str) -> str:
+        return self._rows()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
 
 
 def _instant(value: Any) -> datetime | None:

@@ -126,7 +126,7 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask,
         s.flush()
         # Read in the same transaction, before the commit: one transaction per completion (on SQLite a
         # second one would queue for the write lock again only to read).
-        view = dossier_view(services, s, dossier, procedure)
+        view = dossier_view(services, s, dossier, procedure, open_tasks=run.open_tasks)
         uow.commit()
     except (StaleDataError, sa.exc.IntegrityError):
         raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại (changed meanwhile)") from None

@@ -1,7 +1,7 @@
 """Read models: what the API and pages show of a dossier."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -21,9 +21,12 @@ def _iso(value: Any) -> str | None:
 
 
 def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure,
-                 language: str = "vi") -> dict[str, Any]:
-    open_tasks = s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
-                                                     UserTask.completed_at.is_(None))).all()
+                 language: str = "vi", open_tasks: Sequence[UserTask] | None = None) -> dict[str, Any]:
+    """What the API and pages show of a dossier; `open_tasks`: its open task rows when the caller
+    has them already (a use case that just wrote them)."""
+    if open_tasks is None:
+        open_tasks = s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
+                                                         UserTask.completed_at.is_(None))).all()
     events = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)
                        .order_by(AuditEvent.seq)).all()
     notices = s.scalars(sa.select(DossierNotice).where(DossierNotice.dossier_id == dossier.id)
