@@ -83,7 +83,7 @@ def _show(value: str | None) -> str:
 
 
 def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
+    return str(etree.QName(el).localname)
 
 
 def _elements(root: etree._Element) -> dict[str, tuple[str, str, dict[str, str]]]:

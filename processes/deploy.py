@@ -3,9 +3,10 @@ entry (R11.1, R13.1). A file whose diagram and catalogue are both unchanged is a
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -152,7 +153,7 @@ def deploy_source(services: Services, source: DiagramSource, actor: str, dry_run
                 agency_id(uow.session, validation.catalogue, source, outcome)
             except sa.exc.SQLAlchemyError as exc:  # an empty or unmigrated database: say what was skipped
                 outcome.notes.append(f"{source.catalogue_path}: the agency e-code was not checked: the database "
-                                     f"is not ready ({type(exc.orig or exc).__name__}); run `motcua migrate`")
+                                     f"is not ready ({type(getattr(exc, 'orig', None) or exc).__name__}); run `motcua migrate`")
             return outcome
         publish_in(uow.session, services, validation, source, actor, outcome)
         if outcome.ok:

@@ -2,7 +2,8 @@
 applicant and the officers involved; any stored version or proposal for administrators and analysts."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 

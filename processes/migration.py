@@ -7,15 +7,25 @@ the old version undoes it the same way.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.migration import (CALLED_PROCESS_REMOVED, KIND_CHANGED, NOT_REALIGNED, PASSED_REMOVED,
-                              UNKNOWN_USER_TASK, WAITS_IN_REMOVED, NotMovable, Obstacle, migrate_instance)
+from engine.migration import (
+    CALLED_PROCESS_REMOVED,
+    KIND_CHANGED,
+    NOT_REALIGNED,
+    PASSED_REMOVED,
+    UNKNOWN_USER_TASK,
+    WAITS_IN_REMOVED,
+    NotMovable,
+    Obstacle,
+    migrate_instance,
+)
 from engine.problems import DiagramRefused
 from engine.runner import Instance
 from models import Dossier, Procedure, ProcessDefinition
@@ -34,10 +44,10 @@ SOURCE_UNREADABLE = "source_unreadable"
 _REASONS: dict[str, tuple[str, str]] = {
     WAITS_IN_REMOVED: ("đang chờ ở bước {name} ({id}), bước này không còn trong phiên bản {version}",
                        "waits in {name} ({id}), which version {version} removes"),
-    PASSED_REMOVED: ("đã đi qua bước {name} ({id}), bước này không còn trong phiên bản {version}; "
-                     "không chuyển được lịch sử xử lý",
-                     "has passed through {name} ({id}), which version {version} removes; its history "
-                     "cannot be carried over"),
+    PASSED_REMOVED: (("đã đi qua bước {name} ({id}), bước này không còn trong phiên bản {version}; "
+                      "không chuyển được lịch sử xử lý"),
+                     ("has passed through {name} ({id}), which version {version} removes; its history "
+                      "cannot be carried over")),
     KIND_CHANGED: ("bước {name} ({id}) đổi loại trong phiên bản {version}",
                    "{name} ({id}) is another kind of step in version {version}"),
     CALLED_PROCESS_REMOVED: ("quy trình con gọi từ {id} không còn trong phiên bản {version}",

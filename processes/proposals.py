@@ -18,8 +18,15 @@ from models.publications import DefinitionProposal
 from processes import audit
 from processes.access import may_deploy, may_validate_diagrams
 from processes.bootstrap import Services
-from processes.deploy import (MAX_CATALOGUE_BYTES, DeployOutcome, DiagramSource, Validation, agency_id, publish_in,
-                              validate_source)
+from processes.deploy import (
+    MAX_CATALOGUE_BYTES,
+    DeployOutcome,
+    DiagramSource,
+    Validation,
+    agency_id,
+    publish_in,
+    validate_source,
+)
 from processes.errors import Conflict, NotFound
 from processes.uow import UnitOfWork
 from processes.versions import authorise

@@ -2,9 +2,10 @@
 back to an earlier version; comparing two versions element by element."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so

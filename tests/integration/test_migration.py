@@ -18,8 +18,17 @@ from processes.errors import Forbidden, NotFound
 from processes.migration import migrate_dossiers
 from processes.uow import UnitOfWork
 from tests.helpers import HKD
-from tests.integration.versions_support import (HKD_BPMN, RENAMED_NAME, copy_with, dossiers_in_every_task, finish,
-                                                offered, submit, work, write_version_2)
+from tests.integration.versions_support import (
+    HKD_BPMN,
+    RENAMED_NAME,
+    copy_with,
+    dossiers_in_every_task,
+    finish,
+    offered,
+    submit,
+    work,
+    write_version_2,
+)
 
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI"}
 
@@ -57,8 +66,8 @@ def test_dry_run_names_exactly_the_dossier_that_waits_in_the_removed_task(
 def test_the_dry_run_reasons_are_vietnamese_by_default(services: Services, waiting: dict[str, str]) -> None:
     report = migrate_dossiers(services, HKD, 2, "admin", dry_run=True)
     (stuck,) = report.refused
-    assert stuck.reasons == ["đang chờ ở bước Trả kết quả (Task_reception_deliver), bước này không còn trong "
-                             "phiên bản 2"]
+    assert stuck.reasons == [("đang chờ ở bước Trả kết quả (Task_reception_deliver), bước này không còn trong "
+                              "phiên bản 2")]
 
 
 def test_migration_moves_every_movable_dossier_whole_and_leaves_the_other_untouched(
@@ -150,8 +159,8 @@ def test_a_dossier_that_has_passed_through_a_removed_step_stays_whole_on_its_ver
     verdicts = {d.code: d for d in report.dossiers}
     assert verdicts[at_check].movable
     assert verdicts[at_review].reasons == [
-        "has passed through Phiếu hẹn trả kết quả (mẫu 01) (Task_accept_dossier), which version 2 removes; "
-        "its history cannot be carried over"]
+        ("has passed through Phiếu hẹn trả kết quả (mẫu 01) (Task_accept_dossier), which version 2 removes; "
+         "its history cannot be carried over")]
     assert _rows(services)[at_review][0] == 1
     assert finish(services, at_review)[-1] == "Task_reception_deliver"
 

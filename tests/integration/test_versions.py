@@ -19,8 +19,14 @@ from processes.proposals import Upload, check_upload, deploy_proposal, deploy_up
 from processes.uow import UnitOfWork
 from processes.versions import compare_versions, procedure_history, rollback
 from tests.helpers import HKD
-from tests.integration.versions_support import (HKD_BPMN, HKD_TOML, copy_with, hkd_version_2_bytes, submit,
-                                                write_version_2)
+from tests.integration.versions_support import (
+    HKD_BPMN,
+    HKD_TOML,
+    copy_with,
+    hkd_version_2_bytes,
+    submit,
+    write_version_2,
+)
 
 
 def _counts(services: Services) -> tuple[int, int, int, int]:

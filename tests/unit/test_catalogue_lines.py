@@ -14,8 +14,8 @@ def line_of(text: str, needle: str, start: int = 0) -> int:
 
 def test_a_level_outside_2_to_4_is_refused_at_its_line() -> None:
     _, problems = parse_catalogue(HKD_TOML.replace("level = 4", "level = 7").encode(), "hkd.toml")
-    assert [str(p) for p in problems] == [f"hkd.toml:{line_of(HKD_TOML, 'level = 4')}: level: level must be 2, 3 "
-                                          f"or 4 (R5.1)"]
+    line = line_of(HKD_TOML, "level = 4")
+    assert [str(p) for p in problems] == [f"hkd.toml:{line}: level: level must be 2, 3 or 4 (R5.1)"]
 
 
 def test_a_statutory_time_of_the_wrong_type_is_refused_at_its_line() -> None:
