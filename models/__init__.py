@@ -6,8 +6,9 @@ from models.dossiers import (Attachment, Dossier, DossierNotice, DossierSequence
 from models.audit import AuditEvent, AuditHead, OutboxMessage, Incident
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.workbench import DossierNote, FeePayment, ResultDelivery
+from models.publications import DefinitionProposal, Publication
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
-           "DossierNote", "FeePayment", "ResultDelivery"]
+           "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication"]
