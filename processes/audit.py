@@ -23,7 +23,7 @@ def _digest(prev_hash: str, seq: int, at: datetime, actor: str, dossier_id: int 
 def append(session: so.Session, *, at: datetime, actor: str, kind: str, detail: dict[str, Any] | None = None,
            dossier_id: int | None = None) -> AuditEvent:
     """Add one event to the chain inside the caller's transaction (the head row serialises writers)."""
-    head = session.scalars(sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    head = _locked_head(session)
     detail = json.loads(json.dumps(detail or {}, default=str))
     seq = head.seq + 1
     digest = _digest(head.hash, seq, at, actor, dossier_id, kind, detail)
@@ -32,6 +32,21 @@ def append(session: so.Session, *, at: datetime, actor: str, kind: str, detail: 
     session.add(event)
     head.seq, head.hash = seq, digest
     return event
+
+
+_HEAD = "motcua.audit_head"
+
+
+def _locked_head(session: so.Session) -> AuditHead:
+    """The chain's head row, locked once per transaction: a use case that appends several events
+    reads and locks it with the first and reuses it (a savepoint locks again for itself)."""
+    current = session.get_nested_transaction() or session.get_transaction()
+    cached = session.info.get(_HEAD)
+    if current is not None and cached is not None and cached[0] is current:
+        return cached[1]  # type: ignore[no-any-return]
+    head = session.scalars(sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    session.info[_HEAD] = (session.get_nested_transaction() or session.get_transaction(), head)
+    return head
 
 
 @dataclass(frozen=True)
