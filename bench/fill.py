@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 import sqlalchemy as sa
 
+from engine.serializer import StateCodec
 from models import AuditEvent, AuditHead, Base, Dossier, OutboxMessage
 from processes.audit import _digest
 
@@ -32,6 +33,7 @@ class Template:
     def read(cls, engine: sa.Engine, code: str) -> "Template":
         with engine.connect() as conn:
             dossier = dict(conn.execute(sa.select(Dossier.__table__).where(Dossier.code == code)).mappings().one())
+            dossier["state"] = StateCodec.json_text(dossier["state"])  # copies are rewritten as JSON
             children: dict[str, list[dict[str, Any]]] = {}
             for table in _child_tables():
                 rows = conn.execute(sa.select(table).where(table.c.dossier_id == dossier["id"])
@@ -124,7 +126,9 @@ def copy_dossier(engine: sa.Engine, template: Template, n: int, start: int = 0,
             for offset, (code, shift) in enumerate(chunk):
                 c = _Copy(template, code, shift)
                 dossier_id = next_id + offset
-                dossiers.append({**c.row(template.dossier, dossier_plan), "id": dossier_id, "code": code})
+                new_dossier = c.row(template.dossier, dossier_plan)
+                dossiers.append({**new_dossier, "id": dossier_id, "code": code,
+                                 "state": StateCodec.stored_text(new_dossier["state"])})
                 for name, rows in template.children.items():
                     pk_int = _int_pk(tables[name])
                     for row, plan in zip(rows, plans[name]):

@@ -10,9 +10,13 @@ from bench.env import BenchDB
 from bench.stats import Samples, median, ms
 from processes.bootstrap import Services
 from processes.dossiers import get_dossier
+from processes.portal_dossiers import public_status
 from processes.tasks import list_tasks
 
-OPERATIONS = ("submit", "complete", "task_list", "lookup")
+# submit: a citizen submits an HKD dossier with two papers; complete: reception accepts it;
+# task_list: the reception officer's task list; lookup: the public look-up by code and phone (/track);
+# view: the applicant opens the dossier (history, notices, open tasks).
+OPERATIONS = ("submit", "complete", "task_list", "lookup", "view")
 
 
 def measure(services: Services, codes: list[str], m: int, rng: random.Random) -> dict[str, float]:
@@ -26,11 +30,13 @@ def measure(services: Services, codes: list[str], m: int, rng: random.Random) ->
             raise RuntimeError("the reception officer's task list is empty")
     for code in fresh:
         lifecycle.work(services, code, 1, samples)  # the reception check
-    for code in rng.sample(codes, min(m, len(codes))):
-        with samples.time("lookup"):
+    for n, code in enumerate(rng.sample(codes, min(m, len(codes)))):
+        with samples.time("lookup"):  # each from its own address: the look-up limit is per address
+            found = public_status(services, code, lifecycle.FORM["so_dien_thoai"], f"10.7.{n // 250}.{n % 250}")
+        with samples.time("view"):
             view = get_dossier(services, "citizen", code)
-        if view["code"] != code:
-            raise RuntimeError(f"look-up of {code} returned {view['code']}")
+        if found["code"] != code or view["code"] != code:
+            raise RuntimeError(f"look-up of {code} returned {found['code']} and {view['code']}")
     result = {op: ms(median(samples.get(op))) for op in OPERATIONS}
     result["total_ms"] = round(sum(result[op] for op in OPERATIONS), 3)
     return result
@@ -41,6 +47,7 @@ def run(db: BenchDB, steps: list[int], m: int, seed: int = 7) -> dict[str, Any]:
     rng = random.Random(seed)
     template = fill.Template.read(services.db, lifecycle.lifecycle(services))
     codes = [template.dossier["code"]]
+    measure(services, codes, max(3, m // 5), rng)  # warm caches first, so the first step is not penalised
     points: list[dict[str, Any]] = []
     for target in steps:
         missing = target - len(codes)

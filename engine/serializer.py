@@ -89,7 +89,12 @@ class StateCodec:
             registry._encoder_mode = False
         dct[self.serializer.VERSION_KEY] = self.serializer.VERSION
         text = json.dumps(dct, cls=self.serializer._encoder_cls, separators=(",", ":"), ensure_ascii=False)
-        return COMPRESSED + base64.b64encode(zlib.compress(text.encode("utf-8"), 6)).decode("ascii")
+        return self.stored_text(text)
+
+    @staticmethod
+    def stored_text(json_text: str) -> str:
+        """The stored form of a state's JSON document (the inverse of `json_text`)."""
+        return COMPRESSED + base64.b64encode(zlib.compress(json_text.encode("utf-8"), 6)).decode("ascii")
 
     @staticmethod
     def json_text(state: str) -> str:
