@@ -10,9 +10,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Collection
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH, BpmnValidator
@@ -109,7 +110,7 @@ def _load(data: bytes, path: str, process_id: str | None,
         parser.add_bpmn_xml(tree, filename=path)
     except ValidationException as exc:
         raise DiagramRefused([_problem_from(exc, tree, path)]) from None
-    except Exception as exc:  # the library fails on some legal BPMN with bare KeyErrors and the like
+    except Exception as exc:  # noqa: BLE001 - the library fails on some legal BPMN with bare KeyErrors
         raise DiagramRefused([_unreadable(exc, path)]) from None
     missing_calls = _missing_called_processes(tree, path)
     if missing_calls:
@@ -120,7 +121,7 @@ def _load(data: bytes, path: str, process_id: str | None,
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
         raise DiagramRefused([_problem_from(exc, tree, path)]) from None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - as above
         raise DiagramRefused([_unreadable(exc, path, process_id)]) from None
 
     problems: list[Problem] = []
