@@ -141,6 +141,19 @@ def test_waiting_for_a_supplement_moves_the_due_instant_by_the_working_time_paus
     assert Counter(history(services, code))["clock_resumed"] == 2
 
 
+def test_a_step_limit_never_runs_past_the_appointment(services: Services, clock: ManualClock) -> None:
+    deploy_fixture(services, "tam_dung")
+    code = submit_test_procedure(services, PAUSING)  # due Monday 9 March 09:00
+    clock.set(local(2026, 3, 6, 16, 30))  # two working hours left
+    work(services, code, "specialist", {"specialist_decision": "supplement"})
+    clock.set(local(2026, 3, 10, 9))
+    supplement(services, code)  # the review opens again: one working day of its own would end after the due
+    dossier = view(services, code)
+    assert instant(dossier["due_at"]) == local(2026, 3, 10, 11)
+    assert instant(dossier["open_tasks"][0]["due_at"]) == local(2026, 3, 10, 11)
+    assert "step_limit" not in deadline_rows(services, code)
+
+
 def test_a_warning_that_fired_is_not_repeated_when_a_pause_moves_the_due_instant(
         services: Services, clock: ManualClock) -> None:
     deploy_fixture(services, "tam_dung")
