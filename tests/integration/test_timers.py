@@ -263,8 +263,6 @@ def test_two_sweeper_processes_fire_two_thousand_due_timers_each_exactly_once(
         s.commit()
         due = set(s.scalars(sa.select(Timer.id).where(Timer.due_at <= at)))
     assert len(due) == 2004  # and the four real warnings, which alert people
-    if services.db.dialect.name == "postgresql":
-        _no_fsync_per_commit(services)
 
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(2), ctx.Queue()
@@ -296,15 +294,6 @@ def test_two_sweeper_processes_fire_two_thousand_due_timers_each_exactly_once(
     assert sorted(alerts.values()) == [2, 2, 2, 2]  # each real warning: the specialists and the leader
     swept = max(elapsed for *_, elapsed in outcomes)
     print(f"\n2 sweeper processes, 2004 timers, {services.db.dialect.name}: swept in {swept:.1f} s")
-
-
-def _no_fsync_per_commit(services: Services) -> None:
-    """A throwaway test database: what this test checks is locking, not each commit's fsync (which
-    alone would take most of a minute on a slow disk). Connections opened from now on skip it."""
-    with services.db.connect() as conn:
-        name = conn.execute(sa.text("SELECT current_database()")).scalar_one()
-        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-        conn.commit()
 
 
 def test_a_sweeper_killed_mid_batch_loses_nothing(services: Services) -> None:
