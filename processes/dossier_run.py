@@ -53,6 +53,7 @@ class DossierRun:
         # rows, so that each is queried once per save.
         self.open_tasks: list[UserTask] = []
         self.timer_rows: list[Timer] = []
+        self.started = False
 
     # -- the engine's view -------------------------------------------------------------------------
     def call_handler(self, element_id: str, topic: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -65,6 +66,7 @@ class DossierRun:
         return handler(ctx)
 
     def start(self, variables: Mapping[str, Any]) -> Instance:
+        self.started = True  # a new workflow: its dossier has no task or timer rows yet
         return self._guard(lambda: self.services.runner.start(
             self.definition, variables, self.clock, self.call_handler))
 
@@ -106,7 +108,7 @@ class DossierRun:
         deadlines.after_save(self, before)  # deadline timers, clock pause/resume events, refund flag
 
     def _sync_tasks(self, ready: list[Any]) -> None:
-        existing = {t.id: t for t in self.session.scalars(
+        existing = {} if self.started else {t.id: t for t in self.session.scalars(
             sa.select(UserTask).where(UserTask.dossier_id == self.dossier.id, UserTask.completed_at.is_(None)))}
         variables = self.instance.variables
         self.open_tasks = []
@@ -155,8 +157,8 @@ class DossierRun:
 
     def _sync_timers(self) -> None:
         waiting = {t.task_id: t for t in self.instance.waiting_timers()}
-        self.timer_rows = list(self.session.scalars(sa.select(Timer).where(Timer.dossier_id == self.dossier.id)
-                                                    .order_by(Timer.id)))
+        self.timer_rows = [] if self.started else list(self.session.scalars(
+            sa.select(Timer).where(Timer.dossier_id == self.dossier.id).order_by(Timer.id)))
         for row in (r for r in self.timer_rows if r.kind == "bpmn"):
             if row.task_id in waiting and waiting[row.task_id].due_at == row.due_at:
                 waiting.pop(row.task_id)

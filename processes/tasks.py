@@ -76,7 +76,12 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = _user(s, username)
-        task = s.get(UserTask, task_id)
+        # One round trip for the task, its dossier and procedure (the completion needs all three).
+        found = s.execute(sa.select(UserTask, Dossier, Procedure)
+                          .join(Dossier, Dossier.id == UserTask.dossier_id)
+                          .join(Procedure, Procedure.id == Dossier.procedure_id)
+                          .where(UserTask.id == task_id)).first()
+        task = found[0] if found is not None else None
         if task is None:
             refusal: Refused = NotFound(f"Không có công việc '{task_id}' (unknown task)")
             where: tuple[int | None, str] = (None, task_id)
