@@ -7,6 +7,7 @@ from __future__ import annotations
 import multiprocessing
 from collections import Counter
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +17,13 @@ from engine.clock import ManualClock
 from models import AuditEvent, Dossier, FeePayment, Incident, OutboxMessage, Timer, User
 from processes.apology import issue_apology
 from processes.bootstrap import Services
+from processes.deploy import deploy_paths
 from processes.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
 from processes.timers import PARKED, claim_due_timers, fire_due_timers, sweep_until_done
 from tests.integration.timers_support import (BAD_TIMER, PAUSING, deploy_fixture, local, submit_hkd,
                                               submit_test_procedure, supplement, sweep_in_own_process, work)
+from tests.workbench_support import COORDINATION_BPMN, deploy_coordination, submit_coordination
 
 DEADLINE_KINDS = ("statutory_due", "statutory_warning", "forward_limit", "step_limit")
 
@@ -105,6 +108,31 @@ def test_a_step_with_its_own_limit_is_overdue_and_its_leaders_alerted(services: 
     assert instant(task["overdue_at"]) == local(2026, 3, 3, 10)
     assert ("leader@example.vn", f'Hồ sơ {code}: bước "Thẩm định" quá hạn') in mails(services, code)
     assert view(services, code)["late"] is False  # the step is late, the dossier is not (yet)
+
+
+def test_reception_that_does_not_forward_in_half_a_working_day_is_overdue_and_its_leaders_alerted(
+        services: Services) -> None:
+    deploy_coordination(services)  # its reception check has a limit (forward_due) but no timer of its own
+    code = submit_coordination(services)
+    assert deadline_rows(services, code) == {"forward_limit": (local(2026, 3, 2, 14, 30), False)}
+    assert fire_due_timers(services, at=local(2026, 3, 2, 15)).fired == 1
+    [task] = view(services, code)["open_tasks"]
+    assert instant(task["overdue_at"]) == local(2026, 3, 2, 15)
+    assert ("leader@example.vn", f"Hồ sơ {code} quá hạn chuyển xử lý") in mails(services, code)
+    assert events(services, code, "task_overdue")[0]["limit"] == "forward_limit"
+
+
+def test_reception_has_half_a_working_day_even_when_the_diagram_sets_no_limit(
+        services: Services, tmp_path: Path) -> None:
+    for suffix in (".bpmn", ".toml"):
+        text = COORDINATION_BPMN.with_suffix(suffix).read_text(encoding="utf-8")
+        (tmp_path / COORDINATION_BPMN.with_suffix(suffix).name).write_text(
+            text.replace('<camunda:property name="due" value="forward_due" />', ""), encoding="utf-8")
+    [outcome] = deploy_paths(services, [tmp_path / COORDINATION_BPMN.name], actor="test")
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    code = submit_coordination(services)  # Monday 09:00
+    assert deadline_rows(services, code) == {"forward_limit": (local(2026, 3, 2, 14, 30), False)}
+    assert instant(view(services, code)["open_tasks"][0]["due_at"]) == local(2026, 3, 2, 14, 30)
 
 
 # -- pause and resume -----------------------------------------------------------------------------------
