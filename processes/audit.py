@@ -35,6 +35,7 @@ def append(session: so.Session, *, at: datetime, actor: str, kind: str, detail: 
 
 
 _HEAD = "motcua.audit_head"
+_HEAD_FOR_UPDATE = sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()  # built once (hot)
 
 
 def _locked_head(session: so.Session) -> AuditHead:
@@ -44,7 +45,7 @@ def _locked_head(session: so.Session) -> AuditHead:
     cached = session.info.get(_HEAD)
     if current is not None and cached is not None and cached[0] is current:
         return cached[1]  # type: ignore[no-any-return]
-    head = session.scalars(sa.select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    head = session.scalars(_HEAD_FOR_UPDATE).one()
     session.info[_HEAD] = (session.get_nested_transaction() or session.get_transaction(), head)
     return head
 

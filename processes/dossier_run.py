@@ -20,6 +20,13 @@ from processes.bootstrap import Services
 from processes.errors import Unprocessable
 from processes.status import FINAL_STATUSES
 
+# Built once: building a statement costs about as much as running it (SQLAlchemy coerces every
+# clause); the hot use cases run these with bound values.
+_OPEN_TASKS = sa.select(UserTask).where(UserTask.dossier_id == sa.bindparam("dossier_id"),
+                                        UserTask.completed_at.is_(None))
+_TIMERS = sa.select(Timer).where(Timer.dossier_id == sa.bindparam("dossier_id")).order_by(Timer.id)
+_ATTACHMENTS = sa.select(Attachment).where(Attachment.dossier_id == sa.bindparam("dossier_id"))
+
 _FACT_FIELDS = [f.name for f in fields(DossierFacts) if f.name not in {"code", "applicant_name", "form",
                                                                         "documents", "result_channel"}]
 
@@ -109,7 +116,7 @@ class DossierRun:
 
     def _sync_tasks(self, ready: list[Any]) -> None:
         existing = {} if self.started else {t.id: t for t in self.session.scalars(
-            sa.select(UserTask).where(UserTask.dossier_id == self.dossier.id, UserTask.completed_at.is_(None)))}
+            _OPEN_TASKS, {"dossier_id": self.dossier.id})}
         variables = self.instance.variables
         self.open_tasks = []
         for task in ready:
@@ -158,7 +165,7 @@ class DossierRun:
     def _sync_timers(self) -> None:
         waiting = {t.task_id: t for t in self.instance.waiting_timers()}
         self.timer_rows = [] if self.started else list(self.session.scalars(
-            sa.select(Timer).where(Timer.dossier_id == self.dossier.id).order_by(Timer.id)))
+            _TIMERS, {"dossier_id": self.dossier.id}))
         for row in (r for r in self.timer_rows if r.kind == "bpmn"):
             if row.task_id in waiting and waiting[row.task_id].due_at == row.due_at:
                 waiting.pop(row.task_id)
@@ -210,7 +217,7 @@ class _Documents(Mapping[str, str]):
     def _rows(self) -> dict[str, str]:
         if self._found is None:
             self._found = {a.document_key: a.sha256 for a in self._session.scalars(
-                sa.select(Attachment).where(Attachment.dossier_id == self._dossier_id))}
+                _ATTACHMENTS, {"dossier_id": self._dossier_id})}
         return self._found
 
     def __getitem__(self, key: str) -> str:

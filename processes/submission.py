@@ -60,7 +60,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     if not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
         raise Forbidden("Chỉ tài khoản công dân, tổ chức đã xác nhận thư điện tử mới nộp được hồ sơ "
                         "(only applicants with a confirmed e-mail submit)")
-    procedure = s.scalar(sa.select(Procedure).where(Procedure.code == cmd.procedure))
+    procedure = s.scalar(_PROCEDURE, {"code": cmd.procedure})
     if procedure is None or procedure.current_definition_id is None:
         raise NotFound(f"Không có thủ tục mã '{cmd.procedure}' (unknown procedure)")
     if procedure.level < 3:
@@ -152,8 +152,12 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
                 "status_code": dossier.status_code}
 
 
+_USER = sa.select(User).where(User.username == sa.bindparam("username"))
+_PROCEDURE = sa.select(Procedure).where(Procedure.code == sa.bindparam("code"))
+
+
 def _user(s: so.Session, username: str) -> User:
-    user = s.scalar(sa.select(User).where(User.username == username))
+    user = s.scalar(_USER, {"username": username})
     if user is None or not user.active:
         raise Forbidden("Tài khoản không tồn tại hoặc đã bị khóa (unknown or inactive account)")
     return user

@@ -65,6 +65,12 @@ class StepContext:
 Extra = Callable[[StepContext], Mapping[str, Any]]
 
 
+_TASK_DOSSIER_PROCEDURE = (sa.select(UserTask, Dossier, Procedure)  # built once: the hot path runs it
+                           .join(Dossier, Dossier.id == UserTask.dossier_id)
+                           .join(Procedure, Procedure.id == Dossier.procedure_id)
+                           .where(UserTask.id == sa.bindparam("task_id")))
+
+
 def complete_task(services: Services, username: str, task_id: str, data: Mapping[str, Any],
                   extra: Extra | None = None) -> dict[str, Any]:
     """Complete one user task with the data its form declares; returns the dossier's new state.
@@ -77,10 +83,7 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
         s = uow.session
         user = _user(s, username)
         # One round trip for the task, its dossier and procedure (the completion needs all three).
-        found = s.execute(sa.select(UserTask, Dossier, Procedure)
-                          .join(Dossier, Dossier.id == UserTask.dossier_id)
-                          .join(Procedure, Procedure.id == Dossier.procedure_id)
-                          .where(UserTask.id == task_id)).first()
+        found = s.execute(_TASK_DOSSIER_PROCEDURE, {"task_id": task_id}).first()
         task = found[0] if found is not None else None
         if task is None:
             refusal: Refused = NotFound(f"Không có công việc '{task_id}' (unknown task)")

@@ -16,6 +16,16 @@ _HISTORY_KINDS = {"dossier_submitted", "task_completed", "supplement_requested",
                   "deadline_passed", "task_overdue", "apology_issued", "refund_flagged"}
 
 
+# Built once: building a statement costs about as much as running it (SQLAlchemy coerces every
+# clause); the hot use cases run these with bound values.
+_OPEN_TASKS = sa.select(UserTask).where(UserTask.dossier_id == sa.bindparam("dossier_id"),
+                                        UserTask.completed_at.is_(None))
+_EVENTS = (sa.select(AuditEvent).where(AuditEvent.dossier_id == sa.bindparam("dossier_id"))
+           .order_by(AuditEvent.seq))
+_NOTICES = (sa.select(DossierNotice).where(DossierNotice.dossier_id == sa.bindparam("dossier_id"))
+            .order_by(DossierNotice.id))
+
+
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -24,13 +34,11 @@ def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure:
                  language: str = "vi", open_tasks: Sequence[UserTask] | None = None) -> dict[str, Any]:
     """What the API and pages show of a dossier; `open_tasks`: its open task rows when the caller
     has them already (a use case that just wrote them)."""
+    ids = {"dossier_id": dossier.id}
     if open_tasks is None:
-        open_tasks = s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
-                                                         UserTask.completed_at.is_(None))).all()
-    events = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id)
-                       .order_by(AuditEvent.seq)).all()
-    notices = s.scalars(sa.select(DossierNotice).where(DossierNotice.dossier_id == dossier.id)
-                        .order_by(DossierNotice.id)).all()
+        open_tasks = s.scalars(_OPEN_TASKS, ids).all()
+    events = s.scalars(_EVENTS, ids).all()
+    notices = s.scalars(_NOTICES, ids).all()
     return {
         "code": dossier.code, "procedure": procedure.code, "procedure_name": procedure.name,
         "status": status_name(dossier.status_code, language), "status_code": dossier.status_code,
