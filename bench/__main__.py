@@ -1,4 +1,5 @@
 """`python -m bench [--json] [--quick] [--instances N …]`: the same run as `motcua bench`."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,5 +1,6 @@
 """The benchmark's own databases: a SQLite file in a temporary folder, or a throw-away PostgreSQL
 database; each migrated, seeded with the demo users and with the peer and HKD diagrams deployed."""
+
 from __future__ import annotations
 
 import copy
@@ -28,14 +29,17 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 def postgres_admin_url() -> str | None:
     """The PostgreSQL server to make throw-away databases on, or None when none answers."""
-    url = (os.environ.get("MOTCUA_BENCH_POSTGRES_URL") or os.environ.get("MOTCUA_TEST_POSTGRES_URL")
-           or DEFAULT_PG)
+    url = (
+        os.environ.get("MOTCUA_BENCH_POSTGRES_URL")
+        or os.environ.get("MOTCUA_TEST_POSTGRES_URL")
+        or DEFAULT_PG
+    )
     try:
         engine = sa.create_engine(url, connect_args={"connect_timeout": 3})
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
         engine.dispose()
-    except Exception:  # unreachable, wrong password, driver missing: the report says PG was skipped
+    except Exception:  # noqa: BLE001 — unreachable, wrong password, no driver: the report says PG was skipped
         return None
     return url
 
@@ -63,8 +67,12 @@ class BenchDB:
 
     def env(self) -> dict[str, str]:
         """Environment for a server process that serves this database."""
-        return {"MOTCUA_DATABASE__URL": self.url, "MOTCUA_STORAGE__DATA_DIR": str(self.data_dir),
-                "MOTCUA_APP__SECRET_KEY": SECRET, "MOTCUA_APP__DEMO": "true"}
+        return {
+            "MOTCUA_DATABASE__URL": self.url,
+            "MOTCUA_STORAGE__DATA_DIR": str(self.data_dir),
+            "MOTCUA_APP__SECRET_KEY": SECRET,
+            "MOTCUA_APP__DEMO": "true",
+        }
 
     def prepare(self) -> None:
         """Migrate, seed the demo users, deploy the peer and the HKD diagrams."""
@@ -90,9 +98,9 @@ class BenchDB:
                 cur = raw.cursor()
                 cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 cur.execute("VACUUM")
-                pages, = cur.execute("PRAGMA page_count").fetchone()
-                free, = cur.execute("PRAGMA freelist_count").fetchone()
-                size, = cur.execute("PRAGMA page_size").fetchone()
+                (pages,) = cur.execute("PRAGMA page_count").fetchone()
+                (free,) = cur.execute("PRAGMA freelist_count").fetchone()
+                (size,) = cur.execute("PRAGMA page_size").fetchone()
                 cur.close()
             finally:
                 raw.close()
@@ -102,7 +110,8 @@ class BenchDB:
             total = conn.exec_driver_sql(
                 "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                 "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'public' AND c.relkind = 'r'").scalar_one()
+                "WHERE n.nspname = 'public' AND c.relkind = 'r'"
+            ).scalar_one()
         return int(total)
 
     def drop(self) -> None:

@@ -1,14 +1,16 @@
 """Fill a database quickly with realistic dossiers: every row of one real dossier (state, projections,
 audit events, notices, outbox, attachments) copied N times with bulk inserts, each copy with its own
 code, ids, workflow task ids and dates, and the audit chain extended correctly."""
+
 from __future__ import annotations
 
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -19,6 +21,9 @@ from processes.audit import _digest
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PER_DAY = 300  # dossiers per agency and day in the copied history
 CHUNK = 1000
+DOSSIERS = cast(sa.Table, Dossier.__table__)
+AUDIT_EVENTS = cast(sa.Table, AuditEvent.__table__)
+AUDIT_HEAD = cast(sa.Table, AuditHead.__table__)
 
 
 @dataclass
@@ -30,20 +35,31 @@ class Template:
     uuids: list[str]
 
     @classmethod
-    def read(cls, engine: sa.Engine, code: str) -> "Template":
+    def read(cls, engine: sa.Engine, code: str) -> Template:
         with engine.connect() as conn:
-            dossier = dict(conn.execute(sa.select(Dossier.__table__).where(Dossier.code == code)).mappings().one())
+            dossier = dict(
+                conn.execute(sa.select(Dossier.__table__).where(Dossier.code == code)).mappings().one()
+            )
             dossier["state"] = StateCodec.json_text(dossier["state"])  # copies are rewritten as JSON
             children: dict[str, list[dict[str, Any]]] = {}
             for table in _child_tables():
-                rows = conn.execute(sa.select(table).where(table.c.dossier_id == dossier["id"])
-                                    .order_by(*table.primary_key.columns)).mappings().all()
+                rows = (
+                    conn.execute(
+                        sa.select(table)
+                        .where(table.c.dossier_id == dossier["id"])
+                        .order_by(*table.primary_key.columns)
+                    )
+                    .mappings()
+                    .all()
+                )
                 if rows:
                     children[table.name] = [dict(r) for r in rows]
             conn.rollback()
         found = set(UUID_RE.findall(dossier["state"]))
-        for rows in children.values():
-            found.update(u for row in rows for v in row.values() if isinstance(v, str) for u in UUID_RE.findall(v))
+        for copied in children.values():
+            found.update(
+                u for row in copied for v in row.values() if isinstance(v, str) for u in UUID_RE.findall(v)
+            )
         return cls(dossier, children, sorted(found))
 
 
@@ -104,12 +120,13 @@ def _codes(agency_code: str, start: int, n: int, today: date) -> Iterator[tuple[
         yield f"{agency_code}-{day:%y%m%d}-{9999 - i % PER_DAY:04d}", timedelta(days=days)
 
 
-def copy_dossier(engine: sa.Engine, template: Template, n: int, start: int = 0,
-                 timer_due: datetime | None = None) -> list[str]:
+def copy_dossier(
+    engine: sa.Engine, template: Template, n: int, start: int = 0, timer_due: datetime | None = None
+) -> list[str]:
     """Insert n copies of the template; `start` numbers the copies across calls (unique codes).
     With `timer_due`, every copied timer row is due then (the state keeps the template's instant)."""
     agency_code = template.dossier["code"].rsplit("-", 2)[0]
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     codes: list[str] = []
     pending = list(_codes(agency_code, start, n, today))
     tables = {t.name: t for t in _child_tables()}
@@ -119,16 +136,26 @@ def copy_dossier(engine: sa.Engine, template: Template, n: int, start: int = 0,
     while pending:
         chunk, pending = pending[:CHUNK], pending[CHUNK:]
         with engine.begin() as conn:
-            next_id = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(Dossier.id), 0))).scalar_one()) + 1
+            next_id = (
+                int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(Dossier.id), 0))).scalar_one()) + 1
+            )
             head = conn.execute(sa.select(AuditHead.__table__).where(AuditHead.id == 1)).mappings().one()
             seq, prev = int(head["seq"]), str(head["hash"])
-            dossiers, children, events = [], {name: [] for name in template.children}, []
+            dossiers: list[dict[str, Any]] = []
+            events: list[dict[str, Any]] = []
+            children: dict[str, list[dict[str, Any]]] = {name: [] for name in template.children}
             for offset, (code, shift) in enumerate(chunk):
                 c = _Copy(template, code, shift)
                 dossier_id = next_id + offset
                 new_dossier = c.row(template.dossier, dossier_plan)
-                dossiers.append({**new_dossier, "id": dossier_id, "code": code,
-                                 "state": StateCodec.stored_text(new_dossier["state"])})
+                dossiers.append(
+                    {
+                        **new_dossier,
+                        "id": dossier_id,
+                        "code": code,
+                        "state": StateCodec.stored_text(new_dossier["state"]),
+                    }
+                )
                 for name, rows in template.children.items():
                     pk_int = _int_pk(tables[name])
                     for row, plan in zip(rows, plans[name]):
@@ -143,21 +170,32 @@ def copy_dossier(engine: sa.Engine, template: Template, n: int, start: int = 0,
                     at = ev["at"] - shift
                     detail = c.value(ev["detail"])
                     digest = _digest(prev, seq, at, ev["actor"], dossier_id, ev["kind"], detail)
-                    events.append({"seq": seq, "at": at, "actor": ev["actor"], "dossier_id": dossier_id,
-                                   "kind": ev["kind"], "detail": detail, "prev_hash": prev, "hash": digest})
+                    events.append(
+                        {
+                            "seq": seq,
+                            "at": at,
+                            "actor": ev["actor"],
+                            "dossier_id": dossier_id,
+                            "kind": ev["kind"],
+                            "detail": detail,
+                            "prev_hash": prev,
+                            "hash": digest,
+                        }
+                    )
                     prev = digest
                 codes.append(code)
-            conn.execute(Dossier.__table__.insert(), dossiers)
+            conn.execute(DOSSIERS.insert(), dossiers)
             for name, rows in children.items():
                 if rows:
                     conn.execute(tables[name].insert(), rows)
             if events:
-                conn.execute(AuditEvent.__table__.insert(), events)
-                conn.execute(sa.update(AuditHead.__table__).where(AuditHead.id == 1).values(seq=seq, hash=prev))
+                conn.execute(AUDIT_EVENTS.insert(), events)
+                conn.execute(sa.update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(seq=seq, hash=prev))
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
-                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('dossiers', 'id'), "
-                                     "(SELECT max(id) FROM dossiers))")
+                conn.exec_driver_sql(
+                    "SELECT setval(pg_get_serial_sequence('dossiers', 'id'), (SELECT max(id) FROM dossiers))"
+                )
     return codes
 
 
@@ -168,7 +206,14 @@ def _int_pk(table: sa.Table) -> str | None:
 
 def _audit_rows(engine: sa.Engine, dossier_id: int) -> list[dict[str, Any]]:
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(AuditEvent.__table__).where(AuditEvent.dossier_id == dossier_id)
-                            .order_by(AuditEvent.seq)).mappings().all()
+        rows = (
+            conn.execute(
+                sa.select(AuditEvent.__table__)
+                .where(AuditEvent.dossier_id == dossier_id)
+                .order_by(AuditEvent.seq)
+            )
+            .mappings()
+            .all()
+        )
         conn.rollback()
     return [dict(r) for r in rows]

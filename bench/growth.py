@@ -1,5 +1,6 @@
 """Per-operation cost as the history grows: 10³, 10⁴, 10⁵ finished dossiers already in the database
 (copied in bulk from one real finished HKD dossier), then the same operations measured at each step."""
+
 from __future__ import annotations
 
 import random
@@ -32,7 +33,9 @@ def measure(services: Services, codes: list[str], m: int, rng: random.Random) ->
         lifecycle.work(services, code, 1, samples)  # the reception check
     for n, code in enumerate(rng.sample(codes, min(m, len(codes)))):
         with samples.time("lookup"):  # each from its own address: the look-up limit is per address
-            found = public_status(services, code, lifecycle.FORM["so_dien_thoai"], f"10.7.{n // 250}.{n % 250}")
+            found = public_status(
+                services, code, lifecycle.FORM["so_dien_thoai"], f"10.7.{n // 250}.{n % 250}"
+            )
         with samples.time("view"):
             view = get_dossier(services, "citizen", code)
         if found["code"] != code or view["code"] != code:
@@ -57,6 +60,11 @@ def run(db: BenchDB, steps: list[int], m: int, seed: int = 7) -> dict[str, Any]:
     services.db.dispose()
     first, last = points[0], points[-1]
     ratio = round(last["total_ms"] / first["total_ms"], 3) if first["total_ms"] else 0.0
-    return {"steps": points, "ratio_1e5_1e3": ratio, "ratio_from": first["dossiers"], "ratio_to": last["dossiers"],
-            "ratio_by_operation": {op: round(last[op] / first[op], 3) if first[op] else 0.0 for op in OPERATIONS},
-            "operations_per_step": m}
+    return {
+        "steps": points,
+        "ratio_1e5_1e3": ratio,
+        "ratio_from": first["dossiers"],
+        "ratio_to": last["dossiers"],
+        "ratio_by_operation": {op: round(last[op] / first[op], 3) if first[op] else 0.0 for op in OPERATIONS},
+        "operations_per_step": m,
+    }

@@ -1,5 +1,6 @@
 """The production server (gunicorn with web/gunicorn_conf.py, what `make run` starts) as a
 subprocess on the benchmark's database, and plain http.client clients against it."""
+
 from __future__ import annotations
 
 import http.client
@@ -11,7 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from bench.env import BenchDB
 from processes.config import PROJECT_ROOT
@@ -33,12 +34,23 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: Any = None
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Self:
         env = {**os.environ, **self.db.env(), "PORT": str(self.port)}
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(PROJECT_ROOT / "web" / "gunicorn_conf.py"), "web.wsgi:app"],
-            cwd=PROJECT_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                str(PROJECT_ROOT / "web" / "gunicorn_conf.py"),
+                "web.wsgi:app",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         self._wait_healthy()
         return self
 
@@ -79,10 +91,14 @@ class Server:
         assert self.proc is not None
         master = _vm_hwm(self.proc.pid)
         workers = [_vm_hwm(pid) for pid in self.worker_pids()]
-        return {"master_mb": master, "workers_mb": workers,
-                "peak_mb": max([master, *workers]), "total_mb": round(master + sum(workers), 1)}
+        return {
+            "master_mb": master,
+            "workers_mb": workers,
+            "peak_mb": max([master, *workers]),
+            "total_mb": round(master + sum(workers), 1),
+        }
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.proc is None:
             return
         workers = self.worker_pids()
@@ -141,7 +157,9 @@ class Client:
             self.conn.request(method, path, body=data, headers=headers)
             resp = self.conn.getresponse()
             raw = resp.read()
-        return resp.status, (json.loads(raw) if raw and resp.headers.get_content_type() == "application/json" else None)
+        return resp.status, (
+            json.loads(raw) if raw and resp.headers.get_content_type() == "application/json" else None
+        )
 
     def close(self) -> None:
         self.conn.close()

@@ -1,5 +1,6 @@
 """The real procedure: household business registration (bpmn_diagrams/dang_ky_ho_kinh_doanh) from
 submission with its papers to delivery of the result, through the use cases as in production."""
+
 from __future__ import annotations
 
 import time
@@ -15,23 +16,36 @@ from processes.tasks import complete_task
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 FORM: dict[str, Any] = {
-    "ho_ten_chu_ho": "Nguyễn Văn An", "so_dinh_danh": "062095001234", "so_dien_thoai": "0912345678",
-    "ten_ho_kinh_doanh": "Hộ kinh doanh Phở An", "dia_chi_kinh_doanh": "12 Lê Lợi, phường Quyết Thắng",
-    "nganh_nghe": "Dịch vụ ăn uống", "von_kinh_doanh": 150000000, "so_lao_dong": 3,
+    "ho_ten_chu_ho": "Nguyễn Văn An",
+    "so_dinh_danh": "062095001234",
+    "so_dien_thoai": "0912345678",
+    "ten_ho_kinh_doanh": "Hộ kinh doanh Phở An",
+    "dia_chi_kinh_doanh": "12 Lê Lợi, phường Quyết Thắng",
+    "nganh_nghe": "Dịch vụ ăn uống",
+    "von_kinh_doanh": 150000000,
+    "so_lao_dong": 3,
 }
 # The affirmative path: reception accepts, the specialist proposes approval, the leader approves,
 # reception hands the result over.
 STEPS: list[tuple[str, str, dict[str, Any]]] = [
     ("Task_reception_check", "reception", {"reception_decision": "accept", "reception_note": ""}),
-    ("Task_specialist_review", "specialist", {"specialist_proposal": "approve", "specialist_note": "Đủ điều kiện"}),
+    (
+        "Task_specialist_review",
+        "specialist",
+        {"specialist_proposal": "approve", "specialist_note": "Đủ điều kiện"},
+    ),
     ("Task_leader_approve", "leader", {"leader_decision": "approve"}),
     ("Task_reception_deliver", "reception", {"result_delivered": True}),
 ]
 
 
 def submission() -> Submission:
-    return Submission(HKD_CODE, dict(FORM), "counter",
-                      uploads=[Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)])
+    return Submission(
+        HKD_CODE,
+        dict(FORM),
+        "counter",
+        uploads=[Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)],
+    )
 
 
 def submit(services: Services, samples: Samples | None = None) -> str:

@@ -1,5 +1,6 @@
 """Load through HTTP: the peer process by one client, and many concurrent clients completing tasks
 on different dossiers."""
+
 from __future__ import annotations
 
 import threading
@@ -26,8 +27,9 @@ def tokens(db: BenchDB) -> dict[str, str]:
 def http_instance(port: int, tok: dict[str, str], samples: Samples, clients: dict[str, Client]) -> None:
     """One peer instance through the API: submit, open the dossier as reception, complete both tasks."""
     with samples.time("submit"):
-        status, body = clients["citizen"].request("POST", "/api/v1/dossiers",
-                                                  {"procedure": PEER_CODE, "form": dict(peer.FORM)})
+        status, body = clients["citizen"].request(
+            "POST", "/api/v1/dossiers", {"procedure": PEER_CODE, "form": dict(peer.FORM)}
+        )
     if status != 201:
         raise RuntimeError(f"submit answered {status}: {body}")
     status, view = clients["reception"].request("GET", f"/api/v1/dossiers/{body['code']}")
@@ -36,7 +38,9 @@ def http_instance(port: int, tok: dict[str, str], samples: Samples, clients: dic
     for officer, data in peer.STEPS:
         task_id = view["open_tasks"][0]["id"]
         with samples.time("complete"):
-            status, view = clients[officer].request("POST", f"/api/v1/tasks/{task_id}/complete", {"data": data})
+            status, view = clients[officer].request(
+                "POST", f"/api/v1/tasks/{task_id}/complete", {"data": data}
+            )
         if status != 200:
             raise RuntimeError(f"completion answered {status}: {view}")
     if view["open_tasks"]:
@@ -56,11 +60,23 @@ def run_peer(port: int, tok: dict[str, str], n: int, samples: Samples) -> float:
             c.close()
 
 
-def run_concurrency(db: BenchDB, port: int, tok: dict[str, str], clients: int, per_client: int) -> dict[str, Any]:
+def run_concurrency(
+    db: BenchDB, port: int, tok: dict[str, str], clients: int, per_client: int
+) -> dict[str, Any]:
     """`clients` threads, each completing both tasks of its own `per_client` dossiers, all at once."""
     services = db.services()
-    work = [[peer.open_task_id(services, submit_dossier(services, peer.APPLICANT, Submission(
-        PEER_CODE, dict(peer.FORM), "counter"))["code"]) for _ in range(per_client)] for _ in range(clients)]
+    work = [
+        [
+            peer.open_task_id(
+                services,
+                submit_dossier(services, peer.APPLICANT, Submission(PEER_CODE, dict(peer.FORM), "counter"))[
+                    "code"
+                ],
+            )
+            for _ in range(per_client)
+        ]
+        for _ in range(clients)
+    ]
     services.db.dispose()
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[list[str]] = [[] for _ in range(clients)]
@@ -73,9 +89,10 @@ def run_concurrency(db: BenchDB, port: int, tok: dict[str, str], clients: int, p
             for officer, data in peer.STEPS:
                 start = time.perf_counter()
                 try:
-                    status, view = conns[officer].request("POST", f"/api/v1/tasks/{task_id}/complete",
-                                                          {"data": data})
-                except Exception as exc:  # counted, never hidden
+                    status, view = conns[officer].request(
+                        "POST", f"/api/v1/tasks/{task_id}/complete", {"data": data}
+                    )
+                except Exception as exc:  # noqa: BLE001 — counted, never hidden
                     errors[n].append(f"{type(exc).__name__}: {exc}")
                     break
                 latencies[n].append(time.perf_counter() - start)
@@ -97,7 +114,15 @@ def run_concurrency(db: BenchDB, port: int, tok: dict[str, str], clients: int, p
     samples = [x for per in latencies for x in per]
     found = [e for per in errors for e in per]
     summary = latency_summary(samples)
-    return {"clients": clients, "completions": len(samples), "seconds": round(elapsed, 3),
-            "throughput_per_s": round(len(samples) / elapsed, 1) if elapsed else 0.0,
-            "p50_ms": summary["median_ms"], "p95_ms": summary["p95_ms"], "p99_ms": summary["p99_ms"],
-            "max_ms": summary["max_ms"], "errors": len(found), "first_errors": found[:3]}
+    return {
+        "clients": clients,
+        "completions": len(samples),
+        "seconds": round(elapsed, 3),
+        "throughput_per_s": round(len(samples) / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": summary["median_ms"],
+        "p95_ms": summary["p95_ms"],
+        "p99_ms": summary["p99_ms"],
+        "max_ms": summary["max_ms"],
+        "errors": len(found),
+        "first_errors": found[:3],
+    }

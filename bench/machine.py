@@ -1,4 +1,5 @@
 """What the figures were measured on."""
+
 from __future__ import annotations
 
 import os
@@ -24,10 +25,17 @@ def describe(pg_url: str | None) -> dict[str, Any]:
                 ram_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    return {"cpus": os.cpu_count(), "cpu": cpu, "ram_gb": ram_gb, "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "postgresql": _pg_version(pg_url),
-            "spiffworkflow": getattr(SpiffWorkflow, "__version__", "3.2"), "sqlalchemy": sa.__version__,
-            "load_average": _load()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "ram_gb": ram_gb,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": _pg_version(pg_url),
+        "spiffworkflow": getattr(SpiffWorkflow, "__version__", "3.2"),
+        "sqlalchemy": sa.__version__,
+        "load_average": _load(),
+    }
 
 
 def _pg_version(url: str | None) -> str | None:
@@ -37,7 +45,7 @@ def _pg_version(url: str | None) -> str | None:
     try:
         with engine.connect() as conn:
             return str(conn.exec_driver_sql("SHOW server_version").scalar_one())
-    except Exception:
+    except Exception:  # noqa: BLE001 — the version is only shown
         return None
     finally:
         engine.dispose()

@@ -1,5 +1,6 @@
 """How big a benchmark run is. Light on purpose: the `motcua` command line imports it to build
 its parser, so nothing heavy is imported here."""
+
 from __future__ import annotations
 
 import argparse
@@ -21,20 +22,28 @@ class Options:
     svg: str | None = None  # write the growth plot here
 
 
-QUICK = Options(instances=60, rounds=3, lifecycles=20, growth=(100, 1_000), growth_ops=20, timers=1_000,
-                per_client=8)
-SMOKE = Options(instances=8, rounds=1, lifecycles=3, growth=(20, 60), growth_ops=4, timers=30, clients=4,
-                per_client=3)
+QUICK = Options(
+    instances=60, rounds=3, lifecycles=20, growth=(100, 1_000), growth_ops=20, timers=1_000, per_client=8
+)
+SMOKE = Options(
+    instances=8, rounds=1, lifecycles=3, growth=(20, 60), growth_ops=4, timers=30, clients=4, per_client=3
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags that shrink or grow a run (defaults: the full run, or --quick)."""
     parser.add_argument("--instances", type=int, help="peer instances per round (default 300, quick 60)")
     parser.add_argument("--rounds", type=int, help="peer rounds, medians reported (default 3)")
-    parser.add_argument("--lifecycles", type=int, help="HKD dossiers submission→delivery (default 100, quick 20)")
-    parser.add_argument("--growth", type=_steps, help="history sizes, e.g. 1000,10000,100000 (quick 100,1000)")
+    parser.add_argument(
+        "--lifecycles", type=int, help="HKD dossiers submission→delivery (default 100, quick 20)"
+    )
+    parser.add_argument(
+        "--growth", type=_steps, help="history sizes, e.g. 1000,10000,100000 (quick 100,1000)"
+    )
     parser.add_argument("--growth-ops", type=int, help="repetitions per operation and step (default 50)")
-    parser.add_argument("--timers", type=int, help="due timers fired by one sweep (default 10000, quick 1000)")
+    parser.add_argument(
+        "--timers", type=int, help="due timers fired by one sweep (default 10000, quick 1000)"
+    )
     parser.add_argument("--clients", type=int, help="concurrent HTTP clients (default 16)")
     parser.add_argument("--per-client", type=int, help="dossiers per client (default 25, quick 8)")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
@@ -44,9 +53,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def from_args(args: argparse.Namespace) -> Options:
     base = QUICK if getattr(args, "quick", False) else Options()
-    changes = {name: getattr(args, name) for name in ("instances", "rounds", "lifecycles", "growth", "growth_ops",
-                                                      "timers", "clients", "per_client", "svg")
-               if getattr(args, name, None) is not None}
+    changes = {
+        name: getattr(args, name)
+        for name in (
+            "instances",
+            "rounds",
+            "lifecycles",
+            "growth",
+            "growth_ops",
+            "timers",
+            "clients",
+            "per_client",
+            "svg",
+        )
+        if getattr(args, name, None) is not None
+    }
     if getattr(args, "no_postgres", False):
         changes["postgres"] = False
     if getattr(args, "no_http", False):

@@ -1,5 +1,6 @@
 """The peer process (bench/peer.bpmn: start → user task → script task → user task → end), measured
 on the bare engine and through the use-case layer, with the same task data."""
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,10 @@ from processes.tasks import complete_task
 APPLICANT = "citizen"
 FORM = {"ho_ten": "Nguyễn Văn An", "amount": 600}
 # (officer, data) for the two user tasks, in order: the same data for the bare engine.
-STEPS: list[tuple[str, dict[str, Any]]] = [("reception", {"amount": 600, "note": "Đủ điều kiện"}),
-                                           ("specialist", {"approved": True})]
+STEPS: list[tuple[str, dict[str, Any]]] = [
+    ("reception", {"amount": 600, "note": "Đủ điều kiện"}),
+    ("specialist", {"approved": True}),
+]
 
 
 class BareEngine:
@@ -41,8 +44,14 @@ class BareEngine:
     def instance(self) -> None:
         wf = BpmnWorkflow(self.spec, self.subprocess_specs)
         wf.get_tasks(state=TaskState.READY)[0].data.update(
-            {"dossier_code": "X", "procedure": PEER_CODE, "form": dict(FORM), "documents": [],
-             "result_channel": "counter"})
+            {
+                "dossier_code": "X",
+                "procedure": PEER_CODE,
+                "form": dict(FORM),
+                "documents": [],
+                "result_channel": "counter",
+            }
+        )
         wf.do_engine_steps()
         for _, data in STEPS:
             task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
@@ -63,8 +72,11 @@ class BareEngine:
 def open_task_id(services: Services, code: str) -> str:
     """The id of the one open task of a dossier (the harness's look-up; an officer would see it in a list)."""
     with services.session_factory() as s:
-        task_id = s.scalar(sa.select(UserTask.id).join(Dossier, Dossier.id == UserTask.dossier_id)
-                           .where(Dossier.code == code, UserTask.completed_at.is_(None)))
+        task_id = s.scalar(
+            sa.select(UserTask.id)
+            .join(Dossier, Dossier.id == UserTask.dossier_id)
+            .where(Dossier.code == code, UserTask.completed_at.is_(None))
+        )
         s.rollback()
     if task_id is None:
         raise RuntimeError(f"dossier {code} has no open task")

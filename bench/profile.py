@@ -1,5 +1,6 @@
 """Where the time of a task completion goes: a cProfile of peer instances through the use cases,
 summed by library, and the SQL statements and commits each use case sends."""
+
 from __future__ import annotations
 
 import cProfile
@@ -16,10 +17,18 @@ from processes.tasks import complete_task
 
 # First match wins: the path fragment of a profiled function -> the share it is counted in.
 CATEGORIES = [
-    ("sqlalchemy/orm", "SQLAlchemy ORM"), ("sqlalchemy", "SQLAlchemy Core"), ("psycopg", "psycopg"),
-    ("sqlite3", "SQLite"), ("SpiffWorkflow", "SpiffWorkflow"), ("RestrictedPython", "RestrictedPython"),
-    ("/json/", "json"), ("/engine/", "motcua engine/"), ("/processes/", "motcua processes/"),
-    ("/handlers/", "motcua handlers/"), ("/models/", "motcua models/"), ("/bench/", "benchmark harness"),
+    ("sqlalchemy/orm", "SQLAlchemy ORM"),
+    ("sqlalchemy", "SQLAlchemy Core"),
+    ("psycopg", "psycopg"),
+    ("sqlite3", "SQLite"),
+    ("SpiffWorkflow", "SpiffWorkflow"),
+    ("RestrictedPython", "RestrictedPython"),
+    ("/json/", "json"),
+    ("/engine/", "motcua engine/"),
+    ("/processes/", "motcua processes/"),
+    ("/handlers/", "motcua handlers/"),
+    ("/models/", "motcua models/"),
+    ("/bench/", "benchmark harness"),
 ]
 
 
@@ -64,7 +73,9 @@ def statements_per_use_case(db: BenchDB) -> dict[str, Any]:
     services = db.services()
     peer.run_usecases(services, 2, Samples())
     counter = StatementCounter(services.db)
-    code = peer.submit_dossier(services, peer.APPLICANT, peer.Submission(peer.PEER_CODE, dict(peer.FORM), "counter"))
+    code = peer.submit_dossier(
+        services, peer.APPLICANT, peer.Submission(peer.PEER_CODE, dict(peer.FORM), "counter")
+    )
     submit = (counter.statements, counter.commits)
     task_id = peer.open_task_id(services, code["code"])
     before = (counter.statements, counter.commits)
@@ -72,8 +83,12 @@ def statements_per_use_case(db: BenchDB) -> dict[str, Any]:
     complete_task(services, officer, task_id, data)
     counter.detach()
     services.db.dispose()
-    return {"submit_statements": submit[0], "submit_commits": submit[1],
-            "completion_statements": counter.statements - before[0], "completion_commits": counter.commits - before[1]}
+    return {
+        "submit_statements": submit[0],
+        "submit_commits": submit[1],
+        "completion_statements": counter.statements - before[0],
+        "completion_commits": counter.commits - before[1],
+    }
 
 
 def profile_peer(db: BenchDB, n: int, top: int = 12) -> dict[str, Any]:
@@ -88,12 +103,24 @@ def profile_peer(db: BenchDB, n: int, top: int = 12) -> dict[str, Any]:
     stats = pstats.Stats(profiler)
     shares: Counter[str] = Counter()
     rows = []
-    for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+    raw = stats.stats  # type: ignore[attr-defined]
+    for (filename, line, name), (_, calls, tottime, _cumtime, _) in raw.items():
         shares[_category(filename, name)] += tottime
-        rows.append((tottime, f"{filename.split('site-packages/')[-1].split('/work/main/')[-1]}:{line}({name})", calls))
+        rows.append(
+            (
+                tottime,
+                f"{filename.split('site-packages/')[-1].split('/work/main/')[-1]}:{line}({name})",
+                calls,
+            )
+        )
     total = sum(shares.values()) or 1.0
     rows.sort(reverse=True)
-    return {"instances": n, "profiled_s": round(total, 3),
-            "share_percent": {k: round(v / total * 100, 1) for k, v in shares.most_common()},
-            "top_functions": [{"function": f, "self_ms_per_instance": round(t / n * 1000, 3), "calls": c}
-                              for t, f, c in rows[:top]]}
+    return {
+        "instances": n,
+        "profiled_s": round(total, 3),
+        "share_percent": {k: round(v / total * 100, 1) for k, v in shares.most_common()},
+        "top_functions": [
+            {"function": f, "self_ms_per_instance": round(t / n * 1000, 3), "calls": c}
+            for t, f, c in rows[:top]
+        ],
+    }

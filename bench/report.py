@@ -1,4 +1,5 @@
 """The targets of issue 7, the readable table, and the growth plot (SVG, drawn by hand)."""
+
 from __future__ import annotations
 
 import math
@@ -7,7 +8,12 @@ from xml.sax.saxutils import escape
 
 # (dotted path, comparison, bound, what it means)
 TARGETS: list[tuple[str, str, float, str]] = [
-    ("peer.usecase_sqlite_per_s", ">=", 110.0, "peer instances/s through the use cases, SQLite (10x the peer)"),
+    (
+        "peer.usecase_sqlite_per_s",
+        ">=",
+        110.0,
+        "peer instances/s through the use cases, SQLite (10x the peer)",
+    ),
     ("peer.completion_ms_median", "<=", 5.0, "median task completion through the use cases, SQLite"),
     ("peer.ratio", ">=", 0.2, "full system / bare engine"),
     ("peer.http_completion_ms_median", "<=", 10.0, "median task completion through HTTP, one client"),
@@ -51,8 +57,10 @@ def table(result: dict[str, Any]) -> str:
     """Every figure of the run as aligned text, the targets last."""
     lines: list[str] = []
     m = result["machine"]
-    lines.append(f"MotCua benchmark — {m['cpus']} CPU ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, "
-                 f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql'] or 'not measured'}")
+    lines.append(
+        f"MotCua benchmark — {m['cpus']} CPU ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, "
+        f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql'] or 'not measured'}"
+    )
     for section in ("peer", "profile", "lifecycle", "growth", "timers", "concurrency", "memory"):
         data = result.get(section) or {}
         lines.append("")
@@ -62,7 +70,9 @@ def table(result: dict[str, Any]) -> str:
     lines.append("[targets]")
     for path, check in result["targets"].items():
         mark = {True: "met ", False: "MISS", None: "n/a "}[check["met"]]
-        lines.append(f"  {mark}  {path:34} {_fmt(check['value']):>12}  {check['target']:>10}   {check['what']}")
+        lines.append(
+            f"  {mark}  {path:34} {_fmt(check['value']):>12}  {check['target']:>10}   {check['what']}"
+        )
     for note in result.get("notes", []):
         lines.append(f"note: {note}")
     return "\n".join(lines)
@@ -82,8 +92,13 @@ def _flatten(lines: list[str], data: Any, indent: str) -> None:
             lines.append(indent + "  ".join(f"{k}={_fmt(v)}" for k, v in item.items()))
 
 
-COLOURS = {"submit": "#1f77b4", "complete": "#d62728", "task_list": "#2ca02c", "lookup": "#9467bd",
-           "total_ms": "#333333"}
+COLOURS = {
+    "submit": "#1f77b4",
+    "complete": "#d62728",
+    "task_list": "#2ca02c",
+    "lookup": "#9467bd",
+    "total_ms": "#333333",
+}
 
 
 def growth_svg(growth: dict[str, Any], title: str) -> str:
@@ -100,20 +115,30 @@ def growth_svg(growth: dict[str, Any], title: str) -> str:
     def py(y: float) -> float:
         return h - bottom - y / y1 * (h - top - bottom)
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
-           f'font-family="sans-serif" font-size="12">',
-           f'<rect width="{w}" height="{h}" fill="white"/>',
-           f'<text x="{w / 2 - 60}" y="22" font-size="14">{escape(title)}</text>',
-           f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
-           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="black"/>',
-           f'<text x="{(w - right + left) / 2 - 70}" y="{h - 12}">dossiers in the database</text>',
-           f'<text x="14" y="{top + 120}" transform="rotate(-90 14 {top + 120})">ms per operation (median)</text>']
+    out = [
+        (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
+            f'font-family="sans-serif" font-size="12">'
+        ),
+        f'<rect width="{w}" height="{h}" fill="white"/>',
+        f'<text x="{w / 2 - 60}" y="22" font-size="14">{escape(title)}</text>',
+        f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="black"/>',
+        f'<text x="{(w - right + left) / 2 - 70}" y="{h - 12}">dossiers in the database</text>',
+        (f'<text x="14" y="{top + 120}" transform="rotate(-90 14 {top + 120})">'
+         "ms per operation (median)</text>"),
+    ]
     for p, x in zip(steps, xs):
-        out.append(f'<line x1="{px(x):.1f}" y1="{h - bottom}" x2="{px(x):.1f}" y2="{h - bottom + 5}" stroke="black"/>')
+        out.append(
+            f'<line x1="{px(x):.1f}" y1="{h - bottom}" x2="{px(x):.1f}" y2="{h - bottom + 5}" '
+            'stroke="black"/>'
+        )
         out.append(f'<text x="{px(x) - 18:.1f}" y="{h - bottom + 18}">{p["dossiers"]:,}</text>')
     for i in range(6):
         y = y1 * i / 5
-        out.append(f'<line x1="{left - 5}" y1="{py(y):.1f}" x2="{w - right}" y2="{py(y):.1f}" stroke="#ddd"/>')
+        out.append(
+            f'<line x1="{left - 5}" y1="{py(y):.1f}" x2="{w - right}" y2="{py(y):.1f}" stroke="#ddd"/>'
+        )
         out.append(f'<text x="{left - 45}" y="{py(y) + 4:.1f}">{y:.1f}</text>')
     for n, (key, colour) in enumerate(COLOURS.items()):
         points = " ".join(f"{px(x):.1f},{py(p[key]):.1f}" for p, x in zip(steps, xs))
@@ -121,8 +146,10 @@ def growth_svg(growth: dict[str, Any], title: str) -> str:
         for p, x in zip(steps, xs):
             out.append(f'<circle cx="{px(x):.1f}" cy="{py(p[key]):.1f}" r="3" fill="{colour}"/>')
         ly = top + 10 + n * 20
-        out.append(f'<line x1="{w - right + 15}" y1="{ly}" x2="{w - right + 35}" y2="{ly}" stroke="{colour}" '
-                   f'stroke-width="2"/>')
+        out.append(
+            f'<line x1="{w - right + 15}" y1="{ly}" x2="{w - right + 35}" y2="{ly}" stroke="{colour}" '
+            f'stroke-width="2"/>'
+        )
         out.append(f'<text x="{w - right + 40}" y="{ly + 4}">{key.replace("_ms", "")}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

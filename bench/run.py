@@ -1,15 +1,17 @@
 """`motcua bench`: every measurement of issue 7 in one run, side by side, in a temporary folder
 (and throw-away PostgreSQL databases) that is removed at the end. Progress goes to stderr; the
 table, or with --json one JSON object, to stdout."""
+
 from __future__ import annotations
 
 import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from bench import growth, lifecycle, load, peer, timers
 from bench.env import BenchDB, Databases, postgres_admin_url
@@ -21,8 +23,13 @@ from bench.report import check_targets, growth_svg, table
 from bench.stats import Samples, latency_summary, median
 
 Log = Callable[[str], None]
-PEER_REFERENCE = {"service_per_s": 11, "http_per_s": 9, "completion_ms_median_service": 28,
-                  "completion_ms_median_http": 37, "db_bytes_per_instance": 10_240}
+PEER_REFERENCE = {
+    "service_per_s": 11,
+    "http_per_s": 9,
+    "completion_ms_median_service": 28,
+    "completion_ms_median_http": 37,
+    "db_bytes_per_instance": 10_240,
+}
 
 
 def main(json_output: bool = False, quick: bool = False, options: Options | None = None) -> int:
@@ -34,12 +41,13 @@ def main(json_output: bool = False, quick: bool = False, options: Options | None
 
     try:
         result = run(opts, log)
-    except Exception as exc:  # one line, no traceback (CONTRACT); the sections that ran are lost
+    except Exception as exc:  # noqa: BLE001 — one line, no traceback (CONTRACT)
         print(f"motcua bench: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     if opts.svg and result.get("growth"):
-        Path(opts.svg).write_text(growth_svg(result["growth"], "Per-operation cost as the history grows (SQLite)"),
-                                  encoding="utf-8")
+        Path(opts.svg).write_text(
+            growth_svg(result["growth"], "Per-operation cost as the history grows (SQLite)"), encoding="utf-8"
+        )
     print(json.dumps(result, ensure_ascii=False, indent=2) if json_output else table(result))
     return 0
 
@@ -50,7 +58,11 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
     notes: list[str] = []
     if opts.postgres and not pg_url:
         notes.append("PostgreSQL skipped: no server answered (set MOTCUA_BENCH_POSTGRES_URL)")
-    result: dict[str, Any] = {"machine": describe(pg_url), "options": asdict(opts), "peer_reference": PEER_REFERENCE}
+    result: dict[str, Any] = {
+        "machine": describe(pg_url),
+        "options": asdict(opts),
+        "peer_reference": PEER_REFERENCE,
+    }
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:
         root = Path(tmp)
@@ -60,8 +72,10 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
             result["peer"] = peer_section(opts, backends, database, log)
             log("profile of the peer process through the use cases (SQLite)")
             profiled = database("sqlite", "profile")
-            result["profile"] = {**statements_per_use_case(profiled),
-                                 **profile_peer(profiled, max(opts.instances // 3, 5))}
+            result["profile"] = {
+                **statements_per_use_case(profiled),
+                **profile_peer(profiled, max(opts.instances // 3, 5)),
+            }
             result["lifecycle"], db_sizes = lifecycle_section(opts, backends, database, log)
             log(f"growth on SQLite: {', '.join(f'{n:,}' for n in opts.growth)} dossiers")
             result["growth"] = growth.run(database("sqlite", "growth"), list(opts.growth), opts.growth_ops)
@@ -83,8 +97,9 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
     return result
 
 
-def peer_section(opts: Options, backends: list[str], database: Callable[[str, str], BenchDB],
-                 log: Log) -> dict[str, Any]:
+def peer_section(
+    opts: Options, backends: list[str], database: Callable[[str, str], BenchDB], log: Log
+) -> dict[str, Any]:
     """Bare engine and use cases, rounds interleaved so that a noisy neighbour hits both alike."""
     bare = peer.BareEngine()
     bare.run(20)
@@ -101,8 +116,10 @@ def peer_section(opts: Options, backends: list[str], database: Callable[[str, st
             if backend == "sqlite":
                 bare_rounds.append(bare.run(opts.instances * 4))
             rounds.append(peer.run_usecases(services, opts.instances, samples))
-            log(f"peer on {backend}, round {r + 1}: {rounds[-1]:.1f}/s through the use cases"
-                + (f", bare engine {bare_rounds[-1]:.0f}/s" if backend == "sqlite" else ""))
+            log(
+                f"peer on {backend}, round {r + 1}: {rounds[-1]:.1f}/s through the use cases"
+                + (f", bare engine {bare_rounds[-1]:.0f}/s" if backend == "sqlite" else "")
+            )
         size1 = db.size_bytes(services.db)
         services.db.dispose()
         completion = latency_summary(samples.get("complete"))
@@ -121,8 +138,9 @@ def peer_section(opts: Options, backends: list[str], database: Callable[[str, st
     return out
 
 
-def lifecycle_section(opts: Options, backends: list[str], database: Callable[[str, str], BenchDB],
-                      log: Log) -> tuple[dict[str, Any], dict[str, Any]]:
+def lifecycle_section(
+    opts: Options, backends: list[str], database: Callable[[str, str], BenchDB], log: Log
+) -> tuple[dict[str, Any], dict[str, Any]]:
     out: dict[str, Any] = {}
     sizes: dict[str, Any] = {}
     for backend in backends:
@@ -140,13 +158,21 @@ def lifecycle_section(opts: Options, backends: list[str], database: Callable[[st
         out[f"submit{key}"] = latency_summary(samples.get("submit"))
         out[f"complete{key}"] = latency_summary(samples.get("complete"))
         bytes_per = round((size1 - size0) / opts.lifecycles)
-        sizes["db_bytes_per_dossier" if backend == "sqlite" else f"db_bytes_per_dossier_{backend}"] = bytes_per
+        sizes["db_bytes_per_dossier" if backend == "sqlite" else f"db_bytes_per_dossier_{backend}"] = (
+            bytes_per
+        )
     out["dossiers"] = opts.lifecycles
     return out, sizes
 
 
-def http_section(opts: Options, backends: list[str], database: Callable[[str, str], BenchDB], root: Path,
-                 result: dict[str, Any], log: Log) -> None:
+def http_section(
+    opts: Options,
+    backends: list[str],
+    database: Callable[[str, str], BenchDB],
+    root: Path,
+    result: dict[str, Any],
+    log: Log,
+) -> None:
     conc: dict[str, Any] = {}
     rss: dict[str, Any] = {}
     for backend in backends:
@@ -161,15 +187,26 @@ def http_section(opts: Options, backends: list[str], database: Callable[[str, st
             result["peer"][f"http_{backend}_completion"] = completion
             if backend == "sqlite":
                 result["peer"]["http_completion_ms_median"] = completion["median_ms"]
-            log(f"peer through HTTP on {backend}: {median(rounds):.1f}/s, completion {completion['median_ms']} ms")
+            log(
+                f"peer through HTTP on {backend}: {median(rounds):.1f}/s, "
+                f"completion {completion['median_ms']} ms"
+            )
             c = load.run_concurrency(db, server.port, tok, opts.clients, opts.per_client)
-            log(f"{opts.clients} clients on {backend}: {c['throughput_per_s']}/s, p99 {c['p99_ms']} ms, "
-                f"{c['errors']} errors")
+            log(
+                f"{opts.clients} clients on {backend}: {c['throughput_per_s']}/s, p99 {c['p99_ms']} ms, "
+                f"{c['errors']} errors"
+            )
             conc[backend] = c
             rss[backend] = server.peak_rss_mb()
     first = conc["sqlite"]
-    result["concurrency"] = {"clients": opts.clients, "throughput_per_s": first["throughput_per_s"],
-                             "p50_ms": first["p50_ms"], "p95_ms": first["p95_ms"], "p99_ms": first["p99_ms"],
-                             "errors": sum(c["errors"] for c in conc.values()), **conc}
+    result["concurrency"] = {
+        "clients": opts.clients,
+        "throughput_per_s": first["throughput_per_s"],
+        "p50_ms": first["p50_ms"],
+        "p95_ms": first["p95_ms"],
+        "p99_ms": first["p99_ms"],
+        "errors": sum(c["errors"] for c in conc.values()),
+        **conc,
+    }
     result["memory"]["peak_rss_mb"] = max(r["peak_mb"] for r in rss.values())
     result["memory"]["server"] = rss

@@ -1,10 +1,11 @@
 """Small timing helpers: a stopwatch and the summary figures every section reports."""
+
 from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -23,8 +24,13 @@ def ms(seconds: float) -> float:
 
 def latency_summary(samples: list[float]) -> dict[str, float]:
     """Median, p95, p99 and max of samples in seconds, reported in milliseconds."""
-    return {"median_ms": ms(percentile(samples, 50)), "p95_ms": ms(percentile(samples, 95)),
-            "p99_ms": ms(percentile(samples, 99)), "max_ms": ms(max(samples, default=0.0)), "n": len(samples)}
+    return {
+        "median_ms": ms(percentile(samples, 50)),
+        "p95_ms": ms(percentile(samples, 95)),
+        "p99_ms": ms(percentile(samples, 99)),
+        "max_ms": ms(max(samples, default=0.0)),
+        "n": len(samples),
+    }
 
 
 def median(values: list[float]) -> float:
