@@ -1,5 +1,6 @@
 """The benchmark (`motcua bench`, docs/performance.md) in miniature, so that it never rots: a few
 dozen instances through every section. Figures are only checked to be sane — never timed."""
+
 from __future__ import annotations
 
 import os
@@ -10,9 +11,19 @@ from bench.options import SMOKE
 from bench.report import TARGETS, lookup
 from bench.run import run
 
-REQUIRED = ["peer.bare_per_s", "peer.usecase_sqlite_per_s", "peer.http_sqlite_per_s", "peer.ratio",
-            "peer.completion_ms_median", "lifecycle.per_s", "growth.ratio_1e5_1e3", "timers.sweep_10k_s",
-            "concurrency.p99_ms", "memory.peak_rss_mb", "memory.db_bytes_per_dossier"]
+REQUIRED = [
+    "peer.bare_per_s",
+    "peer.usecase_sqlite_per_s",
+    "peer.http_sqlite_per_s",
+    "peer.ratio",
+    "peer.completion_ms_median",
+    "lifecycle.per_s",
+    "growth.ratio_1e5_1e3",
+    "timers.sweep_10k_s",
+    "concurrency.p99_ms",
+    "memory.peak_rss_mb",
+    "memory.db_bytes_per_dossier",
+]
 
 
 def test_every_section_runs_and_reports_sane_figures() -> None:
@@ -25,7 +36,11 @@ def test_every_section_runs_and_reports_sane_figures() -> None:
         assert isinstance(value, (int, float)) and value > 0, f"{path} = {value!r}"
     assert lookup(result, "concurrency.errors") == 0, result["concurrency"]
     timers = result["timers"]
-    assert timers["fired"] == timers["count"] == SMOKE.timers and timers["failed"] == 0 and timers["left_due"] == 0
+    assert (
+        timers["fired"] == timers["count"] == SMOKE.timers
+        and timers["failed"] == 0
+        and timers["left_due"] == 0
+    )
     assert [p["dossiers"] for p in result["growth"]["steps"]] == list(SMOKE.growth)
     assert set(result["targets"]) == {path for path, *_ in TARGETS}
     if with_pg:

@@ -1,17 +1,18 @@
 """The stored workflow state: compressed, and still readable when written before compression."""
+
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.clock import ManualClock
 from engine.definitions import load_definition
 from engine.runner import Runner
 from engine.serializer import COMPRESSED, StateCodec
-from datetime import datetime, timezone
 
 PEER = Path(__file__).resolve().parents[2] / "bench" / "peer.bpmn"
-CLOCK = ManualClock(datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc))
+CLOCK = ManualClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
 
 
 def _no_handlers(element_id: str, topic: str, data: object) -> dict[str, object]:
