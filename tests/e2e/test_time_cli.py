@@ -9,16 +9,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
 from engine.clock import ManualClock
 from processes.calendar_admin import add_override
-from processes.bootstrap import Services
-from processes.config import PROJECT_ROOT
+from processes.bootstrap import Services, bootstrap
+from processes.config import PROJECT_ROOT, load_config
 from processes.dossiers import get_dossier
 from tests.integration.timers_support import local, submit_hkd, work
+from web import cli
 from web.cli import main
 
 _SCRIPT = Path(sys.executable).parent / "motcua"
@@ -26,18 +27,27 @@ COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "web.cl
 
 
 @pytest.fixture
-def motcua(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+def motcua(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+           capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
     """Run the command line in this process against the test database: (exit code, stdout, stderr)."""
     for key in [k for k in os.environ if k.startswith("MOTCUA_")]:
         monkeypatch.delenv(key)
     monkeypatch.setenv("MOTCUA_DATABASE__URL", db_url)
     monkeypatch.setenv("MOTCUA_STORAGE__DATA_DIR", str(tmp_path / "data"))
+    opened: list[Services] = []  # a process of its own would close them on exit; this one must
+
+    def services() -> Services:
+        opened.append(bootstrap(load_config()))
+        return opened[-1]
+    monkeypatch.setattr(cli, "_services", services)
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(list(args))
         out, err = capsys.readouterr()
         return code, out.strip(), err.strip()
-    return run
+    yield run
+    for svc in opened:
+        svc.db.dispose()
 
 
 @pytest.mark.parametrize("start, amount, expected", [
