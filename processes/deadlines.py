@@ -117,7 +117,6 @@ def plan(clock: Clock, tasks: Iterable[OpenTask], calendar: WorkCalendar, warnin
 def after_save(run: DossierRun, before: Clock) -> None:
     """Called by DossierRun.save once state and projections are written: the hook of this module."""
     s, d = run.session, run.dossier
-    s.flush()  # the task projection rows just added must be visible to the queries below
     _record_clock(run, before)
     tasks = run.open_tasks  # as DossierRun._sync_tasks left them (ordered by id): no second query
     _settle_task_limits(run, before, tasks)
@@ -128,6 +127,9 @@ def after_save(run: DossierRun, before: Clock) -> None:
                   run.calendar, warning_working_days(run.services.config), drawn)
     reconcile(s, d.id, wanted, run.now, paused=d.paused_at is not None,
               rows=[r for r in run.timer_rows if r.kind in KINDS])
+    # Written once all is settled (a new task's limit goes into its INSERT, not an UPDATE after it);
+    # what runs after the save (escalations, the view) reads the rows.
+    s.flush()
 
 
 def reconcile(s: so.Session, dossier_id: int, wanted: list[Deadline], now: datetime, paused: bool,

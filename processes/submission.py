@@ -100,6 +100,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     audit.append(s, at=now, actor=user.username, kind="dossier_submitted", dossier_id=dossier.id,
                  detail={"procedure": procedure.code, "documents": sorted(k for k, _ in stored)})
     run = DossierRun(services, s, dossier, procedure, user.username)
+    run.facts.documents = {key: meta.sha256 for key, (meta, _) in stored}  # all a new dossier has
     run.start({"dossier_code": dossier.code, "procedure": procedure.code, "form": form,
                "documents": sorted(run.facts.documents), "result_channel": channel})
     run.save()
@@ -207,12 +208,20 @@ def _attach(services: Services, s: so.Session, dossier: Dossier,
     s.flush()
 
 
+def _sequence_upsert(insert: Any) -> Any:
+    return (insert(DossierSequence)
+            .values(agency_code=sa.bindparam("agency_code"), day=sa.bindparam("day"), last=1)
+            .on_conflict_do_update(index_elements=["agency_code", "day"], set_={"last": DossierSequence.last + 1})
+            .returning(DossierSequence.last))
+
+
+_NEXT_IN_SEQUENCE = {"postgresql": _sequence_upsert(postgresql.insert),  # built once per dialect (hot)
+                     "sqlite": _sequence_upsert(sqlite.insert)}
+
+
 def _next_code(s: so.Session, agency_code: str, now: datetime) -> str:
     """`<agency e-code>-<yymmdd>-<NNNN>`: the daily sequence, safe under concurrent submissions."""
     day = now.astimezone(LOCAL).date()
-    dialect = s.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    upsert = insert(DossierSequence).values(agency_code=agency_code, day=day, last=1).on_conflict_do_update(
-        index_elements=["agency_code", "day"], set_={"last": DossierSequence.last + 1})
-    seq = s.execute(upsert.returning(DossierSequence.last)).scalar_one()
+    upsert = _NEXT_IN_SEQUENCE["postgresql" if s.get_bind().dialect.name == "postgresql" else "sqlite"]
+    seq = s.execute(upsert, {"agency_code": agency_code, "day": day}).scalar_one()
     return f"{agency_code}-{day:%y%m%d}-{seq:04d}"
