@@ -69,14 +69,17 @@ class BareEngine:
         return n / (time.perf_counter() - start)
 
 
+OPEN_TASK = (
+    sa.select(UserTask.id)
+    .join(Dossier, Dossier.id == UserTask.dossier_id)
+    .where(Dossier.code == sa.bindparam("code"), UserTask.completed_at.is_(None))
+)
+
+
 def open_task_id(services: Services, code: str) -> str:
     """The id of the one open task of a dossier (the harness's look-up; an officer would see it in a list)."""
     with services.session_factory() as s:
-        task_id = s.scalar(
-            sa.select(UserTask.id)
-            .join(Dossier, Dossier.id == UserTask.dossier_id)
-            .where(Dossier.code == code, UserTask.completed_at.is_(None))
-        )
+        task_id = s.scalar(OPEN_TASK, {"code": code})
         s.rollback()
     if task_id is None:
         raise RuntimeError(f"dossier {code} has no open task")
