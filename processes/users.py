@@ -46,3 +46,10 @@ def list_users(services: Services) -> list[dict[str, object]]:
         rows = uow.session.execute(sa.select(User, Agency.code).outerjoin(Agency, Agency.id == User.agency_id)
                                    .order_by(User.username)).all()
         return [{"username": u.username, "roles": list(u.roles), "agency": code} for u, code in rows]
+
+
+def roles_of(services: Services, username: str) -> list[str]:
+    """The roles of an active user (none for an unknown or locked account)."""
+    with UnitOfWork(services.session_factory) as uow:
+        user = get_user(uow.session, username)
+        return list(user.roles) if user is not None and user.active else []

@@ -40,5 +40,33 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+OFFICER_HOME_ROLES = {"reception", "specialist", "leader"}
+
+
+def current_roles() -> list[str]:
+    """The logged-in user's roles, read once per request (for navigation only, not for rights)."""
+    if "roles" not in g:
+        from processes.users import roles_of
+        from web.context import services
+
+        username = current_username()
+        g.roles = roles_of(services(), username) if username else []
+    return list(g.roles)
+
+
+def home_path(username: str) -> str:
+    """Where a user lands after logging in: officers on their tasks, administrators on /admin."""
+    from processes.users import roles_of
+    from web.context import services
+
+    roles = set(roles_of(services(), username))
+    if roles & OFFICER_HOME_ROLES:
+        return "/officer/tasks"
+    if roles & {"admin", "analyst", "agency_admin"}:
+        return "/admin"
+    return "/my/dossiers"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_username"] = current_username
+    app.jinja_env.globals["current_roles"] = current_roles
