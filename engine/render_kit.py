@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ COLOR_NS = "http://www.omg.org/spec/BPMN/non-normative/color/1.0"
 BIOC_NS = "http://bpmn.io/schema/bpmn/biocolor/1.0"
 DIAGRAM_NAMESPACES = frozenset({BPMNDI_NS, DC_NS, DI_NS})
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 Point = tuple[float, float]
 
 INK = "#000000"
