@@ -1,6 +1,7 @@
 """Declarative base, column conventions, and the engine/session factory for both databases."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from typing import Any
 
@@ -44,8 +45,14 @@ class Base(so.DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: sa.JSON(), list[Any]: sa.JSON()}
 
 
+def _json_text(value: Any) -> str:
+    # Vietnamese text as UTF-8, not \uXXXX escapes: a form or an audit detail takes about half the bytes.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str, **kwargs: Any) -> sa.Engine:
     """An engine with the settings each database needs (SQLite: WAL, foreign keys, write lock)."""
+    kwargs.setdefault("json_serializer", _json_text)
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
 
