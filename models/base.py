@@ -1,7 +1,9 @@
 """Declarative base, column conventions, and the engine/session factory for both databases."""
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -68,14 +70,64 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn: sa.Connection) -> None:
-            # IMMEDIATE takes the write lock up front: two writers queue on busy_timeout instead of
-            # failing with "database is locked" when a read transaction tries to upgrade.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # IMMEDIATE takes the write lock up front: two writers queue instead of failing with
+            # "database is locked" when a read transaction tries to upgrade.
+            fd = conn.connection.info.get(_WRITER_FD)
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(conn)
+                raise
 
+        lock_path = _writer_lock_path(url)
+        if lock_path is not None:
+            _queue_writers(engine, lock_path)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+_WRITER_FD = "motcua.writer_lock_fd"
+
+
+def _writer_lock_path(url: str) -> str | None:
+    database = sa.make_url(url).database
+    return None if not database or database == ":memory:" else f"{database}.writers"
+
+
+def _queue_writers(engine: sa.Engine, lock_path: str) -> None:
+    """Writers of one SQLite file wait in the kernel for an exclusive lock on `<file>.writers`,
+    taken before BEGIN IMMEDIATE and given back as the transaction commits or rolls back. SQLite's own busy
+    handler polls with growing sleeps (up to 100 ms each), so under load a writer that kept losing
+    the race waited hundreds of milliseconds while the lock was free; flock wakes the next writer at
+    once, in every thread and process (each connection holds its own descriptor of the file)."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _open_lock(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_WRITER_FD] = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    @sa.event.listens_for(engine, "close")
+    def _close_lock(_dbapi_conn: Any, record: Any) -> None:
+        fd = record.info.pop(_WRITER_FD, None)
+        if fd is not None:
+            os.close(fd)  # closing the descriptor also gives the lock back
+
+    @sa.event.listens_for(engine, "commit")
+    def _after_commit(conn: sa.Connection) -> None:
+        _release(conn)
+
+    @sa.event.listens_for(engine, "rollback")
+    def _after_rollback(conn: sa.Connection) -> None:
+        _release(conn)
+
+
+def _release(conn: sa.Connection) -> None:
+    fd = conn.connection.info.get(_WRITER_FD)
+    if fd is not None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 def make_session_factory(engine: sa.Engine) -> so.sessionmaker[so.Session]:
