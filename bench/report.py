@@ -23,7 +23,8 @@ TARGETS: list[tuple[str, str, float, str]] = [
     ("growth.ratio_1e5_1e3", "<=", 1.25, "per-operation cost at the largest / smallest history"),
     ("timers.sweep_10k_s", "<", 10.0, "one sweep firing 10,000 due timers (s)"),
     ("memory.peak_rss_mb", "<", 250.0, "peak RSS of a server process under load (MB)"),
-    ("memory.db_bytes_per_dossier", "<", 8192.0, "database bytes per finished dossier"),
+    ("memory.db_bytes_per_dossier", "<", 8192.0, "database bytes per finished dossier (peer process)"),
+    ("memory.db_bytes_per_hkd_dossier", "<", 8192.0, "database bytes per finished HKD dossier"),
 ]
 
 
@@ -125,8 +126,10 @@ def growth_svg(growth: dict[str, Any], title: str) -> str:
         f'<line x1="{left}" y1="{h - bottom}" x2="{w - right}" y2="{h - bottom}" stroke="black"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{h - bottom}" stroke="black"/>',
         f'<text x="{(w - right + left) / 2 - 70}" y="{h - 12}">dossiers in the database</text>',
-        (f'<text x="14" y="{top + 120}" transform="rotate(-90 14 {top + 120})">'
-         "ms per operation (median)</text>"),
+        (
+            f'<text x="14" y="{top + 120}" transform="rotate(-90 14 {top + 120})">'
+            "ms per operation (median)</text>"
+        ),
     ]
     for p, x in zip(steps, xs):
         out.append(

@@ -84,7 +84,13 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
             t["sweep_10k_s"] = round(t["sweep_s"] * 10_000 / opts.timers, 3)
             t["extrapolated_to_10k"] = opts.timers != 10_000
             result["timers"] = t
-            result["memory"] = {**db_sizes, "peak_rss_mb": None}
+            peer_sizes = {
+                f"db_bytes_per_dossier{'' if b == 'sqlite' else '_' + b}": result["peer"].pop(
+                    f"db_bytes_per_instance_{b}"
+                )
+                for b in backends
+            }  # a finished peer-process dossier: like for like with the peer's 10 KB per instance
+            result["memory"] = {**peer_sizes, **db_sizes, "peak_rss_mb": None}
             if opts.http:
                 http_section(opts, backends, database, root, result, log)
             else:
@@ -158,9 +164,7 @@ def lifecycle_section(
         out[f"submit{key}"] = latency_summary(samples.get("submit"))
         out[f"complete{key}"] = latency_summary(samples.get("complete"))
         bytes_per = round((size1 - size0) / opts.lifecycles)
-        sizes["db_bytes_per_dossier" if backend == "sqlite" else f"db_bytes_per_dossier_{backend}"] = (
-            bytes_per
-        )
+        sizes[f"db_bytes_per_hkd_dossier{key}"] = bytes_per
     out["dossiers"] = opts.lifecycles
     return out, sizes
 
