@@ -142,15 +142,18 @@ def _due(f: Firing) -> dict[str, Any]:
 
 
 def mark_drawn_overdue(services: Services, s: so.Session, dossier: Dossier, fired: list[str],
-                       now: datetime) -> list[str]:
+                       now: datetime, open_tasks: list[UserTask] | None = None) -> list[str]:
     """The diagram's own timer boundary events fired: their open host tasks whose limit has passed are
-    overdue (the escalation itself is the diagram's). Returns the ids of the tasks marked."""
+    overdue (the escalation itself is the diagram's). Returns the ids of the tasks marked.
+    `open_tasks`: the dossier's open task rows, when the caller has them (a dossier run just saved)."""
     definition = services.definition(s, dossier.definition_id)
     hosts = timer_boundary_hosts([definition.spec, *definition.subprocess_specs.values()])
     elements = {hosts[e] for e in fired if e in hosts}
     marked = []
-    for task in s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
-                                                    UserTask.completed_at.is_(None))):
+    if open_tasks is None:
+        open_tasks = list(s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
+                                                              UserTask.completed_at.is_(None))))
+    for task in open_tasks:
         if task.element_id in elements and task.due_at is not None and task.due_at <= now \
                 and task.overdue_at is None:
             task.overdue_at = now

@@ -58,6 +58,13 @@ def claim_due_timers(services: Services, now: datetime, owner: str, batch: int) 
     return ids
 
 
+_TIMER_DOSSIER_PROCEDURE = (sa.select(Timer, Dossier, Procedure)  # built once: the sweep runs it per timer
+                            .outerjoin(Dossier, Dossier.id == Timer.dossier_id)
+                            .outerjoin(Procedure, Procedure.id == Dossier.procedure_id)
+                            .where(Timer.id == sa.bindparam("timer_id")).with_for_update(of=Timer)
+                            .options(so.defer(Procedure.catalogue)))
+
+
 def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> bool:
     """Fire one claimed timer in its own transaction; False when it was not ours or not due.
 
@@ -66,13 +73,9 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
     now = clock.now()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        # One round trip: the timer (locked) with its dossier and procedure; the big columns (workflow
-        # state, catalogue) load only when a BPMN timer needs them.
-        row = s.execute(sa.select(Timer, Dossier, Procedure)
-                        .outerjoin(Dossier, Dossier.id == Timer.dossier_id)
-                        .outerjoin(Procedure, Procedure.id == Dossier.procedure_id)
-                        .where(Timer.id == timer_id).with_for_update(of=Timer)
-                        .options(so.defer(Dossier.state), so.defer(Procedure.catalogue))).first()
+        # One round trip: the timer (locked) with its dossier (and its compressed workflow state, a few
+        # KB) and procedure; the catalogue loads only when a handler needs it.
+        row = s.execute(_TIMER_DOSSIER_PROCEDURE, {"timer_id": timer_id}).first()
         if row is None:
             return False  # fired and removed meanwhile
         timer, dossier, procedure = row
@@ -91,8 +94,8 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
             audit.append(s, at=now, actor="system:timer", kind="timer_fired", dossier_id=dossier.id,
                          detail={**detail, "fired": fired})
             run.save()  # rewrites the timer projection: the fired timer's row goes away
-            escalations.mark_drawn_overdue(services, s, dossier, fired, now)
-            if s.get(Timer, timer_id) is not None and timer.element_id in fired:
+            escalations.mark_drawn_overdue(services, s, dossier, fired, now, open_tasks=run.open_tasks)
+            if not (sa.inspect(timer).deleted or sa.inspect(timer).was_deleted) and timer.element_id in fired:
                 s.delete(timer)
         else:
             outcome = escalations.fire(services, s, timer, dossier, procedure, now)
