@@ -98,6 +98,7 @@ COLOURS = {
     "complete": "#d62728",
     "task_list": "#2ca02c",
     "lookup": "#9467bd",
+    "view": "#ff7f0e",
     "total_ms": "#333333",
 }
 
