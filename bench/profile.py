@@ -124,3 +124,41 @@ def profile_peer(db: BenchDB, n: int, top: int = 12) -> dict[str, Any]:
             for t, f, c in rows[:top]
         ],
     }
+
+
+def full_scans(db: BenchDB) -> list[str]:
+    """Statements of the hot use cases (submit, complete, task list, the applicant's view, the public
+    look-up) whose SQLite query plan scans a whole table: each look-up should have its index."""
+    from bench import lifecycle
+    from processes.dossiers import get_dossier
+    from processes.portal_dossiers import public_status
+    from processes.tasks import list_tasks
+
+    services = db.services()
+    seen: dict[str, Any] = {}
+
+    def record(_conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any, many: bool) -> None:
+        # A look-up (a WHERE clause); a deliberate read of a whole small table (the calendar) is not.
+        if (
+            not many
+            and " WHERE " in statement.upper()
+            and statement.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))
+        ):
+            seen.setdefault(statement, params)
+
+    sa.event.listen(services.db, "before_cursor_execute", record)
+    code = lifecycle.submit(services)
+    lifecycle.work(services, code, 1)
+    list_tasks(services, "reception")
+    get_dossier(services, "citizen", code)
+    public_status(services, code, lifecycle.FORM["so_dien_thoai"], "10.9.9.9")
+    sa.event.remove(services.db, "before_cursor_execute", record)
+    scans = []
+    with services.db.connect() as conn:
+        for statement, params in seen.items():
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).fetchall()
+            if any(str(row[-1]).startswith("SCAN") and "USING" not in str(row[-1]) for row in plan):
+                scans.append(" ".join(statement.split())[:160])
+        conn.rollback()
+    services.db.dispose()
+    return scans

@@ -18,7 +18,7 @@ from bench.env import BenchDB, Databases, postgres_admin_url
 from bench.http import Server
 from bench.machine import describe
 from bench.options import QUICK, Options
-from bench.profile import profile_peer, statements_per_use_case
+from bench.profile import full_scans, profile_peer, statements_per_use_case
 from bench.report import check_targets, growth_svg, table
 from bench.stats import Samples, latency_summary, median
 
@@ -75,6 +75,7 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
             result["profile"] = {
                 **statements_per_use_case(profiled),
                 **profile_peer(profiled, max(opts.instances // 3, 5)),
+                "full_table_scans": full_scans(profiled),
             }
             result["lifecycle"], db_sizes = lifecycle_section(opts, backends, database, log)
             log(f"growth on SQLite: {', '.join(f'{n:,}' for n in opts.growth)} dossiers")
