@@ -4,7 +4,7 @@ Routes parse, call, render; every decision is in processes/."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, Callable
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file
 
@@ -105,11 +105,10 @@ def dossier(code: str) -> str:
     return render_template("citizen/dossier.html", d=_dossier(code), errors={})
 
 
-@bp.post("/my/dossiers/<code>/supplement")
-@login_required
-def supplement(code: str) -> Any:
+def _dossier_action(code: str, action: Callable[[], object], done: str) -> Any:
+    """Run one applicant action on a dossier; refusals come back to the dossier page, named."""
     try:
-        submission.answer_supplement(services(), g.username, code, {}, uploads())
+        action()
     except Invalid as exc:
         return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
     except Conflict as exc:
@@ -117,8 +116,15 @@ def supplement(code: str) -> Any:
         return redirect(f"/my/dossiers/{code}", code=303)
     except Refused as exc:
         return refusal_page(exc)
-    flash(_("Đã gửi hồ sơ bổ sung; cơ quan sẽ kiểm tra lại."), "success")
+    flash(done, "success")
     return redirect(f"/my/dossiers/{code}", code=303)
+
+
+@bp.post("/my/dossiers/<code>/supplement")
+@login_required
+def supplement(code: str) -> Any:
+    return _dossier_action(code, lambda: submission.answer_supplement(services(), g.username, code, {}, uploads()),
+                           _("Đã gửi hồ sơ bổ sung; cơ quan sẽ kiểm tra lại."))
 
 
 @bp.post("/my/dossiers/<code>/withdraw")
@@ -127,34 +133,17 @@ def withdraw(code: str) -> Any:
     if request.form.get("confirm") != "yes":
         return render_template("citizen/dossier.html", d=_dossier(code), errors={
             "confirm": _("Hãy đánh dấu ô xác nhận rút hồ sơ.")}), 422
-    try:
-        portal_dossiers.withdraw_dossier(services(), g.username, code, request.form.get("reason", ""))
-    except Invalid as exc:
-        return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
-    except Conflict as exc:
-        flash(exc.message, "error")
-        return redirect(f"/my/dossiers/{code}", code=303)
-    except Refused as exc:
-        return refusal_page(exc)
-    flash(_("Đã rút hồ sơ. Cơ quan giải quyết đã được thông báo."), "success")
-    return redirect(f"/my/dossiers/{code}", code=303)
+    return _dossier_action(code, lambda: portal_dossiers.withdraw_dossier(
+        services(), g.username, code, request.form.get("reason", "")),
+        _("Đã rút hồ sơ. Cơ quan giải quyết đã được thông báo."))
 
 
 @bp.post("/my/dossiers/<code>/rate")
 @login_required
 def rate(code: str) -> Any:
-    try:
-        feedback.rate_dossier(services(), g.username, code, request.form.get("rating"),
-                              request.form.get("comment", ""))
-    except Invalid as exc:
-        return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
-    except Conflict as exc:
-        flash(exc.message, "error")
-        return redirect(f"/my/dossiers/{code}", code=303)
-    except Refused as exc:
-        return refusal_page(exc)
-    flash(_("Cảm ơn bạn đã đánh giá."), "success")
-    return redirect(f"/my/dossiers/{code}", code=303)
+    return _dossier_action(code, lambda: feedback.rate_dossier(
+        services(), g.username, code, request.form.get("rating"), request.form.get("comment", "")),
+        _("Cảm ơn bạn đã đánh giá."))
 
 
 @bp.get("/my/dossiers/<code>/files/<int:file_id>")
