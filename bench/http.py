@@ -103,19 +103,24 @@ class Server:
             return
         workers = self.worker_pids()
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
+            self.proc.send_signal(signal.SIGTERM)  # gunicorn stops its workers, then itself
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        for pid in workers:  # gunicorn stops its workers; these are only ever ours, never a broad match
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+                for pid in workers:  # orphaned by the kill: ours, checked by name before the signal
+                    if _is_gunicorn(pid):
+                        os.kill(pid, signal.SIGKILL)
         if self._log is not None:
             self._log.close()
+
+
+def _is_gunicorn(pid: int) -> bool:
+    try:
+        return b"gunicorn" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _vm_hwm(pid: int) -> float:
