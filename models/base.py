@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import time
 from datetime import datetime, timezone
 from typing import Any
 
@@ -74,7 +75,7 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
             # "database is locked" when a read transaction tries to upgrade.
             fd = conn.connection.info.get(_WRITER_FD)
             if fd is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                _wait_for_writer_lock(fd)
             try:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
@@ -122,6 +123,28 @@ def _queue_writers(engine: sa.Engine, lock_path: str) -> None:
     @sa.event.listens_for(engine, "rollback")
     def _after_rollback(conn: sa.Connection) -> None:
         _release(conn)
+
+
+WRITER_WAIT_SECONDS = 30.0  # as long as SQLite's own busy_timeout
+
+
+def _wait_for_writer_lock(fd: int) -> None:
+    """Take the writers' lock, polling every millisecond or so, for at most WRITER_WAIT_SECONDS.
+
+    A blocking flock would wait for ever behind a stuck process, or behind the same thread's own
+    open write transaction; bounded, such a writer fails like SQLite's busy timeout instead."""
+    deadline = time.monotonic() + WRITER_WAIT_SECONDS
+    pause = 0.0002
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise sa.exc.OperationalError("BEGIN IMMEDIATE", None, TimeoutError(
+                    f"another writer held the database for more than {WRITER_WAIT_SECONDS:.0f} s")) from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.001)
 
 
 def _release(conn: sa.Connection) -> None:
