@@ -19,9 +19,32 @@ from lxml import etree
 from engine.problems import DiagramRefused, Problem
 from engine.render_edges import EdgeSpec, draw_edge
 from engine.render_kit import (
-    COLOR_NS, DEFAULT_FONT_SIZE, INK, PAPER, STATE_LABELS, STATE_PAINT, STATES, SVG_NS, BpmnDocument, Box,
-    Element, Paint, Point, block_height, clean, di_paint, finite, is_true, local_name, num, read_bounds,
-    read_waypoints, safe_colour, svg, text_width, wrap,
+    COLOR_NS,
+    DEFAULT_FONT_SIZE,
+    INK,
+    PAPER,
+    STATE_LABELS,
+    STATE_PAINT,
+    STATES,
+    SVG_NS,
+    Box,
+    BpmnDocument,
+    Element,
+    Paint,
+    Point,
+    block_height,
+    clean,
+    di_paint,
+    finite,
+    is_true,
+    local_name,
+    num,
+    read_bounds,
+    read_waypoints,
+    safe_colour,
+    svg,
+    text_width,
+    wrap,
 )
 from engine.render_shapes import EXTERNAL_LABELS, SUB_PROCESSES, ShapeSpec, draw_shape
 from engine.xml_safety import parse_xml

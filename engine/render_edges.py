@@ -7,8 +7,22 @@ from dataclasses import dataclass
 
 from engine.render_icons import envelope
 from engine.render_kit import (
-    PAPER, BpmnDocument, Box, Element, Paint, Point, block_height, clean, line, local_name, polygon,
-    polyline, svg, text_block, unit, wrap,
+    PAPER,
+    Box,
+    BpmnDocument,
+    Element,
+    Paint,
+    Point,
+    block_height,
+    clean,
+    line,
+    local_name,
+    polygon,
+    polyline,
+    svg,
+    text_block,
+    unit,
+    wrap,
 )
 from engine.render_shapes import ACTIVITIES
 

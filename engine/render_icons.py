@@ -5,7 +5,17 @@ import math
 from collections.abc import Callable
 
 from engine.render_kit import (
-    PAPER, Box, Element, Point, line, num, path, polygon, polyline, regular_polygon, svg,
+    PAPER,
+    Box,
+    Element,
+    Point,
+    line,
+    num,
+    path,
+    polygon,
+    polyline,
+    regular_polygon,
+    svg,
 )
 
 # --- event definitions ----------------------------------------------------------------------------

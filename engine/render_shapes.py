@@ -6,8 +6,26 @@ from dataclasses import dataclass
 
 from engine.render_icons import MARKER, activity_markers, event_icon, gateway_marker, task_icon
 from engine.render_kit import (
-    LINE_HEIGHT, PAPER, BpmnDocument, Box, Element, Paint, block_height, clean, is_true, limit_lines, line,
-    local_name, num, path, polygon, polyline, svg, text_block, text_width, wrap,
+    LINE_HEIGHT,
+    PAPER,
+    Box,
+    BpmnDocument,
+    Element,
+    Paint,
+    block_height,
+    clean,
+    is_true,
+    limit_lines,
+    line,
+    local_name,
+    num,
+    path,
+    polygon,
+    polyline,
+    svg,
+    text_block,
+    text_width,
+    wrap,
 )
 
 TASK_TYPES: dict[str, str] = {

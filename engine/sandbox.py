@@ -7,8 +7,8 @@ access, item access, iteration and writes at run time, so the escape never compi
 from __future__ import annotations
 
 import ast
-from datetime import timedelta
 import operator
+from datetime import timedelta
 from functools import lru_cache
 from types import CodeType
 from typing import Any, Mapping

@@ -14,9 +14,9 @@ import ast
 from datetime import datetime
 
 from lxml import etree
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 
 from engine.problems import Problem
 

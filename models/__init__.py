@@ -1,12 +1,12 @@
 """SQLAlchemy 2.0 typed models, the session factory and Alembic migrations."""
+from models.audit import AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
-from models.catalogue import Agency, Procedure, ProcessDefinition, CalendarOverride
-from models.users import User
-from models.dossiers import (Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask)
-from models.audit import AuditEvent, AuditHead, OutboxMessage, Incident
+from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
+from models.dossiers import Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
-from models.workbench import DossierNote, FeePayment, ResultDelivery
 from models.publications import DefinitionProposal, Publication
+from models.users import User
+from models.workbench import DossierNote, FeePayment, ResultDelivery
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",

@@ -6,7 +6,6 @@ import sqlalchemy.orm as so
 
 from models import EmailVerification
 
-
 _PENDING = sa.select(EmailVerification.user_id).where(
     EmailVerification.user_id == sa.bindparam("user_id"), EmailVerification.confirmed_at.is_(None))
 

@@ -13,8 +13,7 @@ from engine.clock import Clock
 from engine.definitions import UserTaskInfo
 from engine.runner import EngineError, Instance
 from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
-from models import (Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User,
-                    UserTask)
+from models import Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User, UserTask
 from processes import audit, deadlines
 from processes.bootstrap import Services
 from processes.errors import Unprocessable

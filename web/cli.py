@@ -24,9 +24,9 @@ def _services() -> Services:
 def cmd_init(args: argparse.Namespace) -> int:
     """Migrate, seed the demo (when configured), deploy every diagram: what `make run` does first."""
     from models.migrate import upgrade
+    from processes.config import PROJECT_ROOT
     from processes.demo import seed_demo
     from processes.deploy import deploy_paths
-    from processes.config import PROJECT_ROOT
 
     config = load_config()
     upgrade(database_url(config))

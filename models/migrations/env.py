@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from models.base import Base, make_engine
 import models  # noqa: F401  (registers every table on Base.metadata)
+from models.base import Base, make_engine
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")

@@ -14,8 +14,8 @@ from typing import Any, Iterator
 import pytest
 
 from engine.clock import ManualClock
-from processes.calendar_admin import add_override
 from processes.bootstrap import Services, bootstrap
+from processes.calendar_admin import add_override
 from processes.config import PROJECT_ROOT, load_config
 from processes.dossiers import get_dossier
 from tests.integration.timers_support import local, submit_hkd, work

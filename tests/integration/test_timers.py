@@ -21,8 +21,17 @@ from processes.deploy import deploy_paths
 from processes.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
 from processes.timers import PARKED, claim_due_timers, fire_due_timers, sweep_until_done
-from tests.integration.timers_support import (BAD_TIMER, PAUSING, deploy_fixture, local, submit_hkd,
-                                              submit_test_procedure, supplement, sweep_in_own_process, work)
+from tests.integration.timers_support import (
+    BAD_TIMER,
+    PAUSING,
+    deploy_fixture,
+    local,
+    submit_hkd,
+    submit_test_procedure,
+    supplement,
+    sweep_in_own_process,
+    work,
+)
 from tests.workbench_support import COORDINATION_BPMN, deploy_coordination, submit_coordination
 
 DEADLINE_KINDS = ("statutory_due", "statutory_warning", "forward_limit", "step_limit")

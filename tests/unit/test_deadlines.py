@@ -3,14 +3,24 @@ per-step limits, supplement pauses), and processing time net of waiting (R8.3). 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from zoneinfo import ZoneInfo
 
 from engine.calendar import WorkCalendar
 from processes.config import ConfigError
-from processes.deadlines import (DUE, FORWARD, STEP, WARNING, Clock, Deadline, OpenTask, net_processing_hours,
-                                 plan, warning_working_days)
+from processes.deadlines import (
+    DUE,
+    FORWARD,
+    STEP,
+    WARNING,
+    Clock,
+    Deadline,
+    OpenTask,
+    net_processing_hours,
+    plan,
+    warning_working_days,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CAL = WorkCalendar()

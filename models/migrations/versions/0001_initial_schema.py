@@ -6,10 +6,10 @@ Create Date: 2026-11-29
 
 The audit trail is append-only at the database level: triggers refuse UPDATE and DELETE.
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0001'
 down_revision = None

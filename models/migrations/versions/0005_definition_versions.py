@@ -7,10 +7,10 @@ Create Date: 2026-11-29
 An independent branch after the initial schema (models.migrate upgrades every head). Existing
 published procedures get one `deploy` publication each, so the history starts complete.
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0005_definition_versions'
 down_revision = '0001'

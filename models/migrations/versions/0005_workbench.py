@@ -6,10 +6,10 @@ Create Date: 2026-11-29
 
 An independent branch after the initial schema (models.migrate upgrades every head).
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0005_workbench'
 down_revision = '0001'

@@ -10,10 +10,10 @@ recomputation of the same deadline does not escalate the same overrun twice. `us
 when the task's own limit passed (R14.4 forward limit, per-step limits). `dossiers.refund_flagged`:
 paid fees are to be refunded because the agency stopped processing (R8.6).
 """
-from alembic import op
 import sqlalchemy as sa
-import models.base
+from alembic import op
 
+import models.base
 
 revision = '0006_deadlines'
 down_revision = '0001'
