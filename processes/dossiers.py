@@ -58,11 +58,29 @@ def list_procedures(services: Services) -> list[dict[str, Any]]:
                 "documents": [{"key": d["key"], "name": d["name"], "required": bool(d.get("required"))}
                               for d in cat.get("documents", [])],
                 "form": [dict(f, required=bool(f.get("required", False)), options=f.get("options", []),
-                              label=f.get("label", f["id"]), type=f.get("type", "string"))
+                              label=f.get("label", f["id"]), type=f.get("type", "string"),
+                              example=f.get("example", example_value(f)))
                          for f in cat.get("form", [])],
                 "result": cat.get("result"), "legal_basis": cat.get("legal_basis", []),
                 "applicants": cat.get("applicants"), "conditions": cat.get("conditions", []),
                 "steps": cat.get("steps", []), "channels": cat.get("channels", []),
                 "published_at": p.published_at.isoformat() if p.published_at else None,
+                "featured": cat.get("featured") is True,
             })
+        # The province's featured services first (the portal's front row), then by national code.
+        result.sort(key=lambda item: (not item["featured"], item["code"]))
         return result
+
+
+_EXAMPLES = {"long": 1, "boolean": True, "date": "1990-01-01", "email": "nguoi.nop@example.vn",
+             "phone": "0912345678", "string": "Nguyễn Văn An", "text": "Nguyễn Văn An"}
+
+
+def example_value(field: dict[str, Any]) -> Any:
+    """A value the field accepts, shown as a hint (and usable by API clients as a template)."""
+    if field.get("type") == "enum":
+        options = field.get("options") or []
+        return options[0]["id"] if options else None
+    if field.get("pattern") == "^[0-9]{12}$":
+        return "062095001234"  # a citizen identity number: 12 digits
+    return _EXAMPLES.get(str(field.get("type", "string")), "Nguyễn Văn An")
