@@ -16,7 +16,7 @@ from engine.runner import Runner
 from handlers.default import default_registry
 from handlers.ports import FileMailer, FileSms, Mailer, SmsGateway
 from handlers.registry import HandlerRegistry
-from models import CalendarOverride, ProcessDefinition
+from models import CalendarOverride, Procedure, ProcessDefinition
 from models.base import make_engine, make_session_factory
 from processes.attachments import AttachmentStore
 from processes.config import data_dir, database_url, load_config
@@ -43,10 +43,18 @@ class Services:
         """The parsed definition of a deployed version; parsed once per process."""
         found = self._definitions.get(definition_id)
         if found is None:
-            row = session.get(ProcessDefinition, definition_id)
-            if row is None:
+            found_row = session.execute(
+                sa.select(ProcessDefinition, Procedure.process_id)
+                .join(Procedure, Procedure.id == ProcessDefinition.procedure_id)
+                .where(ProcessDefinition.id == definition_id)).first()
+            if found_row is None:
                 raise LookupError(f"process definition {definition_id} does not exist")
-            found = load_definition(row.bpmn, row.filename, known_topics=self.handlers.topics())
+            row, process_id = found_row
+            # The procedure names its process, so a file with several executable processes loads the
+            # way it deployed; an older version whose process had another id is found on its own.
+            wanted = process_id if f'id="{process_id}"'.encode() in row.bpmn else None
+            found = load_definition(row.bpmn, row.filename, process_id=wanted,
+                                    known_topics=self.handlers.topics())
             with self._lock:
                 self._definitions[definition_id] = found
         return found
