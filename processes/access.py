@@ -96,3 +96,55 @@ def may_act_as_applicant(user: User, dossier: Dossier) -> bool:
     """The applicant's own pages and acts (follow, supplement, withdraw, rate): the applicant only,
     never an officer or an administrator acting for them (R6.1, R13.2)."""
     return user.active and dossier.applicant_id == user.id
+
+
+ADMIN_AREA_ROLES = frozenset({"admin", "agency_admin", "analyst", "leader"})
+GRANTABLE_ROLES = ("reception", "specialist", "leader", "agency_admin")
+
+
+def may_enter_admin(user: User) -> bool:
+    """The `/admin` landing: administrators, agency administrators, analysts and leaders (reports)."""
+    return user.active and bool(ADMIN_AREA_ROLES & set(user.roles or []))
+
+
+def may_view_agencies(user: User) -> bool:
+    """The agency tree (R2.1): system and agency administrators."""
+    return user.active and (user.has_role("admin") or user.has_role("agency_admin"))
+
+
+def may_manage_agencies(user: User) -> bool:
+    """Adding and renaming agencies: system administrators only (R2.1)."""
+    return user.active and user.has_role("admin")
+
+
+def may_manage_users(user: User, agency_id: int | None) -> bool:
+    """Officer accounts: a system administrator for every agency; an agency administrator for the
+    accounts of its own agency (R2.1). Accounts outside any agency (citizens, admins): admin only."""
+    if not user.active:
+        return False
+    if user.has_role("admin"):
+        return True
+    return user.has_role("agency_admin") and agency_id is not None and user.agency_id == agency_id
+
+
+def may_grant_roles(user: User, roles: set[str]) -> bool:
+    """An administrator grants any officer role; an agency administrator never an administrator's role."""
+    if not user.active or not roles <= set(GRANTABLE_ROLES):
+        return False
+    return user.has_role("admin") or (user.has_role("agency_admin") and "agency_admin" not in roles)
+
+
+def may_view_reports(user: User, agency_id: int | None) -> bool:
+    """Reports (R10.1, R8.3): administrators of every agency (None = all agencies); agency
+    administrators and leaders of their own agency only."""
+    if not user.active:
+        return False
+    if user.has_role("admin"):
+        return True
+    return ((user.has_role("agency_admin") or user.has_role("leader"))
+            and agency_id is not None and user.agency_id == agency_id)
+
+
+def may_resolve_incident(user: User) -> bool:
+    """Incidents (R9.2) span the whole system: system administrators resolve them."""
+    return user.active and user.has_role("admin")

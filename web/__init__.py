@@ -53,4 +53,9 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin_calendar.bp)
     app.register_blueprint(api_calendar.bp)
     app.register_blueprint(api_apology.bp)
+    from web import admin_agencies, admin_reports, admin_users
+
+    app.register_blueprint(admin_agencies.bp)
+    app.register_blueprint(admin_users.bp)
+    app.register_blueprint(admin_reports.bp)
     return app

@@ -1,9 +1,16 @@
-"""`/admin`: the landing page of administration, one link per section. Each section decides
-(through processes.access) who may use it; this page only points the way."""
+"""`/admin`: the landing page of administration, one link per section the user may open. Each
+section decides (through processes.access) who may use it; users without an administrative role
+are refused here (403)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
 
+from flask import Blueprint, g, render_template
+
+from processes import admin_home
+from processes.errors import Refused
+from web.context import services
+from web.i18n import _
 from web.session import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -19,7 +26,19 @@ SECTIONS = [
 ]
 
 
+def refused_page(exc: Refused) -> Any:
+    """The error page of a refusal on an /admin page: 403 without details, else the reason."""
+    status = {"not_found": 404, "forbidden": 403, "conflict": 409}.get(exc.code, 422)
+    message = _("Bạn không có quyền thực hiện thao tác này.") if status == 403 else exc.message
+    return render_template("error.html", status=status, message=message), status
+
+
+bp.register_error_handler(Refused, refused_page)
+
+
 @bp.get("")
 @login_required
 def index() -> str:
-    return render_template("admin/index.html", sections=SECTIONS)
+    allowed = admin_home.sections_for(services(), g.username)
+    return render_template("admin/index.html",
+                           sections=[s for s in SECTIONS if s[0].rsplit("/", 1)[1] in allowed])

@@ -1,0 +1,79 @@
+"""`/admin/users`: officer accounts — list, create, change roles and agency, lock and unlock (R2.1).
+Routes parse, call processes.admin_users, render; rights are decided there."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from processes import admin_agencies, admin_users
+from processes.access import GRANTABLE_ROLES
+from processes.errors import Invalid, Refused
+from web.admin import refused_page
+from web.context import services
+from web.i18n import _
+from web.session import login_required
+
+bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
+bp.register_error_handler(Refused, refused_page)
+
+
+@bp.get("")
+@login_required
+def index() -> str:
+    return _page({}, {})
+
+
+@bp.post("")
+@login_required
+def create() -> Any:
+    form = {k: request.form.get(k, "") for k in ("username", "full_name", "email", "agency", "password")}
+    roles = request.form.getlist("roles")
+    try:
+        row = admin_users.create_officer(services(), g.username, form["username"], form["full_name"],
+                                         form["email"], roles, form["agency"], form["password"])
+    except Invalid as exc:
+        form.pop("password")
+        return _page({**form, "roles": roles}, exc.fields or {"": exc.message}), 422
+    if row["password"]:
+        # Shown once, on this page only; never stored in clear, never in a redirect or the log.
+        return _page({}, {}, created=row)
+    flash(_("Đã tạo tài khoản {username}.", username=row["username"]), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<username>")
+@login_required
+def change(username: str) -> Any:
+    try:
+        admin_users.change_account(services(), g.username, username, request.form.getlist("roles"),
+                                   request.form.get("agency", ""))
+    except Invalid as exc:
+        return _page({}, {f"{username}.{k}": v for k, v in exc.fields.items()}), 422
+    flash(_("Đã lưu tài khoản {username}.", username=username), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<username>/lock")
+@login_required
+def lock(username: str) -> Any:
+    locked = request.form.get("locked", "1") == "1"
+    try:
+        admin_users.set_locked(services(), g.username, username, locked)
+    except Invalid as exc:
+        return _page({}, {f"{username}.{k}": v for k, v in exc.fields.items()}), 422
+    flash(_("Đã khóa tài khoản {username}.", username=username) if locked
+          else _("Đã mở khóa tài khoản {username}.", username=username), "success")
+    return redirect(url_for(".index"))
+
+
+def _page(form: dict[str, Any], errors: dict[str, str], created: dict[str, Any] | None = None) -> str:
+    agency, role = request.args.get("agency", ""), request.args.get("role", "")
+    rows = admin_users.list_accounts(services(), g.username, agency, role)
+    try:
+        agencies = admin_agencies.agency_tree(services(), g.username)
+    except Refused:
+        agencies = []
+    return render_template("admin/users.html", rows=rows, form=form, errors=errors, created=created,
+                           agencies=agencies, agency=agency, role=role, grantable=GRANTABLE_ROLES,
+                           role_names=admin_users.ROLE_NAMES)
