@@ -50,3 +50,9 @@ from web.translations_definitions import EN_DEFINITIONS  # noqa: E402
 
 for _vi, _en in EN_DEFINITIONS.items():
     EN.setdefault(_vi, _en)
+
+# The agencies, users and reports pages of /admin keep their texts in their own file too.
+from web.translations_admin import EN_ADMIN  # noqa: E402
+
+for _vi, _en in EN_ADMIN.items():
+    EN.setdefault(_vi, _en)
