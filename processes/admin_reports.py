@@ -156,9 +156,10 @@ class _Tally:
 def _supplements(s: so.Session, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
-    return dict(s.execute(sa.select(AuditEvent.dossier_id, sa.func.count())
-                          .where(AuditEvent.kind == "supplement_requested", AuditEvent.dossier_id.in_(ids))
-                          .group_by(AuditEvent.dossier_id)).all())
+    rows = s.execute(sa.select(AuditEvent.dossier_id, sa.func.count())
+                     .where(AuditEvent.kind == "supplement_requested", AuditEvent.dossier_id.in_(ids))
+                     .group_by(AuditEvent.dossier_id)).all()
+    return {int(dossier_id): int(n) for dossier_id, n in rows if dossier_id is not None}
 
 
 def _pauses(s: so.Session, ids: list[int]) -> dict[int, list[tuple[datetime, datetime | None]]]:

@@ -91,7 +91,9 @@ def test_a_generated_password_is_shown_once_and_works(client: Any, services: Ser
                                              "email": "cbm@example.vn", "roles": ["reception"], "agency": MAIN,
                                              "password": ""})
     assert resp.status_code == 200
-    password = re.search(r'<code class="password">([^<]+)</code>', resp.get_data(as_text=True)).group(1)
+    found = re.search(r'<code class="password">([^<]+)</code>', resp.get_data(as_text=True))
+    assert found is not None
+    password = found.group(1)
     assert authenticate(services, "canbo_moi", password) == "canbo_moi"
     assert password not in text(client.get("/admin/users"))
     assert "canbo_moi" in text(client.get(f"/admin/users?agency={MAIN}&role=reception"))
@@ -130,7 +132,9 @@ def test_reports_table_csv_and_incident_resolution(client: Any, token: Any, serv
     assert csv.mimetype == "text/csv" and f"{MAIN},,1," in csv.get_data(as_text=True)
     bad = client.get("/admin/reports?from=2026-13-01")
     assert bad.status_code == 422 and "from" in text(bad)
-    incident = re.search(r"/admin/reports/incidents/(\d+)/resolve", page).group(1)
+    link = re.search(r"/admin/reports/incidents/(\d+)/resolve", page)
+    assert link is not None
+    incident = link.group(1)
     done = client.post(f"/admin/reports/incidents/{incident}/resolve", data={"csrf_token": "t"},
                        follow_redirects=True)
     assert "bộ hẹn giờ lỗi" not in text(done).split("Góp ý chung")[0].split("Sự cố chưa xử lý")[1]

@@ -218,6 +218,7 @@ def supplement_requested(services: Services, code: str, times: int) -> None:
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         d = s.scalar(sa.select(Dossier).where(Dossier.code == code))
+        assert d is not None
         for _ in range(times):
             audit.append(s, at=services.clock.now(), actor="specialist", kind="supplement_requested",
                          dossier_id=d.id, detail={})
