@@ -21,9 +21,9 @@ from processes.bootstrap import Services, bootstrap
 from processes.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Unprocessable
 from processes.outbox import dispatch_outbox
-from processes.submission import Submission, Upload, answer_supplement, submit_dossier
-from processes.tasks import complete_task, list_tasks
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
+from processes.submission import Upload, answer_supplement
+from processes.tasks import complete_task
+from tests.helpers import PDF, affirmative, offered, submit, work
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 AGENCY = "000.00.22.H34"
@@ -31,27 +31,6 @@ AGENCY = "000.00.22.H34"
 
 def local(*args: int) -> datetime:
     return datetime(*args, tzinfo=LOCAL)  # type: ignore[misc]
-
-
-def submit(services: Services, username: str = "citizen", **extra: Any) -> str:
-    uploads = [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
-    created = submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM, channel="counter",
-                                                            uploads=uploads, **extra))
-    assert created["status_code"] == 1
-    return str(created["code"])
-
-
-def offered(services: Services, code: str, username: str) -> list[dict[str, Any]]:
-    return [t for t in list_tasks(services, username) if t["dossier"] == code]
-
-
-def work(services: Services, code: str, username: str, overrides: dict[str, Any] | None = None) -> list[str]:
-    """Complete every task `username` is offered on this dossier; return the element ids."""
-    done = []
-    for task in offered(services, code, username):
-        complete_task(services, username, task["id"], affirmative(task["form"], overrides))
-        done.append(task["name"])
-    return done
 
 
 def dossier(services: Services, code: str) -> dict[str, Any]:

@@ -17,16 +17,13 @@ from processes.dossiers import get_dossier
 from processes.errors import Forbidden, NotFound
 from processes.migration import migrate_dossiers
 from processes.uow import UnitOfWork
-from tests.helpers import HKD
+from tests.helpers import HKD, offered, submit, work
 from tests.integration.versions_support import (
     HKD_BPMN,
     RENAMED_NAME,
     copy_with,
     dossiers_in_every_task,
     finish,
-    offered,
-    submit,
-    work,
     write_version_2,
 )
 

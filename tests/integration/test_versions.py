@@ -18,13 +18,12 @@ from processes.errors import Conflict, Forbidden, NotFound
 from processes.proposals import Upload, check_upload, deploy_proposal, deploy_upload, propose, reject_proposal
 from processes.uow import UnitOfWork
 from processes.versions import compare_versions, procedure_history, rollback
-from tests.helpers import HKD
+from tests.helpers import HKD, submit
 from tests.integration.versions_support import (
     HKD_BPMN,
     HKD_TOML,
     copy_with,
     hkd_version_2_bytes,
-    submit,
     write_version_2,
 )
 

@@ -10,9 +10,7 @@ from lxml import etree
 
 from processes.bootstrap import Services
 from processes.config import PROJECT_ROOT
-from processes.submission import Submission, Upload, submit_dossier
-from processes.tasks import complete_task, list_tasks
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
+from tests.helpers import submit, work
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
 HKD_BPMN = DIAGRAMS / "dang_ky_ho_kinh_doanh.bpmn"
@@ -58,26 +56,6 @@ def copy_with(folder: Path, bpmn: bytes | None = None, toml: str | None = None) 
     path.write_bytes(bpmn if bpmn is not None else HKD_BPMN.read_bytes())
     (folder / HKD_TOML.name).write_text(toml if toml is not None else HKD_TOML.read_text("utf-8"), "utf-8")
     return path
-
-
-def submit(services: Services, username: str = "citizen") -> str:
-    uploads = [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
-    created = submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM, channel="counter",
-                                                            uploads=uploads))
-    return str(created["code"])
-
-
-def offered(services: Services, code: str, username: str) -> list[dict[str, Any]]:
-    return [t for t in list_tasks(services, username) if t["dossier"] == code]
-
-
-def work(services: Services, code: str, username: str, overrides: dict[str, Any] | None = None) -> list[str]:
-    """Complete every task `username` is offered on this dossier; return the element ids."""
-    done = []
-    for task in offered(services, code, username):
-        complete_task(services, username, task["id"], affirmative(task["form"], overrides))
-        done.append(task["name"])
-    return done
 
 
 # Who works on each step of the diagram, in order, on the affirmative path.
