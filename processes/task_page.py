@@ -23,13 +23,20 @@ from models import (
     UserTask,
 )
 from processes import audit
-from processes.access import may_complete_task, may_see_task, may_take_payment, may_work_on_dossier
+from processes.access import (
+    may_complete_task,
+    may_issue_apology,
+    may_see_task,
+    may_take_payment,
+    may_work_on_dossier,
+)
 from processes.attachments import IntegrityError
 from processes.bootstrap import Services
 from processes.catalogue import form_fields
 from processes.dossiers import involved_agencies, load_visible
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.paper import applicable_forms
+from processes.status import FINAL_STATUSES
 from processes.submission import _user
 from processes.tasks import log_refusal
 from processes.uow import UnitOfWork
@@ -109,7 +116,10 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask, languag
         "dossier": dossier_view(services, s, dossier, procedure, language) | {
             "applicant_name": dossier.applicant_name, "applicant_phone": dossier.applicant_phone,
             "due": dossier.due_at, "received": dossier.received_at,
-            "lead_agency": lead.name if lead else "", "coordination": task.agency_id != dossier.agency_id},
+            "lead_agency": lead.name if lead else "", "coordination": task.agency_id != dossier.agency_id,
+            # Form 04 (R8.1): a late dossier's leader apologises and sets a new date from this page.
+            "may_apologise": dossier.late and dossier.status_code not in FINAL_STATUSES | {9}
+            and may_issue_apology(user, dossier)},
         "applicant_fields": [{"label": f.label, "value": dossier.form.get(f.id)}
                              for f in form_fields(procedure.catalogue) if dossier.form.get(f.id) not in (None, "")],
         "documents": [{"id": a.id, "key": a.document_key, "name": names.get(a.document_key, a.document_key),

@@ -5,12 +5,13 @@ Routes parse, call a use case, render; what anyone may do is decided in processe
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, send_file
 
+from processes.apology import issue_apology
 from processes import desk, paper, task_page, workbench
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.submission import Upload
@@ -129,7 +130,29 @@ def _render_task(task_id: str, errors: dict[str, str], posted: Any, status: int 
                            form_titles=paper.DOSSIER_FORMS), status
 
 
-# -- notes and fees -------------------------------------------------------------------------------
+# -- notes, fees and the apology letter ------------------------------------------------------------
+@bp.post("/officer/dossiers/<code>/apology")
+@login_required
+def apology(code: str) -> Any:
+    """Form 04: a leader's apology and new appointment for a late dossier (R8.1)."""
+    raw = request.form.get("new_due", "")
+    try:
+        new_due = datetime.fromisoformat(raw).replace(tzinfo=LOCAL) if raw else None
+    except ValueError:
+        new_due = None
+    try:
+        if new_due is None:
+            raise Invalid({"new_due": _("Hãy chọn ngày giờ hẹn mới.")})
+        issue_apology(services(), g.username, code, new_due, request.form.get("reason", ""))
+    except (Invalid, Conflict) as exc:
+        flash(exc.message, "error")
+        return redirect(_back(), code=303)
+    except Refused as exc:
+        return refused(exc)
+    flash(_("Đã gửi thư xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)."), "success")
+    return redirect(_back(), code=303)
+
+
 @bp.post("/officer/dossiers/<code>/notes")
 @login_required
 def note(code: str) -> Any:

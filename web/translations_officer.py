@@ -126,4 +126,10 @@ EN_OFFICER: dict[str, str] = {
     "Phiếu từ chối tiếp nhận, giải quyết hồ sơ": "Refusal notice",
     "Phiếu xin lỗi và hẹn lại ngày trả kết quả": "Apology and new appointment",
     "Phiếu kiểm soát quá trình giải quyết hồ sơ": "Process-control sheet",
+    "Hồ sơ trễ hạn: thư xin lỗi và hẹn lại (mẫu 04)": "Late dossier: apology and new date (form 04)",
+    "Ngày giờ hẹn trả kết quả mới": "New appointment date and time",
+    "Lý do trễ hạn": "Reason for the delay",
+    "Gửi thư xin lỗi cho người nộp": "Send the apology to the applicant",
+    "Hãy chọn ngày giờ hẹn mới.": "Choose the new appointment date and time.",
+    "Đã gửi thư xin lỗi và hẹn lại ngày trả kết quả (mẫu 04).": "The apology with the new appointment (form 04) was sent.",
 }
