@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import io
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, send_file
 
-from processes.apology import issue_apology
 from processes import desk, paper, task_page, workbench
+from processes.apology import issue_apology
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.submission import Upload
 from web.context import services
@@ -131,54 +131,46 @@ def _render_task(task_id: str, errors: dict[str, str], posted: Any, status: int 
 
 
 # -- notes, fees and the apology letter ------------------------------------------------------------
-@bp.post("/officer/dossiers/<code>/apology")
-@login_required
-def apology(code: str) -> Any:
-    """Form 04: a leader's apology and new appointment for a late dossier (R8.1)."""
-    raw = request.form.get("new_due", "")
+def _dossier_action(action: Callable[[], object], done: str) -> Any:
+    """Run one small officer action; refusals come back as a message on the page it came from."""
     try:
-        new_due = datetime.fromisoformat(raw).replace(tzinfo=LOCAL) if raw else None
-    except ValueError:
-        new_due = None
-    try:
-        if new_due is None:
-            raise Invalid({"new_due": _("Hãy chọn ngày giờ hẹn mới.")})
-        issue_apology(services(), g.username, code, new_due, request.form.get("reason", ""))
+        action()
     except (Invalid, Conflict) as exc:
         flash(exc.message, "error")
         return redirect(_back(), code=303)
     except Refused as exc:
         return refused(exc)
-    flash(_("Đã gửi thư xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)."), "success")
+    flash(done, "success")
     return redirect(_back(), code=303)
+
+
+@bp.post("/officer/dossiers/<code>/apology")
+@login_required
+def apology(code: str) -> Any:
+    """Form 04: a leader's apology and new appointment for a late dossier (R8.1)."""
+    def send() -> None:
+        try:
+            new_due = datetime.fromisoformat(request.form.get("new_due", "")).replace(tzinfo=LOCAL)
+        except ValueError:
+            raise Invalid({"new_due": _("Hãy chọn ngày giờ hẹn mới.")}) from None
+        issue_apology(services(), g.username, code, new_due, request.form.get("reason", ""))
+
+    return _dossier_action(send, _("Đã gửi thư xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)."))
 
 
 @bp.post("/officer/dossiers/<code>/notes")
 @login_required
 def note(code: str) -> Any:
-    try:
-        task_page.add_note(services(), g.username, code, request.form.get("body", ""))
-    except Invalid as exc:
-        flash(exc.message, "error")
-        return redirect(_back(), code=303)
-    except Refused as exc:
-        return refused(exc)
-    flash(_("Đã lưu ghi chú."), "success")
-    return redirect(_back(), code=303)
+    return _dossier_action(lambda: task_page.add_note(services(), g.username, code, request.form.get("body", "")),
+                           _("Đã lưu ghi chú."))
 
 
 @bp.post("/officer/dossiers/<code>/fees")
 @login_required
 def fees(code: str) -> Any:
-    try:
-        desk.mark_fee_paid(services(), g.username, code, request.form.get("receipt_no", ""))
-    except (Invalid, Conflict) as exc:
-        flash(exc.message, "error")
-        return redirect(_back(), code=303)
-    except Refused as exc:
-        return refused(exc)
-    flash(_("Đã ghi nhận nộp phí, lệ phí."), "success")
-    return redirect(_back(), code=303)
+    return _dossier_action(lambda: desk.mark_fee_paid(services(), g.username, code,
+                                                      request.form.get("receipt_no", "")),
+                           _("Đã ghi nhận nộp phí, lệ phí."))
 
 
 # -- paper and documents --------------------------------------------------------------------------

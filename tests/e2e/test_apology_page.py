@@ -29,9 +29,10 @@ def test_leader_sends_form_04_from_the_task_page_of_a_late_dossier(client: Any, 
     page = client.get(f"/officer/tasks/{task_id}").get_data(as_text=True)
     assert "mẫu 04" in page and 'name="new_due"' in page
 
-    resp = client.post(f"/officer/dossiers/{code}/apology", headers={"Referer": f"/officer/tasks/{task_id}"},
-                       data={"csrf_token": "t", "new_due": "2026-03-11T16:00", "reason": "Chờ ý kiến liên ngành"})
-    assert resp.status_code == 303
+    resp = client.post(f"/officer/dossiers/{code}/apology",
+                       data={"csrf_token": "t", "new_due": "2026-03-11T16:00", "reason": "Chờ ý kiến liên ngành",
+                             "back": f"/officer/tasks/{task_id}"})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/officer/tasks/{task_id}")
     dossier = get_dossier(services, "citizen", code)
     assert dossier["notices"][-1]["form"] == "04"
     assert "Chờ ý kiến liên ngành" in dossier["notices"][-1]["body"]
