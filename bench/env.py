@@ -13,10 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services, bootstrap
+from adapters.config import PROJECT_ROOT, load_config
+from adapters.messaging import FakeMailer, FakeSms
 from engine.clock import Clock, SystemClock
-from handlers.ports import FakeMailer, FakeSms
-from processes.bootstrap import Services, bootstrap
-from processes.config import PROJECT_ROOT, load_config
 
 BENCH_DIR = Path(__file__).resolve().parent
 PEER_BPMN = BENCH_DIR / "peer.bpmn"
@@ -77,8 +77,8 @@ class BenchDB:
     def prepare(self) -> None:
         """Migrate, seed the demo users, deploy the peer and the HKD diagrams."""
         from models.migrate import upgrade
-        from processes.demo import seed_demo
-        from processes.deploy import deploy_paths
+        from processes.administration.demo import seed_demo
+        from processes.definitions.deploy import deploy_paths
 
         upgrade(self.url)
         services = self.services()

@@ -6,13 +6,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from adapters.bootstrap import Services
 from bench import fill, lifecycle
 from bench.env import BenchDB
 from bench.stats import Samples, median, ms
-from processes.bootstrap import Services
-from processes.dossiers import get_dossier
-from processes.portal_dossiers import public_status
-from processes.tasks import list_tasks
+from processes.desk.tasks import list_tasks
+from processes.dossier.dossiers import get_dossier
+from processes.submission.portal_dossiers import public_status
 
 # submit: a citizen submits an HKD dossier with two papers; complete: reception accepts it;
 # task_list: the reception officer's task list; lookup: the public look-up by code and phone (/track);

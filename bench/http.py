@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 from typing import Any, Self
 
+from adapters.config import PROJECT_ROOT
 from bench.env import BenchDB
-from processes.config import PROJECT_ROOT
 
 
 def free_port() -> int:

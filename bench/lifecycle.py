@@ -6,12 +6,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from adapters.bootstrap import Services
 from bench.env import HKD_CODE
 from bench.peer import open_task_id
 from bench.stats import Samples
-from processes.bootstrap import Services
-from processes.submission import Submission, Upload, submit_dossier
-from processes.tasks import complete_task
+from processes.desk.tasks import complete_task
+from processes.submission.submission import Submission, Upload, submit_dossier
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -11,7 +11,7 @@ from bench import peer
 from bench.env import PEER_CODE, BenchDB
 from bench.http import Client
 from bench.stats import Samples, latency_summary
-from processes.submission import Submission, submit_dossier
+from processes.submission.submission import Submission, submit_dossier
 from web.auth import make_token
 
 USERS = ("citizen", "reception", "specialist")

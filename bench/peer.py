@@ -13,12 +13,12 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from adapters.bootstrap import Services
 from bench.env import PEER_BPMN, PEER_CODE
 from bench.stats import Samples
 from models import Dossier, UserTask
-from processes.bootstrap import Services
-from processes.submission import Submission, submit_dossier
-from processes.tasks import complete_task
+from processes.desk.tasks import complete_task
+from processes.submission.submission import Submission, submit_dossier
 
 APPLICANT = "citizen"
 FORM = {"ho_ten": "Nguyễn Văn An", "amount": 600}

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from bench import peer
 from bench.env import BenchDB
 from bench.stats import Samples
-from processes.tasks import complete_task
+from processes.desk.tasks import complete_task
 
 # First match wins: the path fragment of a profiled function -> the share it is counted in.
 CATEGORIES = [
@@ -130,9 +130,9 @@ def full_scans(db: BenchDB) -> list[str]:
     """Statements of the hot use cases (submit, complete, task list, the applicant's view, the public
     look-up) whose SQLite query plan scans a whole table: each look-up should have its index."""
     from bench import lifecycle
-    from processes.dossiers import get_dossier
-    from processes.portal_dossiers import public_status
-    from processes.tasks import list_tasks
+    from processes.desk.tasks import list_tasks
+    from processes.dossier.dossiers import get_dossier
+    from processes.submission.portal_dossiers import public_status
 
     services = db.services()
     seen: dict[str, Any] = {}

@@ -14,7 +14,7 @@ from bench.env import BenchDB
 from bench.stats import ms, percentile
 from engine.clock import ManualClock
 from models import Timer
-from processes.timers import sweep_until_done
+from processes.timekeeping.timers import sweep_until_done
 
 
 def run(db: BenchDB, n: int) -> dict[str, Any]:

@@ -3,9 +3,10 @@ and the server-side check of submitted values against them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 FIELD_TYPES = {"string", "long", "boolean", "date", "enum", "email", "phone", "text"}
 MAX_TEXT = 4000

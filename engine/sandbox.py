@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import ast
 import operator
+from collections.abc import Mapping
 from datetime import timedelta
 from functools import lru_cache
 from types import CodeType
-from typing import Any, Mapping
+from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
 from RestrictedPython.Eval import default_guarded_getiter

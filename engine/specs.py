@@ -9,7 +9,7 @@ through the script engine; timers read the injected clock instead of ``datetime.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
@@ -70,7 +70,7 @@ class ClockedDuration(DurationTimerEventDefinition):
                 raise WorkflowTaskException(f"timer duration {expression!r} is not an ISO 8601 duration",
                                             task=my_task, exception=exc) from exc
             delta = TimerEventDefinition.get_timedelta_from_start(parsed, now)
-            event_value = (now + delta).astimezone(timezone.utc).isoformat()
+            event_value = (now + delta).astimezone(UTC).isoformat()
             my_task._set_internal_data(event_value=event_value)
         if TimerEventDefinition.get_datetime(event_value) <= now:
             my_task._set_internal_data(event_fired=True)

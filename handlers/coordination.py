@@ -3,7 +3,7 @@
 A coordination request is a service task `notify_consulted_agency` with camunda:properties
 `agency` (a key of the catalogue's `[agencies]` table), optionally `due_days` (the consulted agency's
 sub-deadline in working days) and `role` (whom to alert there, `specialist` by default). The consulted
-agency's work itself is the user task that follows, in its own queue (processes.dossier_run).
+agency's work itself is the user task that follows, in its own queue (processes.dossier.dossier_run).
 """
 from __future__ import annotations
 

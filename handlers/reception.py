@@ -1,7 +1,8 @@
 """Reception & result desk handlers (R14): completeness, acceptance, supplement, refusal."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from handlers.registry import HandlerContext, HandlerRegistry
 from handlers.texts import fmt_instant, fmt_vnd

@@ -1,9 +1,10 @@
 """The handler registry and what a handler is given to work with."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from engine.calendar import WorkCalendar
 

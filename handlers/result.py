@@ -1,7 +1,8 @@
 """Result and escalation handlers (R8.1, R8.4, R8.5, R14.4)."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from handlers.registry import HandlerContext, HandlerRegistry
 from handlers.texts import CHANNEL_NAMES, fmt_instant

@@ -1,7 +1,7 @@
 """Refusals a use case can give, each mapped to one HTTP status by the web layer."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 
 class Refused(Exception):

@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from models import OutboxMessage
-from processes.bootstrap import Services
 from processes.uow import UnitOfWork
 
 MAX_ATTEMPTS = 8

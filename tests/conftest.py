@@ -7,22 +7,23 @@ import copy
 import os
 import shutil
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services, bootstrap
+from adapters.config import PROJECT_ROOT, load_config
+from adapters.messaging import FakeMailer, FakeSms
 from engine.clock import ManualClock
-from handlers.ports import FakeMailer, FakeSms
-from processes.bootstrap import Services, bootstrap
-from processes.config import PROJECT_ROOT, load_config
 
 PG_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 # Monday 2 March 2026, 09:00 in Kon Tum: a plain working morning.
-START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 def _config(url: str, data_dir: Path) -> dict[str, Any]:
@@ -35,8 +36,8 @@ def _config(url: str, data_dir: Path) -> dict[str, Any]:
 
 def _prepare(url: str, data_dir: Path) -> None:
     from models.migrate import upgrade
-    from processes.demo import seed_demo
-    from processes.deploy import deploy_paths
+    from processes.administration.demo import seed_demo
+    from processes.definitions.deploy import deploy_paths
 
     upgrade(url)
     services = bootstrap(_config(url, data_dir), clock=ManualClock(START))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from processes.bootstrap import Services
+    from adapters.bootstrap import Services
 
 HKD = "1.001612"  # Đăng ký thành lập hộ kinh doanh
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -64,7 +64,7 @@ def catalogue_form(catalogue: dict[str, Any]) -> dict[str, Any]:
 
 def submit(services: Services, username: str = "citizen", **extra: Any) -> str:
     """A household business registration submitted through the use case; its dossier code."""
-    from processes.submission import Submission, Upload, submit_dossier
+    from processes.submission.submission import Submission, Upload, submit_dossier
 
     uploads = [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
     created = submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM, channel="counter",
@@ -74,14 +74,14 @@ def submit(services: Services, username: str = "citizen", **extra: Any) -> str:
 
 
 def offered(services: Services, code: str, username: str) -> list[dict[str, Any]]:
-    from processes.tasks import list_tasks
+    from processes.desk.tasks import list_tasks
 
     return [t for t in list_tasks(services, username) if t["dossier"] == code]
 
 
 def work(services: Services, code: str, username: str, overrides: dict[str, Any] | None = None) -> list[str]:
     """Complete every task `username` is offered on this dossier; return the element ids."""
-    from processes.tasks import complete_task
+    from processes.desk.tasks import complete_task
 
     done = []
     for task in offered(services, code, username):

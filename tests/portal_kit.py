@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from processes.bootstrap import Services
+from adapters.bootstrap import Services
+from processes.desk.tasks import complete_task, list_tasks
 from processes.outbox import dispatch_outbox
-from processes.tasks import complete_task, list_tasks
 from tests.helpers import affirmative
 
 LINK = re.compile(r"https?://\S+")

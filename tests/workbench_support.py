@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from processes.bootstrap import Services
-from processes.config import PROJECT_ROOT
-from processes.deploy import deploy_paths
-from processes.submission import Submission, Upload, submit_dossier
-from processes.workbench import task_queue
+from adapters.bootstrap import Services
+from adapters.config import PROJECT_ROOT
+from processes.definitions.deploy import deploy_paths
+from processes.desk.workbench import task_queue
+from processes.submission.submission import Submission, Upload, submit_dossier
 from tests.helpers import PDF, PNG
 
 COORDINATION_BPMN = PROJECT_ROOT / "tests" / "fixtures" / "coordination" / "phoi_hop_thu_nghiem.bpmn"

@@ -2,12 +2,13 @@
 imports Flask."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
-from processes.bootstrap import Services, bootstrap
-from processes.config import load_config
+from adapters.bootstrap import Services, bootstrap
+from adapters.config import load_config
 
 
 def create_app(services: Services | None = None, config: Mapping[str, Any] | None = None) -> Flask:
@@ -44,15 +45,12 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin.bp)
     app.register_blueprint(admin_definitions.bp)
     app.register_blueprint(diagram_pages.bp)
-    from web import api_forms, officer
+    from web import officer
 
     app.register_blueprint(officer.bp)
-    app.register_blueprint(api_forms.bp)
-    from web import admin_calendar, api_apology, api_calendar
+    from web import admin_calendar
 
     app.register_blueprint(admin_calendar.bp)
-    app.register_blueprint(api_calendar.bp)
-    app.register_blueprint(api_apology.bp)
     from web import admin_agencies, admin_reports, admin_users
 
     app.register_blueprint(admin_agencies.bp)

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request
 
-from processes import accounts, credentials
+from adapters.throttle import Throttled
 from processes.errors import Conflict, Invalid
-from processes.throttle import Throttled
+from processes.people import accounts, credentials
 from web.context import services
 from web.i18n import _
 from web.page_kit import client_ip, field_errors

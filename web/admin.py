@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, render_template
 
-from processes import admin_home
+from processes.administration import admin_home
 from processes.errors import Refused
 from web.context import services
 from web.i18n import _

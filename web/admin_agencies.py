@@ -1,12 +1,12 @@
 """`/admin/agencies`: the agency tree and, for system administrators, adding and editing agencies
-(R2.1). Routes parse, call processes.admin_agencies, render; rights are decided there."""
+(R2.1). Routes parse, call processes.administration.admin_agencies, render; rights are decided there."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from processes import admin_agencies
+from processes.administration import admin_agencies
 from processes.errors import Invalid, Refused
 from web.admin import refused_page
 from web.context import services

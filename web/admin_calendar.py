@@ -1,13 +1,13 @@
 """`/admin/calendar`: the administrators' table of extra days off and make-up working days
-(docs/time.md rule 3). Routes parse, call processes.calendar_admin, render; who may edit is decided there."""
+(docs/time.md rule 3). Routes parse, call processes.timekeeping.calendar_admin, render; who may edit is decided there."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from processes import calendar_admin
 from processes.errors import Invalid, Refused
+from processes.timekeeping import calendar_admin
 from web.context import services
 from web.i18n import _
 from web.session import login_required

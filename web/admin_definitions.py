@@ -8,9 +8,9 @@ from typing import Any
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.xml_safety import MAX_DIAGRAM_BYTES
-from processes import diagrams, migration, proposals, versions
 from processes.access import may_deploy, may_validate_diagrams
-from processes.deploy import MAX_CATALOGUE_BYTES
+from processes.definitions import diagrams, migration, proposals, versions
+from processes.definitions.deploy import MAX_CATALOGUE_BYTES
 from processes.errors import Invalid, NotFound, Refused
 from web.context import services
 from web.i18n import _, current_language

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
-from processes import admin_reports, feedback
 from processes.errors import Invalid, Refused
+from processes.reports import admin_reports
+from processes.submission import feedback
 from web.admin import refused_page
 from web.context import services
 from web.i18n import _

@@ -1,13 +1,13 @@
 """`/admin/users`: officer accounts — list, create, change roles and agency, lock and unlock (R2.1).
-Routes parse, call processes.admin_users, render; rights are decided there."""
+Routes parse, call processes.administration.admin_users, render; rights are decided there."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from processes import admin_agencies, admin_users
 from processes.access import GRANTABLE_ROLES
+from processes.administration import admin_agencies, admin_users
 from processes.errors import Invalid, Refused
 from web.admin import refused_page
 from web.context import services

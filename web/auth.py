@@ -1,13 +1,14 @@
 """Bearer tokens for the API: signed, carrying the username; checked against the database."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import g, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from processes.bootstrap import Services
+from adapters.bootstrap import Services
 from web.context import services
 
 TOKEN_MAX_AGE = 30 * 24 * 3600

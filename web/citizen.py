@@ -4,14 +4,16 @@ Routes parse, call, render; every decision is in processes/."""
 from __future__ import annotations
 
 import io
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file
 
-from processes import accounts, feedback, portal_catalogue, portal_dossiers, submission
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from processes.portal_submission import DECLARATION, new_nonce, submit_online
-from processes.submission import Submission
+from processes.people import accounts
+from processes.submission import feedback, portal_catalogue, portal_dossiers, submission
+from processes.submission.portal_submission import DECLARATION, new_nonce, submit_online
+from processes.submission.submission import Submission
 from web.context import services
 from web.i18n import _, current_language
 from web.page_kit import field_errors, refusal_page, uploads

@@ -4,14 +4,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Sequence
 
+from adapters.bootstrap import Services, bootstrap
+from adapters.config import ConfigError, database_url, load_config
 from engine.calendar import CalendarError
 from engine.problems import DiagramRefused
-from processes.bootstrap import Services, bootstrap
-from processes.config import ConfigError, database_url, load_config
 from processes.errors import Refused
 
 Command = Callable[[argparse.Namespace], int]
@@ -23,10 +23,10 @@ def _services() -> Services:
 
 def cmd_init(args: argparse.Namespace) -> int:
     """Migrate, seed the demo (when configured), deploy every diagram: what `make run` does first."""
+    from adapters.config import PROJECT_ROOT
     from models.migrate import upgrade
-    from processes.config import PROJECT_ROOT
-    from processes.demo import seed_demo
-    from processes.deploy import deploy_paths
+    from processes.administration.demo import seed_demo
+    from processes.definitions.deploy import deploy_paths
 
     config = load_config()
     upgrade(database_url(config))
@@ -51,7 +51,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from processes.deploy import deploy_paths
+    from processes.definitions.deploy import deploy_paths
 
     outcomes = deploy_paths(_services(), [Path(p) for p in args.paths], actor=args.actor, dry_run=args.dry_run)
     for o in outcomes:
@@ -71,7 +71,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from engine.render import render_svg
+    from drawing.svg import render_svg
 
     path = Path(args.path)
     try:
@@ -93,8 +93,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    from processes.people.users import get_user
     from processes.uow import UnitOfWork
-    from processes.users import get_user
     from web.auth import make_token
 
     services = _services()
@@ -109,7 +109,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    from processes.users import list_users
+    from processes.people.users import list_users
 
     users = list_users(_services())
     if args.json:
@@ -137,7 +137,7 @@ def cmd_calendar_due(args: argparse.Namespace) -> int:
 
 def cmd_timers_sweep(args: argparse.Namespace) -> int:
     from processes.outbox import dispatch_outbox
-    from processes.timers import sweep_until_done
+    from processes.timekeeping.timers import sweep_until_done
 
     services = _services()
     at = _instant(args.at) if args.at else None

@@ -9,7 +9,7 @@ from typing import Any
 
 def cmd_versions(args: argparse.Namespace) -> int:
     """Versions and publication history of a procedure (R11.1)."""
-    from processes.versions import procedure_history
+    from processes.definitions.versions import procedure_history
     from web.cli import _services
 
     history = procedure_history(_services(), args.procedure)
@@ -30,7 +30,7 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Publish an earlier version again; running dossiers stay where they are."""
-    from processes.versions import rollback
+    from processes.definitions.versions import rollback
     from web.cli import _services
 
     outcome = rollback(_services(), args.procedure, args.to, actor=args.actor)
@@ -44,7 +44,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def cmd_migrate_dossiers(args: argparse.Namespace) -> int:
     """Move running dossiers to a version (forward or back); exit 1 when some cannot move."""
-    from processes.migration import migrate_dossiers
+    from processes.definitions.migration import migrate_dossiers
     from web.cli import _services
 
     report = migrate_dossiers(_services(), args.procedure, args.to, actor=args.actor, dry_run=args.dry_run,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from processes.bootstrap import Services
+from adapters.bootstrap import Services
 
 
 def services() -> Services:

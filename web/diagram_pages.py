@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, render_template
 
-from processes import diagrams
+from processes.definitions import diagrams
 from processes.errors import Refused
 from web.context import services
 from web.i18n import current_language

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from processes.config import load_config
+from adapters.config import load_config
 
 _config = load_config()
 _server = _config.get("server", {})
@@ -22,7 +22,7 @@ _scheduler: Any = None
 def when_ready(server: Any) -> None:
     """Start the timer sweeper once, in the master process (workers only serve requests)."""
     global _scheduler
-    from processes.bootstrap import bootstrap
+    from adapters.bootstrap import bootstrap
     from web.sweeper import start_sweeper
 
     _scheduler = start_sweeper(bootstrap(_config))

@@ -5,16 +5,17 @@ Routes parse, call a use case, render; what anyone may do is decided in processe
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, send_file
 
-from processes import desk, paper, task_page, workbench
-from processes.apology import issue_apology
+from processes.desk import desk, paper, task_page, workbench
+from processes.desk.apology import issue_apology
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from processes.submission import Upload
+from processes.submission.submission import Upload
 from web.context import services
 from web.filters import LOCAL
 from web.i18n import _, current_language

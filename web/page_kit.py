@@ -5,9 +5,9 @@ from typing import Any
 
 from flask import abort, render_template, request
 
+from adapters.throttle import Throttled
 from processes.errors import Invalid, NotFound, Refused
-from processes.submission import Upload
-from processes.throttle import Throttled
+from processes.submission.submission import Upload
 
 
 def client_ip() -> str:

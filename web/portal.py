@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file
 
-from processes import feedback, portal_catalogue, portal_dossiers
+from adapters.throttle import Throttled
 from processes.errors import Invalid, NotFound
-from processes.throttle import Throttled
+from processes.submission import feedback, portal_catalogue, portal_dossiers
 from web.context import services
 from web.i18n import _, current_language
 from web.page_kit import client_ip, field_errors, refusal_page

@@ -2,8 +2,9 @@
 what a user may do is decided in processes.access."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask, g, redirect, request, session, url_for
 
@@ -46,7 +47,7 @@ OFFICER_HOME_ROLES = {"reception", "specialist", "leader"}
 def current_roles() -> list[str]:
     """The logged-in user's roles, read once per request (for navigation only, not for rights)."""
     if "roles" not in g:
-        from processes.users import roles_of
+        from processes.people.users import roles_of
         from web.context import services
 
         username = current_username()
@@ -56,7 +57,7 @@ def current_roles() -> list[str]:
 
 def home_path(username: str) -> str:
     """Where a user lands after logging in: officers on their tasks, administrators on /admin."""
-    from processes.users import roles_of
+    from processes.people.users import roles_of
     from web.context import services
 
     roles = set(roles_of(services(), username))

@@ -5,9 +5,9 @@ import logging
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from processes.bootstrap import Services
+from adapters.bootstrap import Services
 from processes.outbox import dispatch_outbox
-from processes.timers import sweep_until_done
+from processes.timekeeping.timers import sweep_until_done
 
 log = logging.getLogger("motcua.sweeper")
 

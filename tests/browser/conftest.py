@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server

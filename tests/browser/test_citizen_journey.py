@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from processes.bootstrap import Services
+from adapters.bootstrap import Services
 from tests.helpers import HKD_FORM, PDF, PNG
 from tests.portal_kit import mailed_link, path_of, work
 

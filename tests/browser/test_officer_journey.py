@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from processes.bootstrap import Services
-from processes.dossiers import get_dossier
-from processes.submission import Upload, answer_supplement
+from adapters.bootstrap import Services
+from processes.dossier.dossiers import get_dossier
+from processes.submission.submission import Upload, answer_supplement
 from tests.helpers import PDF
 from tests.integration.test_lifecycle import submit
 from tests.workbench_support import deploy_coordination, submit_coordination

@@ -13,9 +13,9 @@ from lxml import etree
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from adapters.bootstrap import Services
 from engine.clock import ManualClock
-from processes.bootstrap import Services
-from processes.deploy import deploy_file
+from processes.definitions.deploy import deploy_file
 from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
 from tests.integration.versions_support import HKD_BPMN, HKD_TOML, copy_with, hkd_version_2_bytes
 

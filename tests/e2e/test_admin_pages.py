@@ -8,10 +8,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from models import Agency, Incident, User
-from processes.bootstrap import Services
+from processes.people.users import authenticate, hash_password
 from processes.uow import UnitOfWork
-from processes.users import authenticate, hash_password
 from tests.e2e.test_api_walkthrough import submit
 
 MAIN = "000.00.22.H34"

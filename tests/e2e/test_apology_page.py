@@ -5,10 +5,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from adapters.bootstrap import Services
 from engine.clock import ManualClock
-from processes.bootstrap import Services
-from processes.dossiers import get_dossier
-from processes.timers import fire_due_timers
+from processes.dossier.dossiers import get_dossier
+from processes.timekeeping.timers import fire_due_timers
 from tests.helpers import offered, submit, work
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

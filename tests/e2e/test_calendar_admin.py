@@ -6,9 +6,9 @@ import re
 from html import unescape
 from typing import Any
 
+from adapters.bootstrap import Services
 from engine.clock import ManualClock
-from processes.bootstrap import Services
-from processes.timers import fire_due_timers
+from processes.timekeeping.timers import fire_due_timers
 from tests.integration.timers_support import local, submit_hkd, work
 
 OVERRIDES = "/api/v1/calendar/overrides"

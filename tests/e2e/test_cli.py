@@ -8,17 +8,18 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services, bootstrap
+from adapters.config import PROJECT_ROOT, load_config
 from engine.clock import ManualClock
-from processes.bootstrap import Services, bootstrap
-from processes.config import PROJECT_ROOT, load_config
-from processes.submission import Submission, Upload, submit_dossier
+from processes.submission.submission import Submission, Upload, submit_dossier
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
 
 PROBLEM_LINE = re.compile(r"^[^:]+:(\d+|-): \S+: .+")

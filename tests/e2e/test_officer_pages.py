@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from processes.bootstrap import Services
-from processes.dossiers import get_dossier
-from processes.task_page import task_page
+from adapters.bootstrap import Services
+from processes.desk.task_page import task_page
+from processes.dossier.dossiers import get_dossier
 from tests.e2e.test_api_walkthrough import work
 from tests.helpers import PDF, PNG, affirmative
 from tests.integration.test_lifecycle import submit

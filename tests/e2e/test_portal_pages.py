@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from adapters.bootstrap import Services
 from models import Attachment, Dossier, Feedback, User
-from processes.bootstrap import Services
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
 from tests.portal_kit import mailed_link, path_of, work
 
@@ -304,7 +304,7 @@ def test_my_dossiers_follow_a_supplement_request_to_the_result_and_a_rating(clie
 
 
 def test_withdrawing_closes_the_dossier_and_cancels_the_officers_task(client: Any, services: Services) -> None:
-    from processes.tasks import list_tasks
+    from processes.desk.tasks import list_tasks
 
     log_in(client)
     code = submit(client)
@@ -370,8 +370,8 @@ def test_a_level_2_service_offers_its_forms_and_no_online_submission(client: Any
                                                                    tmp_path: Any) -> None:
     import shutil
 
-    from processes.config import PROJECT_ROOT
-    from processes.deploy import deploy_paths
+    from adapters.config import PROJECT_ROOT
+    from processes.definitions.deploy import deploy_paths
 
     source = PROJECT_ROOT / "bpmn_diagrams" / "dang_ky_ho_kinh_doanh"
     shutil.copy(source.with_suffix(".bpmn"), tmp_path / "muc_do_2.bpmn")

@@ -8,16 +8,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
+from adapters.bootstrap import Services, bootstrap
+from adapters.config import PROJECT_ROOT, load_config
 from engine.clock import ManualClock
-from processes.bootstrap import Services, bootstrap
-from processes.calendar_admin import add_override
-from processes.config import PROJECT_ROOT, load_config
-from processes.dossiers import get_dossier
+from processes.dossier.dossiers import get_dossier
+from processes.timekeeping.calendar_admin import add_override
 from tests.integration.timers_support import local, submit_hkd, work
 from web import cli
 from web.cli import main

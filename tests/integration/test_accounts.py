@@ -8,15 +8,15 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
+from adapters.throttle import Throttled
 from engine.clock import ManualClock
 from models import AuditEvent, User
-from processes import accounts, credentials
-from processes.accounts import Registration
-from processes.bootstrap import Services
 from processes.errors import Forbidden, Invalid
 from processes.outbox import dispatch_outbox
-from processes.submission import Submission, Upload, submit_dossier
-from processes.throttle import Throttled
+from processes.people import accounts, credentials
+from processes.people.accounts import Registration
+from processes.submission.submission import Submission, Upload, submit_dossier
 from tests.helpers import HKD, HKD_FORM, PDF
 from tests.portal_kit import mailed_link, path_of
 

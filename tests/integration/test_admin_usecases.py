@@ -8,13 +8,16 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from models import Agency, AuditEvent, Dossier, Incident, User
-from processes import admin_agencies, admin_home, admin_reports, admin_users, audit, users
+from processes import audit
 from processes.access import may_grant_roles, may_manage_users, may_view_reports
-from processes.bootstrap import Services
+from processes.administration import admin_agencies, admin_home, admin_users
 from processes.errors import Conflict, Forbidden, Invalid
-from processes.submission import Submission, Upload, submit_dossier
+from processes.people import users
+from processes.reports import admin_reports
+from processes.submission.submission import Submission, Upload, submit_dossier
 from processes.uow import UnitOfWork
 from tests.helpers import HKD, HKD_FORM, PDF
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from models import AuditEvent
 from processes import audit
-from processes.bootstrap import Services
 from tests.integration.test_lifecycle import submit, work
 
 

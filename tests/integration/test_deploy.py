@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
+from adapters.config import PROJECT_ROOT
 from models import AuditEvent, Dossier, Procedure, ProcessDefinition
-from processes.bootstrap import Services
-from processes.config import PROJECT_ROOT
-from processes.deploy import deploy_file, deploy_paths
-from processes.dossiers import get_dossier
+from processes.definitions.deploy import deploy_file, deploy_paths
+from processes.dossier.dossiers import get_dossier
 from tests.helpers import HKD
 from tests.integration.test_lifecycle import offered, submit, work
 

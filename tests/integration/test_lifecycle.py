@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services, bootstrap
+from adapters.messaging import FakeMailer, FakeSms
 from engine.clock import ManualClock
 from handlers.default import default_registry
-from handlers.ports import FakeMailer, FakeSms
 from handlers.registry import HandlerContext, HandlerRegistry
 from models import AuditEvent, Dossier, DossierNotice, OutboxMessage, Timer, UserTask
-from processes.bootstrap import Services, bootstrap
-from processes.dossiers import get_dossier
+from processes.desk.tasks import complete_task
+from processes.dossier.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Unprocessable
 from processes.outbox import dispatch_outbox
-from processes.submission import Upload, answer_supplement
-from processes.tasks import complete_task
+from processes.submission.submission import Upload, answer_supplement
 from tests.helpers import PDF, affirmative, offered, submit, work
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")

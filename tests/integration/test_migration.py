@@ -9,13 +9,13 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
+from adapters.bootstrap import Services
 from models import AuditEvent, Dossier, ProcessDefinition, Timer, UserTask
 from processes.audit import verify
-from processes.bootstrap import Services
-from processes.deploy import deploy_file
-from processes.dossiers import get_dossier
+from processes.definitions.deploy import deploy_file
+from processes.definitions.migration import migrate_dossiers
+from processes.dossier.dossiers import get_dossier
 from processes.errors import Forbidden, NotFound
-from processes.migration import migrate_dossiers
 from processes.uow import UnitOfWork
 from tests.helpers import HKD, offered, submit, work
 from tests.integration.versions_support import (

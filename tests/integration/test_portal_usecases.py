@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
+from adapters.throttle import Throttled
 from models import Attachment, AuditEvent, Dossier, Feedback, OutboxMessage, Timer, UserTask
-from processes import feedback, portal_catalogue, portal_dossiers
-from processes.bootstrap import Services
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
-from processes.portal_submission import new_nonce, submit_online
-from processes.submission import Submission, Upload
-from processes.throttle import Throttled
+from processes.submission import feedback, portal_catalogue, portal_dossiers
+from processes.submission.portal_submission import new_nonce, submit_online
+from processes.submission.submission import Submission, Upload
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
 from tests.portal_kit import work
 from tests.unit.test_portal_rules import SIGNED

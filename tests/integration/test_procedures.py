@@ -13,14 +13,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
+from adapters.config import PROJECT_ROOT
 from engine.clock import ManualClock
 from models import OutboxMessage
-from processes.bootstrap import Services
-from processes.config import PROJECT_ROOT
-from processes.demo import USERS
+from processes.administration.demo import USERS
+from processes.desk.tasks import complete_task, list_tasks
 from processes.errors import Forbidden
-from processes.submission import Submission, Upload, submit_dossier
-from processes.tasks import complete_task, list_tasks
+from processes.submission.submission import Submission, Upload, submit_dossier
 from tests.helpers import PDF, affirmative, catalogue_form
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
@@ -29,7 +29,7 @@ OFFICERS = [u for u, _, roles, agency in USERS if agency and {"reception", "spec
 LOCAL = timezone(timedelta(hours=7))
 
 # The officers' work on each procedure when everyone agrees: (username, user task) in the order the
-# walk below meets them (officers in the order of processes.demo.USERS, each clearing their queue).
+# walk below meets them (officers in the order of processes.administration.demo.USERS, each clearing their queue).
 EXPECTED_WALKS: dict[str, list[tuple[str, str]]] = {
     "dang_ky_ho_kinh_doanh": [("reception", "Task_reception_check"), ("specialist", "Task_specialist_review"),
                               ("leader", "Task_leader_approve"), ("reception", "Task_reception_deliver")],
@@ -107,7 +107,7 @@ def walk(services: Services, code: str, overrides: dict[str, Any] | None = None,
 
 
 def view(services: Services, code: str) -> dict[str, Any]:
-    from processes.dossiers import get_dossier
+    from processes.dossier.dossiers import get_dossier
 
     return get_dossier(services, "citizen", code, "vi")
 

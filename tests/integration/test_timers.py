@@ -6,21 +6,21 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from models import AuditEvent, Dossier, FeePayment, Incident, OutboxMessage, Timer, User
-from processes.apology import issue_apology
-from processes.bootstrap import Services
-from processes.deploy import deploy_paths
-from processes.dossiers import get_dossier
+from processes.definitions.deploy import deploy_paths
+from processes.desk.apology import issue_apology
+from processes.dossier.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
-from processes.timers import PARKED, claim_due_timers, fire_due_timers, sweep_until_done
+from processes.timekeeping.timers import PARKED, claim_due_timers, fire_due_timers, sweep_until_done
 from tests.integration.timers_support import (
     BAD_TIMER,
     PAUSING,
@@ -354,7 +354,7 @@ def _orphan_timer(services: Services, dossier_id: int, due_at: datetime) -> int:
         cur = raw.cursor()
         sqlite = services.db.dialect.name == "sqlite"
         cur.execute("PRAGMA foreign_keys=OFF" if sqlite else "SET session_replication_role = replica")
-        when: Any = due_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else due_at
+        when: Any = due_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else due_at
         cur.execute("INSERT INTO timers (dossier_id, kind, element_id, due_at, attempts) VALUES "
                     f"({dossier_id}, 'bpmn', 'Event_forward_overdue', {'?' if sqlite else '%s'}, 0)", (when,))
         raw.commit()

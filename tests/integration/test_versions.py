@@ -8,16 +8,23 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from models import AuditEvent, Dossier, Procedure, ProcessDefinition
 from models.publications import DefinitionProposal, Publication
-from processes.bootstrap import Services
-from processes.deploy import deploy_file
-from processes.dossiers import list_procedures
+from processes.definitions.deploy import deploy_file
+from processes.definitions.proposals import (
+    Upload,
+    check_upload,
+    deploy_proposal,
+    deploy_upload,
+    propose,
+    reject_proposal,
+)
+from processes.definitions.versions import compare_versions, procedure_history, rollback
+from processes.dossier.dossiers import list_procedures
 from processes.errors import Conflict, Forbidden, NotFound
-from processes.proposals import Upload, check_upload, deploy_proposal, deploy_upload, propose, reject_proposal
 from processes.uow import UnitOfWork
-from processes.versions import compare_versions, procedure_history, rollback
 from tests.helpers import HKD, submit
 from tests.integration.versions_support import (
     HKD_BPMN,

@@ -11,18 +11,25 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from models import AuditEvent, Dossier, DossierNote, FeePayment, OutboxMessage, ResultDelivery, User, UserTask
-from processes.bootstrap import Services
-from processes.desk import DeliveryInput, PageInput, complete_from_page, mark_fee_paid
-from processes.dossiers import get_dossier
+from processes.desk.desk import DeliveryInput, PageInput, complete_from_page, mark_fee_paid
+from processes.desk.paper import applicable_forms
+from processes.desk.task_page import DocumentDamaged, add_note, read_document, task_page
+from processes.desk.tasks import complete_task
+from processes.desk.workbench import (
+    QueueFilters,
+    claim_task,
+    colleagues,
+    hand_over_task,
+    release_task,
+    task_queue,
+)
+from processes.dossier.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
-from processes.paper import applicable_forms
-from processes.submission import Submission, Upload, answer_supplement, submit_dossier
-from processes.task_page import DocumentDamaged, add_note, read_document, task_page
-from processes.tasks import complete_task
-from processes.users import hash_password
-from processes.workbench import QueueFilters, claim_task, colleagues, hand_over_task, release_task, task_queue
+from processes.people.users import hash_password
+from processes.submission.submission import Submission, Upload, answer_supplement, submit_dossier
 from tests.helpers import HKD, HKD_FORM, PDF
 from tests.integration.test_lifecycle import snapshot, submit
 from tests.workbench_support import COORD, deploy_coordination, submit_coordination, task_of

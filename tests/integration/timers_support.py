@@ -4,17 +4,18 @@ this module and builds its own services from the same database URL)."""
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from processes.bootstrap import Services
-from processes.config import PROJECT_ROOT
-from processes.deploy import deploy_paths
-from processes.submission import Submission, Upload, answer_supplement, submit_dossier
-from processes.tasks import complete_task, list_tasks
+from adapters.bootstrap import Services
+from adapters.config import PROJECT_ROOT
+from processes.definitions.deploy import deploy_paths
+from processes.desk.tasks import complete_task, list_tasks
+from processes.submission.submission import Submission, Upload, answer_supplement, submit_dossier
 from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -60,10 +61,10 @@ def supplement(services: Services, code: str) -> None:
 def sweep_in_own_process(config: dict[str, Any], at: str, owner: str, batch: int, barrier: Any,
                          results: Any) -> None:
     """A sweeper process: its own services from the same database; starts when the other is ready."""
+    from adapters.bootstrap import bootstrap
+    from adapters.messaging import FakeMailer, FakeSms
     from engine.clock import ManualClock
-    from handlers.ports import FakeMailer, FakeSms
-    from processes.bootstrap import bootstrap
-    from processes.timers import sweep_until_done
+    from processes.timekeeping.timers import sweep_until_done
 
     instant = datetime.fromisoformat(at)
     services = bootstrap(config, clock=ManualClock(instant), mailer=FakeMailer(), sms=FakeSms())

@@ -8,8 +8,8 @@ from typing import Any
 
 from lxml import etree
 
-from processes.bootstrap import Services
-from processes.config import PROJECT_ROOT
+from adapters.bootstrap import Services
+from adapters.config import PROJECT_ROOT
 from tests.helpers import submit, work
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"

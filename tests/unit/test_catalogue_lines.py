@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from processes.catalogue import key_line, parse_catalogue
+from processes.definitions.catalogue import key_line, parse_catalogue
 
 HKD_TOML = (Path(__file__).parents[2] / "bpmn_diagrams" / "dang_ky_ho_kinh_doanh.toml").read_text("utf-8")
 

@@ -114,8 +114,8 @@ def test_confirmed_payment_with_a_running_clock_keeps_the_appointment() -> None:
 
 # -- deploy-time check ------------------------------------------------------------------------------
 def test_a_diagram_whose_consulted_agency_is_missing_from_its_catalogue_is_refused_naming_each_task() -> None:
-    from processes.config import PROJECT_ROOT
-    from processes.deploy import DiagramSource, validate_source
+    from adapters.config import PROJECT_ROOT
+    from processes.definitions.deploy import DiagramSource, validate_source
 
     bpmn = PROJECT_ROOT / "bpmn_diagrams" / "cap_phieu_ly_lich_tu_phap.bpmn"
     sidecar = bpmn.with_suffix(".toml").read_text("utf-8").replace('police = "000.00.90.H34"', "")

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.config import ConfigError
 from engine.calendar import WorkCalendar
-from processes.config import ConfigError
-from processes.deadlines import (
+from processes.timekeeping.deadlines import (
     DUE,
     FORWARD,
     STEP,

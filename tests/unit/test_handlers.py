@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from adapters.config import PROJECT_ROOT
 from engine.calendar import WorkCalendar
 from handlers import reception, result
 from handlers.default import default_registry
 from handlers.registry import DossierFacts, HandlerContext, HandlerRegistry, ProcedureFacts
-from processes.config import PROJECT_ROOT
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 CATALOGUE = tomllib.loads((PROJECT_ROOT / "bpmn_diagrams" / "dang_ky_ho_kinh_doanh.toml").read_text("utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from handlers.default import default_registry
-from processes.deploy import DiagramSource, read_source, validate_source
+from processes.definitions.deploy import DiagramSource, read_source, validate_source
 
 MIWG = Path(__file__).parents[1] / "conformance" / "miwg"
 TOPICS = default_registry().topics()

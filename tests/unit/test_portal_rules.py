@@ -5,9 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from processes import account_tokens
-from processes.portal_catalogue import fold, matches
-from processes.signature import looks_signed
+from adapters.signature import looks_signed
+from processes.people import account_tokens
+from processes.submission.portal_catalogue import fold, matches
 
 SIGNED = (b"%PDF-1.7\n1 0 obj <</Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached "
           b"/ByteRange [0 840 17224 1200] /Contents <308206a906092a864886f70d010702a082069a30820696>>> endobj\n%%EOF")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from drawing.svg import NO_LAYOUT, render_svg
 from engine.problems import DiagramRefused
-from engine.render import NO_LAYOUT, render_svg
 
 MIWG = Path(__file__).parent.parent / "conformance" / "miwg"
 MIWG_FILES = sorted(MIWG.glob("*.bpmn"))

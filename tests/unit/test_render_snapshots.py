@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.render import render_svg
+from drawing.svg import render_svg
 
 ROOT = Path(__file__).parents[2]
 SVG = {"s": "http://www.w3.org/2000/svg"}

@@ -3,9 +3,10 @@ injected one, and the stored state holds the dossier's progress, never the proce
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import pytest
 from SpiffWorkflow.util.task import TaskState
@@ -17,7 +18,7 @@ from engine.serializer import StateCodec
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
 # Far from any wall-clock "now": a timer that read the real time would fire (or wait) visibly wrong.
-OPENED = datetime(2031, 3, 3, 8, 0, tzinfo=timezone.utc)
+OPENED = datetime(2031, 3, 3, 8, 0, tzinfo=UTC)
 FORWARD_DUE = OPENED + timedelta(hours=4)
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from drawing.svg import render_svg
 from engine.definitions import Definition, load_definition
 from engine.problems import DiagramRefused
-from engine.render import render_svg
 from handlers.default import default_registry
 
 TOPICS = default_registry().topics()

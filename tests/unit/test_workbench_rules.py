@@ -10,14 +10,14 @@ from itertools import product
 import pypdf
 import pytest
 
+from adapters.forms_pdf import Block, FormDocument, Letterhead, find_font_dir, render
 from engine.definitions import UserTaskInfo
 from models import Dossier, User, UserTask
 from processes import access
-from processes.desk import _require_reasons
+from processes.desk.desk import _require_reasons
+from processes.desk.paper import _timeliness
+from processes.desk.task_page import task_step
 from processes.errors import Invalid
-from processes.forms_pdf import Block, FormDocument, Letterhead, find_font_dir, render
-from processes.paper import _timeliness
-from processes.task_page import task_step
 
 AGENCY, OTHER = 10, 20
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)

@@ -1,0 +1,147 @@
+"""The agency tree (R2.1): province → departments/districts → communes, with their e-codes
+(QCVN 102:2016, `000.NN.NN.Hxx`), the number of active officers and of open dossiers. System
+administrators add agencies and edit their name and e-mail; every change is audited."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.exc import IntegrityError
+
+from adapters.bootstrap import Services
+from models import Agency, Dossier, User
+from models.catalogue import AGENCY_LEVELS
+from processes import audit
+from processes.access import may_manage_agencies, may_view_agencies
+from processes.dossier.status import FINAL_STATUSES
+from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.submission.submission import _user
+from processes.uow import UnitOfWork
+
+CODE_PATTERN = re.compile(r"^000\.\d{2}\.\d{2}\.H\d{2}$")
+LEVEL_NAMES = {"province": "tỉnh", "department": "sở, ngành", "district": "huyện, thành phố",
+               "commune": "xã, phường"}
+RANK = {level: i for i, level in enumerate(AGENCY_LEVELS)}  # province 0 … commune 3
+MAX_NAME, MAX_EMAIL = 200, 200
+
+
+def agency_tree(services: Services, username: str) -> list[dict[str, Any]]:
+    """Every agency, depth-first from the roots (children by code), each with `depth`, its parent's
+    code, the number of active officers and of open (not final) dossiers."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        if not may_view_agencies(_user(s, username)):
+            raise Forbidden("Chỉ quản trị viên xem được danh sách cơ quan (administrators only)")
+        agencies = s.scalars(sa.select(Agency).order_by(Agency.code)).all()
+        officers = dict(s.execute(sa.select(User.agency_id, sa.func.count()).where(User.active.is_(True))
+                                  .group_by(User.agency_id)).all())
+        open_ = dict(s.execute(sa.select(Dossier.agency_id, sa.func.count())
+                               .where(Dossier.status_code.not_in(sorted(FINAL_STATUSES)))
+                               .group_by(Dossier.agency_id)).all())
+        by_id = {a.id: a for a in agencies}
+        children: dict[int | None, list[Agency]] = {}
+        for a in agencies:
+            parent = a.parent_id if a.parent_id in by_id else None
+            children.setdefault(parent, []).append(a)
+        rows: list[dict[str, Any]] = []
+
+        def walk(parent: int | None, depth: int) -> None:
+            for a in children.get(parent, []):
+                rows.append({"id": a.id, "code": a.code, "name": a.name, "level": a.level,
+                             "email": a.email or "", "depth": depth,
+                             "parent": by_id[a.parent_id].code if a.parent_id in by_id else None,
+                             "officers": officers.get(a.id, 0), "open_dossiers": open_.get(a.id, 0)})
+                walk(a.id, depth + 1)
+
+        walk(None, 0)
+        return rows
+
+
+def add_agency(services: Services, username: str, code: object, name: object, level: object,
+               parent_code: object = "", email: object = "") -> dict[str, Any]:
+    """Add an agency: a unique QCVN 102:2016 code, a name, a level, and (except a province) a parent
+    of a higher level. Each refusal names the field."""
+    errors: dict[str, str] = {}
+    code_t = code.strip() if isinstance(code, str) else ""
+    if not CODE_PATTERN.match(code_t):
+        errors["code"] = f"'{code_t}' không đúng dạng mã QCVN 102:2016 000.NN.NN.Hxx (not an e-code 000.NN.NN.Hxx)"
+    name_t = _name(name, errors)
+    if not isinstance(level, str) or level not in AGENCY_LEVELS:
+        errors["level"] = f"phải là một trong {list(AGENCY_LEVELS)} (must be one of the levels)"
+    email_t = _email(email, errors)
+    parent_t = parent_code.strip() if isinstance(parent_code, str) else ""
+    if errors.get("level") is None and level != "province" and not parent_t:
+        errors["parent"] = "cơ quan cấp dưới cần cơ quan cấp trên (a non-province agency needs a parent)"
+    if errors:
+        raise Invalid(errors)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _manager(s, username)
+        if s.scalar(sa.select(Agency.id).where(Agency.code == code_t)) is not None:
+            raise Invalid({"code": f"mã {code_t} đã được dùng (the code is already used)"})
+        parent = None
+        if parent_t:
+            parent = s.scalar(sa.select(Agency).where(Agency.code == parent_t))
+            if parent is None:
+                raise Invalid({"parent": f"không có cơ quan mã {parent_t} (no such agency)"})
+            if RANK[parent.level] >= RANK[str(level)]:
+                raise Invalid({"parent": f"cơ quan cấp trên phải có cấp cao hơn '{level}' "
+                                         f"({parent.code} is '{parent.level}'; the parent must be of a higher level)"})
+        agency = Agency(code=code_t, name=name_t, level=str(level), parent_id=parent.id if parent else None,
+                        email=email_t or None)
+        s.add(agency)
+        audit.append(s, at=services.clock.now(), actor=user.username, kind="agency_changed",
+                     detail={"action": "added", "code": code_t, "name": name_t, "level": level,
+                             "parent": parent_t or None, "email": email_t or None})
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict(f"mã {code_t} vừa được người khác dùng (the code was used meanwhile)") from None
+        return {"code": code_t, "name": name_t, "level": str(level)}
+
+
+def edit_agency(services: Services, username: str, code: str, name: object, email: object) -> dict[str, Any]:
+    """Change an agency's name and e-mail (its code, level and place in the tree stay)."""
+    errors: dict[str, str] = {}
+    name_t = _name(name, errors)
+    email_t = _email(email, errors)
+    if errors:
+        raise Invalid(errors)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _manager(s, username)
+        agency = s.scalar(sa.select(Agency).where(Agency.code == code))
+        if agency is None:
+            raise NotFound(f"không có cơ quan mã {code} (no such agency)")
+        before = {"name": agency.name, "email": agency.email}
+        agency.name, agency.email = name_t, email_t or None
+        audit.append(s, at=services.clock.now(), actor=user.username, kind="agency_changed",
+                     detail={"action": "edited", "code": code, "before": before,
+                             "after": {"name": name_t, "email": email_t or None}})
+        uow.commit()
+        return {"code": code, "name": name_t, "email": email_t}
+
+
+def _manager(s: so.Session, username: str) -> User:
+    user = _user(s, username)
+    if not may_manage_agencies(user):
+        raise Forbidden("Chỉ quản trị hệ thống được thêm, sửa cơ quan (system administrators only)")
+    return user
+
+
+def _name(value: object, errors: dict[str, str]) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not text:
+        errors["name"] = "cần nhập tên cơ quan (the name is required)"
+    elif len(text) > MAX_NAME:
+        errors["name"] = f"tối đa {MAX_NAME} ký tự (at most {MAX_NAME} characters)"
+    return text
+
+
+def _email(value: object, errors: dict[str, str]) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if text and (len(text) > MAX_EMAIL or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", text)):
+        errors["email"] = f"'{text}' không phải địa chỉ thư điện tử (not an e-mail address)"
+    return text

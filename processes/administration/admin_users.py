@@ -1,0 +1,165 @@
+"""Officer accounts (R2.1): list (by agency, by role), create, change roles and agency, lock and
+unlock. A system administrator manages every account; an agency administrator only the accounts
+of its own agency and never grants the agency-administrator role. A locked account (`active`
+false) can no longer log in nor act with a token it already holds. Every change is audited."""
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.exc import IntegrityError
+
+from adapters.bootstrap import Services
+from models import Agency, User
+from processes import audit
+from processes.access import GRANTABLE_ROLES, may_grant_roles, may_manage_users
+from processes.administration.admin_agencies import MAX_NAME, _email
+from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.people.accounts import check_new_password
+from processes.people.users import hash_password
+from processes.submission.submission import _user
+from processes.uow import UnitOfWork
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{2,39}$")
+ROLE_NAMES = {"reception": "một cửa (tiếp nhận)", "specialist": "chuyên viên", "leader": "lãnh đạo",
+              "agency_admin": "quản trị cơ quan", "citizen": "công dân", "analyst": "phân tích nghiệp vụ",
+              "admin": "quản trị hệ thống"}
+
+
+def list_accounts(services: Services, username: str, agency_code: str = "",
+                  role: str = "") -> list[dict[str, Any]]:
+    """The accounts the user may manage (an agency administrator: its agency's), filtered."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = _user(s, username)
+        if not may_manage_users(me, me.agency_id):
+            raise Forbidden("Chỉ quản trị viên quản lý tài khoản (administrators only)")
+        query = (sa.select(User, Agency.code).outerjoin(Agency, Agency.id == User.agency_id)
+                 .order_by(User.username))
+        if not me.has_role("admin"):
+            query = query.where(User.agency_id == me.agency_id)
+        if agency_code:
+            query = query.where(Agency.code == agency_code)
+        rows = s.execute(query).all()
+        return [{"username": u.username, "full_name": u.full_name, "email": u.email or "",
+                 "roles": list(u.roles or []), "agency": code or "", "active": u.active}
+                for u, code in rows if not role or role in (u.roles or [])]
+
+
+def create_officer(services: Services, username: str, new_username: object, full_name: object,
+                   email: object, roles: list[str], agency_code: object, password: str = "") -> dict[str, Any]:
+    """Create an officer account of an agency. With no password given one is generated and returned
+    once (`password`); it is never stored in clear nor shown again."""
+    errors: dict[str, str] = {}
+    name = new_username.strip().lower() if isinstance(new_username, str) else ""
+    if not USERNAME.match(name):
+        errors["username"] = "3–40 ký tự a-z, 0-9, _ . - (3–40 characters a-z, 0-9, _ . -)"
+    full = full_name.strip() if isinstance(full_name, str) else ""
+    if not full or len(full) > MAX_NAME:
+        errors["full_name"] = f"cần nhập họ tên, tối đa {MAX_NAME} ký tự (required, at most {MAX_NAME})"
+    mail = _email(email, errors)
+    if not mail and "email" not in errors:
+        errors["email"] = "cần nhập thư điện tử (the e-mail is required)"
+    wanted = _roles(roles, errors)
+    generated = not password
+    secret = secrets.token_urlsafe(12) if generated else password
+    if not generated and name:
+        try:
+            check_new_password(password, password, name)
+        except Invalid as exc:
+            errors.update(exc.fields)
+    if errors:
+        raise Invalid(errors)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = _user(s, username)
+        agency = _agency(s, agency_code)
+        _check(me, agency.id, wanted)
+        if s.scalar(sa.select(User.id).where(User.username == name)) is not None:
+            raise Invalid({"username": f"tên đăng nhập {name} đã có (the username is taken)"})
+        s.add(User(username=name, password_hash=hash_password(secret), full_name=full, email=mail,
+                   roles=sorted(wanted), agency_id=agency.id, active=True, created_at=services.clock.now()))
+        audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
+                     detail={"action": "created", "username": name, "roles": sorted(wanted),
+                             "agency": agency.code})
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict(f"tên đăng nhập {name} vừa được dùng (the username was taken meanwhile)") from None
+    return {"username": name, "roles": sorted(wanted), "agency": agency.code,
+            "password": secret if generated else None}
+
+
+def change_account(services: Services, username: str, target: str, roles: list[str],
+                   agency_code: object) -> dict[str, Any]:
+    """Give an officer other roles and/or move it to another agency (both within the user's rights)."""
+    errors: dict[str, str] = {}
+    wanted = _roles(roles, errors)
+    if errors:
+        raise Invalid(errors)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = _user(s, username)
+        user = _target(s, me, target)
+        agency = _agency(s, agency_code)
+        _check(me, agency.id, wanted)
+        before = {"roles": list(user.roles or []), "agency_id": user.agency_id}
+        user.roles, user.agency_id = sorted(wanted), agency.id
+        audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
+                     detail={"action": "changed", "username": user.username, "before": before,
+                             "roles": sorted(wanted), "agency": agency.code})
+        uow.commit()
+        return {"username": user.username, "roles": sorted(wanted), "agency": agency.code}
+
+
+def set_locked(services: Services, username: str, target: str, locked: bool) -> dict[str, Any]:
+    """Lock (no more log-in, no more token use) or unlock an account; nobody locks himself."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = _user(s, username)
+        user = _target(s, me, target)
+        if user.id == me.id:
+            raise Invalid({"username": "không thể tự khóa tài khoản của mình (you cannot lock yourself)"})
+        user.active = not locked
+        audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
+                     detail={"action": "locked" if locked else "unlocked", "username": user.username})
+        uow.commit()
+        return {"username": user.username, "active": user.active}
+
+
+def _roles(roles: list[str], errors: dict[str, str]) -> set[str]:
+    wanted = {r for r in roles if r}
+    if not wanted:
+        errors["roles"] = "chọn ít nhất một vai trò (choose at least one role)"
+    elif not wanted <= set(GRANTABLE_ROLES):
+        errors["roles"] = f"chỉ được chọn trong {list(GRANTABLE_ROLES)} (officer roles only)"
+    return wanted
+
+
+def _agency(s: so.Session, code: object) -> Agency:
+    text = code.strip() if isinstance(code, str) else ""
+    agency = s.scalar(sa.select(Agency).where(Agency.code == text)) if text else None
+    if agency is None:
+        raise Invalid({"agency": f"không có cơ quan mã '{text}' (no such agency)"})
+    return agency
+
+
+def _check(me: User, agency_id: int, roles: set[str]) -> None:
+    if not may_manage_users(me, agency_id):
+        raise Forbidden("Chỉ quản lý được tài khoản của cơ quan mình (only your own agency's accounts)")
+    if not may_grant_roles(me, roles):
+        raise Forbidden("Không được cấp vai trò quản trị (you may not grant an administrator's role)")
+
+
+def _target(s: so.Session, me: User, target: str) -> User:
+    user = s.scalar(sa.select(User).where(User.username == target))
+    if user is None:
+        raise NotFound(f"không có tài khoản {target} (no such account)")
+    if not may_manage_users(me, user.agency_id) or (user.has_role("admin") and not me.has_role("admin")):
+        raise Forbidden("Chỉ quản lý được tài khoản của cơ quan mình (only your own agency's accounts)")
+    if not me.has_role("admin") and user.has_role("agency_admin") and user.id != me.id:
+        raise Forbidden("Không được sửa tài khoản quản trị cơ quan khác (not another agency administrator)")
+    return user

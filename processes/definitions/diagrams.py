@@ -1,0 +1,82 @@
+"""Drawings of diagrams: a dossier's own (its steps marked done, active or overdue) for the
+applicant and the officers involved; any stored version or proposal for administrators and analysts."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from adapters.bootstrap import Services
+from drawing.svg import NO_LAYOUT, render_svg
+from engine.marks import progress_marks
+from engine.problems import DiagramRefused
+from models import ProcessDefinition, UserTask
+from processes.definitions.versions import Right, authorise, version_bpmn
+from processes.dossier.dossiers import load_visible
+from processes.errors import Unprocessable
+from processes.uow import UnitOfWork
+
+LEGEND: dict[str, dict[str, str]] = {
+    "vi": {"done": "Đã xong", "active": "Đang xử lý", "overdue": "Quá hạn"},
+    "en": {"done": "Done", "active": "In progress", "overdue": "Overdue"},
+}
+
+
+class DiagramUnavailable(Unprocessable):
+    """The diagram cannot be drawn (no layout, or unreadable): said, never a blank picture."""
+
+    code = "diagram_unavailable"
+
+
+def dossier_diagram(services: Services, username: str, code: str, language: str = "vi",
+                    labels: Mapping[str, str] | None = None) -> str:
+    """The SVG of the dossier's own version of its diagram, with its progress marked; for those who
+    may see the dossier (others are told it does not exist). Overdue: an open user task whose due
+    instant has passed by the services clock."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        dossier, _procedure = load_visible(s, username, code)
+        row = s.get(ProcessDefinition, dossier.definition_id)
+        assert row is not None
+        now = services.clock.now()
+        late = set(s.scalars(sa.select(UserTask.element_id).where(
+            UserTask.dossier_id == dossier.id, UserTask.completed_at.is_(None), UserTask.due_at < now)))
+        definition = services.definition(s, dossier.definition_id)
+        instance = services.runner.load(definition, dossier.state, services.clock, _no_handlers)
+        marks = progress_marks(instance, late)
+        return _draw(row.bpmn, row.filename, marks, labels or LEGEND.get(language, LEGEND["vi"]))
+
+
+def version_diagram(services: Services, code: str, version: int, username: str, right: Right) -> str:
+    """The SVG of a stored version of a procedure's diagram."""
+    filename, bpmn = version_bpmn(services, code, version, username, right)
+    return _draw(bpmn, filename, {}, None)
+
+
+def proposal_diagram(services: Services, proposal_id: int, username: str, right: Right) -> str:
+    """The SVG of a diagram proposed by an analyst."""
+    from models.publications import DefinitionProposal
+    from processes.errors import NotFound
+
+    with UnitOfWork(services.session_factory) as uow:
+        authorise(uow.session, username, right)
+        proposal = uow.session.get(DefinitionProposal, proposal_id)
+        if proposal is None:
+            raise NotFound(f"Không có đề xuất số {proposal_id} (unknown proposal)")
+        return _draw(proposal.bpmn, proposal.filename, {}, None)
+
+
+def _draw(bpmn: bytes, filename: str, marks: dict[str, str], labels: Mapping[str, str] | None) -> str:
+    try:
+        return render_svg(bpmn, filename, marks, labels=labels)
+    except DiagramRefused as exc:
+        problem = exc.problems[0]
+        if problem.message == NO_LAYOUT:
+            raise DiagramUnavailable("Sơ đồ quy trình không có bố cục (BPMN-DI) nên không vẽ được; hãy mở "
+                                     "bằng công cụ vẽ và lưu lại kèm bố cục (the diagram has no layout)") from None
+        raise DiagramUnavailable(f"Không vẽ được sơ đồ quy trình (the diagram cannot be drawn): {problem}") from None
+
+
+def _no_handlers(element_id: str, topic: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+    raise RuntimeError(f"handler '{topic}' called while drawing a dossier ({element_id})")

@@ -1,0 +1,190 @@
+"""Versions of a procedure's diagram: what was published, since when, by whom (R11.1); rolling
+back to an earlier version; comparing two versions element by element."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.bootstrap import Services
+from engine.bpmn_compare import ElementChange, compare_diagrams
+from engine.problems import DiagramRefused
+from models import Agency, Dossier, Procedure, ProcessDefinition, User
+from models.publications import Publication
+from processes import audit
+from processes.definitions.deploy import apply_catalogue
+from processes.dossier.status import FINAL_STATUSES
+from processes.errors import Forbidden, Invalid, NotFound
+from processes.uow import UnitOfWork
+
+Right = Callable[[User], bool]
+
+
+def authorise(s: so.Session, username: str, right: Right) -> User:
+    """The active user, if `right` (a rule of processes.access) allows; Forbidden otherwise."""
+    user = s.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.active or not right(user):
+        raise Forbidden("Bạn không có quyền thực hiện thao tác này (not allowed)")
+    return user
+
+
+def definition_rights(services: Services, username: str) -> dict[str, bool]:
+    """What the user may do with diagrams: `validate` (and propose, compare, dry-run), `deploy`."""
+    from processes.access import may_deploy, may_validate_diagrams
+
+    with UnitOfWork(services.session_factory) as uow:
+        user = uow.session.scalar(sa.select(User).where(User.username == username))
+        if user is None:
+            return {"validate": False, "deploy": False}
+        return {"validate": may_validate_diagrams(user), "deploy": may_deploy(user)}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def list_procedures(services: Services, username: str | None = None, right: Right | None = None) -> list[dict[str, Any]]:
+    """Every procedure with its published version, the number of versions and of running dossiers."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        if username is not None and right is not None:
+            authorise(s, username, right)
+        versions = dict(s.execute(sa.select(ProcessDefinition.procedure_id, sa.func.count())
+                                  .group_by(ProcessDefinition.procedure_id)).all())
+        running = dict(s.execute(sa.select(Dossier.procedure_id, sa.func.count())
+                                 .where(Dossier.status_code.not_in(FINAL_STATUSES))
+                                 .group_by(Dossier.procedure_id)).all())
+        rows = s.execute(sa.select(Procedure, ProcessDefinition.version)
+                         .outerjoin(ProcessDefinition, ProcessDefinition.id == Procedure.current_definition_id)
+                         .order_by(Procedure.code)).all()
+        return [{"code": p.code, "name": p.name, "level": p.level, "published_version": version,
+                 "published_at": _iso(p.published_at), "versions": versions.get(p.id, 0),
+                 "running_dossiers": running.get(p.id, 0)} for p, version in rows]
+
+
+def procedure_history(services: Services, code: str, username: str | None = None,
+                      right: Right | None = None) -> dict[str, Any]:
+    """A procedure's versions (with how many running dossiers each holds) and its publications,
+    newest first, each with the instant it stopped being what the public sees (R11.1)."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        if username is not None and right is not None:
+            authorise(s, username, right)
+        procedure = _procedure(s, code)
+        definitions = s.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.procedure_id == procedure.id)
+                                .order_by(ProcessDefinition.version.desc())).all()
+        by_id = {d.id: d for d in definitions}
+        running = dict(s.execute(sa.select(Dossier.definition_id, sa.func.count())
+                                 .where(Dossier.procedure_id == procedure.id,
+                                        Dossier.status_code.not_in(FINAL_STATUSES))
+                                 .group_by(Dossier.definition_id)).all())
+        publications = s.scalars(sa.select(Publication).where(Publication.procedure_id == procedure.id)
+                                 .order_by(Publication.published_at.desc(), Publication.id.desc())).all()
+        history = []
+        until: datetime | None = None
+        for pub in publications:
+            history.append({"version": by_id[pub.definition_id].version, "kind": pub.kind,
+                            "published_at": _iso(pub.published_at), "until": _iso(until),
+                            "published_by": pub.published_by, "note": pub.note,
+                            "name": pub.catalogue.get("name"),
+                            "processing_time_days": pub.catalogue.get("processing_time_days")})
+            until = pub.published_at
+        return {
+            "code": procedure.code, "name": procedure.name,
+            "published_version": by_id[procedure.current_definition_id].version
+            if procedure.current_definition_id in by_id else None,
+            "published_at": _iso(procedure.published_at),
+            "versions": [{"version": d.version, "hash": d.content_hash, "filename": d.filename,
+                          "deployed_by": d.deployed_by, "deployed_at": _iso(d.deployed_at),
+                          "published": d.id == procedure.current_definition_id,
+                          "running_dossiers": running.get(d.id, 0)} for d in definitions],
+            "publications": history,
+        }
+
+
+@dataclass(frozen=True)
+class RollbackOutcome:
+    procedure: str
+    version: int
+    previous_version: int | None
+    changed: bool
+
+
+def rollback(services: Services, code: str, version: int, actor: str, right: Right | None = None) -> RollbackOutcome:
+    """Publish an earlier (or any stored) version again, with the catalogue entry it was published
+    with; audited. Running dossiers keep their versions; new dossiers take this one."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        if right is not None:
+            authorise(s, actor, right)
+        procedure = _procedure(s, code)
+        target = _definition(s, procedure, version)
+        current = s.get(ProcessDefinition, procedure.current_definition_id) if procedure.current_definition_id else None
+        previous = current.version if current else None
+        if current is not None and current.id == target.id:
+            return RollbackOutcome(code, version, previous, False)
+        snapshot = s.scalar(sa.select(Publication.catalogue).where(Publication.definition_id == target.id)
+                            .order_by(Publication.published_at.desc(), Publication.id.desc()).limit(1))
+        catalogue = snapshot if snapshot is not None else procedure.catalogue
+        agency_id = None
+        if catalogue.get("agency"):
+            agency_id = s.scalar(sa.select(Agency.id).where(Agency.code == catalogue["agency"]))
+            if agency_id is None:
+                raise Invalid({"agency": f"cơ quan '{catalogue['agency']}' của phiên bản {version} không còn "
+                                         f"(the agency of version {version} no longer exists)"})
+        now = services.clock.now()
+        apply_catalogue(procedure, catalogue, agency_id)
+        procedure.current_definition_id = target.id
+        procedure.published_at = now
+        s.add(Publication(procedure_id=procedure.id, definition_id=target.id, kind="rollback", published_at=now,
+                          published_by=actor, catalogue=catalogue, note=f"from version {previous}"))
+        audit.append(s, at=now, actor=actor, kind="definition_rolled_back",
+                     detail={"procedure": code, "from_version": previous, "to_version": version,
+                             "hash": target.content_hash})
+        uow.commit()
+        return RollbackOutcome(code, version, previous, True)
+
+
+def compare_versions(services: Services, code: str, old: int, new: int, username: str | None = None,
+                     right: Right | None = None) -> list[ElementChange]:
+    """The elements added, removed or changed from version `old` to version `new`."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        if username is not None and right is not None:
+            authorise(s, username, right)
+        procedure = _procedure(s, code)
+        a, b = _definition(s, procedure, old), _definition(s, procedure, new)
+        try:
+            return compare_diagrams(a.bpmn, b.bpmn, f"v{old}", f"v{new}")
+        except DiagramRefused as exc:  # stored versions were valid when deployed; say so if not now
+            raise Invalid({"version": str(exc.problems[0])}) from None
+
+
+def version_bpmn(services: Services, code: str, version: int, username: str | None = None,
+                 right: Right | None = None) -> tuple[str, bytes]:
+    """The file name and BPMN text of a stored version."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        if username is not None and right is not None:
+            authorise(s, username, right)
+        d = _definition(s, _procedure(s, code), version)
+        return d.filename, d.bpmn
+
+
+def _procedure(s: so.Session, code: str) -> Procedure:
+    procedure = s.scalar(sa.select(Procedure).where(Procedure.code == code))
+    if procedure is None:
+        raise NotFound(f"Không có thủ tục mã '{code}' (unknown procedure)")
+    return procedure
+
+
+def _definition(s: so.Session, procedure: Procedure, version: int) -> ProcessDefinition:
+    found = s.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.procedure_id == procedure.id,
+                                                        ProcessDefinition.version == version))
+    if found is None:
+        raise NotFound(f"Thủ tục '{procedure.code}' không có phiên bản {version} (unknown version)")
+    return found

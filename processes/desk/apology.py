@@ -1,0 +1,77 @@
+"""The apology-and-new-date letter (form 04 of the national one-stop rules) for a late dossier.
+
+When the statutory time has passed (R8.1), the agency may give the applicant a new appointment only
+through this letter: the leader states the reason and the new date; the letter is kept on the dossier
+(a DossierNotice, form 04) and sent to the applicant through the outbox; the appointment moves, and
+with it the deadline timers (armed again for the new date) and the due instant of the open tasks.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from adapters.bootstrap import Services
+from handlers.registry import HandlerContext
+from handlers.texts import fmt_instant
+from processes.access import may_issue_apology
+from processes.dossier.dossier_run import DossierRun, procedure_facts
+from processes.dossier.dossiers import load_visible
+from processes.dossier.status import FINAL_STATUSES
+from processes.dossier.views import dossier_view
+from processes.errors import Conflict, Forbidden, Invalid
+from processes.submission.submission import _user
+from processes.uow import UnitOfWork
+
+FORM_04_TITLE = "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
+MAX_REASON = 2000
+
+
+def issue_apology(services: Services, username: str, code: str, new_due: datetime,
+                  reason: str) -> dict[str, Any]:
+    """Form 04: a leader of the handling agency apologises for a late dossier and sets the new
+    appointment (moved to the next working instant when outside office hours). Refused when the
+    dossier is not late, is finished, or the new date is not in the future. Returns the dossier view."""
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    errors = {}
+    if not reason:
+        errors["reason"] = "bắt buộc: nêu lý do trễ hạn (the reason for the delay is required)"
+    elif len(reason) > MAX_REASON:
+        errors["reason"] = f"tối đa {MAX_REASON} ký tự (at most {MAX_REASON} characters)"
+    if not isinstance(new_due, datetime) or new_due.tzinfo is None:
+        errors["new_due"] = "phải là thời điểm ISO 8601 có múi giờ, vd. 2026-03-10T16:00:00+07:00"
+    if errors:
+        raise Invalid(errors)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _user(s, username)
+        dossier, procedure = load_visible(s, username, code)
+        if not may_issue_apology(user, dossier):
+            raise Forbidden("Chỉ lãnh đạo cơ quan giải quyết lập Phiếu xin lỗi (only a leader of the agency)")
+        run = DossierRun(services, s, dossier, procedure, user.username)
+        facts = run.facts
+        if facts.finished_at is not None or facts.status_code in FINAL_STATUSES:
+            raise Conflict("Hồ sơ đã giải quyết xong hoặc đã dừng (the dossier is finished)")
+        overdue = facts.due_at is not None and facts.due_at <= run.now
+        if not (facts.late or overdue):
+            raise Conflict("Hồ sơ chưa quá hạn: Phiếu xin lỗi (mẫu 04) chỉ dùng cho hồ sơ trễ hạn "
+                           "(the dossier is not late)")
+        moved = run.calendar.next_working_instant(new_due)
+        if moved <= run.now:
+            raise Invalid({"new_due": f"ngày hẹn mới phải sau thời điểm hiện tại {fmt_instant(run.now)} "
+                                      f"(the new date must be in the future)"})
+        run.load()
+        before = facts.due_at
+        facts.due_at, facts.late = moved, True
+        ctx = HandlerContext(element_id="apology", topic="issue_apology", dossier=facts,
+                             procedure=procedure_facts(procedure), variables={}, now=run.now,
+                             calendar=run.calendar)
+        ctx.notify(FORM_04_TITLE,
+                   f"{procedure.name}: hồ sơ {dossier.code} đã quá hạn trả kết quả "
+                   f"({fmt_instant(before)}). Cơ quan giải quyết thành thật xin lỗi ông/bà. Lý do: {reason}. "
+                   f"Ngày hẹn trả kết quả mới: {fmt_instant(moved)}.", form_no="04")
+        ctx.record("apology_issued", reason=reason, due_at_before=before.isoformat() if before else None,
+                   due_at=moved.isoformat())
+        run.contexts.append(ctx)
+        run.save()
+        uow.commit()
+        return dossier_view(services, s, dossier, procedure)

@@ -1,0 +1,215 @@
+"""What an officer sees on a task page: the form the diagram declares, and beside it the dossier:
+the applicant's data, each document, the history with the notes of every step, officers' notes,
+fees, the delivery channel, the sub-deadline and the lead agency's deadline (R8.2, R14, R15).
+Also: reading a document (checksum verified) and adding a note."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.attachments import IntegrityError
+from adapters.bootstrap import Services
+from engine.definitions import UserTaskInfo
+from models import (
+    Agency,
+    Attachment,
+    AuditEvent,
+    Dossier,
+    DossierNote,
+    FeePayment,
+    Procedure,
+    ResultDelivery,
+    User,
+    UserTask,
+)
+from processes import audit
+from processes.access import (
+    may_complete_task,
+    may_issue_apology,
+    may_see_task,
+    may_take_payment,
+    may_work_on_dossier,
+)
+from processes.definitions.catalogue import form_fields
+from processes.desk.paper import applicable_forms
+from processes.desk.tasks import log_refusal
+from processes.dossier.dossiers import involved_agencies, load_visible
+from processes.dossier.status import FINAL_STATUSES
+from processes.dossier.views import dossier_view
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.submission.submission import _user
+from processes.uow import UnitOfWork
+
+STEPS = ("intake", "review", "approval", "coordination", "delivery", "desk")
+BY_ELEMENT = {"Task_reception_check": "intake", "Task_reception_deliver": "delivery"}  # the diagrams' habit
+MAX_NOTE = 4000
+_HISTORY = {"dossier_submitted", "task_completed", "task_claimed", "task_released", "task_handed_over",
+            "supplement_requested", "supplement_answered", "dossier_accepted", "dossier_refused",
+            "processing_finished", "result_delivered", "forward_overdue", "fee_paid", "note_added"}
+
+
+class DocumentDamaged(Conflict):
+    """A stored document no longer matches its checksum (or is gone): it is never served."""
+
+    code = "document_damaged"
+
+
+def task_step(info: UserTaskInfo, task: UserTask, dossier: Dossier) -> str:
+    """Which desk step a user task is: the diagram says so with a `step` property, or by the element
+    ids the shipped diagrams use (Task_reception_check, Task_reception_deliver); otherwise the lane
+    and the dossier's state tell (another agency's task: coordination; reception before acceptance:
+    intake, once processing has finished: delivery, else another desk step; a leader's: approval)."""
+    declared = info.properties.get("step")
+    if declared in STEPS:
+        return declared
+    if info.element_id in BY_ELEMENT:
+        return BY_ELEMENT[info.element_id]
+    if task.agency_id != dossier.agency_id:
+        return "coordination"
+    if info.role == "reception":
+        return "delivery" if dossier.status_code == 9 else "intake" if dossier.accepted_at is None else "desk"
+    return "approval" if info.role == "leader" else "review"
+
+
+def task_page(services: Services, username: str, task_id: str, language: str = "vi") -> dict[str, Any]:
+    """The task page's content; another agency's task or an unknown id is refused and audited."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _user(s, username)
+        task = s.get(UserTask, task_id)
+        if task is not None and may_see_task(user, task):
+            return _page(services, s, user, task, language)
+        refusal: Refused = (NotFound(f"Không có công việc '{task_id}' (unknown task)") if task is None
+                            else Forbidden("Công việc này không thuộc cơ quan, vai trò của bạn (not your task)"))
+        where = task.dossier_id if task is not None else None
+    log_refusal(services, username, where, task_id, refusal)
+    raise refusal
+
+
+def _page(services: Services, s: so.Session, user: User, task: UserTask, language: str) -> dict[str, Any]:
+    dossier = s.get(Dossier, task.dossier_id)
+    assert dossier is not None
+    procedure = s.get(Procedure, dossier.procedure_id)
+    assert procedure is not None
+    definition = services.definition(s, dossier.definition_id)
+    info = definition.user_tasks[task.element_id]
+    holder = s.get(User, task.assignee_id) if task.assignee_id else None
+    lead, task_agency = s.get(Agency, dossier.agency_id), s.get(Agency, task.agency_id)
+    documents = s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id)
+                          .order_by(Attachment.id)).all()
+    catalogue_docs = procedure.catalogue.get("documents", [])
+    names = {d["key"]: d["name"] for d in catalogue_docs} | {"result": "Kết quả giải quyết (bản ký số)"}
+    payment = s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == dossier.id))
+    delivery = s.scalar(sa.select(ResultDelivery).where(ResultDelivery.dossier_id == dossier.id))
+    fees = procedure.catalogue.get("fees", [])
+    return {
+        "task": {"id": task.id, "name": task.element_id, "title": task.name, "role": task.role,
+                 "step": task_step(info, task, dossier), "due_at": task.due_at, "created_at": task.created_at,
+                 "completed_at": task.completed_at, "completed_by": task.completed_by,
+                 "assignee": holder.username if holder else None,
+                 "assignee_name": holder.full_name if holder else None, "mine": task.assignee_id == user.id,
+                 "may_act": task.completed_at is None and may_complete_task(user, task),
+                 "agency": task_agency.name if task_agency else "", "now": services.clock.now()},
+        "form": [f.as_dict() for f in info.form],
+        "dossier": dossier_view(services, s, dossier, procedure, language) | {
+            "applicant_name": dossier.applicant_name, "applicant_phone": dossier.applicant_phone,
+            "due": dossier.due_at, "received": dossier.received_at,
+            "lead_agency": lead.name if lead else "", "coordination": task.agency_id != dossier.agency_id,
+            # Form 04 (R8.1): a late dossier's leader apologises and sets a new date from this page.
+            "may_apologise": dossier.late and dossier.status_code not in FINAL_STATUSES | {9}
+            and may_issue_apology(user, dossier)},
+        "applicant_fields": [{"label": f.label, "value": dossier.form.get(f.id)}
+                             for f in form_fields(procedure.catalogue) if dossier.form.get(f.id) not in (None, "")],
+        "documents": [{"id": a.id, "key": a.document_key, "name": names.get(a.document_key, a.document_key),
+                       "filename": a.filename, "content_type": a.content_type, "size": a.size,
+                       "uploaded_at": a.uploaded_at} for a in documents],
+        "checklist": [{"key": d["key"], "name": d["name"], "required": bool(d.get("required")),
+                       "uploaded": any(a.document_key == d["key"] for a in documents)} for d in catalogue_docs],
+        "history": _history(s, dossier, definition.user_tasks),
+        "notes": notes_of(s, dossier.id),
+        "fees": fees, "fee_total": sum(int(f.get("amount_vnd", 0)) for f in fees),
+        "payment": {"receipt_no": payment.receipt_no, "amount_vnd": payment.amount_vnd,
+                    "paid_at": payment.paid_at} if payment else None,
+        "may_take_payment": may_take_payment(user, dossier),
+        "delivery": _delivery_view(delivery) if delivery else None,
+        "result_channel": dossier.result_channel,
+        "forms": applicable_forms(s, dossier),
+    }
+
+
+def _delivery_view(d: ResultDelivery) -> dict[str, Any]:
+    return {"channel": d.channel, "delivered_at": d.delivered_at, "recipient_name": d.recipient_name,
+            "identity_document": d.identity_document, "identity_checked": d.identity_checked,
+            "originals_compared": d.originals_compared, "applicant_signed": d.applicant_signed,
+            "tracking_number": d.tracking_number, "result_attachment_id": d.result_attachment_id}
+
+
+def _history(s: so.Session, dossier: Dossier, user_tasks: dict[str, UserTaskInfo]) -> list[dict[str, Any]]:
+    """Every step with who and when, and what each officer decided and wrote (labels from the form)."""
+    events = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id,
+                                                   AuditEvent.kind.in_(_HISTORY)).order_by(AuditEvent.seq)).all()
+    result = []
+    for e in events:
+        info = user_tasks.get(str(e.detail.get("task")))
+        labels = {f.id: f for f in info.form} if info else {}
+        shown = []
+        for key, value in (e.detail.get("data") or {}).items():
+            f = labels.get(key)
+            if f is not None and f.options:
+                value = next((o.label for o in f.options if o.id == value), value)
+            shown.append({"label": f.label if f else key, "value": value})
+        result.append({"at": e.at, "kind": e.kind, "actor": e.actor, "title": e.detail.get("name"),
+                       "data": shown, "to": e.detail.get("to")})
+    return result
+
+
+def notes_of(s: so.Session, dossier_id: int) -> list[dict[str, Any]]:
+    rows = s.execute(sa.select(DossierNote, User.full_name).join(User, User.id == DossierNote.author_id)
+                     .where(DossierNote.dossier_id == dossier_id).order_by(DossierNote.id)).all()
+    return [{"at": n.at, "author": name, "body": n.body} for n, name in rows]
+
+
+def add_note(services: Services, username: str, code: str, body: str) -> None:
+    """An officer of an agency involved in the dossier writes a note (not seen by the applicant)."""
+    text = (body or "").strip()
+    if not text:
+        raise Invalid({"body": "ghi chú không được để trống (empty note)"})
+    if len(text) > MAX_NOTE:
+        raise Invalid({"body": f"dài quá {MAX_NOTE} ký tự (longer than {MAX_NOTE} characters)"})
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _user(s, username)
+        dossier, _procedure = load_visible(s, username, code)
+        if not may_work_on_dossier(user, dossier, involved_agencies(s, dossier)):
+            raise Forbidden("Chỉ cán bộ xử lý hồ sơ mới ghi chú được (officers only)")
+        now = services.clock.now()
+        s.add(DossierNote(dossier_id=dossier.id, author_id=user.id, at=now, body=text))
+        audit.append(s, at=now, actor=user.username, kind="note_added", dossier_id=dossier.id,
+                     detail={"length": len(text)})
+        uow.commit()
+
+
+def read_document(services: Services, username: str, code: str, attachment_id: int) -> tuple[str, str, bytes]:
+    """(filename, content type, bytes) of a document of a dossier the caller may see, after its
+    SHA-256 was verified. A mismatch (or a missing file) is audited and the bytes are never served."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        dossier, _procedure = load_visible(s, username, code)
+        row = s.get(Attachment, attachment_id)
+        if row is None or row.dossier_id != dossier.id:
+            raise NotFound(f"Hồ sơ {code} không có tài liệu số {attachment_id} (unknown document)")
+        try:
+            return row.filename, row.content_type, services.attachments.read(row.sha256)
+        except (IntegrityError, OSError) as exc:
+            damaged = (dossier.id, row.id, row.filename, row.sha256, type(exc).__name__)
+    dossier_id, row_id, filename, sha256, what = damaged
+    with UnitOfWork(services.session_factory) as uow:
+        audit.append(uow.session, at=services.clock.now(), actor=username, kind="document_integrity_failed",
+                     dossier_id=dossier_id, detail={"attachment": row_id, "filename": filename,
+                                                    "sha256": sha256, "error": what})
+        uow.commit()
+    raise DocumentDamaged(f"Tài liệu '{filename}' không khớp mã kiểm tra SHA-256 hoặc không còn trong kho lưu trữ; "
+                          f"tài liệu không được hiển thị và sự việc đã được ghi vào nhật ký "
+                          f"(the stored file does not match its checksum)")

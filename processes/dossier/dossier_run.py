@@ -1,0 +1,242 @@
+"""Advance a dossier's workflow inside a unit of work and write everything it changed:
+state (version N+1), facts, the user-task and timer projections, notices, outbox and audit."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.bootstrap import Services
+from engine.clock import Clock
+from engine.definitions import UserTaskInfo
+from engine.runner import EngineError, Instance
+from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
+from models import Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User, UserTask
+from processes import audit
+from processes.dossier.status import FINAL_STATUSES
+from processes.errors import Unprocessable
+from processes.timekeeping import deadlines
+
+# Built once: building a statement costs about as much as running it (SQLAlchemy coerces every
+# clause); the hot use cases run these with bound values.
+_OPEN_TASKS = sa.select(UserTask).where(UserTask.dossier_id == sa.bindparam("dossier_id"),
+                                        UserTask.completed_at.is_(None))
+_TIMERS = sa.select(Timer).where(Timer.dossier_id == sa.bindparam("dossier_id")).order_by(Timer.id)
+_ATTACHMENTS = sa.select(Attachment).where(Attachment.dossier_id == sa.bindparam("dossier_id"))
+
+_FACT_FIELDS = [f.name for f in fields(DossierFacts) if f.name not in {"code", "applicant_name", "form",
+                                                                        "documents", "result_channel"}]
+
+
+def procedure_facts(procedure: Procedure) -> ProcedureFacts:
+    cat = procedure.catalogue
+    return ProcedureFacts(code=procedure.code, name=procedure.name,
+                          processing_time_days=procedure.processing_time_days, same_day=procedure.same_day,
+                          documents=list(cat.get("documents", [])), fees=list(cat.get("fees", [])),
+                          catalogue=cat)
+
+
+class DossierRun:
+    """One advance of one dossier. Build it, act on `instance`, then `save()`."""
+
+    def __init__(self, services: Services, session: so.Session, dossier: Dossier, procedure: Procedure,
+                 actor: str, clock: Clock | None = None):
+        self.services, self.session, self.dossier, self.procedure = services, session, dossier, procedure
+        self.clock = clock or services.clock
+        self.actor, self.now = actor, self.clock.now()
+        self.calendar = services.calendar(session)
+        self.definition = services.definition(session, dossier.definition_id)
+        documents: Mapping[str, str] = _Documents(session, dossier.id) if dossier.id else {}
+        self.facts = DossierFacts(
+            code=dossier.code, status_code=dossier.status_code, applicant_name=dossier.applicant_name,
+            result_channel=dossier.result_channel, form=dict(dossier.form), documents=documents,
+            **{name: getattr(dossier, name) for name in _FACT_FIELDS if name != "status_code"})
+        self.contexts: list[HandlerContext] = []
+        self.instance: Instance
+        # Written by save(), read by the deadlines hook: the open task rows and the dossier's timer
+        # rows, so that each is queried once per save.
+        self.open_tasks: list[UserTask] = []
+        self.timer_rows: list[Timer] = []
+        self.started = False
+
+    # -- the engine's view -------------------------------------------------------------------------
+    def call_handler(self, element_id: str, topic: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
+        handler = self.services.handlers.get(topic)
+        ctx = HandlerContext(element_id=element_id, topic=topic, dossier=self.facts,
+                             procedure=procedure_facts(self.procedure), variables=dict(variables),
+                             now=self.now, calendar=self.calendar,
+                             properties=self.definition.service_properties(element_id))
+        self.contexts.append(ctx)
+        return handler(ctx)
+
+    def start(self, variables: Mapping[str, Any]) -> Instance:
+        self.started = True  # a new workflow: its dossier has no task or timer rows yet
+        return self._guard(lambda: self.services.runner.start(
+            self.definition, variables, self.clock, self.call_handler))
+
+    def load(self) -> Instance:
+        self.instance = self.services.runner.load(self.definition, self.dossier.state,
+                                                  self.clock, self.call_handler)
+        return self.instance
+
+    def act(self, step: Callable[[], Any]) -> Any:
+        """Run one engine step, turning engine failures into a refusal that saves nothing."""
+        return self._guard(step)
+
+    def _guard(self, step: Callable[[], Any]) -> Any:
+        try:
+            result = step()
+        except EngineError as exc:
+            raise Unprocessable(f"Không thể xử lý bước {exc.element_id or '-'} của quy trình: {exc.message}") \
+                from exc
+        if isinstance(result, Instance):
+            self.instance = result
+        return result
+
+    # -- writing -----------------------------------------------------------------------------------
+    def save(self) -> None:
+        d, instance = self.dossier, self.instance
+        before = deadlines.Clock.of(d)  # the facts as loaded: pause, resume and moves are told apart
+        for name in _FACT_FIELDS:
+            setattr(d, name, getattr(self.facts, name))
+        ready = instance.ready_tasks()
+        if d.status_code not in FINAL_STATUSES:
+            marked = [t.info.status_code for t in ready if t.info.status_code]
+            if marked and d.status_code in (1, 2, 4):
+                d.status_code = max(marked)
+        d.state = self.services.runner.dump(instance)
+        self.session.flush()  # the version check happens here: a concurrent writer fails now
+        self._sync_tasks(ready)
+        self._sync_timers()
+        self._write_effects()
+        deadlines.after_save(self, before)  # deadline timers, clock pause/resume events, refund flag
+
+    def _sync_tasks(self, ready: list[Any]) -> None:
+        existing = {} if self.started else {t.id: t for t in self.session.scalars(
+            _OPEN_TASKS, {"dossier_id": self.dossier.id})}
+        variables = self.instance.variables
+        self.open_tasks = []
+        for task in ready:
+            if task.task_id in existing:
+                row = existing.pop(task.task_id)
+                self.open_tasks.append(row)
+                if (row.element_id, row.name, row.role) != (task.info.element_id, task.info.name, task.info.role):
+                    # The dossier moved to another version of its diagram: same task, new element.
+                    agency_id = self._task_agency(task.info)
+                    if (row.role, row.agency_id) != (task.info.role, agency_id):
+                        row.assignee_id = None
+                    row.element_id, row.name, row.role, row.agency_id = (
+                        task.info.element_id, task.info.name, task.info.role, agency_id)
+                continue
+            added = UserTask(id=task.task_id, dossier_id=self.dossier.id,
+                             element_id=task.info.element_id, name=task.info.name,
+                             role=task.info.role, agency_id=self._task_agency(task.info),
+                             due_at=self._task_due(task.info, variables), created_at=self.now)
+            self.session.add(added)
+            self.open_tasks.append(added)
+        for gone in existing.values():  # cancelled (e.g. by a boundary event), not completed by a person
+            self.session.delete(gone)
+        self.open_tasks.sort(key=lambda t: t.id)
+
+    def _task_due(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> datetime | None:
+        """A task's due instant: a variable named by `due`, `due_days` working days from now (a
+        consulted agency's sub-deadline, R8.2), or the dossier's appointment."""
+        if info.properties.get("due"):
+            return _instant(variables.get(info.properties["due"]))
+        if info.properties.get("due_days"):
+            return self.calendar.add_working_days(self.now, float(info.properties["due_days"]))
+        return self.dossier.due_at
+
+    def _task_agency(self, info: UserTaskInfo) -> int:
+        """The lead agency, or the consulted agency named by the task's `agency` property (R8.2)."""
+        key = info.properties.get("agency")
+        if not key:
+            return self.dossier.agency_id
+        code = self.procedure.catalogue.get("agencies", {}).get(key)
+        agency_id = self.session.scalar(sa.select(Agency.id).where(Agency.code == code)) if code else None
+        if agency_id is None:
+            raise Unprocessable(f"Task {info.element_id}: consulted agency '{key}' is not in the catalogue "
+                                f"[agencies] table or does not exist")
+        return agency_id
+
+    def _sync_timers(self) -> None:
+        waiting = {t.task_id: t for t in self.instance.waiting_timers()}
+        self.timer_rows = [] if self.started else list(self.session.scalars(
+            _TIMERS, {"dossier_id": self.dossier.id}))
+        for row in (r for r in self.timer_rows if r.kind == "bpmn"):
+            if row.task_id in waiting and waiting[row.task_id].due_at == row.due_at:
+                waiting.pop(row.task_id)
+            else:
+                self.session.delete(row)
+        for t in waiting.values():
+            self.session.add(Timer(dossier_id=self.dossier.id, kind="bpmn", task_id=t.task_id,
+                                   element_id=t.element_id, due_at=t.due_at))
+
+    def _write_effects(self) -> None:
+        d = self.dossier
+        noticed = any(ctx.notices for ctx in self.contexts)
+        applicant = self.session.get(User, d.applicant_id) if noticed else None
+        for n, ctx in enumerate(self.contexts):
+            for notice in ctx.notices:
+                self.session.add(DossierNotice(dossier_id=d.id, at=self.now, form_no=notice.form_no,
+                                               title=notice.title, body=notice.body))
+                key = f"{d.code}:{d.version}:{n}:{notice.form_no or notice.title}"
+                if applicant is not None and applicant.email:
+                    self._outbox("email", applicant.email, notice.title, notice.body, f"mail:{key}")
+                if applicant is not None and applicant.phone:
+                    self._outbox("sms", applicant.phone, notice.title, f"{notice.title}: {d.code}", f"sms:{key}")
+            for alert in ctx.alerts:  # to the dossier's agency, or to the consulted agency named (R8.2)
+                agency_id = d.agency_id if alert.agency is None else self.session.scalar(
+                    sa.select(Agency.id).where(Agency.code == alert.agency))
+                officers = self.session.scalars(sa.select(User).where(User.agency_id == agency_id,
+                                                                      User.active.is_(True))).all()
+                for officer in officers:
+                    if officer.has_role(alert.role) and officer.email:
+                        self._outbox("email", officer.email, alert.title, alert.body,
+                                     f"alert:{d.code}:{d.version}:{n}:{officer.id}")
+            for kind, detail in ctx.events:
+                audit.append(self.session, at=self.now, actor=self.actor, kind=kind,
+                             detail={"element": ctx.element_id, **detail}, dossier_id=d.id)
+
+    def _outbox(self, channel: str, to: str, subject: str, body: str, key: str) -> None:
+        self.session.add(OutboxMessage(key=key, channel=channel, recipient=to, subject=subject, body=body,
+                                       dossier_id=self.dossier.id, created_at=self.now,
+                                       next_attempt_at=self.now))
+
+
+class _Documents(Mapping[str, str]):
+    """The dossier's documents (key -> SHA-256), read from the database only when a handler looks."""
+
+    def __init__(self, session: so.Session, dossier_id: int):
+        self._session, self._dossier_id = session, dossier_id
+        self._found: dict[str, str] | None = None
+
+    def _rows(self) -> dict[str, str]:
+        if self._found is None:
+            self._found = {a.document_key: a.sha256 for a in self._session.scalars(
+                _ATTACHMENTS, {"dossier_id": self._dossier_id})}
+        return self._found
+
+    def __getitem__(self, key: str) -> str:
+        return self._rows()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+
+def _instant(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,86 @@
+"""Reading a dossier: the applicant and the officers of the agencies involved, nobody else."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.bootstrap import Services
+from models import Dossier, Procedure, UserTask
+from processes.access import may_view_dossier
+from processes.dossier.views import dossier_view
+from processes.errors import NotFound
+from processes.submission.submission import _user
+from processes.uow import UnitOfWork
+
+
+def involved_agencies(s: so.Session, dossier: Dossier) -> set[int]:
+    """Agencies that held a task of this dossier (consulted agencies see what they worked on)."""
+    return set(s.scalars(sa.select(UserTask.agency_id).where(UserTask.dossier_id == dossier.id).distinct()))
+
+
+def load_visible(s: so.Session, username: str, code: str) -> tuple[Dossier, Procedure]:
+    """The dossier if the user may see it; otherwise NotFound (we do not confirm that it exists)."""
+    user = _user(s, username)
+    dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
+    if dossier is None or not may_view_dossier(user, dossier, involved_agencies(s, dossier)):
+        raise NotFound(f"Không có hồ sơ '{code}' hoặc bạn không có quyền xem (unknown dossier)")
+    procedure = s.get(Procedure, dossier.procedure_id)
+    assert procedure is not None
+    return dossier, procedure
+
+
+def get_dossier(services: Services, username: str, code: str, language: str = "vi") -> dict[str, Any]:
+    with UnitOfWork(services.session_factory) as uow:
+        dossier, procedure = load_visible(uow.session, username, code)
+        return dossier_view(services, uow.session, dossier, procedure, language)
+
+
+def list_procedures(services: Services) -> list[dict[str, Any]]:
+    """The public catalogue (R5.1–R5.3, R3.1)."""
+    from models import Agency  # local: only this read needs it
+
+    with UnitOfWork(services.session_factory) as uow:
+        rows = uow.session.execute(
+            sa.select(Procedure, Agency.code, Agency.name).outerjoin(Agency, Agency.id == Procedure.agency_id)
+            .where(Procedure.current_definition_id.is_not(None)).order_by(Procedure.code)).all()
+        result = []
+        for p, agency_code, agency_name in rows:
+            cat = p.catalogue
+            result.append({
+                "code": p.code, "name": p.name, "name_en": cat.get("name_en"), "level": p.level,
+                "sector": p.sector, "field": p.field, "agency_level": p.agency_level,
+                "agency": agency_code, "agency_name": agency_name,
+                "consulted_agencies": sorted(set(map(str, cat.get("agencies", {}).values()))),  # R8.2
+                "processing_time": {"working_days": p.processing_time_days, "same_day": p.same_day},
+                "fees": cat.get("fees", []),
+                "documents": [{"key": d["key"], "name": d["name"], "required": bool(d.get("required"))}
+                              for d in cat.get("documents", [])],
+                "form": [dict(f, required=bool(f.get("required", False)), options=f.get("options", []),
+                              label=f.get("label", f["id"]), type=f.get("type", "string"),
+                              example=f.get("example", example_value(f)))
+                         for f in cat.get("form", [])],
+                "result": cat.get("result"), "legal_basis": cat.get("legal_basis", []),
+                "applicants": cat.get("applicants"), "conditions": cat.get("conditions", []),
+                "steps": cat.get("steps", []), "channels": cat.get("channels", []),
+                "published_at": p.published_at.isoformat() if p.published_at else None,
+                "featured": cat.get("featured") is True,
+            })
+        # The province's featured services first (the portal's front row), then by national code.
+        result.sort(key=lambda item: (not item["featured"], item["code"]))
+        return result
+
+
+_EXAMPLES = {"long": 1, "boolean": True, "date": "1990-01-01", "email": "nguoi.nop@example.vn",
+             "phone": "0912345678", "string": "Nguyễn Văn An", "text": "Nguyễn Văn An"}
+
+
+def example_value(field: dict[str, Any]) -> Any:
+    """A value the field accepts, shown as a hint (and usable by API clients as a template)."""
+    if field.get("type") == "enum":
+        options = field.get("options") or []
+        return options[0]["id"] if options else None
+    if field.get("pattern") == "^[0-9]{12}$":
+        return "062095001234"  # a citizen identity number: 12 digits
+    return _EXAMPLES.get(str(field.get("type", "string")), "Nguyễn Văn An")

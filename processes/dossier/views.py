@@ -1,0 +1,57 @@
+"""Read models: what the API and pages show of a dossier."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.bootstrap import Services
+from models import AuditEvent, Dossier, DossierNotice, Procedure, UserTask
+from processes.dossier.status import status_name
+
+_HISTORY_KINDS = {"dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
+                  "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",
+                  "forward_overdue", "timer_fired", "clock_paused", "clock_resumed", "deadline_warning",
+                  "deadline_passed", "task_overdue", "apology_issued", "refund_flagged"}
+
+
+# Built once: building a statement costs about as much as running it (SQLAlchemy coerces every
+# clause); the hot use cases run these with bound values.
+_OPEN_TASKS = sa.select(UserTask).where(UserTask.dossier_id == sa.bindparam("dossier_id"),
+                                        UserTask.completed_at.is_(None))
+_EVENTS = (sa.select(AuditEvent).where(AuditEvent.dossier_id == sa.bindparam("dossier_id"))
+           .order_by(AuditEvent.seq))
+_NOTICES = (sa.select(DossierNotice).where(DossierNotice.dossier_id == sa.bindparam("dossier_id"))
+            .order_by(DossierNotice.id))
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure,
+                 language: str = "vi", open_tasks: Sequence[UserTask] | None = None) -> dict[str, Any]:
+    """What the API and pages show of a dossier; `open_tasks`: its open task rows when the caller
+    has them already (a use case that just wrote them)."""
+    ids = {"dossier_id": dossier.id}
+    if open_tasks is None:
+        open_tasks = s.scalars(_OPEN_TASKS, ids).all()
+    events = s.scalars(_EVENTS, ids).all()
+    notices = s.scalars(_NOTICES, ids).all()
+    return {
+        "code": dossier.code, "procedure": procedure.code, "procedure_name": procedure.name,
+        "status": status_name(dossier.status_code, language), "status_code": dossier.status_code,
+        "received_at": _iso(dossier.received_at), "accepted_at": _iso(dossier.accepted_at),
+        "due_at": _iso(dossier.due_at), "finished_at": _iso(dossier.finished_at),
+        "delivered_at": _iso(dossier.delivered_at), "result_channel": dossier.result_channel,
+        "late": dossier.late, "supplement_count": dossier.supplement_count,
+        "paused_at": _iso(dossier.paused_at), "refund_flagged": dossier.refund_flagged,
+        "open_tasks": [{"id": t.id, "name": t.element_id, "title": t.name, "role": t.role,
+                        "due_at": _iso(t.due_at), "overdue_at": _iso(t.overdue_at)} for t in open_tasks],
+        "history": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor,
+                     "task": e.detail.get("task"), "title": e.detail.get("name")}
+                    for e in events if e.kind in _HISTORY_KINDS],
+        "notices": [{"at": _iso(n.at), "form": n.form_no, "title": n.title, "body": n.body} for n in notices],
+    }

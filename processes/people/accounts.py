@@ -1,0 +1,209 @@
+"""Citizens' accounts (R6.1): register, confirm the e-mail address, read and change the profile.
+
+A self-registered account may log in at once but may submit only after following the link mailed
+to it (processes.access.may_submit); accounts made by administrators or the demo seed need no link.
+Log-in and passwords are in processes.people.credentials."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters import throttle
+from adapters.bootstrap import Services
+from engine.forms import FormErrors, FormField, clean_form
+from models import EmailVerification, OutboxMessage, User
+from processes import audit
+from processes.errors import Conflict, Invalid, NotFound
+from processes.people import account_tokens
+from processes.people.account_state import email_confirmed
+from processes.people.users import hash_password
+from processes.uow import UnitOfWork
+
+MIN_PASSWORD = 10
+PROFILE_FIELDS = [
+    FormField("full_name", "Họ và tên", "string", required=True),
+    FormField("email", "Thư điện tử", "email", required=True),
+    FormField("phone", "Số điện thoại", "phone", required=True),
+]
+USERNAME_FIELD = FormField("username", "Tên đăng nhập", "string", required=True,
+                           pattern=r"[a-z0-9][a-z0-9_.\-]{2,39}")
+
+
+@dataclass
+class Registration:
+    username: str
+    full_name: str
+    email: str
+    phone: str
+    password: str
+    password_repeat: str
+
+
+def check_new_password(password: str, repeat: str, username: str, field: str = "password") -> None:
+    """Refuse a password that is short, repeats the username, or was not typed twice alike."""
+    errors = {}
+    if len(password) < MIN_PASSWORD:
+        errors[field] = f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự (at least {MIN_PASSWORD} characters)"
+    elif password.strip().lower() == username.strip().lower():
+        errors[field] = "mật khẩu không được trùng tên đăng nhập (must differ from the username)"
+    if password != repeat:
+        errors[f"{field}_repeat"] = "hai lần nhập mật khẩu không khớp (the passwords differ)"
+    if errors:
+        raise Invalid(errors)
+
+
+def _clean(fields: list[FormField], data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return clean_form(fields, data)
+    except FormErrors as exc:
+        raise Invalid(exc.errors) from None
+
+
+def register(services: Services, reg: Registration) -> str:
+    """Create a citizen account and mail it a confirmation link; return the username."""
+    username = reg.username.strip().lower()
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    try:
+        values = _clean([USERNAME_FIELD, *PROFILE_FIELDS], {"username": username, "full_name": reg.full_name,
+                                                            "email": reg.email, "phone": reg.phone})
+    except Invalid as exc:
+        errors.update(exc.fields)
+    try:
+        check_new_password(reg.password, reg.password_repeat, username)
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise Invalid(errors)  # every bad field at once
+    email = values["email"].lower()
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        if s.scalar(sa.select(User.id).where(User.username == username)) is not None:
+            raise Invalid({"username": "tên đăng nhập đã có người dùng (this username is taken)"})
+        if s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)) is not None:
+            raise Invalid({"email": "thư điện tử này đã gắn với một tài khoản khác; hãy đăng nhập hoặc "
+                                    "lấy lại mật khẩu (already used by an account)"})
+        now = services.clock.now()
+        user = User(username=username, password_hash=hash_password(reg.password),
+                    full_name=values["full_name"], email=email, phone=values["phone"], roles=["citizen"],
+                    active=True, created_at=now)
+        s.add(user)
+        s.flush()
+        s.add(EmailVerification(user_id=user.id, email=email, requested_at=now))
+        _mail_confirmation(services, s, user, now)
+        audit.append(s, at=now, actor=username, kind="account_registered", detail={"roles": ["citizen"]})
+        uow.commit()
+        return username
+
+
+def _mail_confirmation(services: Services, s: so.Session, user: User, now: datetime) -> None:
+    assert user.email
+    token = account_tokens.make(services.config["app"]["secret_key"], account_tokens.CONFIRM,
+                                user.username, user.email, now)
+    link = f"{_base_url(services)}/confirm/{token}"
+    body = (f"Chào {user.full_name},\n\nĐể xác nhận địa chỉ thư điện tử của tài khoản '{user.username}' trên "
+            f"Cổng dịch vụ công tỉnh Kon Tum, hãy mở liên kết sau (hiệu lực 7 ngày):\n{link}\n\n"
+            f"Nếu bạn không đăng ký tài khoản, hãy bỏ qua thư này.")
+    mail(s, user.email, "Xác nhận thư điện tử — Cổng dịch vụ công tỉnh Kon Tum", body,
+         f"confirm:{user.id}:{secrets.token_hex(8)}", now)
+
+
+def mail(s: so.Session, to: str, subject: str, body: str, key: str, now: datetime) -> None:
+    """Queue an e-mail in the outbox; it leaves after this transaction commits."""
+    s.add(OutboxMessage(key=key, channel="email", recipient=to, subject=subject, body=body,
+                        created_at=now, next_attempt_at=now))
+
+
+def _base_url(services: Services) -> str:
+    # The configured public address, never the request's Host header (links in mail must not be
+    # steerable by whoever sends the request).
+    return str(services.config["app"].get("base_url", "")).rstrip("/")
+
+
+def confirm_email(services: Services, token: str) -> str:
+    """Mark the address in the link confirmed; return the username. Following it twice is fine."""
+    now = services.clock.now()
+    try:
+        username, bound = account_tokens.read(services.config["app"]["secret_key"], account_tokens.CONFIRM,
+                                               token, now)
+    except account_tokens.BadToken as exc:
+        raise Invalid({"token": "liên kết đã hết hạn; hãy đăng nhập và gửi lại thư xác nhận (link expired)"
+                       if exc.expired else "liên kết xác nhận không hợp lệ (invalid link)"}) from None
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = s.scalar(sa.select(User).where(User.username == username))
+        row = s.get(EmailVerification, user.id) if user is not None else None
+        if user is None or row is None or account_tokens.fingerprint(row.email) != bound:
+            raise Invalid({"token": "liên kết không còn dùng được: địa chỉ thư đã thay đổi (address changed)"})
+        if row.confirmed_at is None:
+            row.confirmed_at = now
+            audit.append(s, at=now, actor=username, kind="email_confirmed", detail={})
+            uow.commit()
+        return username
+
+
+def resend_confirmation(services: Services, username: str, ip: str) -> None:
+    """Mail the confirmation link again (at most a few times an hour)."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _user(s, username)
+        row = s.get(EmailVerification, user.id)
+        if row is None or row.confirmed_at is not None:
+            raise Conflict("Thư điện tử của tài khoản đã được xác nhận (already confirmed)")
+        now = services.clock.now()
+        key = throttle.key_of("resend", username, ip)
+        if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
+            raise throttle.Throttled("Đã gửi nhiều thư xác nhận; hãy thử lại sau 1 giờ (too many requests)", 60)
+        throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
+        _mail_confirmation(services, s, user, now)
+        uow.commit()
+
+
+def get_profile(services: Services, username: str) -> dict[str, Any]:
+    with UnitOfWork(services.session_factory) as uow:
+        user = _user(uow.session, username)
+        return {"username": user.username, "full_name": user.full_name, "email": user.email or "",
+                "phone": user.phone or "", "roles": list(user.roles or []),
+                "email_confirmed": email_confirmed(uow.session, user.id)}
+
+
+def update_profile(services: Services, username: str, full_name: str, email: str, phone: str) -> bool:
+    """Change name, address and phone; a new address must be confirmed again (returns True then)."""
+    values = _clean(PROFILE_FIELDS, {"full_name": full_name, "email": email, "phone": phone})
+    new_email = values["email"].lower()
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = _user(s, username)
+        now = services.clock.now()
+        changed = sorted(k for k, v in (("full_name", values["full_name"]), ("email", new_email),
+                                        ("phone", values["phone"])) if getattr(user, k) != v)
+        reconfirm = (user.email or "").lower() != new_email
+        if reconfirm:
+            taken = s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == new_email, User.id != user.id))
+            if taken is not None:
+                raise Invalid({"email": "thư điện tử này đã gắn với một tài khoản khác (already used)"})
+        user.full_name, user.email, user.phone = values["full_name"], new_email, values["phone"]
+        if reconfirm:
+            row = s.get(EmailVerification, user.id)
+            if row is None:
+                s.add(EmailVerification(user_id=user.id, email=new_email, requested_at=now))
+            else:
+                row.email, row.requested_at, row.confirmed_at = new_email, now, None
+            s.flush()
+            _mail_confirmation(services, s, user, now)
+        if changed:
+            audit.append(s, at=now, actor=username, kind="profile_changed", detail={"fields": changed})
+        uow.commit()
+        return reconfirm
+
+
+def _user(s: so.Session, username: str) -> User:
+    user = s.scalar(sa.select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise NotFound("Tài khoản không tồn tại hoặc đã bị khóa (unknown or inactive account)")
+    return user

@@ -1,0 +1,107 @@
+"""Logging in (rate-limited, R6.1), resetting a forgotten password by a mailed link, changing it."""
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+
+from adapters import throttle
+from adapters.bootstrap import Services
+from models import EmailVerification, User
+from processes import audit
+from processes.errors import Invalid
+from processes.people import account_tokens
+from processes.people.accounts import _base_url, _user, check_new_password, mail
+from processes.people.users import authenticate, hash_password, verify_password
+from processes.uow import UnitOfWork
+
+
+def log_in(services: Services, username: str, password: str, ip: str) -> str:
+    """The username when the password is right; Invalid when not; Throttled after 5 failures for
+    this username from this address within 15 minutes (the count lives in the database, so every
+    web process sees it)."""
+    name = username.strip().lower()
+    per_user, per_ip = throttle.key_of(name, ip), throttle.key_of(ip)
+    with UnitOfWork(services.session_factory) as uow:
+        now = services.clock.now()
+        if (throttle.exceeded(uow.session, throttle.LOGIN_FAILURES, per_user, now)
+                or throttle.exceeded(uow.session, throttle.LOGIN_FAILURES_PER_IP, per_ip, now)):
+            wait = throttle.minutes(throttle.LOGIN_FAILURES)
+            raise throttle.Throttled(
+                f"Đăng nhập sai quá {throttle.LOGIN_FAILURES.attempts} lần; hãy thử lại sau {wait} phút "
+                f"hoặc lấy lại mật khẩu (too many failed attempts, wait {wait} minutes)", wait)
+    found = authenticate(services, name, password)  # its own transaction (SQLite: one writer at a time)
+    with UnitOfWork(services.session_factory) as uow:
+        s, now = uow.session, services.clock.now()
+        if found is None:
+            throttle.hit(s, throttle.LOGIN_FAILURES, per_user, now)
+            throttle.hit(s, throttle.LOGIN_FAILURES_PER_IP, per_ip, now)
+            audit.append(s, at=now, actor=name[:100] or "-", kind="login_failed", detail={})
+            uow.commit()
+            raise Invalid({"password": "tên đăng nhập hoặc mật khẩu không đúng (wrong username or password)"})
+        throttle.clear(s, throttle.LOGIN_FAILURES, per_user)
+        audit.append(s, at=now, actor=found, kind="logged_in", detail={})
+        uow.commit()
+        return found
+
+
+def request_password_reset(services: Services, email: str, ip: str) -> None:
+    """Mail a one-hour reset link to the account with this address, if there is one. The answer is
+    the same either way, so the form does not tell who has an account."""
+    address = email.strip().lower()
+    if "@" not in address or len(address) > 200:
+        raise Invalid({"email": "địa chỉ thư điện tử không hợp lệ (not an e-mail address)"})
+    with UnitOfWork(services.session_factory) as uow:
+        s, now = uow.session, services.clock.now()
+        for key in (throttle.key_of("reset", ip), throttle.key_of("reset", address)):
+            if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
+                raise throttle.Throttled("Đã yêu cầu nhiều lần; hãy thử lại sau 1 giờ (too many requests)", 60)
+            throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
+        user = s.scalar(sa.select(User).where(sa.func.lower(User.email) == address, User.active.is_(True)))
+        if user is not None:
+            token = account_tokens.make(services.config["app"]["secret_key"], account_tokens.RESET,
+                                        user.username, user.password_hash, now)
+            link = f"{_base_url(services)}/password/reset/{token}"
+            mail(s, address, "Đặt lại mật khẩu — Cổng dịch vụ công tỉnh Kon Tum",
+                 f"Chào {user.full_name},\n\nĐể đặt mật khẩu mới cho tài khoản '{user.username}', hãy mở liên "
+                 f"kết sau trong vòng 1 giờ:\n{link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu "
+                 f"hiện tại vẫn giữ nguyên.", f"reset:{user.id}:{secrets.token_hex(8)}", now)
+            audit.append(s, at=now, actor=user.username, kind="password_reset_requested", detail={})
+        uow.commit()
+
+
+def reset_password(services: Services, token: str, password: str, repeat: str) -> str:
+    """Set a new password from a valid link; the link then stops working. Returns the username."""
+    now = services.clock.now()
+    try:
+        username, bound = account_tokens.read(services.config["app"]["secret_key"], account_tokens.RESET,
+                                              token, now)
+    except account_tokens.BadToken as exc:
+        raise Invalid({"token": "liên kết đã hết hạn (quá 1 giờ); hãy yêu cầu liên kết mới (link expired)"
+                       if exc.expired else "liên kết đặt lại mật khẩu không hợp lệ (invalid link)"}) from None
+    check_new_password(password, repeat, username)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = s.scalar(sa.select(User).where(User.username == username, User.active.is_(True)))
+        if user is None or account_tokens.fingerprint(user.password_hash) != bound:
+            raise Invalid({"token": "liên kết đã được dùng (already used); hãy yêu cầu liên kết mới"})
+        user.password_hash = hash_password(password)
+        row = s.get(EmailVerification, user.id)
+        if row is not None and row.confirmed_at is None and row.email == (user.email or "").lower():
+            row.confirmed_at = now  # the link reached that mailbox: the address is proven
+        audit.append(s, at=now, actor=username, kind="password_reset", detail={})
+        uow.commit()
+        return username
+
+
+def change_password(services: Services, username: str, current: str, password: str, repeat: str) -> None:
+    """Replace the password after checking the current one."""
+    check_new_password(password, repeat, username)
+    with UnitOfWork(services.session_factory) as uow:
+        s, now = uow.session, services.clock.now()
+        user = _user(s, username)
+        if not verify_password(user.password_hash, current):
+            raise Invalid({"current_password": "mật khẩu hiện tại không đúng (wrong current password)"})
+        user.password_hash = hash_password(password)
+        audit.append(s, at=now, actor=username, kind="password_changed", detail={})
+        uow.commit()

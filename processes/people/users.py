@@ -1,0 +1,55 @@
+"""Accounts: passwords hashed with Argon2; look-ups by name."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from adapters.bootstrap import Services
+from models import Agency, User
+from processes.uow import UnitOfWork
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not-a-password")  # verify against it for unknown users: same timing
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether the password matches the stored Argon2 hash."""
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def authenticate(services: Services, username: str, password: str) -> str | None:
+    """The name of the active user with this password, or None (never says which part was wrong)."""
+    with UnitOfWork(services.session_factory) as uow:
+        user = uow.session.scalar(sa.select(User).where(User.username == username))
+        try:
+            _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        return user.username if user is not None and user.active else None
+
+
+def get_user(session: so.Session, username: str) -> User | None:
+    return session.scalar(sa.select(User).where(User.username == username))
+
+
+def list_users(services: Services) -> list[dict[str, object]]:
+    with UnitOfWork(services.session_factory) as uow:
+        rows = uow.session.execute(sa.select(User, Agency.code).outerjoin(Agency, Agency.id == User.agency_id)
+                                   .order_by(User.username)).all()
+        return [{"username": u.username, "roles": list(u.roles), "agency": code} for u, code in rows]
+
+
+def roles_of(services: Services, username: str) -> list[str]:
+    """The roles of an active user (none for an unknown or locked account)."""
+    with UnitOfWork(services.session_factory) as uow:
+        user = get_user(uow.session, username)
+        return list(user.roles) if user is not None and user.active else []

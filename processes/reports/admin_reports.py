@@ -1,0 +1,187 @@
+"""Reports per agency and period (R10.1, R8.3, R17.1, R5.2): dossiers received, accepted, finished
+on time and late, refused, withdrawn; supplement requests (a second or later request on the same
+dossier counts against the agency); the average net processing working hours (waiting for the
+applicant left out) against the statutory hours; the use of each procedure. Plus the open
+incidents (R9.2) and their resolution. Administrators see every agency; agency administrators and
+leaders their own."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.bootstrap import Services
+from models import Agency, AuditEvent, Dossier, Incident, Procedure
+from processes import audit
+from processes.access import may_resolve_incident, may_view_reports
+from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.submission.submission import _user
+from processes.timekeeping.calendar_admin import parse_day
+from processes.timekeeping.deadlines import net_processing_hours
+from processes.uow import UnitOfWork
+
+COLUMNS = [("agency", "Cơ quan"), ("procedure", "Thủ tục"), ("received", "Tiếp nhận"),
+           ("accepted", "Đã tiếp nhận"), ("finished", "Đã giải quyết"), ("on_time", "Đúng hạn"),
+           ("late", "Trễ hạn"), ("refused", "Không tiếp nhận"), ("withdrawn", "Rút hồ sơ"),
+           ("supplement_requests", "Yêu cầu bổ sung"), ("repeated_supplements", "Bổ sung lần 2 trở lên"),
+           ("avg_hours", "Giờ xử lý trung bình"), ("statutory_hours", "Giờ theo quy định")]
+HOURS_PER_DAY = 8.0
+
+
+def report(services: Services, username: str, agency_code: str = "", date_from: object = "",
+           date_to: object = "") -> dict[str, Any]:
+    """The table of the period (default: 1 January of this year to today), one row per agency and
+    one per agency × procedure, over the dossiers received in the period."""
+    tz = ZoneInfo(str(services.config["calendar"].get("timezone", "Asia/Ho_Chi_Minh")))
+    today = services.clock.now().astimezone(tz).date()
+    errors: dict[str, str] = {}
+    start, end = date(today.year, 1, 1), today
+    try:
+        start = parse_day(date_from, "from") if date_from else start
+    except Invalid as exc:
+        errors.update(exc.fields)
+    try:
+        end = parse_day(date_to, "to") if date_to else end
+    except Invalid as exc:
+        errors.update(exc.fields)
+    if not errors and end < start:
+        errors["to"] = "ngày kết thúc trước ngày bắt đầu (the end is before the start)"
+    if errors:
+        raise Invalid(errors)
+    since = datetime.combine(start, time.min, tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tz)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = _user(s, username)
+        agency = None
+        if agency_code:
+            agency = s.scalar(sa.select(Agency).where(Agency.code == agency_code))
+            if agency is None:
+                raise Invalid({"agency": f"không có cơ quan mã '{agency_code}' (no such agency)"})
+        elif not me.has_role("admin"):
+            agency = s.get(Agency, me.agency_id) if me.agency_id else None
+        if not may_view_reports(me, agency.id if agency else None):
+            raise Forbidden("Chỉ xem được báo cáo của cơ quan mình (only your own agency's reports)")
+        query = (sa.select(Dossier, Procedure, Agency.code).join(Procedure, Procedure.id == Dossier.procedure_id)
+                 .join(Agency, Agency.id == Dossier.agency_id)
+                 .where(Dossier.received_at >= since, Dossier.received_at < until))
+        if agency is not None:
+            query = query.where(Dossier.agency_id == agency.id)
+        rows = s.execute(query.order_by(Agency.code, Procedure.code)).all()
+        supplements = _supplements(s, [d.id for d, _, _ in rows])
+        pauses = _pauses(s, [d.id for d, _, _ in rows])
+        calendar = services.calendar(s)
+        by_agency: dict[str, _Tally] = defaultdict(_Tally)
+        by_procedure: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
+        for d, p, code in rows:
+            for tally in (by_agency[code], by_procedure[(code, p.code)]):
+                tally.add(d, p, supplements.get(d.id, 0), pauses.get(d.id, []), calendar)
+        return {"from": start.isoformat(), "to": end.isoformat(), "agency": agency.code if agency else "",
+                "agencies": [by_agency[c].row(c, "") for c in sorted(by_agency)],
+                "procedures": [by_procedure[k].row(*k) for k in sorted(by_procedure)],
+                "incidents": _incidents(s) if may_resolve_incident(me) else None}
+
+
+def report_csv(table: dict[str, Any]) -> str:
+    """The same table as CSV (agency rows, then agency × procedure rows), headers in English keys."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([key for key, _ in COLUMNS])
+    for row in table["agencies"] + table["procedures"]:
+        writer.writerow([row[key] for key, _ in COLUMNS])
+    return out.getvalue()
+
+
+def resolve_incident(services: Services, username: str, incident_id: int) -> dict[str, Any]:
+    """Mark an open incident resolved (R9.2); resolving twice is refused."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = _user(s, username)
+        if not may_resolve_incident(me):
+            raise Forbidden("Chỉ quản trị hệ thống xử lý sự cố (system administrators only)")
+        incident = s.get(Incident, incident_id)
+        if incident is None:
+            raise NotFound(f"không có sự cố số {incident_id} (no such incident)")
+        if incident.resolved_at is not None:
+            raise Conflict(f"sự cố số {incident_id} đã được xử lý (already resolved)")
+        incident.resolved_at = services.clock.now()
+        audit.append(s, at=incident.resolved_at, actor=me.username, kind="incident_resolved",
+                     dossier_id=incident.dossier_id, detail={"incident": incident.id, "kind": incident.kind})
+        uow.commit()
+        return {"id": incident_id, "resolved_at": incident.resolved_at.isoformat()}
+
+
+class _Tally:
+    def __init__(self) -> None:
+        self.received = self.accepted = self.finished = self.on_time = self.late = 0
+        self.refused = self.withdrawn = self.supplement_requests = self.repeated = 0
+        self.hours: list[float] = []
+        self.statutory: list[float] = []
+
+    def add(self, d: Dossier, p: Procedure, supplements: int, pauses: list[tuple[datetime, datetime | None]],
+            calendar: Any) -> None:
+        self.received += 1
+        self.accepted += d.accepted_at is not None
+        self.refused += d.status_code == 3
+        self.withdrawn += d.status_code == 7
+        self.supplement_requests += supplements
+        self.repeated += max(supplements - 1, 0)
+        if d.finished_at is not None and d.status_code not in (3, 7, 8):
+            self.finished += 1
+            if d.due_at is None or d.finished_at <= d.due_at:
+                self.on_time += 1
+            else:
+                self.late += 1
+            if d.accepted_at is not None:
+                self.hours.append(net_processing_hours(calendar, d.accepted_at, d.finished_at, pauses))
+                self.statutory.append(p.processing_time_days * HOURS_PER_DAY)
+
+    def row(self, agency: str, procedure: str) -> dict[str, Any]:
+        def avg(values: list[float]) -> float | str:
+            return round(sum(values) / len(values), 1) if values else ""
+
+        return {"agency": agency, "procedure": procedure, "received": self.received, "accepted": self.accepted,
+                "finished": self.finished, "on_time": self.on_time, "late": self.late, "refused": self.refused,
+                "withdrawn": self.withdrawn, "supplement_requests": self.supplement_requests,
+                "repeated_supplements": self.repeated, "avg_hours": avg(self.hours),
+                "statutory_hours": avg(self.statutory)}
+
+
+def _supplements(s: so.Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = s.execute(sa.select(AuditEvent.dossier_id, sa.func.count())
+                     .where(AuditEvent.kind == "supplement_requested", AuditEvent.dossier_id.in_(ids))
+                     .group_by(AuditEvent.dossier_id)).all()
+    return {int(dossier_id): int(n) for dossier_id, n in rows if dossier_id is not None}
+
+
+def _pauses(s: so.Session, ids: list[int]) -> dict[int, list[tuple[datetime, datetime | None]]]:
+    """Per dossier, the spans the clock waited for the applicant (from clock_paused/clock_resumed)."""
+    found: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    if not ids:
+        return found
+    events = s.scalars(sa.select(AuditEvent).where(AuditEvent.kind.in_(("clock_paused", "clock_resumed")),
+                                                   AuditEvent.dossier_id.in_(ids)).order_by(AuditEvent.seq))
+    for e in events:
+        if e.dossier_id is None:
+            continue
+        if e.kind == "clock_paused":
+            found[e.dossier_id].append((datetime.fromisoformat(e.detail["paused_at"]), None))
+        elif found[e.dossier_id] and found[e.dossier_id][-1][1] is None:
+            found[e.dossier_id][-1] = (found[e.dossier_id][-1][0], datetime.fromisoformat(e.detail["resumed_at"]))
+    return found
+
+
+def _incidents(s: so.Session) -> list[dict[str, Any]]:
+    rows = s.execute(sa.select(Incident, Dossier.code).outerjoin(Dossier, Dossier.id == Incident.dossier_id)
+                     .where(Incident.resolved_at.is_(None)).order_by(Incident.at.desc()).limit(200)).all()
+    return [{"id": i.id, "at": i.at.isoformat(), "kind": i.kind, "message": i.message, "dossier": code}
+            for i, code in rows]
+

@@ -1,0 +1,171 @@
+"""Fire due timers exactly once, from any number of sweepers (DESIGN "Time").
+
+Claiming is one statement: PostgreSQL skips rows another sweeper has locked
+(``FOR UPDATE SKIP LOCKED``); SQLite runs it under its single write lock. A claim is a lease: a
+sweeper that dies mid-batch leaves leases that expire, and the next sweep takes the timers over.
+Each timer fires in its own transaction, which also writes one `timer_fired` audit event: a BPMN
+timer advances the workflow; a deadline timer escalates (processes/timekeeping/escalations.py) and is kept as
+fired. A failure is retried with backoff, then parked with an incident; a timer that no retry can
+fire (its dossier is gone, its workflow cannot advance) is parked with an incident at once.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.bootstrap import Services
+from engine.clock import Clock, ManualClock
+from models import Dossier, Incident, Procedure, Timer
+from processes import audit
+from processes.dossier.dossier_run import DossierRun
+from processes.errors import Unprocessable
+from processes.timekeeping import escalations
+from processes.timekeeping.escalations import TimerDefect
+from processes.uow import UnitOfWork
+
+PARKED = datetime(9999, 1, 1, tzinfo=UTC)  # a timer whose retries ran out waits for an operator
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    fired: int = 0
+    failed: int = 0
+
+
+def sweeper_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def claim_due_timers(services: Services, now: datetime, owner: str, batch: int) -> list[int]:
+    """Lease up to `batch` due timers to `owner`; return their ids."""
+    lease = timedelta(seconds=float(services.config["timers"]["lease_seconds"]))
+    with UnitOfWork(services.session_factory) as uow:
+        due = (sa.select(Timer.id)
+               .where(Timer.due_at <= now, Timer.fired_at.is_(None),
+                      sa.or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < now))
+               .order_by(Timer.due_at, Timer.id).limit(batch))
+        if uow.session.get_bind().dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        ids = list(uow.session.scalars(
+            sa.update(Timer).where(Timer.id.in_(due.scalar_subquery()))
+            .values(lease_owner=owner, lease_expires_at=now + lease).returning(Timer.id)))
+        uow.commit()
+    return ids
+
+
+_TIMER_DOSSIER_PROCEDURE = (sa.select(Timer, Dossier, Procedure)  # built once: the sweep runs it per timer
+                            .outerjoin(Dossier, Dossier.id == Timer.dossier_id)
+                            .outerjoin(Procedure, Procedure.id == Dossier.procedure_id)
+                            .where(Timer.id == sa.bindparam("timer_id")).with_for_update(of=Timer)
+                            .options(so.defer(Procedure.catalogue)))
+
+
+def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> bool:
+    """Fire one claimed timer in its own transaction; False when it was not ours or not due.
+
+    The timer row is locked first (PostgreSQL), so a dossier action that moves the deadline meanwhile
+    either waits for this firing or, having moved it first, makes this sweeper see the lease gone."""
+    now = clock.now()
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        # One round trip: the timer (locked) with its dossier (and its compressed workflow state, a few
+        # KB) and procedure; the catalogue loads only when a handler needs it.
+        row = s.execute(_TIMER_DOSSIER_PROCEDURE, {"timer_id": timer_id}).first()
+        if row is None:
+            return False  # fired and removed meanwhile
+        timer, dossier, procedure = row
+        if timer.lease_owner != owner or timer.fired_at is not None or timer.due_at > now:
+            return False  # fired meanwhile, moved, or taken over after our lease expired
+        if dossier is None or procedure is None:
+            raise TimerDefect(f"timer {timer_id} ({timer.kind} {timer.element_id}) belongs to dossier "
+                              f"{timer.dossier_id}, which no longer exists")
+        detail = {"timer_id": timer.id, "kind": timer.kind, "timer": timer.element_id,
+                  "due_at": timer.due_at.isoformat(),
+                  "lateness_s": round((now - timer.due_at).total_seconds(), 3)}
+        if timer.kind == "bpmn":
+            run = DossierRun(services, s, dossier, procedure, "system:timer", clock)
+            instance = run.load()
+            fired = run.act(instance.fire_due_timers)
+            audit.append(s, at=now, actor="system:timer", kind="timer_fired", dossier_id=dossier.id,
+                         detail={**detail, "fired": fired})
+            run.save()  # rewrites the timer projection: the fired timer's row goes away
+            escalations.mark_drawn_overdue(services, s, dossier, fired, now, open_tasks=run.open_tasks)
+            if not (sa.inspect(timer).deleted or sa.inspect(timer).was_deleted) and timer.element_id in fired:
+                s.delete(timer)
+        else:
+            outcome = escalations.fire(services, s, timer, dossier, procedure, now)
+            audit.append(s, at=now, actor="system:timer", kind="timer_fired", dossier_id=dossier.id,
+                         detail={**detail, **outcome})
+        uow.commit()
+    return True
+
+
+def record_failure(services: Services, timer_id: int, now: datetime, error: str,
+                   permanent: bool = False) -> None:
+    """Release the lease with backoff; after the last attempt (or at once, for a failure no retry can
+    mend) park the timer and raise an incident (R9.2)."""
+    cfg = services.config["timers"]
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        timer = s.get(Timer, timer_id)
+        if timer is None:
+            return
+        timer.attempts += 1
+        timer.last_error = error[:2000]
+        timer.lease_owner = None
+        if permanent or timer.attempts >= int(cfg["max_attempts"]):
+            timer.lease_expires_at = PARKED
+            dossier_exists = s.get(Dossier, timer.dossier_id) is not None
+            s.add(Incident(at=now, dossier_id=timer.dossier_id if dossier_exists else None,
+                           kind="timer_failed",
+                           message=f"timer {timer.id} ({timer.kind} {timer.element_id} of dossier "
+                                   f"{timer.dossier_id}) failed {timer.attempts} time(s) and is parked: "
+                                   f"{error}"))
+        else:
+            backoff = float(cfg["retry_base_seconds"]) * 2 ** (timer.attempts - 1)
+            timer.lease_expires_at = now + timedelta(seconds=backoff)
+        uow.commit()
+
+
+def fire_due_timers(services: Services, at: datetime | None = None, owner: str | None = None,
+                    batch: int | None = None) -> SweepResult:
+    """One sweep: claim what is due by `at` (default now) and fire each once."""
+    clock: Clock = ManualClock(at) if at is not None else services.clock
+    now = clock.now()
+    owner = owner or sweeper_name()
+    result = SweepResult()
+    ids = claim_due_timers(services, now, owner, batch or int(services.config["timers"]["batch_size"]))
+    result.claimed = len(ids)
+    for timer_id in ids:
+        try:
+            if fire_timer(services, timer_id, clock, owner):
+                result.fired += 1
+        except (TimerDefect, Unprocessable) as exc:  # no retry can mend it: an incident at once
+            result.failed += 1
+            record_failure(services, timer_id, now, f"{type(exc).__name__}: {exc}", permanent=True)
+        except Exception as exc:  # one bad timer never stops the sweep; it is retried, then an incident
+            result.failed += 1
+            record_failure(services, timer_id, now, f"{type(exc).__name__}: {exc}")
+    return result
+
+
+def sweep_until_done(services: Services, at: datetime | None = None, owner: str | None = None,
+                     batch: int | None = None) -> SweepResult:
+    """Sweep batch after batch until nothing more is due by `at` (catch-up after downtime).
+
+    Ends: every claim leases its timers past `at`, so no timer is claimed twice in one call."""
+    total = SweepResult()
+    now = at if at is not None else services.clock.now()
+    while True:
+        result = fire_due_timers(services, at=now, owner=owner, batch=batch)
+        total.claimed += result.claimed
+        total.fired += result.fired
+        total.failed += result.failed
+        if result.claimed == 0:
+            return total
