@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PO     := web/translations/en/LC_MESSAGES/messages.po
+MO     := $(PO:.po=.mo)
+PACKAGES := engine drawing processes adapters handlers models web bench
 
-.PHONY: run test install bench lint clean
+.PHONY: run test install bench lint i18n clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,17 +18,34 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The compiled English catalogue (also committed, so that a plain `pip install` has it).
+$(MO): $(PO) $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d web/translations -D messages -l en
 
-run: $(STAMP)
+install: $(STAMP) $(MO)
+
+run: install
 	$(BIN)/motcua init
 	exec $(BIN)/gunicorn -c web/gunicorn_conf.py web.wsgi:app
 
-test: $(STAMP)
+test: install
 	$(BIN)/python -m pytest -q
 
-bench: $(STAMP)
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy $(PACKAGES)
+
+# Extract every marked text (templates, web/) and update the English catalogue; then translate the
+# new entries in $(PO) (tests/unit/test_catalogue_complete.py names any left empty) and `make`.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k N_ \
+	  --no-location --sort-output -w 110 -o web/translations/messages.pot .
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -D messages -l en \
+	  --no-fuzzy-matching -w 110
+	$(BIN)/pybabel compile -d web/translations -D messages -l en
+
+bench: install
 	$(BIN)/motcua bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .hypothesis .mypy_cache .ruff_cache

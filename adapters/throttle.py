@@ -10,7 +10,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from models import ThrottleHit
-from processes.errors import Refused
 
 
 @dataclass(frozen=True)
@@ -27,14 +26,6 @@ LOOKUPS = Limit("track", 60, timedelta(minutes=15))
 MAIL_REQUESTS = Limit("mail", 5, timedelta(hours=1))  # reset / confirmation mails, per IP or account
 
 
-class Throttled(Refused):
-    """Too many attempts; `retry_minutes` says how long to wait."""
-
-    code = "too_many_requests"
-
-    def __init__(self, message: str, retry_minutes: int):
-        super().__init__(message)
-        self.retry_minutes = retry_minutes
 
 
 def key_of(*parts: str) -> str:

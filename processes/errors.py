@@ -1,40 +1,143 @@
-"""Refusals a use case can give, each mapped to one HTTP status by the web layer."""
+"""The one vocabulary of refusals: what a use case says when it says no.
+
+A refusal names *what* is wrong with a stable `code` (``"dossier.declaration_required"``), *where*
+with the `field` (a form field, a document key, a diagram element) and the `params` a message needs
+(``max_mb=10``). It never carries prose: `web/refusals.py` turns each code into a translated sentence
+a citizen can act on, and `web/errors.py` turns each kind into one HTTP status, for the API and the
+pages alike. The CLI prints the same sentences.
+
+The kind of refusal is its class:
+
+| class          | means                                              | HTTP |
+|----------------|----------------------------------------------------|------|
+| `Malformed`    | the request itself cannot be read                  | 400  |
+| `Forbidden`    | the caller lacks the right                         | 403  |
+| `NotFound`     | no such thing (or not the caller's to see)         | 404  |
+| `Conflict`     | the state changed or forbids it now                | 409  |
+| `TooLarge`     | a file or body over its limit                      | 413  |
+| `Invalid`      | input that breaks a rule (one reason per field)    | 422  |
+| `Unprocessable`| the workflow could not advance; nothing was saved  | 422  |
+| `Throttled`    | too many attempts; try again later                 | 429  |
+"""
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One thing that is wrong: a stable code, what it is about, and the values its message needs."""
+
+    code: str
+    field: str | None = None
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class Refused(Exception):
-    code = "refused"
+    """Base of every refusal. `reasons` holds one or more `Reason`s (a form can break several rules)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    kind = "refused"
+
+    def __init__(self, code: str | Mapping[str, Any], field: str | None = None, /, **params: Any):
+        self.reasons: tuple[Reason, ...] = _legacy(code) or (Reason(str(code), field, params),)
+        super().__init__(self.reasons[0].code)
+
+    @classmethod
+    def many(cls, reasons: Iterable[Reason]) -> Refused:
+        """One refusal for several reasons at once (every bad field of a form, not just the first)."""
+        listed = tuple(reasons)
+        if not listed:
+            raise ValueError("a refusal needs at least one reason")
+        refusal = cls(listed[0].code, listed[0].field, **dict(listed[0].params))
+        refusal.reasons = listed
+        return refusal
+
+    @property
+    def code(self) -> str:
+        return self.reasons[0].code
+
+    @property
+    def field(self) -> str | None:
+        return self.reasons[0].field
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.reasons[0].params
+
+    @property
+    def fields(self) -> dict[str, Reason]:
+        """The reasons about a field, by field (the first reason per field wins)."""
+        found: dict[str, Reason] = {}
+        for reason in self.reasons:
+            if reason.field is not None:
+                found.setdefault(reason.field, reason)
+        return found
+
+    @property
+    def message(self) -> str:
+        """TRANSITIONAL: the prose of a refusal raised the old way; the code otherwise."""
+        return str(self.params.get("message", self.code)) if self.code == LEGACY else self.code
+
+    def __str__(self) -> str:  # for logs and test failures; people read web/refusals.py's sentences
+        return "; ".join(f"{r.code}" + (f"[{r.field}]" if r.field else "")
+                         + (f"{dict(r.params)}" if r.params else "") for r in self.reasons)
 
 
-class NotFound(Refused):
-    code = "not_found"
+class Malformed(Refused):
+    kind = "malformed"
 
 
 class Forbidden(Refused):
-    code = "forbidden"
+    kind = "forbidden"
+
+
+class NotFound(Refused):
+    kind = "not_found"
 
 
 class Conflict(Refused):
-    code = "conflict"
+    kind = "conflict"
+
+
+class TooLarge(Refused):
+    kind = "too_large"
 
 
 class Invalid(Refused):
-    """Input that breaks a rule; `fields` maps each bad field to what is wrong with it."""
-
-    code = "invalid"
-
-    def __init__(self, fields: Mapping[str, str], message: str | None = None):
-        self.fields = dict(fields)
-        super().__init__(message or "; ".join(f"{k}: {v}" for k, v in self.fields.items()))
+    kind = "invalid"
 
 
 class Unprocessable(Refused):
-    """The workflow could not advance (a diagram or handler problem); nothing was saved."""
+    kind = "unprocessable"
 
-    code = "workflow_error"
+
+class Throttled(Refused):
+    """Too many attempts; `retry_after` seconds until the next one is counted."""
+
+    kind = "throttled"
+
+    def __init__(self, code: str, field: str | None = None, /, *, retry_after: int = 60, **params: Any):
+        super().__init__(code, field, retry_after=retry_after, **params)
+        self.retry_after = retry_after
+
+
+LEGACY = "legacy"  # TRANSITIONAL: a refusal still written as prose; to be gone when every site has a code
+
+
+def _legacy(code: str | Mapping[str, Any]) -> tuple[Reason, ...] | None:
+    if isinstance(code, Mapping):
+        return tuple(v if isinstance(v, Reason) and v.field else
+                     Reason(v.code, k, v.params) if isinstance(v, Reason) else
+                     Reason(LEGACY, k, {"message": str(v)}) for k, v in code.items())
+    if " " in code or not code.isascii():
+        return (Reason(LEGACY, None, {"message": code}),)
+    return None
+
+
+def collect(reasons: list[Reason], kind: type[Refused] = Invalid) -> None:
+    """Raise one refusal of `kind` for every reason gathered, or nothing when the list is empty."""
+    if reasons:
+        raise kind.many(reasons)

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request
 
-from adapters.throttle import Throttled
-from processes.errors import Conflict, Invalid
+from processes.errors import Conflict, Invalid, Throttled
 from processes.people import accounts, credentials
+from web import refusals
 from web.context import services
 from web.i18n import _
 from web.page_kit import client_ip, field_errors
@@ -48,7 +48,7 @@ def confirm(token: str) -> Any:
     try:
         accounts.confirm_email(services(), token)
     except Invalid as exc:
-        return render_template("error.html", status=400, message=exc.fields.get("token", exc.message)), 400
+        return render_template("error.html", status=400, message=refusals.field_messages(exc).get("token", refusals.message_of(exc))), 400
     flash(_("Đã xác nhận địa chỉ thư điện tử. Bạn có thể nộp hồ sơ trực tuyến."), "success")
     return redirect("/account" if current_username() else "/login", code=303)
 
@@ -67,7 +67,7 @@ def login() -> Any:
     except Throttled as exc:
         return render_template("accounts/login.html", form=form, errors={"": _(
             "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút, hoặc lấy lại mật khẩu.",
-            minutes=exc.retry_minutes)}, next=next_url), 429
+            minutes=exc.retry_after // 60)}, next=next_url), 429
     login_user(username)
     return redirect(_safe_next(next_url, home_path(username)), code=303)
 

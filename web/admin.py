@@ -3,14 +3,10 @@ section decides (through processes.access) who may use it; users without an admi
 are refused here (403)."""
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, g, render_template
 
 from processes.administration import admin_home
-from processes.errors import Refused
 from web.context import services
-from web.i18n import _
 from web.session import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -26,14 +22,6 @@ SECTIONS = [
 ]
 
 
-def refused_page(exc: Refused) -> Any:
-    """The error page of a refusal on an /admin page: 403 without details, else the reason."""
-    status = {"not_found": 404, "forbidden": 403, "conflict": 409}.get(exc.code, 422)
-    message = _("Bạn không có quyền thực hiện thao tác này.") if status == 403 else exc.message
-    return render_template("error.html", status=status, message=message), status
-
-
-bp.register_error_handler(Refused, refused_page)
 
 
 @bp.get("")

@@ -7,14 +7,13 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from processes.administration import admin_agencies
-from processes.errors import Invalid, Refused
-from web.admin import refused_page
+from processes.errors import Invalid
+from web import refusals
 from web.context import services
 from web.i18n import _
 from web.session import current_roles, login_required
 
 bp = Blueprint("admin_agencies", __name__, url_prefix="/admin/agencies")
-bp.register_error_handler(Refused, refused_page)
 
 FIELDS = ("code", "name", "level", "parent", "email")
 
@@ -33,7 +32,7 @@ def add() -> Any:
         row = admin_agencies.add_agency(services(), g.username, form["code"], form["name"], form["level"],
                                         form["parent"], form["email"])
     except Invalid as exc:
-        return _page(form, exc.fields or {"": exc.message}), 422
+        return _page(form, refusals.field_messages(exc)), 422
     flash(_("Đã thêm cơ quan {code}.", code=row["code"]), "success")
     return redirect(url_for(".index"))
 
@@ -45,7 +44,7 @@ def edit(code: str) -> Any:
     try:
         admin_agencies.edit_agency(services(), g.username, code, form["name"], form["email"])
     except Invalid as exc:
-        return _page({}, {f"{code}.{k}": v for k, v in exc.fields.items()}), 422
+        return _page({}, {f"{code}.{k}": v for k, v in refusals.field_messages(exc).items()}), 422
     flash(_("Đã lưu cơ quan {code}.", code=code), "success")
     return redirect(url_for(".index"))
 

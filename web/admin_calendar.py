@@ -6,20 +6,15 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from processes.errors import Invalid, Refused
+from processes.errors import Conflict, Invalid
 from processes.timekeeping import calendar_admin
+from web import refusals
 from web.context import services
 from web.i18n import _
 from web.session import login_required
 
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/calendar")
 
-
-@bp.errorhandler(Refused)
-def refused(exc: Refused) -> Any:
-    status = {"not_found": 404, "forbidden": 403, "conflict": 409}.get(exc.code, 422)
-    message = _("Bạn không có quyền thực hiện thao tác này.") if status == 403 else exc.message
-    return render_template("error.html", status=status, message=message), status
 
 
 @bp.get("")
@@ -35,11 +30,9 @@ def add() -> Any:
     try:
         row = calendar_admin.add_override(services(), g.username, form["day"], form["kind"], form["note"])
     except Invalid as exc:
-        return _page(_year(form["day"]), form, exc.fields or {"": exc.message}), 422
-    except Refused as exc:
-        if exc.code != "conflict":
-            raise
-        return _page(_year(form["day"]), form, {"day": exc.message}), 409
+        return _page(_year(form["day"]), form, refusals.field_messages(exc)), 422
+    except Conflict as exc:
+        return _page(_year(form["day"]), form, {"day": refusals.message_of(exc)}), 409
     flash(_("Đã thêm {day} vào lịch.", day=row["day"]), "success")
     return redirect(url_for(".index", year=row["day"][:4]))
 

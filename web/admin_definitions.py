@@ -11,7 +11,7 @@ from engine.xml_safety import MAX_DIAGRAM_BYTES
 from processes.access import may_deploy, may_validate_diagrams
 from processes.definitions import diagrams, migration, proposals, versions
 from processes.definitions.deploy import MAX_CATALOGUE_BYTES
-from processes.errors import Invalid, NotFound, Refused
+from processes.errors import Invalid, NotFound
 from web.context import services
 from web.i18n import _, current_language
 from web.session import login_required
@@ -19,12 +19,6 @@ from web.session import login_required
 bp = Blueprint("admin_definitions", __name__, url_prefix="/admin/definitions")
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields
 
-
-@bp.errorhandler(Refused)
-def refused(exc: Refused) -> Any:
-    status = {"not_found": 404, "forbidden": 403, "conflict": 409}.get(exc.code, 422)
-    message = _("Bạn không có quyền thực hiện thao tác này.") if status == 403 else exc.message
-    return render_template("error.html", status=status, message=message), status
 
 
 @bp.get("")

@@ -9,13 +9,12 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from processes.errors import Invalid, Refused
 from processes.reports import admin_reports
 from processes.submission import feedback
-from web.admin import refused_page
+from web import refusals
 from web.context import services
 from web.i18n import _
 from web.session import login_required
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin/reports")
-bp.register_error_handler(Refused, refused_page)
 
 
 def _args() -> dict[str, str]:
@@ -29,7 +28,7 @@ def index() -> Any:
     try:
         table = admin_reports.report(services(), g.username, args["agency"], args["from"], args["to"])
     except Invalid as exc:
-        return render_template("admin/reports.html", table=None, args=args, errors=exc.fields,
+        return render_template("admin/reports.html", table=None, args=args, errors=refusals.field_messages(exc),
                                columns=admin_reports.COLUMNS, feedback=None), 422
     try:
         general = [f for f in feedback.list_feedback(services(), g.username) if f["kind"] == "general"]

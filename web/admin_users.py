@@ -9,13 +9,12 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from processes.access import GRANTABLE_ROLES
 from processes.administration import admin_agencies, admin_users
 from processes.errors import Invalid, Refused
-from web.admin import refused_page
+from web import refusals
 from web.context import services
 from web.i18n import _
 from web.session import login_required
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
-bp.register_error_handler(Refused, refused_page)
 
 
 @bp.get("")
@@ -34,7 +33,7 @@ def create() -> Any:
                                          form["email"], roles, form["agency"], form["password"])
     except Invalid as exc:
         form.pop("password")
-        return _page({**form, "roles": roles}, exc.fields or {"": exc.message}), 422
+        return _page({**form, "roles": roles}, refusals.field_messages(exc)), 422
     if row["password"]:
         # Shown once, on this page only; never stored in clear, never in a redirect or the log.
         return _page({}, {}, created=row)
@@ -49,7 +48,7 @@ def change(username: str) -> Any:
         admin_users.change_account(services(), g.username, username, request.form.getlist("roles"),
                                    request.form.get("agency", ""))
     except Invalid as exc:
-        return _page({}, {f"{username}.{k}": v for k, v in exc.fields.items()}), 422
+        return _page({}, {f"{username}.{k}": v for k, v in refusals.field_messages(exc).items()}), 422
     flash(_("Đã lưu tài khoản {username}.", username=username), "success")
     return redirect(url_for(".index"))
 
@@ -61,7 +60,7 @@ def lock(username: str) -> Any:
     try:
         admin_users.set_locked(services(), g.username, username, locked)
     except Invalid as exc:
-        return _page({}, {f"{username}.{k}": v for k, v in exc.fields.items()}), 422
+        return _page({}, {f"{username}.{k}": v for k, v in refusals.field_messages(exc).items()}), 422
     flash(_("Đã khóa tài khoản {username}.", username=username) if locked
           else _("Đã mở khóa tài khoản {username}.", username=username), "success")
     return redirect(url_for(".index"))

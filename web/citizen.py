@@ -14,6 +14,7 @@ from processes.people import accounts
 from processes.submission import feedback, portal_catalogue, portal_dossiers, submission
 from processes.submission.portal_submission import DECLARATION, new_nonce, submit_online
 from processes.submission.submission import Submission
+from web import refusals
 from web.context import services
 from web.i18n import _, current_language
 from web.page_kit import field_errors, refusal_page, uploads
@@ -72,7 +73,7 @@ def submit(code: str) -> Any:
         return _submit_page(page, nonce or new_nonce(), {**values, "channel": channel, "agency": agency},
                             field_errors(exc), 422)
     except Forbidden as exc:
-        return _submit_page(page, nonce, {**values, "channel": channel, "agency": agency}, {"": exc.message}, 403)
+        return _submit_page(page, nonce, {**values, "channel": channel, "agency": agency}, {"": refusals.message_of(exc)}, 403)
     except Refused as exc:
         return refusal_page(exc)
     if outcome.duplicate:
@@ -114,7 +115,7 @@ def _dossier_action(code: str, action: Callable[[], object], done: str) -> Any:
     except Invalid as exc:
         return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(refusals.message_of(exc), "error")
         return redirect(f"/my/dossiers/{code}", code=303)
     except Refused as exc:
         return refusal_page(exc)

@@ -13,6 +13,7 @@ from adapters.config import ConfigError, database_url, load_config
 from engine.calendar import CalendarError
 from engine.problems import DiagramRefused
 from processes.errors import Refused
+from web import refusals
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -251,7 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"motcua: {exc}", file=sys.stderr)
         return 2
     except Refused as exc:  # a use case said no (unknown procedure or version, …): its message is the answer
-        print(f"motcua: {exc.message}", file=sys.stderr)
+        print(f"motcua: {refusals.message_of(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

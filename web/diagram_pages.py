@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, render_template
+from flask import Blueprint, Response, g
 
 from processes.definitions import diagrams
-from processes.errors import Refused
 from web.context import services
 from web.i18n import current_language
 from web.session import login_required
@@ -18,9 +17,5 @@ bp = Blueprint("diagram_pages", __name__)
 @bp.get("/dossiers/<code>/diagram.svg")
 @login_required
 def dossier_diagram(code: str) -> Any:
-    try:
-        svg = diagrams.dossier_diagram(services(), g.username, code, current_language())
-    except Refused as exc:
-        status = 404 if exc.code == "not_found" else 422
-        return render_template("error.html", status=status, message=exc.message), status
+    svg = diagrams.dossier_diagram(services(), g.username, code, current_language())
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})

@@ -1,4 +1,5 @@
-"""Every error leaves as JSON `{"error": {"code", "message"}}` (API) — never a stack trace."""
+"""Every error leaves the same way: JSON `{"error": {"code", "message", ...}}` under /api/, an error
+page elsewhere, with the status `web/refusals.py` gives its kind. Never a stack trace."""
 from __future__ import annotations
 
 import logging
@@ -7,50 +8,62 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused, Unprocessable
+from processes.errors import Forbidden, NotFound, Refused, Throttled
+from web import refusals
 from web.auth import Unauthorized
 from web.i18n import _
 
 log = logging.getLogger("motcua.web")
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, Unprocessable: 422}
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def refusal_response(exc: Refused) -> Any:
+    """The one answer to a refusal: its status, its code and its sentence (page or JSON)."""
+    status = refusals.status_of(exc)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else {}
+    if wants_json():
+        return jsonify(refusals.as_json(exc)), status, headers
+    if isinstance(exc, NotFound):
+        message = _("Không tìm thấy trang này.")
+    elif isinstance(exc, Forbidden):  # say that it is about a right, then which one
+        message = _("Bạn không có quyền thực hiện thao tác này.") + " " + refusals.message_of(exc)
+    else:
+        message = refusals.message_of(exc)
+    return render_template("error.html", status=status, message=message), status, headers
+
+
 def init_app(app: Flask) -> None:
-    @app.errorhandler(Refused)
-    def refused(exc: Refused) -> Any:
-        status = 400 if exc.code == "bad_request" else next(
-            (s for cls, s in STATUS.items() if isinstance(exc, cls)), 400)
-        if not request.path.startswith("/api/"):  # a page that did not handle it shows a page
-            message = _("Không tìm thấy trang này.") if status == 404 else exc.message
-            return render_template("error.html", status=status, message=message), status
-        extra = {"fields": exc.fields} if isinstance(exc, Invalid) else {}
-        return jsonify(error_body(exc.code, exc.message, **extra)), status
+    app.register_error_handler(Refused, refusal_response)
 
     @app.errorhandler(Unauthorized)
     def unauthorized(exc: Unauthorized) -> Any:
-        return jsonify(error_body("unauthorized", exc.message)), 401, {"WWW-Authenticate": "Bearer"}
+        return jsonify(error_body("unauthorized", _("Hãy đăng nhập (gửi mã truy cập hợp lệ)."))), 401, {
+            "WWW-Authenticate": "Bearer"}
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
-        if not request.path.startswith("/api/"):
+        if not wants_json():
             return html_error(exc)
         code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
                 413: "too_large"}.get(exc.code or 500, "http_error")
-        message = {413: "Yêu cầu quá lớn (request too large)",
-                   404: "Không có địa chỉ này (no such endpoint)"}.get(exc.code or 0, exc.description or "")
+        message = {413: _too_large(), 404: _("Không có địa chỉ này."), 405: _("Thao tác không được phép."),
+                   }.get(exc.code or 0, _("Yêu cầu không hợp lệ"))
         return jsonify(error_body(code, message)), exc.code
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> Any:
         log.exception("unexpected error on %s %s", request.method, request.path)
-        if not request.path.startswith("/api/"):
-            return render_template("error.html", status=500, message=_(
-                "Lỗi hệ thống; sự cố đã được ghi nhận.")), 500
-        return jsonify(error_body("internal", "Lỗi hệ thống; sự cố đã được ghi nhận (internal error)")), 500
+        message = _("Lỗi hệ thống; sự cố đã được ghi nhận.")
+        if not wants_json():
+            return render_template("error.html", status=500, message=message), 500
+        return jsonify(error_body("internal", message)), 500
 
 
 def html_error(exc: HTTPException) -> Any:

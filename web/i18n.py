@@ -1,17 +1,26 @@
 """Vietnamese by default, English switchable (`?lang=en`, remembered in the session).
 
-Texts in templates and views are written in Vietnamese and wrapped in `_()`; `web/translations_en.py`
-maps each to its English text. A text without a translation shows in Vietnamese."""
+Flask-Babel with gettext catalogues: the source texts are Vietnamese, wrapped in `_()` in templates and
+views (`N_()` marks a text to translate later, e.g. in a table); `make i18n` extracts them into
+`web/translations/messages.pot` and updates `web/translations/en/LC_MESSAGES/messages.po`, whose compiled
+`.mo` the Makefile builds. Placeholders are `{name}`, filled after translation. A text without an
+English entry shows in Vietnamese (and `tests/unit/test_catalogue_complete.py` fails)."""
 from __future__ import annotations
 
-from flask import Flask, g, request, session
+from typing import Any
 
-from web.translations_en import EN
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, LazyString
+from flask_babel import gettext as babel_gettext
+from flask_babel import ngettext as babel_ngettext
 
 LANGUAGES = ("vi", "en")
+TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def current_language() -> str:
+    if not has_request_context():
+        return "vi"
     lang = getattr(g, "lang", None)
     if lang is None:
         wanted = request.args.get("lang")
@@ -22,14 +31,35 @@ def current_language() -> str:
     return str(g.lang)
 
 
-def gettext(text: str, **values: object) -> str:
+def gettext(text: str, **values: Any) -> str:
     """The text in the current language, with `{name}` placeholders filled in."""
-    translated = EN.get(text, text) if current_language() == "en" else text
+    translated = babel_gettext(text) if has_request_context() else text
     return translated.format(**values) if values else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
+    """A counted text (`{num}` is the count), in the plural form the language wants."""
+    translated = babel_ngettext(singular, plural, num) if has_request_context() else (
+        singular if num == 1 else plural)
+    return translated.replace("%(num)s", str(num)).format(num=num, **values)
+
+
+def lazy_gettext(text: str, **values: Any) -> LazyString:
+    """A text translated when it is shown (for module-level tables read inside a request)."""
+    return LazyString(gettext, text, **values)
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    """Mark a text for extraction; it is translated where it is shown, with `_()`."""
+    return text
 
 
 _ = gettext
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(_=gettext, current_language=current_language)
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    Babel(app, locale_selector=current_language, timezone_selector=lambda: TIMEZONE)
+    app.jinja_env.globals.update(_=gettext, ngettext=ngettext, current_language=current_language)

@@ -14,9 +14,11 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 
 from processes.desk import desk, paper, task_page, workbench
 from processes.desk.apology import issue_apology
-from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.errors import Conflict, Invalid, Refused
 from processes.submission.submission import Upload
+from web import refusals
 from web.context import services
+from web.errors import refusal_response
 from web.filters import LOCAL
 from web.i18n import _, current_language
 from web.page_kit import field_errors
@@ -27,10 +29,8 @@ FILTER_KEYS = ("procedure", "status", "due", "overdue", "applicant", "code")
 
 
 def refused(exc: Refused) -> Any:
-    """A refusal as a page, with the status that says what happened (never a stack trace)."""
-    status = 404 if isinstance(exc, NotFound) else 403 if isinstance(exc, Forbidden) else \
-        409 if isinstance(exc, Conflict) else 422 if isinstance(exc, Invalid) else 400
-    return render_template("error.html", status=status, message=exc.message), status
+    """A refusal as a page (the one answer of web/errors.py)."""
+    return refusal_response(exc)
 
 
 # -- the task list --------------------------------------------------------------------------------
@@ -80,7 +80,7 @@ def _task_action(act: Any, done: str) -> Any:
     try:
         act()
     except (Conflict, Invalid) as exc:
-        flash(exc.message, "error")
+        flash(refusals.message_of(exc), "error")
         return redirect(back, code=303)
     except Refused as exc:
         return refused(exc)
@@ -114,7 +114,7 @@ def complete(task_id: str) -> Any:
     except Invalid as exc:
         return _render_task(task_id, field_errors(exc), f, status=422)
     except Conflict as exc:
-        return _render_task(task_id, {"": exc.message}, f, status=409)
+        return _render_task(task_id, {"": refusals.message_of(exc)}, f, status=409)
     except Refused as exc:
         return refused(exc)
     flash(_("Đã hoàn thành công việc; hồ sơ đã chuyển sang bước tiếp theo."), "success")
@@ -137,7 +137,7 @@ def _dossier_action(action: Callable[[], object], done: str) -> Any:
     try:
         action()
     except (Invalid, Conflict) as exc:
-        flash(exc.message, "error")
+        flash(refusals.message_of(exc), "error")
         return redirect(_back(), code=303)
     except Refused as exc:
         return refused(exc)

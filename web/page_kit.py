@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import request
 
-from adapters.throttle import Throttled
-from processes.errors import Invalid, NotFound, Refused
+from processes.errors import Refused
 from processes.submission.submission import Upload
+from web import refusals
+from web.errors import refusal_response
 
 
 def client_ip() -> str:
@@ -26,15 +27,11 @@ def uploads(prefix: str = "documents.") -> list[Upload]:
     return found
 
 
-def field_errors(exc: Invalid) -> dict[str, str]:
-    """Each bad field (as the form names it) with what is wrong; the message when no field is named."""
-    return dict(exc.fields) if exc.fields else {"": exc.message}
+def field_errors(exc: Refused) -> dict[str, str]:
+    """Each bad field (as the form names it) with what is wrong; "" for what is about no field."""
+    return refusals.field_messages(exc)
 
 
 def refusal_page(exc: Refused) -> Any:
-    """A refusal a page did not handle itself: 404 for what the user may not see, 429 when
-    throttled, otherwise the message on an error page with 409/400."""
-    if isinstance(exc, NotFound):
-        abort(404)
-    status = 429 if isinstance(exc, Throttled) else 409 if exc.code == "conflict" else 400
-    return render_template("error.html", status=status, message=exc.message), status
+    """A refusal a page did not handle itself: the one answer of web/errors.py."""
+    return refusal_response(exc)

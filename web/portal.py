@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, send_file
 
-from adapters.throttle import Throttled
-from processes.errors import Invalid, NotFound
+from processes.errors import Invalid, NotFound, Throttled
 from processes.submission import feedback, portal_catalogue, portal_dossiers
 from web.context import services
 from web.i18n import _, current_language
@@ -72,7 +71,7 @@ def track() -> Any:
         return render_template("portal/track.html", form=form, errors=errors, result=None), 404
     except Throttled as exc:
         return render_template("portal/track.html", form=form, errors={"": _(
-            "Tra cứu quá nhiều lần; hãy thử lại sau {minutes} phút.", minutes=exc.retry_minutes)},
+            "Tra cứu quá nhiều lần; hãy thử lại sau {minutes} phút.", minutes=exc.retry_after // 60)},
             result=None), 429
     return render_template("portal/track.html", form=form, errors={}, result=result)
 

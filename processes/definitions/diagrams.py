@@ -26,8 +26,6 @@ LEGEND: dict[str, dict[str, str]] = {
 class DiagramUnavailable(Unprocessable):
     """The diagram cannot be drawn (no layout, or unreadable): said, never a blank picture."""
 
-    code = "diagram_unavailable"
-
 
 def dossier_diagram(services: Services, username: str, code: str, language: str = "vi",
                     labels: Mapping[str, str] | None = None) -> str:
@@ -73,9 +71,9 @@ def _draw(bpmn: bytes, filename: str, marks: dict[str, str], labels: Mapping[str
     except DiagramRefused as exc:
         problem = exc.problems[0]
         if problem.message == NO_LAYOUT:
-            raise DiagramUnavailable("Sơ đồ quy trình không có bố cục (BPMN-DI) nên không vẽ được; hãy mở "
-                                     "bằng công cụ vẽ và lưu lại kèm bố cục (the diagram has no layout)") from None
-        raise DiagramUnavailable(f"Không vẽ được sơ đồ quy trình (the diagram cannot be drawn): {problem}") from None
+            raise DiagramUnavailable("diagram.no_layout") from None
+        raise DiagramUnavailable("diagram.cannot_draw", problem.element_id, element=problem.element_id,
+                                 line=problem.line, problem=problem.message) from None
 
 
 def _no_handlers(element_id: str, topic: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:

@@ -53,8 +53,6 @@ _HISTORY = {"dossier_submitted", "task_completed", "task_claimed", "task_release
 class DocumentDamaged(Conflict):
     """A stored document no longer matches its checksum (or is gone): it is never served."""
 
-    code = "document_damaged"
-
 
 def task_step(info: UserTaskInfo, task: UserTask, dossier: Dossier) -> str:
     """Which desk step a user task is: the diagram says so with a `step` property, or by the element
@@ -210,6 +208,4 @@ def read_document(services: Services, username: str, code: str, attachment_id: i
                      dossier_id=dossier_id, detail={"attachment": row_id, "filename": filename,
                                                     "sha256": sha256, "error": what})
         uow.commit()
-    raise DocumentDamaged(f"Tài liệu '{filename}' không khớp mã kiểm tra SHA-256 hoặc không còn trong kho lưu trữ; "
-                          f"tài liệu không được hiển thị và sự việc đã được ghi vào nhật ký "
-                          f"(the stored file does not match its checksum)")
+    raise DocumentDamaged("document.damaged", "document", filename=filename)

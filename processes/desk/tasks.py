@@ -17,7 +17,7 @@ from processes import audit
 from processes.access import may_complete_task
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.views import dossier_view
-from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.errors import LEGACY, Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
@@ -145,10 +145,12 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask,
 def log_refusal(services: Services, actor: str, dossier_id: int | None, task_id: str, refusal: Refused) -> None:
     """Refused attempts are audited in their own transaction (the refused one saves nothing)."""
     kind = "access_refused" if isinstance(refusal, Forbidden) else "task_refused"
-    reason = "not_allowed" if isinstance(refusal, Forbidden) else refusal.code
+    reason = "not_allowed" if isinstance(refusal, Forbidden) else (
+        refusal.kind if refusal.code == LEGACY else refusal.code)
     detail: dict[str, Any] = {"task": task_id, "reason": reason}
     if isinstance(refusal, Invalid):
-        detail["fields"] = refusal.fields
+        detail["fields"] = {name: (r.params.get("message") if r.code == LEGACY else r.code)
+                            for name, r in refusal.fields.items()}
     elif not isinstance(refusal, Forbidden):
         detail["message"] = refusal.message
     with UnitOfWork(services.session_factory) as uow:

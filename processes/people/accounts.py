@@ -18,7 +18,7 @@ from adapters.bootstrap import Services
 from engine.forms import FormErrors, FormField, clean_form
 from models import EmailVerification, OutboxMessage, User
 from processes import audit
-from processes.errors import Conflict, Invalid, NotFound
+from processes.errors import Conflict, Invalid, NotFound, Throttled
 from processes.people import account_tokens
 from processes.people.account_state import email_confirmed
 from processes.people.users import hash_password
@@ -158,7 +158,7 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
         now = services.clock.now()
         key = throttle.key_of("resend", username, ip)
         if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
-            raise throttle.Throttled("Đã gửi nhiều thư xác nhận; hãy thử lại sau 1 giờ (too many requests)", 60)
+            raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
         throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
         _mail_confirmation(services, s, user, now)
         uow.commit()

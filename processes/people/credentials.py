@@ -9,7 +9,7 @@ from adapters import throttle
 from adapters.bootstrap import Services
 from models import EmailVerification, User
 from processes import audit
-from processes.errors import Invalid
+from processes.errors import Invalid, Throttled
 from processes.people import account_tokens
 from processes.people.accounts import _base_url, _user, check_new_password, mail
 from processes.people.users import authenticate, hash_password, verify_password
@@ -27,9 +27,8 @@ def log_in(services: Services, username: str, password: str, ip: str) -> str:
         if (throttle.exceeded(uow.session, throttle.LOGIN_FAILURES, per_user, now)
                 or throttle.exceeded(uow.session, throttle.LOGIN_FAILURES_PER_IP, per_ip, now)):
             wait = throttle.minutes(throttle.LOGIN_FAILURES)
-            raise throttle.Throttled(
-                f"Đăng nhập sai quá {throttle.LOGIN_FAILURES.attempts} lần; hãy thử lại sau {wait} phút "
-                f"hoặc lấy lại mật khẩu (too many failed attempts, wait {wait} minutes)", wait)
+            raise Throttled("login.too_many_failures", retry_after=wait * 60, minutes=wait,
+                            attempts=throttle.LOGIN_FAILURES.attempts)
     found = authenticate(services, name, password)  # its own transaction (SQLite: one writer at a time)
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
@@ -55,7 +54,7 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
         s, now = uow.session, services.clock.now()
         for key in (throttle.key_of("reset", ip), throttle.key_of("reset", address)):
             if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
-                raise throttle.Throttled("Đã yêu cầu nhiều lần; hãy thử lại sau 1 giờ (too many requests)", 60)
+                raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
             throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
         user = s.scalar(sa.select(User).where(sa.func.lower(User.email) == address, User.active.is_(True)))
         if user is not None:

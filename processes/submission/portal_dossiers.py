@@ -31,7 +31,7 @@ from processes.desk.desk import RESULT_KEY  # the online result an officer attac
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import status_name
 from processes.dossier.views import dossier_view
-from processes.errors import Conflict, Invalid, NotFound
+from processes.errors import Conflict, Invalid, NotFound, Throttled
 from processes.submission.portal_submission import signature_report
 from processes.submission.submission import _user
 from processes.uow import UnitOfWork
@@ -185,7 +185,7 @@ def public_status(services: Services, code: str, phone: str, ip: str, language: 
         s, now = uow.session, services.clock.now()
         if throttle.exceeded(s, throttle.LOOKUPS, key, now) or throttle.exceeded(s, throttle.LOOKUP_FAILURES, key, now):
             wait = throttle.minutes(throttle.LOOKUPS)
-            raise throttle.Throttled(f"Tra cứu quá nhiều lần; hãy thử lại sau {wait} phút (too many look-ups)", wait)
+            raise Throttled("lookup.too_many", retry_after=wait * 60, minutes=wait)
         throttle.hit(s, throttle.LOOKUPS, key, now)
         found = s.execute(sa.select(Dossier, Procedure).join(Procedure, Procedure.id == Dossier.procedure_id)
                           .where(Dossier.code == code)).first()

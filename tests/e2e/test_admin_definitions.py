@@ -224,5 +224,5 @@ def test_a_diagram_without_layout_is_a_clear_error_not_a_blank_picture(
     code = submit(client, token)
     resp = client.get(f"/api/v1/dossiers/{code}/diagram.svg", headers=token("citizen"))
     assert resp.status_code == 422
-    assert resp.json["error"]["code"] == "diagram_unavailable"
+    assert resp.json["error"]["code"] == "diagram.no_layout"
     assert "BPMN-DI" in resp.json["error"]["message"]

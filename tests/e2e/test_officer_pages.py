@@ -129,7 +129,7 @@ def test_notes_fees_and_a_damaged_document(client: Any, services: Services) -> N
         sha = s.scalar(text("SELECT sha256 FROM attachments WHERE id = :i"), {"i": int(doc.group(1))})
     services.attachments.path_of(sha).write_bytes(b"%PDF-1.4 changed")
     resp = client.get(doc.group(0))
-    assert resp.status_code == 409 and "SHA-256" in resp.get_data(as_text=True)
+    assert resp.status_code == 409 and "không khớp mã kiểm tra" in resp.get_data(as_text=True)
     assert b"changed" not in resp.data
 
 

@@ -9,10 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.bootstrap import Services
-from adapters.throttle import Throttled
 from engine.clock import ManualClock
 from models import AuditEvent, User
-from processes.errors import Forbidden, Invalid
+from processes.errors import Forbidden, Invalid, Throttled
 from processes.outbox import dispatch_outbox
 from processes.people import accounts, credentials
 from processes.people.accounts import Registration
@@ -82,7 +81,7 @@ def test_five_failed_log_ins_lock_that_name_from_that_address_for_fifteen_minute
             credentials.log_in(services, "citizen", "sai-mat-khau", IP)
     with pytest.raises(Throttled) as blocked:
         credentials.log_in(services, "citizen", "demo", IP)
-    assert blocked.value.retry_minutes == 15
+    assert blocked.value.retry_after == 15 * 60
     assert credentials.log_in(services, "citizen", "demo", "198.51.100.1") == "citizen"  # another address
     clock.advance(timedelta(minutes=16))
     assert credentials.log_in(services, "CITIZEN ", "demo", IP) == "citizen"

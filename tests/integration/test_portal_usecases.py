@@ -10,9 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.bootstrap import Services
-from adapters.throttle import Throttled
 from models import Attachment, AuditEvent, Dossier, Feedback, OutboxMessage, Timer, UserTask
-from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
 from processes.submission import feedback, portal_catalogue, portal_dossiers
 from processes.submission.portal_submission import new_nonce, submit_online
 from processes.submission.submission import Submission, Upload

@@ -9,7 +9,7 @@ from flask import Response, g, jsonify, request
 from processes.definitions import diagrams
 from processes.desk import tasks
 from processes.dossier import dossiers
-from processes.errors import Invalid
+from processes.errors import Invalid, Malformed
 from processes.submission import submission
 from processes.submission.submission import Submission, Upload
 from web.api import bp
@@ -57,7 +57,7 @@ def supplement(code: str) -> Response:
     body, uploads = _payload_and_uploads()
     form = body.get("form") or {}
     if not isinstance(form, dict):
-        raise Invalid({"form": "phải là một đối tượng JSON (must be an object)"})
+        raise Invalid("must_be_object", "form")
     return jsonify(submission.answer_supplement(services(), g.username, code, form, uploads))
 
 
@@ -85,10 +85,10 @@ def json_body() -> dict[str, Any]:
         return {}
     try:
         body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"JSON không hợp lệ (malformed JSON): {exc}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise Malformed("malformed_json") from None
     if not isinstance(body, dict):
-        raise BadRequest("Nội dung phải là một đối tượng JSON (the body must be a JSON object)")
+        raise Malformed("must_be_object")
     return body
 
 
@@ -97,14 +97,14 @@ def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
         return json_body(), []
     try:
         body = json.loads(request.form.get("payload") or "{}")
-    except ValueError as exc:
-        raise BadRequest(f"Trường 'payload' không phải JSON hợp lệ (malformed payload): {exc}") from None
+    except ValueError:
+        raise Malformed("malformed_json", "payload") from None
     if not isinstance(body, dict):
-        raise BadRequest("Trường 'payload' phải là một đối tượng JSON")
+        raise Malformed("must_be_object", "payload")
     uploads = []
     for field_name, file in request.files.items(multi=True):
         if not field_name.startswith("documents."):
-            raise Invalid({field_name: "tệp phải gửi trong trường documents.<mã giấy tờ> (use documents.<key>)"})
+            raise Invalid("upload.field_name", field_name)
         uploads.append(Upload(field_name.split(".", 1)[1], file.filename or "", file.read()))
     return body, uploads
 
@@ -112,21 +112,12 @@ def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
 def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise Invalid({key: "bắt buộc, dạng chuỗi (required text)"})
+        raise Invalid("must_be_text", key)
     return value
 
 
 def _object(body: dict[str, Any], key: str) -> dict[str, Any]:
     value = body.get(key, {})
     if not isinstance(value, dict):
-        raise Invalid({key: "phải là một đối tượng JSON (must be an object)"})
+        raise Invalid("must_be_object", key)
     return value
-
-
-class BadRequest(Invalid):
-    """Malformed input: 400, not 422."""
-
-    code = "bad_request"
-
-    def __init__(self, message: str):
-        super().__init__({}, message)
