@@ -39,6 +39,20 @@ MESSAGES: dict[str, str] = {
                                   "hoặc lấy lại mật khẩu."),
     "account.too_many_mails": N_("Đã gửi nhiều thư; hãy thử lại sau {minutes} phút."),
     "lookup.too_many": N_("Tra cứu quá nhiều lần; hãy thử lại sau {minutes} phút."),
+    # -- submission and the applicant's side (processes/submission) -------------------------------
+
+    # -- the desk and task work (processes/desk, processes/dossier) -------------------------------
+
+    # -- definitions and versions (processes/definitions) -----------------------------------------
+
+    # -- time and timers (processes/timekeeping) --------------------------------------------------
+
+    # -- accounts (processes/people) --------------------------------------------------------------
+
+    # -- administration and reports (processes/administration, processes/reports) -----------------
+
+    # -- adapters (attachments, configuration) -----------------------------------------------------
+
 }
 
 
