@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from engine.serializer import StateCodec
 from models import AuditEvent, AuditHead, Base, Dossier, OutboxMessage
-from processes.audit import _digest
+from processes.audit import event_digest
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PER_DAY = 300  # dossiers per agency and day in the copied history
@@ -169,7 +169,7 @@ def copy_dossier(
                     seq += 1
                     at = ev["at"] - shift
                     detail = c.value(ev["detail"])
-                    digest = _digest(prev, seq, at, ev["actor"], dossier_id, ev["kind"], detail)
+                    digest = event_digest(prev, seq, at, ev["actor"], dossier_id, ev["kind"], detail)
                     events.append(
                         {
                             "seq": seq,

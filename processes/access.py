@@ -1,7 +1,34 @@
 """Every access decision of the system, in one place (R2.1, R13.2). Tested as a matrix."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
 from models import Dossier, User, UserTask
+from processes.errors import Forbidden
+
+Right = Callable[[User], bool]
+SYSTEM = "system"  # the actor the timer sweeper writes into the audit trail
+
+_ACTING_USER = sa.select(User).where(User.username == sa.bindparam("username"))
+
+
+def acting_user(s: so.Session, username: str) -> User:
+    """The active account behind a call, whatever the door (page, API, CLI); Forbidden otherwise."""
+    user = s.scalar(_ACTING_USER, {"username": username})
+    if user is None or not user.active:
+        raise Forbidden("account.inactive")
+    return user
+
+
+def authorise(s: so.Session, username: str, right: Right) -> User:
+    """The acting user, if `right` (one of the `may_…` rules below) allows; Forbidden otherwise."""
+    user = acting_user(s, username)
+    if not right(user):
+        raise Forbidden("forbidden")
+    return user
 
 OFFICER_ROLES = frozenset({"reception", "specialist", "leader", "agency_admin"})
 

@@ -13,7 +13,7 @@ import sqlalchemy.orm as so
 from models import AuditEvent, AuditHead
 
 
-def _digest(prev_hash: str, seq: int, at: datetime, actor: str, dossier_id: int | None, kind: str,
+def event_digest(prev_hash: str, seq: int, at: datetime, actor: str, dossier_id: int | None, kind: str,
             detail: dict[str, Any]) -> str:
     body = json.dumps({"seq": seq, "at": at.isoformat(), "actor": actor, "dossier": dossier_id,
                        "kind": kind, "detail": detail}, sort_keys=True, ensure_ascii=False, default=str)
@@ -26,7 +26,7 @@ def append(session: so.Session, *, at: datetime, actor: str, kind: str, detail: 
     head = _locked_head(session)
     detail = json.loads(json.dumps(detail or {}, default=str))
     seq = head.seq + 1
-    digest = _digest(head.hash, seq, at, actor, dossier_id, kind, detail)
+    digest = event_digest(head.hash, seq, at, actor, dossier_id, kind, detail)
     event = AuditEvent(seq=seq, at=at, actor=actor, dossier_id=dossier_id, kind=kind, detail=detail,
                        prev_hash=head.hash, hash=digest)
     session.add(event)
@@ -73,7 +73,7 @@ def verify(session: so.Session, batch: int = 5000) -> Verification:
                 return Verification(False, count, last_seq + 1, f"event {last_seq + 1} is missing")
             if ev.prev_hash != prev:
                 return Verification(False, count, ev.seq, "its link to the previous event does not match")
-            if _digest(prev, ev.seq, ev.at, ev.actor, ev.dossier_id, ev.kind, ev.detail) != ev.hash:
+            if event_digest(prev, ev.seq, ev.at, ev.actor, ev.dossier_id, ev.kind, ev.detail) != ev.hash:
                 return Verification(False, count, ev.seq, "its content was changed after it was written")
             prev, last_seq, count = ev.hash, ev.seq, count + 1
     head = session.get(AuditHead, 1)

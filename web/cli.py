@@ -18,7 +18,7 @@ from web import refusals
 Command = Callable[[argparse.Namespace], int]
 
 
-def _services() -> Services:
+def cli_services() -> Services:
     return bootstrap(load_config())
 
 
@@ -54,7 +54,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from processes.definitions.deploy import deploy_paths
 
-    outcomes = deploy_paths(_services(), [Path(p) for p in args.paths], actor=args.actor, dry_run=args.dry_run)
+    outcomes = deploy_paths(cli_services(), [Path(p) for p in args.paths], actor=args.actor, dry_run=args.dry_run)
     for o in outcomes:
         for problem in o.problems:
             print(problem)
@@ -98,7 +98,7 @@ def cmd_token(args: argparse.Namespace) -> int:
     from processes.uow import UnitOfWork
     from web.auth import make_token
 
-    services = _services()
+    services = cli_services()
     with UnitOfWork(services.session_factory) as uow:
         user = get_user(uow.session, args.username)
         username = user.username if user is not None and user.active else None
@@ -112,7 +112,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 def cmd_users_list(args: argparse.Namespace) -> int:
     from processes.people.users import list_users
 
-    users = list_users(_services())
+    users = list_users(cli_services())
     if args.json:
         print(json.dumps(users, ensure_ascii=False))
     else:
@@ -125,7 +125,7 @@ def cmd_calendar_due(args: argparse.Namespace) -> int:
     from processes.uow import UnitOfWork
 
     start = _instant(args.start)
-    services = _services()
+    services = cli_services()
     with UnitOfWork(services.session_factory) as uow:
         calendar = services.calendar(uow.session)
     if args.working_days is not None:
@@ -140,7 +140,7 @@ def cmd_timers_sweep(args: argparse.Namespace) -> int:
     from processes.outbox import dispatch_outbox
     from processes.timekeeping.timers import sweep_until_done
 
-    services = _services()
+    services = cli_services()
     at = _instant(args.at) if args.at else None
     result = sweep_until_done(services, at=at)  # batch after batch: everything due by then fires
     dispatch_outbox(services, now=at)
@@ -155,7 +155,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     from processes.audit import verify
     from processes.uow import UnitOfWork
 
-    services = _services()
+    services = cli_services()
     with UnitOfWork(services.session_factory) as uow:
         result = verify(uow.session)
     if result.ok:

@@ -10,9 +10,9 @@ from typing import Any
 def cmd_versions(args: argparse.Namespace) -> int:
     """Versions and publication history of a procedure (R11.1)."""
     from processes.definitions.versions import procedure_history
-    from web.cli import _services
+    from web.cli import cli_services
 
-    history = procedure_history(_services(), args.procedure)
+    history = procedure_history(cli_services(), args.procedure)
     if args.json:
         print(json.dumps(history, ensure_ascii=False))
         return 0
@@ -31,9 +31,9 @@ def cmd_versions(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Publish an earlier version again; running dossiers stay where they are."""
     from processes.definitions.versions import rollback
-    from web.cli import _services
+    from web.cli import cli_services
 
-    outcome = rollback(_services(), args.procedure, args.to, actor=args.actor)
+    outcome = rollback(cli_services(), args.procedure, args.to, actor=args.actor)
     if outcome.changed:
         print(f"{outcome.procedure}: version {outcome.version} published again "
               f"(was version {outcome.previous_version})")
@@ -45,9 +45,9 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def cmd_migrate_dossiers(args: argparse.Namespace) -> int:
     """Move running dossiers to a version (forward or back); exit 1 when some cannot move."""
     from processes.definitions.migration import migrate_dossiers
-    from web.cli import _services
+    from web.cli import cli_services
 
-    report = migrate_dossiers(_services(), args.procedure, args.to, actor=args.actor, dry_run=args.dry_run,
+    report = migrate_dossiers(cli_services(), args.procedure, args.to, actor=args.actor, dry_run=args.dry_run,
                               language="en")
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))

@@ -14,10 +14,9 @@ from adapters.bootstrap import Services
 from models import Agency, Dossier, User
 from models.catalogue import AGENCY_LEVELS
 from processes import audit
-from processes.access import may_manage_agencies, may_view_agencies
+from processes.access import acting_user, may_manage_agencies, may_view_agencies
 from processes.dossier.status import FINAL_STATUSES
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 CODE_PATTERN = re.compile(r"^000\.\d{2}\.\d{2}\.H\d{2}$")
@@ -32,7 +31,7 @@ def agency_tree(services: Services, username: str) -> list[dict[str, Any]]:
     code, the number of active officers and of open (not final) dossiers."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if not may_view_agencies(_user(s, username)):
+        if not may_view_agencies(acting_user(s, username)):
             raise Forbidden("Chỉ quản trị viên xem được danh sách cơ quan (administrators only)")
         agencies = s.scalars(sa.select(Agency).order_by(Agency.code)).all()
         officers = dict(s.execute(sa.select(User.agency_id, sa.func.count()).where(User.active.is_(True))
@@ -70,7 +69,7 @@ def add_agency(services: Services, username: str, code: object, name: object, le
     name_t = _name(name, errors)
     if not isinstance(level, str) or level not in AGENCY_LEVELS:
         errors["level"] = f"phải là một trong {list(AGENCY_LEVELS)} (must be one of the levels)"
-    email_t = _email(email, errors)
+    email_t = email_field(email, errors)
     parent_t = parent_code.strip() if isinstance(parent_code, str) else ""
     if errors.get("level") is None and level != "province" and not parent_t:
         errors["parent"] = "cơ quan cấp dưới cần cơ quan cấp trên (a non-province agency needs a parent)"
@@ -106,7 +105,7 @@ def edit_agency(services: Services, username: str, code: str, name: object, emai
     """Change an agency's name and e-mail (its code, level and place in the tree stay)."""
     errors: dict[str, str] = {}
     name_t = _name(name, errors)
-    email_t = _email(email, errors)
+    email_t = email_field(email, errors)
     if errors:
         raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
@@ -125,7 +124,7 @@ def edit_agency(services: Services, username: str, code: str, name: object, emai
 
 
 def _manager(s: so.Session, username: str) -> User:
-    user = _user(s, username)
+    user = acting_user(s, username)
     if not may_manage_agencies(user):
         raise Forbidden("Chỉ quản trị hệ thống được thêm, sửa cơ quan (system administrators only)")
     return user
@@ -140,7 +139,7 @@ def _name(value: object, errors: dict[str, str]) -> str:
     return text
 
 
-def _email(value: object, errors: dict[str, str]) -> str:
+def email_field(value: object, errors: dict[str, str]) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if text and (len(text) > MAX_EMAIL or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", text)):
         errors["email"] = f"'{text}' không phải địa chỉ thư điện tử (not an e-mail address)"

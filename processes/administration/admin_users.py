@@ -15,12 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from adapters.bootstrap import Services
 from models import Agency, User
 from processes import audit
-from processes.access import GRANTABLE_ROLES, may_grant_roles, may_manage_users
-from processes.administration.admin_agencies import MAX_NAME, _email
+from processes.access import GRANTABLE_ROLES, acting_user, may_grant_roles, may_manage_users
+from processes.administration.admin_agencies import MAX_NAME, email_field
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
 from processes.people.accounts import check_new_password
 from processes.people.users import hash_password
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{2,39}$")
@@ -34,7 +33,7 @@ def list_accounts(services: Services, username: str, agency_code: str = "",
     """The accounts the user may manage (an agency administrator: its agency's), filtered."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = _user(s, username)
+        me = acting_user(s, username)
         if not may_manage_users(me, me.agency_id):
             raise Forbidden("Chỉ quản trị viên quản lý tài khoản (administrators only)")
         query = (sa.select(User, Agency.code).outerjoin(Agency, Agency.id == User.agency_id)
@@ -60,7 +59,7 @@ def create_officer(services: Services, username: str, new_username: object, full
     full = full_name.strip() if isinstance(full_name, str) else ""
     if not full or len(full) > MAX_NAME:
         errors["full_name"] = f"cần nhập họ tên, tối đa {MAX_NAME} ký tự (required, at most {MAX_NAME})"
-    mail = _email(email, errors)
+    mail = email_field(email, errors)
     if not mail and "email" not in errors:
         errors["email"] = "cần nhập thư điện tử (the e-mail is required)"
     wanted = _roles(roles, errors)
@@ -75,7 +74,7 @@ def create_officer(services: Services, username: str, new_username: object, full
         raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = _user(s, username)
+        me = acting_user(s, username)
         agency = _agency(s, agency_code)
         _check(me, agency.id, wanted)
         if s.scalar(sa.select(User.id).where(User.username == name)) is not None:
@@ -102,7 +101,7 @@ def change_account(services: Services, username: str, target: str, roles: list[s
         raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = _user(s, username)
+        me = acting_user(s, username)
         user = _target(s, me, target)
         agency = _agency(s, agency_code)
         _check(me, agency.id, wanted)
@@ -119,7 +118,7 @@ def set_locked(services: Services, username: str, target: str, locked: bool) -> 
     """Lock (no more log-in, no more token use) or unlock an account; nobody locks himself."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = _user(s, username)
+        me = acting_user(s, username)
         user = _target(s, me, target)
         if user.id == me.id:
             raise Invalid({"username": "không thể tự khóa tài khoản của mình (you cannot lock yourself)"})

@@ -12,7 +12,8 @@ from drawing.svg import NO_LAYOUT, render_svg
 from engine.marks import progress_marks
 from engine.problems import DiagramRefused
 from models import ProcessDefinition, UserTask
-from processes.definitions.versions import Right, authorise, version_bpmn
+from processes.access import Right, authorise
+from processes.definitions.versions import version_bpmn
 from processes.dossier.dossiers import load_visible
 from processes.errors import Unprocessable
 from processes.uow import UnitOfWork

@@ -31,8 +31,8 @@ from engine.problems import DiagramRefused
 from engine.runner import Instance
 from models import Dossier, Procedure, ProcessDefinition
 from processes import audit
-from processes.access import may_deploy, may_validate_diagrams
-from processes.definitions.versions import _definition, _procedure, authorise
+from processes.access import authorise, may_deploy, may_validate_diagrams
+from processes.definitions.versions import definition_version, procedure_by_code
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import FINAL_STATUSES
 from processes.errors import Conflict
@@ -113,8 +113,8 @@ def migrate_dossiers(services: Services, code: str, to_version: int, actor: str,
         s = uow.session
         if check_rights:
             authorise(s, actor, may_validate_diagrams if dry_run else may_deploy)
-        procedure = _procedure(s, code)
-        target_row = _definition(s, procedure, to_version)
+        procedure = procedure_by_code(s, code)
+        target_row = definition_version(s, procedure, to_version)
         target = services.definition(s, target_row.id)
         versions = dict(s.execute(sa.select(ProcessDefinition.id, ProcessDefinition.version)
                                   .where(ProcessDefinition.procedure_id == procedure.id)).all())

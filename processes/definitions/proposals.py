@@ -17,7 +17,7 @@ from engine.xml_safety import MAX_DIAGRAM_BYTES
 from models import Procedure, ProcessDefinition
 from models.publications import DefinitionProposal
 from processes import audit
-from processes.access import may_deploy, may_validate_diagrams
+from processes.access import authorise, may_deploy, may_validate_diagrams
 from processes.definitions.deploy import (
     MAX_CATALOGUE_BYTES,
     DeployOutcome,
@@ -27,7 +27,6 @@ from processes.definitions.deploy import (
     publish_in,
     validate_source,
 )
-from processes.definitions.versions import authorise
 from processes.errors import Conflict, NotFound
 from processes.uow import UnitOfWork
 

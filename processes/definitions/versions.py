@@ -2,7 +2,6 @@
 back to an earlier version; comparing two versions element by element."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,20 +15,11 @@ from engine.problems import DiagramRefused
 from models import Agency, Dossier, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
+from processes.access import Right, authorise
 from processes.definitions.deploy import apply_catalogue
 from processes.dossier.status import FINAL_STATUSES
-from processes.errors import Forbidden, Invalid, NotFound
+from processes.errors import Invalid, NotFound
 from processes.uow import UnitOfWork
-
-Right = Callable[[User], bool]
-
-
-def authorise(s: so.Session, username: str, right: Right) -> User:
-    """The active user, if `right` (a rule of processes.access) allows; Forbidden otherwise."""
-    user = s.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active or not right(user):
-        raise Forbidden("Bạn không có quyền thực hiện thao tác này (not allowed)")
-    return user
 
 
 def definition_rights(services: Services, username: str) -> dict[str, bool]:
@@ -74,7 +64,7 @@ def procedure_history(services: Services, code: str, username: str | None = None
         s = uow.session
         if username is not None and right is not None:
             authorise(s, username, right)
-        procedure = _procedure(s, code)
+        procedure = procedure_by_code(s, code)
         definitions = s.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.procedure_id == procedure.id)
                                 .order_by(ProcessDefinition.version.desc())).all()
         by_id = {d.id: d for d in definitions}
@@ -121,8 +111,8 @@ def rollback(services: Services, code: str, version: int, actor: str, right: Rig
         s = uow.session
         if right is not None:
             authorise(s, actor, right)
-        procedure = _procedure(s, code)
-        target = _definition(s, procedure, version)
+        procedure = procedure_by_code(s, code)
+        target = definition_version(s, procedure, version)
         current = s.get(ProcessDefinition, procedure.current_definition_id) if procedure.current_definition_id else None
         previous = current.version if current else None
         if current is not None and current.id == target.id:
@@ -156,8 +146,8 @@ def compare_versions(services: Services, code: str, old: int, new: int, username
         s = uow.session
         if username is not None and right is not None:
             authorise(s, username, right)
-        procedure = _procedure(s, code)
-        a, b = _definition(s, procedure, old), _definition(s, procedure, new)
+        procedure = procedure_by_code(s, code)
+        a, b = definition_version(s, procedure, old), definition_version(s, procedure, new)
         try:
             return compare_diagrams(a.bpmn, b.bpmn, f"v{old}", f"v{new}")
         except DiagramRefused as exc:  # stored versions were valid when deployed; say so if not now
@@ -171,18 +161,18 @@ def version_bpmn(services: Services, code: str, version: int, username: str | No
         s = uow.session
         if username is not None and right is not None:
             authorise(s, username, right)
-        d = _definition(s, _procedure(s, code), version)
+        d = definition_version(s, procedure_by_code(s, code), version)
         return d.filename, d.bpmn
 
 
-def _procedure(s: so.Session, code: str) -> Procedure:
+def procedure_by_code(s: so.Session, code: str) -> Procedure:
     procedure = s.scalar(sa.select(Procedure).where(Procedure.code == code))
     if procedure is None:
         raise NotFound(f"Không có thủ tục mã '{code}' (unknown procedure)")
     return procedure
 
 
-def _definition(s: so.Session, procedure: Procedure, version: int) -> ProcessDefinition:
+def definition_version(s: so.Session, procedure: Procedure, version: int) -> ProcessDefinition:
     found = s.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.procedure_id == procedure.id,
                                                         ProcessDefinition.version == version))
     if found is None:

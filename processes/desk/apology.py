@@ -13,13 +13,12 @@ from typing import Any
 from adapters.bootstrap import Services
 from handlers.registry import HandlerContext
 from handlers.texts import fmt_instant
-from processes.access import may_issue_apology
+from processes.access import acting_user, may_issue_apology
 from processes.dossier.dossier_run import DossierRun, procedure_facts
 from processes.dossier.dossiers import load_visible
 from processes.dossier.status import FINAL_STATUSES
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Forbidden, Invalid
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 FORM_04_TITLE = "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
@@ -43,7 +42,7 @@ def issue_apology(services: Services, username: str, code: str, new_due: datetim
         raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         dossier, procedure = load_visible(s, username, code)
         if not may_issue_apology(user, dossier):
             raise Forbidden("Chỉ lãnh đạo cơ quan giải quyết lập Phiếu xin lỗi (only a leader of the agency)")

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from adapters.bootstrap import Services
 from models import Attachment, FeePayment, ResultDelivery
 from processes import audit
-from processes.access import may_take_payment
+from processes.access import acting_user, may_take_payment
 from processes.desk.task_page import task_step
 from processes.desk.tasks import StepContext, complete_task
 from processes.dossier.dossiers import load_visible
 from processes.errors import Conflict, Forbidden, Invalid
-from processes.submission.submission import Upload, _user
+from processes.submission.submission import Upload
 from processes.uow import UnitOfWork
 
 RESULT_KEY = "result"
@@ -155,7 +155,7 @@ def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str)
         raise Invalid({"receipt_no": "nhập số biên lai thu phí, lệ phí (receipt number, up to 60 characters)"})
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         dossier, procedure = load_visible(s, username, code)
         if not may_take_payment(user, dossier):
             raise Forbidden("Chỉ bộ phận một cửa của cơ quan giải quyết thu phí, lệ phí (reception only)")

@@ -23,11 +23,10 @@ from models import (
     User,
     UserTask,
 )
-from processes.access import may_print_register
+from processes.access import acting_user, may_print_register
 from processes.dossier.dossiers import load_visible
 from processes.dossier.status import status_name
 from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 DOSSIER_FORMS = {"01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
@@ -72,7 +71,7 @@ def register_pdf(services: Services, username: str, first: date, last: date) -> 
         raise Invalid({"to": "kỳ báo cáo tối đa một năm (at most one year)"})
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         if user.agency_id is None or not may_print_register(user, user.agency_id):
             raise Forbidden("Chỉ cán bộ của cơ quan mới in sổ theo dõi hồ sơ (officers only)")
         tz = services.calendar(s).timezone

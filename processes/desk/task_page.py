@@ -26,6 +26,7 @@ from models import (
 )
 from processes import audit
 from processes.access import (
+    acting_user,
     may_complete_task,
     may_issue_apology,
     may_see_task,
@@ -39,7 +40,6 @@ from processes.dossier.dossiers import involved_agencies, load_visible
 from processes.dossier.status import FINAL_STATUSES
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 STEPS = ("intake", "review", "approval", "coordination", "delivery", "desk")
@@ -75,7 +75,7 @@ def task_page(services: Services, username: str, task_id: str, language: str = "
     """The task page's content; another agency's task or an unknown id is refused and audited."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         task = s.get(UserTask, task_id)
         if task is not None and may_see_task(user, task):
             return _page(services, s, user, task, language)
@@ -178,7 +178,7 @@ def add_note(services: Services, username: str, code: str, body: str) -> None:
         raise Invalid({"body": f"dài quá {MAX_NOTE} ký tự (longer than {MAX_NOTE} characters)"})
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         dossier, _procedure = load_visible(s, username, code)
         if not may_work_on_dossier(user, dossier, involved_agencies(s, dossier)):
             raise Forbidden("Chỉ cán bộ xử lý hồ sơ mới ghi chú được (officers only)")

@@ -14,11 +14,10 @@ from engine.forms import FormErrors, clean_form
 from engine.runner import TaskNotReady
 from models import Dossier, Procedure, User, UserTask
 from processes import audit
-from processes.access import may_complete_task
+from processes.access import acting_user, may_complete_task
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.views import dossier_view
 from processes.errors import LEGACY, Conflict, Forbidden, Invalid, NotFound, Refused
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 
@@ -26,7 +25,7 @@ def list_tasks(services: Services, username: str, limit: int = 200) -> list[dict
     """Open tasks the caller may act on: their agency, one of their roles, unclaimed or theirs."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         roles = [r for r in user.roles if r in ("reception", "specialist", "leader")]
         if user.agency_id is None or not roles:
             return []
@@ -82,7 +81,7 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
         raise Invalid({"data": "phải là một đối tượng JSON (must be an object)"})
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         # One round trip for the task, its dossier and procedure (the completion needs all three).
         found = s.execute(_TASK_DOSSIER_PROCEDURE, {"task_id": task_id}).first()
         task = found[0] if found is not None else None

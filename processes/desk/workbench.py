@@ -13,11 +13,10 @@ import sqlalchemy.orm as so
 from adapters.bootstrap import Services
 from models import Dossier, Procedure, User, UserTask
 from processes import audit
-from processes.access import may_claim_task, may_hand_over_task, may_release_task, may_see_task
+from processes.access import acting_user, may_claim_task, may_hand_over_task, may_release_task, may_see_task
 from processes.desk.tasks import log_refusal
 from processes.dossier.status import status_name
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 TASK_ROLES = ("reception", "specialist", "leader")
@@ -60,7 +59,7 @@ def task_queue(services: Services, username: str, queue: str = "group", filters:
     filters = filters or QueueFilters()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         roles = [r for r in user.roles if r in TASK_ROLES]
         if user.agency_id is None or not roles:
             raise Forbidden("Danh sách công việc dành cho cán bộ một cửa, chuyên môn, lãnh đạo (officers only)")
@@ -184,7 +183,7 @@ def colleagues(services: Services, username: str, task_id: str) -> list[dict[str
     """Who the officer may hand this task to (same agency, same role, active)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         task = s.get(UserTask, task_id)
         if task is None:
             return []
@@ -209,7 +208,7 @@ def _guarded(services: Services, username: str, task_id: str,
     """Run one task action in its own transaction; a refusal changes nothing and is audited."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         task = s.get(UserTask, task_id)
         if task is None:
             refusal: Refused = NotFound(f"Không có công việc '{task_id}' (unknown task)")

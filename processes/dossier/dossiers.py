@@ -8,10 +8,9 @@ import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
 from models import Dossier, Procedure, UserTask
-from processes.access import may_view_dossier
+from processes.access import acting_user, may_view_dossier
 from processes.dossier.views import dossier_view
 from processes.errors import NotFound
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 
@@ -22,7 +21,7 @@ def involved_agencies(s: so.Session, dossier: Dossier) -> set[int]:
 
 def load_visible(s: so.Session, username: str, code: str) -> tuple[Dossier, Procedure]:
     """The dossier if the user may see it; otherwise NotFound (we do not confirm that it exists)."""
-    user = _user(s, username)
+    user = acting_user(s, username)
     dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
     if dossier is None or not may_view_dossier(user, dossier, involved_agencies(s, dossier)):
         raise NotFound(f"Không có hồ sơ '{code}' hoặc bạn không có quyền xem (unknown dossier)")

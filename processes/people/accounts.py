@@ -105,7 +105,7 @@ def _mail_confirmation(services: Services, s: so.Session, user: User, now: datet
     assert user.email
     token = account_tokens.make(services.config["app"]["secret_key"], account_tokens.CONFIRM,
                                 user.username, user.email, now)
-    link = f"{_base_url(services)}/confirm/{token}"
+    link = f"{base_url(services)}/confirm/{token}"
     body = (f"Chào {user.full_name},\n\nĐể xác nhận địa chỉ thư điện tử của tài khoản '{user.username}' trên "
             f"Cổng dịch vụ công tỉnh Kon Tum, hãy mở liên kết sau (hiệu lực 7 ngày):\n{link}\n\n"
             f"Nếu bạn không đăng ký tài khoản, hãy bỏ qua thư này.")
@@ -119,7 +119,7 @@ def mail(s: so.Session, to: str, subject: str, body: str, key: str, now: datetim
                         created_at=now, next_attempt_at=now))
 
 
-def _base_url(services: Services) -> str:
+def base_url(services: Services) -> str:
     # The configured public address, never the request's Host header (links in mail must not be
     # steerable by whoever sends the request).
     return str(services.config["app"].get("base_url", "")).rstrip("/")
@@ -151,7 +151,7 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
     """Mail the confirmation link again (at most a few times an hour)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = active_account(s, username)
         row = s.get(EmailVerification, user.id)
         if row is None or row.confirmed_at is not None:
             raise Conflict("Thư điện tử của tài khoản đã được xác nhận (already confirmed)")
@@ -166,7 +166,7 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
 
 def get_profile(services: Services, username: str) -> dict[str, Any]:
     with UnitOfWork(services.session_factory) as uow:
-        user = _user(uow.session, username)
+        user = active_account(uow.session, username)
         return {"username": user.username, "full_name": user.full_name, "email": user.email or "",
                 "phone": user.phone or "", "roles": list(user.roles or []),
                 "email_confirmed": email_confirmed(uow.session, user.id)}
@@ -178,7 +178,7 @@ def update_profile(services: Services, username: str, full_name: str, email: str
     new_email = values["email"].lower()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = active_account(s, username)
         now = services.clock.now()
         changed = sorted(k for k, v in (("full_name", values["full_name"]), ("email", new_email),
                                         ("phone", values["phone"])) if getattr(user, k) != v)
@@ -202,7 +202,7 @@ def update_profile(services: Services, username: str, full_name: str, email: str
         return reconfirm
 
 
-def _user(s: so.Session, username: str) -> User:
+def active_account(s: so.Session, username: str) -> User:
     user = s.scalar(sa.select(User).where(User.username == username))
     if user is None or not user.active:
         raise NotFound("Tài khoản không tồn tại hoặc đã bị khóa (unknown or inactive account)")

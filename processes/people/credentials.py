@@ -11,7 +11,7 @@ from models import EmailVerification, User
 from processes import audit
 from processes.errors import Invalid, Throttled
 from processes.people import account_tokens
-from processes.people.accounts import _base_url, _user, check_new_password, mail
+from processes.people.accounts import active_account, base_url, check_new_password, mail
 from processes.people.users import authenticate, hash_password, verify_password
 from processes.uow import UnitOfWork
 
@@ -60,7 +60,7 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
         if user is not None:
             token = account_tokens.make(services.config["app"]["secret_key"], account_tokens.RESET,
                                         user.username, user.password_hash, now)
-            link = f"{_base_url(services)}/password/reset/{token}"
+            link = f"{base_url(services)}/password/reset/{token}"
             mail(s, address, "Đặt lại mật khẩu — Cổng dịch vụ công tỉnh Kon Tum",
                  f"Chào {user.full_name},\n\nĐể đặt mật khẩu mới cho tài khoản '{user.username}', hãy mở liên "
                  f"kết sau trong vòng 1 giờ:\n{link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu "
@@ -98,7 +98,7 @@ def change_password(services: Services, username: str, current: str, password: s
     check_new_password(password, repeat, username)
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
-        user = _user(s, username)
+        user = active_account(s, username)
         if not verify_password(user.password_hash, current):
             raise Invalid({"current_password": "mật khẩu hiện tại không đúng (wrong current password)"})
         user.password_hash = hash_password(password)

@@ -19,9 +19,8 @@ import sqlalchemy.orm as so
 from adapters.bootstrap import Services
 from models import Agency, AuditEvent, Dossier, Incident, Procedure
 from processes import audit
-from processes.access import may_resolve_incident, may_view_reports
+from processes.access import acting_user, may_resolve_incident, may_view_reports
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
-from processes.submission.submission import _user
 from processes.timekeeping.calendar_admin import parse_day
 from processes.timekeeping.deadlines import net_processing_hours
 from processes.uow import UnitOfWork
@@ -58,7 +57,7 @@ def report(services: Services, username: str, agency_code: str = "", date_from: 
     until = datetime.combine(end + timedelta(days=1), time.min, tz)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = _user(s, username)
+        me = acting_user(s, username)
         agency = None
         if agency_code:
             agency = s.scalar(sa.select(Agency).where(Agency.code == agency_code))
@@ -102,7 +101,7 @@ def resolve_incident(services: Services, username: str, incident_id: int) -> dic
     """Mark an open incident resolved (R9.2); resolving twice is refused."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = _user(s, username)
+        me = acting_user(s, username)
         if not may_resolve_incident(me):
             raise Forbidden("Chỉ quản trị hệ thống xử lý sự cố (system administrators only)")
         incident = s.get(Incident, incident_id)

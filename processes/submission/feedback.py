@@ -10,10 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from adapters.bootstrap import Services
 from models import Dossier, Feedback
 from processes import audit
-from processes.access import may_read_feedback
+from processes.access import acting_user, may_read_feedback
 from processes.errors import Conflict, Forbidden, Invalid
-from processes.submission.portal_dossiers import RATABLE, _own
-from processes.submission.submission import _user
+from processes.submission.portal_dossiers import RATABLE, own_dossier
 from processes.uow import UnitOfWork
 
 MAX_COMMENT = 2000
@@ -46,7 +45,7 @@ def rate_dossier(services: Services, username: str, code: str, rating: Any, comm
     try:
         with UnitOfWork(services.session_factory) as uow:
             s = uow.session
-            user, dossier, _ = _own(s, username, code)
+            user, dossier, _ = own_dossier(s, username, code)
             if dossier.status_code not in RATABLE:
                 raise Conflict("Chỉ đánh giá được hồ sơ đã giải quyết xong (the dossier is not finished)")
             if s.scalar(sa.select(Feedback.id).where(Feedback.dossier_id == dossier.id)) is not None:
@@ -70,7 +69,7 @@ def give_feedback(services: Services, username: str | None, comment: str, name: 
     name, contact = (name or "").strip()[:200], (contact or "").strip()[:200]
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username) if username else None
+        user = acting_user(s, username) if username else None
         row = Feedback(kind="general", user_id=user.id if user else None, rating=value, comment=text,
                        name=name or (user.full_name if user else None), contact=contact or None,
                        created_at=services.clock.now())
@@ -84,7 +83,7 @@ def list_feedback(services: Services, username: str, limit: int = 500) -> list[d
     """Every feedback, newest first, for those who review it (system administrators)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if not may_read_feedback(_user(s, username)):
+        if not may_read_feedback(acting_user(s, username)):
             raise Forbidden("Chỉ quản trị viên xem được góp ý (administrators only)")
         rows = s.execute(sa.select(Feedback, Dossier.code).outerjoin(Dossier, Dossier.id == Feedback.dossier_id)
                          .order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(limit)).all()

@@ -26,14 +26,13 @@ from models import (
     User,
 )
 from processes import audit
-from processes.access import may_act_as_applicant
+from processes.access import acting_user, may_act_as_applicant
 from processes.desk.desk import RESULT_KEY  # the online result an officer attaches
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import status_name
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Invalid, NotFound, Throttled
 from processes.submission.portal_submission import signature_report
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 WITHDRAWABLE = (1, 2, 4, 5, 6)  # before a result exists and while nothing has closed the dossier
@@ -43,9 +42,9 @@ TIMELINE_KINDS = ("dossier_submitted", "task_completed", "supplement_requested",
                   "dossier_withdrawn")
 
 
-def _own(s: so.Session, username: str, code: str) -> tuple[User, Dossier, Procedure]:
+def own_dossier(s: so.Session, username: str, code: str) -> tuple[User, Dossier, Procedure]:
     """The dossier if this user submitted it; NotFound otherwise (as if it did not exist)."""
-    user = _user(s, username)
+    user = acting_user(s, username)
     dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
     if dossier is None or not may_act_as_applicant(user, dossier):
         raise NotFound(f"Không có hồ sơ '{code}' trong các hồ sơ của bạn (unknown dossier)")
@@ -57,7 +56,7 @@ def _own(s: so.Session, username: str, code: str) -> tuple[User, Dossier, Proced
 def my_dossiers(services: Services, username: str, language: str = "vi") -> list[dict[str, Any]]:
     """The applicant's dossiers, newest first."""
     with UnitOfWork(services.session_factory) as uow:
-        user = _user(uow.session, username)
+        user = acting_user(uow.session, username)
         rows = uow.session.execute(
             sa.select(Dossier, Procedure.name).join(Procedure, Procedure.id == Dossier.procedure_id)
             .where(Dossier.applicant_id == user.id).order_by(Dossier.received_at.desc(), Dossier.id.desc())).all()
@@ -70,7 +69,7 @@ def my_dossier(services: Services, username: str, code: str, language: str = "vi
     """One dossier as its applicant sees it: status, appointment, timeline, open requests, files."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        _, dossier, procedure = _own(s, username, code)
+        _, dossier, procedure = own_dossier(s, username, code)
         view = dossier_view(services, s, dossier, procedure, language)
         names = {d["key"]: d["name"] for d in procedure.catalogue.get("documents", [])}
         files = [{"id": a.id, "key": a.document_key, "name": names.get(a.document_key, a.document_key),
@@ -116,7 +115,7 @@ def attachment_content(services: Services, username: str, code: str, attachment_
     """(content, filename, content type) of a file of the applicant's own dossier, checked against
     its SHA-256."""
     with UnitOfWork(services.session_factory) as uow:
-        _, dossier, _ = _own(uow.session, username, code)
+        _, dossier, _ = own_dossier(uow.session, username, code)
         a = uow.session.get(Attachment, attachment_id)
         if a is None or a.dossier_id != dossier.id:
             raise NotFound(f"Hồ sơ '{code}' không có tệp số {attachment_id} (unknown file)")
@@ -132,7 +131,7 @@ def withdraw_dossier(services: Services, username: str, code: str, reason: str) 
         raise Invalid({"reason": "lý do dài quá 1000 ký tự (longer than 1000 characters)"})
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user, dossier, procedure = _own(s, username, code)
+        user, dossier, procedure = own_dossier(s, username, code)
         if dossier.status_code not in WITHDRAWABLE:
             raise Conflict(f"Hồ sơ đang ở trạng thái '{status_name(dossier.status_code)}', không rút được "
                            f"(cannot withdraw in status {dossier.status_code})")

@@ -16,8 +16,9 @@ from adapters.bootstrap import Services
 from adapters.signature import looks_signed
 from models import Attachment, Dossier, Procedure, SubmissionNonce
 from processes import audit
+from processes.access import acting_user
 from processes.errors import Invalid
-from processes.submission.submission import Submission, _user, register_dossier
+from processes.submission.submission import Submission, register_dossier
 from processes.uow import UnitOfWork
 
 NONCE = re.compile(r"[A-Za-z0-9_\-]{16,64}")
@@ -45,7 +46,7 @@ def submit_online(services: Services, username: str, nonce: str, cmd: Submission
     try:
         with UnitOfWork(services.session_factory) as uow:
             s = uow.session
-            user = _user(s, username)
+            user = acting_user(s, username)
             done = _made_by(s, user.id, nonce)
             if done is not None:
                 return SubmitOutcome(done, True)
@@ -66,7 +67,7 @@ def submit_online(services: Services, username: str, nonce: str, cmd: Submission
             return SubmitOutcome(dossier.code, False)
     except IntegrityError:
         with UnitOfWork(services.session_factory) as uow:
-            user = _user(uow.session, username)
+            user = acting_user(uow.session, username)
             done = _made_by(uow.session, user.id, nonce)
         if done is None:
             raise

@@ -14,9 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.attachments import StoredFile
 from adapters.bootstrap import Services
 from engine.forms import FormErrors, clean_form
-from models import Agency, Attachment, Dossier, DossierSequence, Procedure, User
+from models import Agency, Attachment, Dossier, DossierSequence, Procedure
 from processes import audit
-from processes.access import may_submit, may_view_dossier
+from processes.access import acting_user, may_submit, may_view_dossier
 from processes.definitions.catalogue import form_fields
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import status_name
@@ -57,7 +57,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     """Register a new dossier and start its workflow inside the caller's transaction (no commit).
 
     Refuses an applicant whose self-registered account has not confirmed its e-mail (R6.1)."""
-    user = _user(s, username)
+    user = acting_user(s, username)
     if not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
         raise Forbidden("Chỉ tài khoản công dân, tổ chức đã xác nhận thư điện tử mới nộp được hồ sơ "
                         "(only applicants with a confirmed e-mail submit)")
@@ -113,7 +113,7 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
     """The applicant supplies what was asked; the paused clock resumes (R14.2)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _user(s, username)
+        user = acting_user(s, username)
         dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
         if dossier is None or not may_view_dossier(user, dossier, set()):
             raise NotFound(f"Không có hồ sơ '{code}' (unknown dossier)")
@@ -154,15 +154,8 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
                 "status_code": dossier.status_code}
 
 
-_USER = sa.select(User).where(User.username == sa.bindparam("username"))
 _PROCEDURE = sa.select(Procedure).where(Procedure.code == sa.bindparam("code"))
 
-
-def _user(s: so.Session, username: str) -> User:
-    user = s.scalar(_USER, {"username": username})
-    if user is None or not user.active:
-        raise Forbidden("Tài khoản không tồn tại hoặc đã bị khóa (unknown or inactive account)")
-    return user
 
 
 def _agency(s: so.Session, procedure: Procedure, wanted: str | None) -> Agency:

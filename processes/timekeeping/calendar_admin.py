@@ -20,9 +20,8 @@ from adapters.bootstrap import Services
 from engine.calendar import CalendarError, WorkCalendar
 from models import CalendarOverride
 from processes import audit
-from processes.access import may_edit_calendar
+from processes.access import acting_user, may_edit_calendar
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
-from processes.submission.submission import _user
 from processes.uow import UnitOfWork
 
 KINDS = {"day_off": "ngày nghỉ", "working_day": "ngày làm việc bù"}
@@ -128,7 +127,7 @@ def remove_override(services: Services, username: str, day: object) -> dict[str,
 
 
 def _editor(s: so.Session, username: str) -> Any:
-    user = _user(s, username)
+    user = acting_user(s, username)
     if not may_edit_calendar(user):
         raise Forbidden("Chỉ quản trị viên được sửa lịch làm việc (only administrators edit the calendar)")
     return user

@@ -40,7 +40,7 @@ def motcua(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     def services() -> Services:
         opened.append(bootstrap(load_config()))
         return opened[-1]
-    monkeypatch.setattr(cli, "_services", services)
+    monkeypatch.setattr(cli, "cli_services", services)
 
     def run(*args: str) -> tuple[int, str, str]:
         code = main(list(args))
