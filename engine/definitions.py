@@ -159,7 +159,7 @@ def _load(data: bytes, path: str, process_id: str | None,
 def _validate_xsd(tree: etree._ElementTree, path: str) -> None:
     # deepcopy keeps each element's source line; re-parsing a serialised copy would shift them.
     checked = copy.deepcopy(tree)
-    BpmnValidator.preprocess(None, checked)  # type: ignore[arg-type]  # bpmn.io correlation quirk
+    BpmnValidator.preprocess(None, checked)  # bpmn.io correlation quirk
     schema = _xsd()
     if schema.validate(checked):
         return

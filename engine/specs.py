@@ -33,7 +33,7 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
 def _now(my_task: Any) -> datetime:
-    return my_task.workflow.script_engine.now()  # type: ignore[no-any-return]
+    return my_task.workflow.script_engine.now()
 
 
 class ClockedTimeDate(TimeDateEventDefinition):

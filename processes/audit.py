@@ -44,7 +44,7 @@ def _locked_head(session: so.Session) -> AuditHead:
     current = session.get_nested_transaction() or session.get_transaction()
     cached = session.info.get(_HEAD)
     if current is not None and cached is not None and cached[0] is current:
-        return cached[1]  # type: ignore[no-any-return]
+        return cached[1]
     head = session.scalars(_HEAD_FOR_UPDATE).one()
     session.info[_HEAD] = (session.get_nested_transaction() or session.get_transaction(), head)
     return head

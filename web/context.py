@@ -7,4 +7,4 @@ from adapters.bootstrap import Services
 
 
 def services() -> Services:
-    return current_app.extensions["motcua"]  # type: ignore[no-any-return]
+    return current_app.extensions["motcua"]

@@ -10,7 +10,7 @@ from flask import Flask, g, redirect, request, session, url_for
 
 
 def current_username() -> str | None:
-    return session.get("user")  # type: ignore[no-any-return]
+    return session.get("user")
 
 
 def login_user(username: str) -> None:
