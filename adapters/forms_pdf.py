@@ -1,8 +1,9 @@
 """Printable one-stop forms as PDF (fpdf2), with Vietnamese text in an embedded TrueType font.
 
-Pure: it draws what it is given (no database, no clock, no Flask). The numbers follow the project's
-contract (../shared/CONTRACT.md): 01 receipt and appointment, 02 supplement request, 03 refusal,
-04 apology and new date, 06 process-control sheet, 07 dossier register of an agency for a period.
+Pure: it draws what it is given (no database, no clock, no Flask). The numbers and paper sizes are
+those of Circular 01/2018/TT-VPCP (guiding Decree 61/2018/NĐ-CP): 01 receipt and appointment,
+02 supplement request, 03 refusal, 04 apology and new date, 05 process-control sheet, all on A5;
+06 the register of dossiers of an agency for a period, on A4.
 """
 from __future__ import annotations
 
@@ -22,6 +23,29 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 
 
+@dataclass(frozen=True)
+class Paper:
+    """A paper size with the margins and type sizes that fit it (millimetres, points)."""
+
+    name: str
+    size: tuple[float, float]  # portrait width, height (mm)
+    margin: float
+    top: float
+    head: float  # the letterhead
+    title: float
+    body: float
+    line: float  # the height of a body line
+    table: float
+    table_line: float
+    qr: float  # the side of the QR code
+
+
+A5 = Paper("A5", (148, 210), margin=12, top=10, head=7.5, title=11, body=8.5, line=4.2, table=6.5,
+           table_line=3.3, qr=22)
+A4 = Paper("A4", (210, 297), margin=18, top=15, head=9, title=13, body=10, line=5.5, table=8,
+           table_line=4.5, qr=32)
+
+
 class FontMissing(Exception):
     """No font with Vietnamese glyphs was found; the message says how to install one."""
 
@@ -32,9 +56,8 @@ def find_font_dir(configured: str | None = None) -> Path:
     for folder in candidates:
         if all((folder / name).is_file() for name in FONT_FILES.values()):
             return folder
-    raise FontMissing("Không tìm thấy phông chữ tiếng Việt DejaVuSans.ttf: cài gói `fonts-dejavu-core` "
-                      "(apt-get install fonts-dejavu-core) hoặc đặt MOTCUA_FORMS__FONT_DIR "
-                      "(no Vietnamese font: install fonts-dejavu-core)")
+    raise FontMissing("no font with Vietnamese glyphs (DejaVuSans.ttf): install the package "
+                      "fonts-dejavu-core or set MOTCUA_FORMS__FONT_DIR")
 
 
 @dataclass
@@ -71,26 +94,28 @@ class FormDocument:
     qr_caption: str = ""
     landscape: bool = False
     subtitle: str = ""
+    paper: Paper = A5  # 01-05 are designed for A5; the register (06) passes A4
 
 
 class _Pdf(FPDF):
-    def __init__(self, font_dir: Path, landscape: bool):
-        super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
+    def __init__(self, font_dir: Path, paper: Paper, landscape: bool):
+        super().__init__(orientation="L" if landscape else "P", unit="mm", format=paper.size)
         for style, name in FONT_FILES.items():
             self.add_font("DejaVu", style, str(font_dir / name))
-        self.set_margins(18, 15, 18)
-        self.set_auto_page_break(True, margin=15)
+        self.paper = paper
+        self.set_margins(paper.margin, paper.top, paper.margin)
+        self.set_auto_page_break(True, margin=paper.top + 2)
         self.footer_text = ""
 
     def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font("DejaVu", size=7)
+        self.set_y(-(self.paper.top - 1))
+        self.set_font("DejaVu", size=6.5)
         self.cell(0, 5, f"{self.footer_text} · trang {self.page_no()}/{{nb}}", align="R")
 
 
 def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None) -> bytes:
     """The form as PDF bytes."""
-    pdf = _Pdf(font_dir, doc.landscape)
+    pdf = _Pdf(font_dir, doc.paper, doc.landscape)
     pdf.footer_text = f"Mẫu số {doc.form_no} · {doc.letterhead.number}".strip(" ·")
     pdf.set_title(f"Mẫu số {doc.form_no}: {doc.title}")
     pdf.set_lang("vi")
@@ -99,13 +124,14 @@ def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None
         pdf.set_creation_date(created_at)
     pdf.add_page()
     _letterhead(pdf, doc.letterhead)
-    pdf.ln(4)
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.multi_cell(0, 7, doc.title.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    paper = doc.paper
+    pdf.ln(paper.line * 0.7)
+    pdf.set_font("DejaVu", "B", paper.title)
+    pdf.multi_cell(0, paper.title * 0.53, doc.title.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if doc.subtitle:
-        pdf.set_font("DejaVu", size=10)
-        pdf.multi_cell(0, 6, doc.subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(3)
+        pdf.set_font("DejaVu", size=paper.body)
+        pdf.multi_cell(0, paper.line, doc.subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(paper.line * 0.5)
     for block in doc.blocks:
         _block(pdf, block)
     if doc.qr_url:
@@ -115,43 +141,47 @@ def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None
     return bytes(pdf.output())
 
 
-def _letterhead(pdf: FPDF, head: Letterhead) -> None:
-    width = pdf.epw
+def _letterhead(pdf: _Pdf, head: Letterhead) -> None:
+    size, width = pdf.paper.head, pdf.epw
+    line = size * 0.53
     left, right = width * 0.42, width * 0.58
     top = pdf.get_y()
-    pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(left, 5, head.parent_agency.upper() or " ", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("DejaVu", "B", 9)
-    pdf.multi_cell(left, 5, head.agency.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", size=size)
+    pdf.multi_cell(left, line, head.parent_agency.upper() or " ", align="C", new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "B", size)
+    pdf.multi_cell(left, line, head.agency.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if head.number:
-        pdf.set_font("DejaVu", size=9)
-        pdf.multi_cell(left, 5, f"Số: {head.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", size=size)
+        pdf.multi_cell(left, line, f"Số: {head.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin + left, top)
-    pdf.set_font("DejaVu", "B", 9)
-    pdf.cell(right, 5, NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.cell(right, 5, MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font("DejaVu", "B", size)
+    pdf.cell(right, line, NATION, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.cell(right, line, MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     if head.when is not None:
-        pdf.set_font("DejaVu", size=9)
-        pdf.cell(right, 6, f"{head.place}, ngày {head.when:%d} tháng {head.when:%m} năm {head.when:%Y}",
-                 align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", size=size)
+        when = f"{head.place}, ngày {head.when:%d} tháng {head.when:%m} năm {head.when:%Y}"
+        pdf.cell(right, line * 1.2, when, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_xy(pdf.l_margin, max(bottom, pdf.get_y()))
 
 
-def _block(pdf: FPDF, block: Block) -> None:
+def _block(pdf: _Pdf, block: Block) -> None:
+    paper = pdf.paper
     if block.heading:
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(0, 6, block.heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", "B", paper.body)
+        pdf.multi_cell(0, paper.line * 1.1, block.heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for label, value in block.lines:
-        pdf.set_font("DejaVu", size=10)
-        pdf.multi_cell(0, 5.5, f"{label}: {value}" if label else value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", size=paper.body)
+        pdf.multi_cell(0, paper.line, f"{label}: {value}" if label else value, new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
     for text in block.paragraphs:
-        pdf.set_font("DejaVu", size=10)
-        pdf.multi_cell(0, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", size=paper.body)
+        pdf.multi_cell(0, paper.line, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if block.table is not None:
         headers, rows, widths = block.table
-        pdf.set_font("DejaVu", size=8)
-        with pdf.table(col_widths=tuple(widths), line_height=4.5, text_align="LEFT",
+        pdf.set_font("DejaVu", size=paper.table)
+        with pdf.table(col_widths=tuple(widths), line_height=paper.table_line, text_align="LEFT",
                        headings_style=_heading_style()) as table:
             head = table.row()
             for h in headers:
@@ -160,7 +190,7 @@ def _block(pdf: FPDF, block: Block) -> None:
                 row = table.row()
                 for value in r:
                     row.cell(value)
-    pdf.ln(2)
+    pdf.ln(paper.line * 0.4)
 
 
 def _heading_style() -> object:
@@ -169,33 +199,36 @@ def _heading_style() -> object:
     return FontFace(family="DejaVu", emphasis="BOLD", fill_color=(235, 235, 235))
 
 
-def _qr(pdf: FPDF, url: str, caption: str) -> None:
+def _qr(pdf: _Pdf, url: str, caption: str) -> None:
+    side, paper = pdf.paper.qr, pdf.paper
     png = io.BytesIO()
     segno.make(url, error="m").save(png, kind="png", scale=4, border=2)
     png.seek(0)
-    if pdf.get_y() + 40 > pdf.h - pdf.b_margin:
+    if pdf.get_y() + side + 4 > pdf.h - pdf.b_margin:
         pdf.add_page()
     y = pdf.get_y()
-    pdf.image(png, x=pdf.l_margin, y=y, w=32, h=32)
-    pdf.set_xy(pdf.l_margin + 36, y + 6)
-    pdf.set_font("DejaVu", size=9)
-    pdf.multi_cell(pdf.epw - 36, 5, f"{caption}\n{url}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_y(y + 34)
+    pdf.image(png, x=pdf.l_margin, y=y, w=side, h=side)
+    pdf.set_xy(pdf.l_margin + side + 3, y + side / 5)
+    pdf.set_font("DejaVu", size=paper.body - 1)
+    pdf.multi_cell(pdf.epw - side - 3, paper.line, f"{caption}\n{url}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(max(y + side + 2, pdf.get_y()))
 
 
-def _signatures(pdf: FPDF, signatures: list[tuple[str, str]]) -> None:
-    if pdf.get_y() + 35 > pdf.h - pdf.b_margin:
+def _signatures(pdf: _Pdf, signatures: list[tuple[str, str]]) -> None:
+    paper = pdf.paper
+    gap = paper.line * 4.5  # room to sign
+    if pdf.get_y() + gap + paper.line * 3 > pdf.h - pdf.b_margin:
         pdf.add_page()
     width = pdf.epw / len(signatures)
     y = pdf.get_y() + 2
     for n, (role, name) in enumerate(signatures):
         x = pdf.l_margin + n * width
         pdf.set_xy(x, y)
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(width, 5, role, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.set_font("DejaVu", size=8)
-        pdf.multi_cell(width, 5, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-        pdf.set_xy(x, y + 28)
-        pdf.set_font("DejaVu", size=10)
-        pdf.multi_cell(width, 5, name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_y(y + 36)
+        pdf.set_font("DejaVu", "B", paper.body)
+        pdf.multi_cell(width, paper.line, role, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", size=paper.table)
+        pdf.multi_cell(width, paper.line, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_xy(x, y + gap)
+        pdf.set_font("DejaVu", size=paper.body)
+        pdf.multi_cell(width, paper.line, name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_y(y + gap + paper.line * 1.6)

@@ -158,7 +158,7 @@ def copy_dossier(
                 )
                 for name, rows in template.children.items():
                     pk_int = _int_pk(tables[name])
-                    for row, plan in zip(rows, plans[name]):
+                    for row, plan in zip(rows, plans[name], strict=True):
                         new = {**c.row(row, plan, drop=(pk_int,) if pk_int else ()), "dossier_id": dossier_id}
                         if name == OutboxMessage.__tablename__:
                             new.update(status="sent", sent_at=new["created_at"], attempts=1)

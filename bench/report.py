@@ -1,4 +1,5 @@
-"""The targets of issue 7, the readable table, and the growth plot (SVG, drawn by hand)."""
+"""The targets of issue 7, the readable table, and the growth plot (SVG, drawn by hand). The table
+says which figures the run measured and which are reference values measured elsewhere."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ TARGETS: list[tuple[str, str, float, str]] = [
         "peer.usecase_sqlite_per_s",
         ">=",
         110.0,
-        "peer instances/s through the use cases, SQLite (10x the peer)",
+        "peer instances/s through the use cases, SQLite (10x spiff-arena's reference value)",
     ),
     ("peer.completion_ms_median", "<=", 5.0, "median task completion through the use cases, SQLite"),
     ("peer.ratio", ">=", 0.2, "full system / bare engine"),
@@ -62,11 +63,13 @@ def table(result: dict[str, Any]) -> str:
         f"MotCua benchmark — {m['cpus']} CPU ({m['cpu']}), {m['ram_gb']} GB RAM, Python {m['python']}, "
         f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql'] or 'not measured'}"
     )
+    lines.append("Measured in this run: every section below except [reference].")
     for section in ("peer", "profile", "lifecycle", "growth", "timers", "concurrency", "memory"):
         data = result.get(section) or {}
         lines.append("")
         lines.append(f"[{section}]")
         _flatten(lines, data, "  ")
+    _reference(lines, result.get("reference") or {})
     lines.append("")
     lines.append("[targets]")
     for path, check in result["targets"].items():
@@ -77,6 +80,20 @@ def table(result: dict[str, Any]) -> str:
     for note in result.get("notes", []):
         lines.append(f"note: {note}")
     return "\n".join(lines)
+
+
+def _reference(lines: list[str], reference: dict[str, Any]) -> None:
+    """Values measured elsewhere, each line saying so, so that no one reads them as this run's."""
+    note = reference.get("note", "reference, not measured in this run")
+    for name, system in reference.items():
+        if not isinstance(system, dict):
+            continue
+        lines.append("")
+        lines.append(f"[reference: {name}] ({note})")
+        lines.append(f"  {system.get('system', name)}")
+        lines.append(f"  source: {system.get('source', 'measured elsewhere')}")
+        for key, value in system.get("figures", {}).items():
+            lines.append(f"  {key:32} {_fmt(value):>12}   ({note})")
 
 
 def _flatten(lines: list[str], data: Any, indent: str) -> None:
@@ -132,7 +149,7 @@ def growth_svg(growth: dict[str, Any], title: str) -> str:
             "ms per operation (median)</text>"
         ),
     ]
-    for p, x in zip(steps, xs):
+    for p, x in zip(steps, xs, strict=True):
         out.append(
             f'<line x1="{px(x):.1f}" y1="{h - bottom}" x2="{px(x):.1f}" y2="{h - bottom + 5}" '
             'stroke="black"/>'
@@ -145,9 +162,9 @@ def growth_svg(growth: dict[str, Any], title: str) -> str:
         )
         out.append(f'<text x="{left - 45}" y="{py(y) + 4:.1f}">{y:.1f}</text>')
     for n, (key, colour) in enumerate(COLOURS.items()):
-        points = " ".join(f"{px(x):.1f},{py(p[key]):.1f}" for p, x in zip(steps, xs))
+        points = " ".join(f"{px(x):.1f},{py(p[key]):.1f}" for p, x in zip(steps, xs, strict=True))
         out.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for p, x in zip(steps, xs):
+        for p, x in zip(steps, xs, strict=True):
             out.append(f'<circle cx="{px(x):.1f}" cy="{py(p[key]):.1f}" r="3" fill="{colour}"/>')
         ly = top + 10 + n * 20
         out.append(

@@ -1,6 +1,7 @@
 """`motcua bench`: every measurement of issue 7 in one run, side by side, in a temporary folder
 (and throw-away PostgreSQL databases) that is removed at the end. Progress goes to stderr; the
-table, or with --json one JSON object, to stdout."""
+table, or with --json one JSON object, to stdout. Every figure is measured in the run except the
+`reference` section (bench/reference.py: spiff-arena's figures, measured elsewhere), labelled so."""
 
 from __future__ import annotations
 
@@ -19,17 +20,11 @@ from bench.http import Server
 from bench.machine import describe
 from bench.options import QUICK, Options
 from bench.profile import full_scans, profile_peer, statements_per_use_case
+from bench.reference import reference
 from bench.report import check_targets, growth_svg, table
 from bench.stats import Samples, latency_summary, median
 
 Log = Callable[[str], None]
-PEER_REFERENCE = {
-    "service_per_s": 11,
-    "http_per_s": 9,
-    "completion_ms_median_service": 28,
-    "completion_ms_median_http": 37,
-    "db_bytes_per_instance": 10_240,
-}
 
 
 def main(json_output: bool = False, quick: bool = False, options: Options | None = None) -> int:
@@ -61,7 +56,7 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
     result: dict[str, Any] = {
         "machine": describe(pg_url),
         "options": asdict(opts),
-        "peer_reference": PEER_REFERENCE,
+        "reference": reference(),  # measured elsewhere, never in this run
     }
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="motcua-bench-") as tmp:

@@ -88,7 +88,7 @@ def may_take_payment(user: User, dossier: Dossier) -> bool:
 
 
 def may_print_register(user: User, agency_id: int) -> bool:
-    """The dossier register (form 07) of an agency: its own officers only (R2.1)."""
+    """The register of dossiers (form 06) of an agency: its own officers only (R2.1)."""
     return user.active and is_officer(user) and user.agency_id == agency_id
 
 

@@ -1,6 +1,7 @@
 """The officers' workbench pages (`/officer/...`): the task list, the task page, claiming and
-handing over, notes, fees, the register (form 07); and, for everyone who may see a dossier, its
-documents and printable forms by session (`/dossiers/CODE/documents/ID`, `/dossiers/CODE/forms/NN.pdf`).
+handing over, notes, fees, the register of dossiers (form 06, `/officer/forms/06`); and, for everyone who
+may see a dossier, its documents and printable forms by session (`/dossiers/CODE/documents/ID`,
+`/dossiers/CODE/forms/NN.pdf`).
 Routes parse, call a use case, render; what anyone may do is decided in processes/."""
 from __future__ import annotations
 
@@ -175,24 +176,27 @@ def fees(code: str) -> Any:
 
 
 # -- paper and documents --------------------------------------------------------------------------
-@bp.get("/officer/register")
+REGISTER_PAGE = f"/officer/forms/{paper.REGISTER}"
+
+
+@bp.get(REGISTER_PAGE)
 @login_required
 def register() -> Any:
     today = services().clock.now().astimezone(LOCAL).date()
     return render_template("officer/register.html", first=today.replace(day=1), last=today)
 
 
-@bp.get("/officer/register.pdf")
+@bp.get(f"{REGISTER_PAGE}.pdf")
 @login_required
 def register_pdf() -> Any:
     try:
         first, last = _date(request.args.get("from"), "from"), _date(request.args.get("to"), "to")
         if first is None or last is None:
-            raise Invalid({"from": _("Hãy chọn kỳ: từ ngày, đến ngày.")})
+            raise Invalid("register.period_required", "from")
         data = paper.register_pdf(services(), g.username, first, last)
     except Refused as exc:
         return refused(exc)
-    return _pdf(data, f"so-theo-doi-ho-so-{first:%Y%m%d}-{last:%Y%m%d}.pdf")
+    return _pdf(data, f"mau-{paper.REGISTER}-so-theo-doi-ho-so-{first:%Y%m%d}-{last:%Y%m%d}.pdf")
 
 
 @bp.get("/dossiers/<code>/forms/<form_no>.pdf")
@@ -203,6 +207,32 @@ def form_pdf(code: str, form_no: str) -> Any:
     except Refused as exc:
         return refused(exc)
     return _pdf(data, f"mau-{form_no}-{code}.pdf")
+
+
+# The former numbering (06 control sheet, 07 register) and register URLs: moved for good, query kept.
+@bp.get("/dossiers/<code>/forms/06.pdf")
+def former_control_sheet(code: str) -> Any:
+    return _moved(f"/dossiers/{code}/forms/{paper.CONTROL_SHEET}.pdf")
+
+
+@bp.get("/dossiers/<code>/forms/07.pdf")
+def former_register_of_dossier(code: str) -> Any:
+    return _moved(f"{REGISTER_PAGE}.pdf")
+
+
+@bp.get("/officer/register")
+def former_register() -> Any:
+    return _moved(REGISTER_PAGE)
+
+
+@bp.get("/officer/register.pdf")
+def former_register_pdf() -> Any:
+    return _moved(f"{REGISTER_PAGE}.pdf")
+
+
+def _moved(path: str) -> Any:
+    query = request.query_string.decode("latin-1")
+    return redirect(f"{path}?{query}" if query else path, code=308)
 
 
 @bp.get("/dossiers/<code>/documents/<int:attachment_id>")

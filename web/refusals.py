@@ -42,6 +42,15 @@ MESSAGES: dict[str, str] = {
     # -- submission and the applicant's side (processes/submission) -------------------------------
 
     # -- the desk and task work (processes/desk, processes/dossier) -------------------------------
+    "form.not_applicable": N_("Hồ sơ {code} không có mẫu số {form_no}: mẫu này chỉ in được khi hồ sơ "
+                              "đã đến bước tương ứng."),
+    "forms.font_missing": N_("Máy chủ chưa có phông chữ tiếng Việt để in biểu mẫu; hãy báo quản trị hệ thống "
+                             "cài gói fonts-dejavu-core."),
+    "register.period_required": N_("Hãy chọn kỳ: từ ngày, đến ngày."),
+    "register.date_required": N_("Hãy nhập ngày dạng năm-tháng-ngày, ví dụ 2026-03-31."),
+    "register.period_reversed": N_("Ngày cuối kỳ phải sau ngày đầu kỳ."),
+    "register.period_too_long": N_("Mỗi lần in sổ tối đa {days} ngày; hãy chọn kỳ ngắn hơn."),
+    "register.officers_only": N_("Chỉ cán bộ của cơ quan mới in được sổ theo dõi hồ sơ của cơ quan."),
 
     # -- definitions and versions (processes/definitions) -----------------------------------------
 

@@ -1,5 +1,6 @@
-"""The paper the desk still needs (use cases): the printable forms of a dossier (01, 02, 03, 04, 06)
-where they apply, and the dossier register of an agency for a period (07). R14.2, R14.3, R15.3."""
+"""The paper the desk still needs (use cases): the printable forms of a dossier (01, 02, 03, 04, 05, on
+A5) where they apply, and the register of dossiers of an agency for a period (06, on A4), numbered as
+Circular 01/2018/TT-VPCP numbers them. R14.2, R14.3, R15.3."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from adapters.forms_pdf import Block, FontMissing, FormDocument, Letterhead, find_font_dir, render
+from adapters.forms_pdf import A4, Block, FontMissing, FormDocument, Letterhead, find_font_dir, render
 from handlers.texts import CHANNEL_NAMES, fmt_vnd
 from models import (
     Agency,
@@ -33,21 +34,24 @@ DOSSIER_FORMS = {"01": "Giấy tiếp nhận hồ sơ và hẹn trả kết qu�
                  "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
                  "03": "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
                  "04": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-                 "06": "Phiếu kiểm soát quá trình giải quyết hồ sơ"}
+                 "05": "Phiếu kiểm soát quá trình giải quyết hồ sơ"}
+CONTROL_SHEET = "05"  # the process-control sheet: every dossier has one
+REGISTER = "06"  # the register of dossiers: one per agency and period, not per dossier
 REGISTER_TITLE = "Sổ theo dõi hồ sơ"
-HOW_TO_SUPPLEMENT = ("Đăng nhập Cổng dịch vụ công, mở hồ sơ và tải lên giấy tờ bổ sung; hoặc nộp trực tiếp tại Bộ phận "
-                     "tiếp nhận và trả kết quả. Thời gian chờ bổ sung không tính vào thời hạn giải quyết. Mọi vướng "
-                     "mắc xin liên hệ Bộ phận tiếp nhận và trả kết quả.")
+REGISTER_MAX_DAYS = 366
+HOW_TO_SUPPLEMENT = ("Đăng nhập Cổng dịch vụ công, mở hồ sơ và tải lên giấy tờ bổ sung; hoặc nộp trực tiếp "
+                     "tại Bộ phận tiếp nhận và trả kết quả. Thời gian chờ bổ sung không tính vào thời hạn "
+                     "giải quyết. Mọi vướng mắc xin liên hệ Bộ phận tiếp nhận và trả kết quả.")
 REGISTER_MAX_ROWS = 5000
 
 
 def applicable_forms(s: so.Session, dossier: Dossier) -> list[str]:
     """Which of the dossier's forms exist: 01 once accepted; 02, 03, 04 once such a notice was sent;
-    06 always."""
+    05 always."""
     sent = set(s.scalars(sa.select(DossierNotice.form_no).where(DossierNotice.dossier_id == dossier.id)))
     forms = ["01"] if dossier.accepted_at is not None else []
     forms += [n for n in ("02", "03", "04") if n in sent]
-    return forms + ["06"]
+    return forms + [CONTROL_SHEET]
 
 
 def dossier_form_pdf(services: Services, username: str, code: str, form_no: str) -> bytes:
@@ -56,44 +60,47 @@ def dossier_form_pdf(services: Services, username: str, code: str, form_no: str)
         s = uow.session
         dossier, procedure = load_visible(s, username, code)
         if form_no not in DOSSIER_FORMS or form_no not in applicable_forms(s, dossier):
-            raise NotFound(f"Mẫu số {form_no} không áp dụng cho hồ sơ {code} (this form does not apply)")
+            raise NotFound("form.not_applicable", "form_no", form_no=form_no, code=code)
         ctx = _Context(services, s, dossier, procedure)
         doc = {"01": ctx.receipt, "02": ctx.supplement, "03": ctx.refusal, "04": ctx.apology,
-               "06": ctx.control_sheet}[form_no]()
+               CONTROL_SHEET: ctx.control_sheet}[form_no]()
         return render(doc, _font_dir(services), created_at=services.clock.now())
 
 
 def register_pdf(services: Services, username: str, first: date, last: date) -> bytes:
-    """Form 07: the dossiers the officer's agency received from `first` to `last` (local days)."""
+    """Form 06: the dossiers the officer's agency received from `first` to `last` (local days)."""
     if last < first:
-        raise Invalid({"to": "ngày cuối phải sau ngày đầu (the period ends before it starts)"})
-    if (last - first).days > 366:
-        raise Invalid({"to": "kỳ báo cáo tối đa một năm (at most one year)"})
+        raise Invalid("register.period_reversed", "to")
+    if (last - first).days > REGISTER_MAX_DAYS:
+        raise Invalid("register.period_too_long", "to", days=REGISTER_MAX_DAYS)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
         if user.agency_id is None or not may_print_register(user, user.agency_id):
-            raise Forbidden("Chỉ cán bộ của cơ quan mới in sổ theo dõi hồ sơ (officers only)")
+            raise Forbidden("register.officers_only")
         tz = services.calendar(s).timezone
-        start, end = datetime.combine(first, time(0), tz), datetime.combine(last + timedelta(days=1), time(0), tz)
-        rows = s.execute(sa.select(Dossier, Procedure.name).join(Procedure, Procedure.id == Dossier.procedure_id)
+        start = datetime.combine(first, time(0), tz)
+        end = datetime.combine(last + timedelta(days=1), time(0), tz)
+        rows = s.execute(sa.select(Dossier, Procedure.name)
+                         .join(Procedure, Procedure.id == Dossier.procedure_id)
                          .where(Dossier.agency_id == user.agency_id, Dossier.received_at >= start,
                                 Dossier.received_at < end)
                          .order_by(Dossier.received_at, Dossier.id).limit(REGISTER_MAX_ROWS)).all()
         agency = s.get(Agency, user.agency_id)
         assert agency is not None
         fmt = _formatter(tz)
-        table = [[str(n), d.code, pname, d.applicant_name, fmt(d.received_at), fmt(d.due_at), fmt(d.finished_at),
-                  fmt(d.delivered_at), status_name(d.status_code) + (" (quá hạn)" if d.late else "")]
+        table = [[str(n), d.code, pname, d.applicant_name, fmt(d.received_at), fmt(d.due_at),
+                  fmt(d.finished_at), fmt(d.delivered_at),
+                  status_name(d.status_code) + (" (quá hạn)" if d.late else "")]
                  for n, (d, pname) in enumerate(rows, 1)]
         late = sum(1 for d, _ in rows if d.late)
         doc = FormDocument(
-            "07", REGISTER_TITLE, _letterhead(s, agency, services.clock.now().astimezone(tz)),
+            REGISTER, REGISTER_TITLE, _letterhead(s, agency, services.clock.now().astimezone(tz)),
             [Block(lines=[("Kỳ", f"từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}"),
                           ("Số hồ sơ tiếp nhận", str(len(rows))), ("Số hồ sơ quá hạn", str(late))]),
              Block(table=(["STT", "Mã hồ sơ", "Thủ tục", "Người nộp", "Ngày nhận", "Hẹn trả", "Có kết quả",
                            "Đã trả", "Trạng thái"], table, [10, 50, 55, 35, 22, 22, 22, 22, 23]))],
-            signatures=[("Người lập sổ", user.full_name)], landscape=True,
+            signatures=[("Người lập sổ", user.full_name)], landscape=True, paper=A4,
             subtitle=agency.name)
         return render(doc, _font_dir(services), created_at=services.clock.now())
 
@@ -101,17 +108,18 @@ def register_pdf(services: Services, username: str, first: date, last: date) -> 
 def _font_dir(services: Services) -> Path:
     try:
         return find_font_dir(services.config.get("forms", {}).get("font_dir") or None)
-    except FontMissing as exc:
-        raise Unprocessable(str(exc)) from None
+    except FontMissing:
+        raise Unprocessable("forms.font_missing") from None
 
 
 def _letterhead(s: so.Session, agency: Agency, when: datetime, number: str = "") -> Letterhead:
     parent = s.get(Agency, agency.parent_id) if agency.parent_id else None
-    return Letterhead(agency=agency.name, parent_agency=parent.name if parent else "", when=when, number=number)
+    return Letterhead(agency=agency.name, parent_agency=parent.name if parent else "", when=when,
+                      number=number)
 
 
-def _formatter(tz: Any) -> Any:
-    return lambda v: v.astimezone(tz).strftime("%H:%M %d/%m/%Y") if v else ""
+def _formatter(tz: Any, pattern: str = "%H:%M %d/%m/%Y") -> Any:
+    return lambda v: v.astimezone(tz).strftime(pattern) if v else ""
 
 
 class _Context:
@@ -127,10 +135,12 @@ class _Context:
         self.names = {u: n for u, n in s.execute(sa.select(User.username, User.full_name))}
 
     def head(self, when: datetime | None) -> Letterhead:
-        return _letterhead(self.s, self.agency, (when or self.services.clock.now()).astimezone(self.tz), self.d.code)
+        moment = (when or self.services.clock.now()).astimezone(self.tz)
+        return _letterhead(self.s, self.agency, moment, self.d.code)
 
     def event(self, kind: str) -> AuditEvent | None:
-        return self.s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == self.d.id, AuditEvent.kind == kind)
+        return self.s.scalars(sa.select(AuditEvent)
+                              .where(AuditEvent.dossier_id == self.d.id, AuditEvent.kind == kind)
                               .order_by(AuditEvent.seq.desc()).limit(1)).first()
 
     def applicant(self) -> Block:
@@ -146,10 +156,11 @@ class _Context:
         names = {x["key"]: x["name"] for x in self.p.catalogue.get("documents", [])}
         fees = self.p.catalogue.get("fees", [])
         paid = self.s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == self.d.id))
-        fee_text = "; ".join(f"{f['name']}: {fmt_vnd(f.get('amount_vnd', 0))}" for f in fees) or "Không thu phí"
+        fee_text = ("; ".join(f"{f['name']}: {fmt_vnd(f.get('amount_vnd', 0))}" for f in fees)
+                    or "Không thu phí")
         how_to_pay = (f"Đã nộp ngày {self.fmt(paid.paid_at)}, biên lai số {paid.receipt_no}." if paid else
-                      "Nộp tại Bộ phận tiếp nhận và trả kết quả khi nhận kết quả, hoặc trực tuyến trên Cổng dịch vụ "
-                      "công, tại bưu điện, chuyển khoản vào tài khoản của cơ quan đã công khai.")
+                      "Nộp tại Bộ phận tiếp nhận và trả kết quả khi nhận kết quả, hoặc trực tuyến trên Cổng "
+                      "dịch vụ công, tại bưu điện, chuyển khoản vào tài khoản của cơ quan đã công khai.")
         bring = ", ".join(x["name"] for x in self.p.catalogue.get("documents", []) if x.get("required"))
         accepted = self.event("dossier_accepted")
         base = str(self.services.config["app"].get("base_url", "")).rstrip("/")
@@ -157,12 +168,15 @@ class _Context:
             "01", DOSSIER_FORMS["01"], self.head(self.d.accepted_at),
             [self.applicant(),
              Block("Thành phần hồ sơ đã nhận", paragraphs=[
-                 f"{n}. {names.get(a.document_key, a.document_key)} ({a.filename})" for n, a in enumerate(docs, 1)]
+                 f"{n}. {names.get(a.document_key, a.document_key)} ({a.filename})"
+                 for n, a in enumerate(docs, 1)]
                  or ["(không có tệp đính kèm)"]),
-             Block(lines=[("Thời gian giải quyết theo quy định", f"{self.p.processing_time_days:g} ngày làm việc"),
+             Block(lines=[("Thời gian giải quyết theo quy định",
+                           f"{self.p.processing_time_days:g} ngày làm việc"),
                           ("Thời gian tiếp nhận", self.fmt(self.d.accepted_at)),
                           ("Thời gian hẹn trả kết quả", self.fmt(self.d.due_at)),
-                          ("Hình thức nhận kết quả", CHANNEL_NAMES.get(self.d.result_channel, self.d.result_channel)),
+                          ("Hình thức nhận kết quả",
+                           CHANNEL_NAMES.get(self.d.result_channel, self.d.result_channel)),
                           ("Khi nhận kết quả mang theo bản chính", bring or "—"),
                           ("Phí, lệ phí", fee_text), ("Cách nộp phí, lệ phí", how_to_pay)])],
             signatures=[("Người nộp hồ sơ", self.d.applicant_name),
@@ -208,25 +222,26 @@ class _Context:
                             signatures=[("Thủ trưởng cơ quan", "")])
 
     def control_sheet(self) -> FormDocument:
-        """Form 06: each step, who, received and handed over when, on time or late (R8.1, R8.3)."""
+        """Form 05: each step, who, received and handed over when, on time or late (R8.1, R8.3)."""
         tasks = self.s.scalars(sa.select(UserTask).where(UserTask.dossier_id == self.d.id)
                                .order_by(UserTask.created_at, UserTask.completed_at.asc().nulls_last())).all()
         agencies = {a.id: a.name for a in self.s.scalars(sa.select(Agency))}
-        rows = [["1", "Tiếp nhận hồ sơ trực tuyến", self.d.applicant_name, self.fmt(self.d.received_at),
-                 self.fmt(self.d.received_at), "", ""]]
+        when = _formatter(self.tz, "%H:%M\n%d/%m/%Y")  # two lines: narrow columns on A5
+        rows = [["1", "Tiếp nhận hồ sơ trực tuyến", self.d.applicant_name, when(self.d.received_at),
+                 when(self.d.received_at), "", ""]]
         for n, t in enumerate(tasks, 2):
             where = f" ({agencies.get(t.agency_id, '')})" if t.agency_id != self.d.agency_id else ""
             rows.append([str(n), t.name + where, self.names.get(t.completed_by or "", t.completed_by or ""),
-                         self.fmt(t.created_at), self.fmt(t.completed_at), self.fmt(t.due_at),
+                         when(t.created_at), when(t.completed_at), when(t.due_at),
                          _timeliness(t.completed_at, t.due_at, self.services.clock.now())])
         overall = _timeliness(self.d.finished_at, self.d.due_at, self.services.clock.now())
         return FormDocument(
-            "06", DOSSIER_FORMS["06"], self.head(None),
+            CONTROL_SHEET, DOSSIER_FORMS[CONTROL_SHEET], self.head(None),
             [self.applicant(),
              Block(lines=[("Thời gian hẹn trả kết quả", self.fmt(self.d.due_at)),
                           ("Kết quả giải quyết", f"{status_name(self.d.status_code)} — {overall}")]),
-             Block(table=(["STT", "Bước xử lý", "Người xử lý", "Nhận lúc", "Chuyển lúc", "Hạn", "Kết quả"],
-                          rows, [8, 40, 30, 22, 22, 22, 30]))])
+             Block(table=(["TT", "Bước xử lý", "Người xử lý", "Nhận lúc", "Chuyển lúc", "Hạn", "Kết quả"],
+                          rows, [6, 27, 24, 17, 17, 17, 16]))])
 
 
 def _timeliness(done: datetime | None, due: datetime | None, now: datetime) -> str:

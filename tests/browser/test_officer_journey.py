@@ -111,12 +111,12 @@ def test_supplement_acceptance_coordination_approval_and_delivery_at_the_desk(
     complete(reception)
     final = get_dossier(services, "citizen", code)
     assert final["status_code"] == 10 and final["open_tasks"] == []
-    sheet = reception.request.get(f"{live_server}/dossiers/{code}/forms/06.pdf")
+    sheet = reception.request.get(f"{live_server}/dossiers/{code}/forms/05.pdf")
     assert sheet.ok and sheet.body().startswith(b"%PDF")
 
     other = officer("reception2")
     assert other.get_by_text(code).count() == 0
-    assert other.request.get(f"{live_server}/dossiers/{code}/forms/06.pdf").status == 404
+    assert other.request.get(f"{live_server}/dossiers/{code}/forms/05.pdf").status == 404
 
 
 def test_a_dossier_refused_at_reception_gets_form_03_and_another_agency_cannot_see_it(

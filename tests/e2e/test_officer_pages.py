@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+import pypdf
 import pytest
 
 from adapters.bootstrap import Services
@@ -109,7 +110,7 @@ def test_another_agency_and_forged_ids_get_clear_pages(client: Any, services: Se
     assert forbidden.status_code == 403 and "không thuộc" in forbidden.get_data(as_text=True)
     assert client.get("/officer/tasks/00000000-0000-0000-0000-000000000000").status_code == 404
     assert client.get(f"/dossiers/{code}/documents/1").status_code == 404
-    assert client.get(f"/dossiers/{code}/forms/06.pdf").status_code == 404
+    assert client.get(f"/dossiers/{code}/forms/05.pdf").status_code == 404
 
 
 def test_notes_fees_and_a_damaged_document(client: Any, services: Services) -> None:
@@ -155,11 +156,44 @@ def test_register_form_and_pdf(client: Any, services: Services, query: str) -> N
     submit(services)
     login(client, "reception")
     if not query:
-        assert "Sổ theo dõi hồ sơ" in client.get("/officer/register").get_data(as_text=True)
-        assert client.get("/officer/register.pdf").status_code == 422
+        listing = client.get("/officer/tasks").get_data(as_text=True)
+        assert 'href="/officer/forms/06"' in listing and "In sổ theo dõi hồ sơ (mẫu 06)" in listing
+        page = client.get("/officer/forms/06").get_data(as_text=True)
+        assert "Sổ theo dõi hồ sơ (mẫu 06)" in page and 'action="/officer/forms/06.pdf"' in page
+        missing = client.get("/officer/forms/06.pdf")
+        assert missing.status_code == 422
+        assert "Hãy chọn kỳ: từ ngày, đến ngày." in missing.get_data(as_text=True)
+        english = client.get("/officer/forms/06?lang=en").get_data(as_text=True)
+        assert "Register of dossiers (form 06)" in english
     else:
-        resp = client.get("/officer/register.pdf" + query)
+        resp = client.get("/officer/forms/06.pdf" + query)
         assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+        reader = pypdf.PdfReader(io.BytesIO(resp.data))
+        assert reader.metadata is not None and reader.metadata.title == "Mẫu số 06: Sổ theo dõi hồ sơ"
+        assert {(round(float(p.mediabox.width), 2), round(float(p.mediabox.height), 2))
+                for p in reader.pages} == {(841.89, 595.28)}  # A4 landscape
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("/officer/register", "/officer/forms/06"),
+    ("/officer/register?lang=en", "/officer/forms/06?lang=en"),
+    ("/officer/register.pdf?from=2026-03-01&to=2026-03-31",
+     "/officer/forms/06.pdf?from=2026-03-01&to=2026-03-31"),
+    ("/dossiers/{code}/forms/07.pdf?from=2026-03-01&to=2026-03-31",
+     "/officer/forms/06.pdf?from=2026-03-01&to=2026-03-31"),
+    ("/dossiers/{code}/forms/06.pdf", "/dossiers/{code}/forms/05.pdf"),
+])
+def test_the_pages_of_the_former_numbers_move_for_good(client: Any, services: Services, old: str,
+                                                       new: str) -> None:
+    code = submit(services)
+    login(client, "reception")
+    moved = client.get(old.format(code=code))
+    assert moved.status_code == 308 and moved.headers["Location"] == new.format(code=code)
+    followed = client.get(old.format(code=code), follow_redirects=True)
+    assert followed.status_code == 200
+    if followed.mimetype == "application/pdf":
+        title = pypdf.PdfReader(io.BytesIO(followed.data)).metadata.title
+        assert title.startswith("Mẫu số 05:" if "05" in new else "Mẫu số 06:")
 
 
 def test_done_when_through_the_api_supplement_acceptance_coordination_approval_delivery_and_a_refusal(
@@ -190,7 +224,8 @@ def test_done_when_through_the_api_supplement_acceptance_coordination_approval_d
     assert client.get(f"/api/v1/dossiers/{refused}/forms/03.pdf", headers=token("citizen")).status_code == 200
     for other in (code, refused):
         assert client.get(f"/api/v1/dossiers/{other}", headers=token("reception2")).status_code == 404
-        assert client.get(f"/api/v1/dossiers/{other}/forms/06.pdf", headers=token("reception2")).status_code == 404
+        sheet = client.get(f"/api/v1/dossiers/{other}/forms/05.pdf", headers=token("reception2"))
+        assert sheet.status_code == 404
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=[p.stem for p in CATALOGUES])

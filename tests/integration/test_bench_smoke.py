@@ -44,6 +44,7 @@ def test_every_section_runs_and_reports_sane_figures() -> None:
     assert [p["dossiers"] for p in result["growth"]["steps"]] == list(SMOKE.growth)
     assert set(result["targets"]) == {path for path, *_ in TARGETS}
     assert result["profile"]["full_table_scans"] == []  # every look-up of the hot use cases has its index
+    assert result["reference"]["spiff_arena"]["measured_elsewhere"] is True  # spiff-arena is never run here
     if with_pg:
         assert lookup(result, "peer.usecase_postgresql_per_s") > 0
         assert lookup(result, "concurrency.postgresql.errors") == 0

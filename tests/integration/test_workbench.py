@@ -227,7 +227,7 @@ def test_supplement_names_the_unchecked_documents_then_the_answer_returns_to_rec
     assert d["status_code"] == 5 and notice["form"] == "02"
     assert "Bản sao giấy tờ pháp lý của cá nhân" in notice["body"] and "chụp lại rõ nét" in notice["body"]
     with services.session_factory() as s:
-        assert applicable_forms(s, s.scalar(sa.select(Dossier).where(Dossier.code == code))) == ["02", "06"]
+        assert applicable_forms(s, s.scalar(sa.select(Dossier).where(Dossier.code == code))) == ["02", "05"]
     clock.advance(timedelta(hours=2))
     answer_supplement(services, "citizen", code, {}, [Upload("giay_to_phap_ly", "cccd.pdf", PDF)])
     assert task_of(services, "reception", code)["name"] == "Task_reception_check"

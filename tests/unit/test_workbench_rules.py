@@ -1,5 +1,5 @@
 """The workbench's rules without a database: who may claim, release and hand over (R2.1), what desk
-step a task is, the reasons a refusal or return needs (R15.3), timeliness on form 06, and a form drawn
+step a task is, the reasons a refusal or return needs (R15.3), timeliness on form 05, and a form drawn
 as a PDF with Vietnamese text."""
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def test_timeliness_on_the_process_control_sheet() -> None:
 
 
 def test_a_form_prints_vietnamese_text_a_table_and_a_qr_code() -> None:
-    doc = FormDocument("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    doc = FormDocument("05", "Phiếu kiểm soát quá trình giải quyết hồ sơ",
                        Letterhead("Ủy ban nhân dân phường Quyết Thắng", "Ủy ban nhân dân thành phố Kon Tum",
                                   when=NOW, number="000.25.22.H34-260302-0001"),
                        [Block("Thông tin", lines=[("Người nộp", "Trần Thị Bình")]),

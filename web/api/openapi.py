@@ -64,18 +64,21 @@ OPENAPI: dict[str, Any] = {
             "post": _op("Complete a user task", "200", 400, 401, 403, 404, 409, 422, body="Completion")},
         "/dossiers/{code}/forms/{form_no}.pdf": {
             "parameters": [_CODE, {"name": "form_no", "in": "path", "required": True,
-                                   "schema": {"type": "string", "enum": ["01", "02", "03", "04", "06"]}}],
-            "get": _op("A printable one-stop form of the dossier (application/pdf): 01 receipt and appointment, "
-                       "02 supplement request, 03 refusal, 04 apology and new date, 06 process-control sheet; "
-                       "404 where it does not apply", "200", 401, 404, 422)},
+                                   "schema": {"type": "string", "enum": ["01", "02", "03", "04", "05"]}}],
+            "get": _op("A printable one-stop form of the dossier, numbered as Circular 01/2018/TT-VPCP "
+                       "numbers them (application/pdf, A5): 01 receipt and appointment, 02 supplement "
+                       "request, 03 refusal, 04 apology and new date, 05 process-control sheet; 404 where it "
+                       "does not apply. The former numbers answer 308: 06 to 05, 07 to /forms/06.pdf",
+                       "200", 401, 404, 422)},
         "/dossiers/{code}/documents/{id}": {
             "parameters": [_CODE, {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "get": _op("A document of the dossier, its SHA-256 verified; 409 document_damaged when it no longer "
                        "matches (never served, audited)", "200", 401, 404, 409)},
-        "/register.pdf": {
+        "/forms/06.pdf": {
             "parameters": [{"name": n, "in": "query", "required": True, "schema": {"type": "string", "format": "date"}}
                            for n in ("from", "to")],
-            "get": _op("Form 07: the dossier register of the caller's agency for a period (application/pdf)",
+            "get": _op("Form 06: the register of dossiers of the caller's agency for a period "
+                       "(application/pdf, A4); the former /register.pdf answers 308 to it",
                        "200", 401, 403, 422)},
         "/calendar/overrides": {
             "get": _op("The administrators' extra days off and make-up working days (?year=YYYY), each with what "
