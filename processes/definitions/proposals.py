@@ -125,7 +125,7 @@ def deploy_proposal(services: Services, username: str, proposal_id: int) -> Depl
         authorise(s, username, may_deploy)
         proposal = _proposal(s, proposal_id)
         if proposal.state != "proposed":
-            raise Conflict(f"Đề xuất số {proposal_id} đã được xử lý ({proposal.state}) (already decided)")
+            raise Conflict("definition.proposal_decided", "proposal", id=proposal_id, state=proposal.state)
         source = DiagramSource(proposal.filename, proposal.bpmn, proposal.catalogue_filename,
                                proposal.catalogue_text.encode("utf-8"))
         outcome = _publish(services, uow, source, username, proposal)
@@ -138,7 +138,7 @@ def reject_proposal(services: Services, username: str, proposal_id: int, note: s
         authorise(s, username, may_deploy)
         proposal = _proposal(s, proposal_id)
         if proposal.state != "proposed":
-            raise Conflict(f"Đề xuất số {proposal_id} đã được xử lý ({proposal.state}) (already decided)")
+            raise Conflict("definition.proposal_decided", "proposal", id=proposal_id, state=proposal.state)
         now = services.clock.now()
         proposal.state, proposal.decided_by, proposal.decided_at = "rejected", username, now
         audit.append(s, at=now, actor=username, kind="definition_proposal_rejected",
@@ -225,7 +225,7 @@ def _publish(services: Services, uow: UnitOfWork, source: DiagramSource, usernam
 def _proposal(s: so.Session, proposal_id: int) -> DefinitionProposal:
     proposal = s.get(DefinitionProposal, proposal_id)
     if proposal is None:
-        raise NotFound(f"Không có đề xuất số {proposal_id} (unknown proposal)")
+        raise NotFound("definition.proposal_not_found", "proposal", id=proposal_id)
     return proposal
 
 
