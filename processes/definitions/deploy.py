@@ -88,8 +88,9 @@ def validate_source(source: DiagramSource, known_topics: Collection[str]) -> Val
     diagram's own problems are reported even when the catalogue is missing or broken."""
     if source.catalogue is None:
         catalogue, problems = None, [Problem(
-            source.path, None, None, f"no catalogue entry: {Path(source.catalogue_path).name} (code, name, level, "
-                                     f"statutory time, documents, form) must come with the diagram")]
+            source.path, None, None,
+            f"no catalogue entry: {Path(source.catalogue_path).name} (code, name, level, statutory time, "
+            f"documents, form) must come with the diagram")]
     else:
         catalogue, problems = parse_catalogue(source.catalogue, source.catalogue_path)
     try:
@@ -109,7 +110,8 @@ def _consulted_agencies(definition: Definition, catalogue: Catalogue, source: Di
     problems = []
     consulted = catalogue.data.get("agencies", {})
     tasks = [(info.element_id, info.properties) for info in definition.user_tasks.values()]
-    tasks += [(element_id, definition.service_properties(element_id)) for element_id in definition.handler_topics]
+    tasks += [(element_id, definition.service_properties(element_id))
+              for element_id in definition.handler_topics]
     for element_id, properties in tasks:
         line = element_line(source.bpmn, element_id)
         agency, days = properties.get("agency"), properties.get("due_days")

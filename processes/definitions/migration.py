@@ -57,7 +57,8 @@ _REASONS: dict[str, tuple[str, str]] = {
     NOT_REALIGNED: ("trạng thái xử lý không khớp với phiên bản {version} ({name})",
                     "its state does not fit version {version} ({name})"),
     FINISHED: ("quy trình đã kết thúc", "its workflow has finished"),
-    SOURCE_UNREADABLE: ("không đọc được phiên bản hiện tại: {name}", "its current version cannot be read: {name}"),
+    SOURCE_UNREADABLE: ("không đọc được phiên bản hiện tại: {name}",
+                        "its current version cannot be read: {name}"),
 }
 
 
@@ -139,7 +140,8 @@ def migrate_dossiers(services: Services, actor: str, code: str, to_version: int,
                 run.instance = instance
                 run.save()
                 audit.append(s, at=now, actor=actor, kind="dossier_migrated", dossier_id=dossier.id,
-                             detail={"procedure": code, "from_version": move.from_version, "to_version": to_version,
+                             detail={"procedure": code, "from_version": move.from_version,
+                                     "to_version": to_version,
                                      "waiting_before": move.waiting,
                                      "waiting_after": sorted(instance.active_elements())})
             audit.append(s, at=now, actor=actor, kind="dossiers_migrated",

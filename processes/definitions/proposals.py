@@ -70,7 +70,8 @@ def source_of(upload: Upload, max_bytes: int = MAX_DIAGRAM_BYTES) -> DiagramSour
     path = safe_name(upload.filename, "diagram.bpmn")
     side = safe_name(upload.catalogue_filename, path.rsplit(".", 1)[0] + ".toml")
     if len(upload.bpmn) > max_bytes:
-        return [Problem(path, None, None, f"file is {len(upload.bpmn):,} bytes; the limit is {max_bytes:,} bytes")]
+        return [Problem(path, None, None,
+                        f"file is {len(upload.bpmn):,} bytes; the limit is {max_bytes:,} bytes")]
     if len(upload.catalogue) > MAX_CATALOGUE_BYTES:
         return [Problem(side, None, None, f"file is larger than {MAX_CATALOGUE_BYTES:,} bytes")]
     return DiagramSource(path, upload.bpmn, side, upload.catalogue or None)
@@ -94,7 +95,8 @@ def propose(services: Services, username: str, upload: Upload, note: str = "") -
         now = services.clock.now()
         proposal = DefinitionProposal(
             procedure_code=validation.catalogue.code, filename=source.path, bpmn=source.bpmn,
-            catalogue_filename=source.catalogue_path, catalogue_text=(source.catalogue or b"").decode("utf-8"),
+            catalogue_filename=source.catalogue_path,
+            catalogue_text=(source.catalogue or b"").decode("utf-8"),
             content_hash=content_hash(source.bpmn), state="proposed", proposed_by=username, proposed_at=now,
             note=note[:1000])
         s.add(proposal)
@@ -142,7 +144,8 @@ def reject_proposal(services: Services, username: str, proposal_id: int, note: s
         now = services.clock.now()
         proposal.state, proposal.decided_by, proposal.decided_at = "rejected", username, now
         audit.append(s, at=now, actor=username, kind="definition_proposal_rejected",
-                     detail={"proposal": proposal_id, "procedure": proposal.procedure_code, "note": note[:500]})
+                     detail={"proposal": proposal_id, "procedure": proposal.procedure_code,
+                             "note": note[:500]})
         uow.commit()
 
 

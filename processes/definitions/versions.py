@@ -50,7 +50,8 @@ def list_procedures(services: Services, username: str) -> list[dict[str, Any]]:
                                  .where(Dossier.status_code.not_in(FINAL_STATUSES))
                                  .group_by(Dossier.procedure_id)).all())
         rows = s.execute(sa.select(Procedure, ProcessDefinition.version)
-                         .outerjoin(ProcessDefinition, ProcessDefinition.id == Procedure.current_definition_id)
+                         .outerjoin(ProcessDefinition,
+                                    ProcessDefinition.id == Procedure.current_definition_id)
                          .order_by(Procedure.code)).all()
         return [{"code": p.code, "name": p.name, "level": p.level, "published_version": version,
                  "published_at": _iso(p.published_at), "versions": versions.get(p.id, 0),
@@ -64,7 +65,8 @@ def procedure_history(services: Services, username: str, code: str) -> dict[str,
         s = uow.session
         authorise(s, username, may_validate_diagrams)
         procedure = procedure_by_code(s, code)
-        definitions = s.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.procedure_id == procedure.id)
+        definitions = s.scalars(sa.select(ProcessDefinition)
+                                .where(ProcessDefinition.procedure_id == procedure.id)
                                 .order_by(ProcessDefinition.version.desc())).all()
         by_id = {d.id: d for d in definitions}
         running = dict(s.execute(sa.select(Dossier.definition_id, sa.func.count())
@@ -111,7 +113,8 @@ def rollback(services: Services, actor: str, code: str, version: int) -> Rollbac
         authorise(s, actor, may_deploy)
         procedure = procedure_by_code(s, code)
         target = definition_version(s, procedure, version)
-        current = s.get(ProcessDefinition, procedure.current_definition_id) if procedure.current_definition_id else None
+        current = (s.get(ProcessDefinition, procedure.current_definition_id)
+                   if procedure.current_definition_id else None)
         previous = current.version if current else None
         if current is not None and current.id == target.id:
             return RollbackOutcome(code, version, previous, False)
@@ -127,8 +130,9 @@ def rollback(services: Services, actor: str, code: str, version: int) -> Rollbac
         apply_catalogue(procedure, catalogue, agency_id)
         procedure.current_definition_id = target.id
         procedure.published_at = now
-        s.add(Publication(procedure_id=procedure.id, definition_id=target.id, kind="rollback", published_at=now,
-                          published_by=actor, catalogue=catalogue, note=f"from version {previous}"))
+        s.add(Publication(procedure_id=procedure.id, definition_id=target.id, kind="rollback",
+                          published_at=now, published_by=actor, catalogue=catalogue,
+                          note=f"from version {previous}"))
         audit.append(s, at=now, actor=actor, kind="definition_rolled_back",
                      detail={"procedure": code, "from_version": previous, "to_version": version,
                              "hash": target.content_hash})

@@ -190,7 +190,8 @@ def update_profile(services: Services, username: str, full_name: str, email: str
                                         ("phone", values["phone"])) if getattr(user, k) != v)
         reconfirm = (user.email or "").lower() != new_email
         if reconfirm:
-            taken = s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == new_email, User.id != user.id))
+            taken = s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == new_email,
+                                                      User.id != user.id))
             if taken is not None:
                 raise Invalid("account.email_taken", "email")
         user.full_name, user.email, user.phone = values["full_name"], new_email, values["phone"]

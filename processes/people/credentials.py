@@ -65,9 +65,9 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
                                         user.username, user.password_hash, now)
             link = f"{base_url(services)}/password/reset/{token}"
             mail(s, address, "Đặt lại mật khẩu — Cổng dịch vụ công tỉnh Kon Tum",
-                 f"Chào {user.full_name},\n\nĐể đặt mật khẩu mới cho tài khoản '{user.username}', hãy mở liên "
-                 f"kết sau trong vòng 1 giờ:\n{link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu "
-                 f"hiện tại vẫn giữ nguyên.", f"reset:{user.id}:{secrets.token_hex(8)}", now)
+                 f"Chào {user.full_name},\n\nĐể đặt mật khẩu mới cho tài khoản '{user.username}', hãy mở "
+                 f"liên kết sau trong vòng 1 giờ:\n{link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; "
+                 f"mật khẩu hiện tại vẫn giữ nguyên.", f"reset:{user.id}:{secrets.token_hex(8)}", now)
             audit.append(s, at=now, actor=user.username, kind="password_reset_requested", detail={})
         uow.commit()
 

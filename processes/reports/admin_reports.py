@@ -66,7 +66,8 @@ def report(services: Services, username: str, agency_code: str = "", date_from: 
             agency = s.get(Agency, me.agency_id) if me.agency_id else None
         if (agency is None and agency_code) or not may_view_reports(me, agency.id if agency else None):
             raise Forbidden("report.not_your_agency")
-        query = (sa.select(Dossier, Procedure, Agency.code).join(Procedure, Procedure.id == Dossier.procedure_id)
+        query = (sa.select(Dossier, Procedure, Agency.code)
+                 .join(Procedure, Procedure.id == Dossier.procedure_id)
                  .join(Agency, Agency.id == Dossier.agency_id)
                  .where(Dossier.received_at >= since, Dossier.received_at < until))
         if agency is not None:
@@ -142,8 +143,9 @@ class _Tally:
         def avg(values: list[float]) -> float | str:
             return round(sum(values) / len(values), 1) if values else ""
 
-        return {"agency": agency, "procedure": procedure, "received": self.received, "accepted": self.accepted,
-                "finished": self.finished, "on_time": self.on_time, "late": self.late, "refused": self.refused,
+        return {"agency": agency, "procedure": procedure, "received": self.received,
+                "accepted": self.accepted, "finished": self.finished, "on_time": self.on_time,
+                "late": self.late, "refused": self.refused,
                 "withdrawn": self.withdrawn, "supplement_requests": self.supplement_requests,
                 "repeated_supplements": self.repeated, "avg_hours": avg(self.hours),
                 "statutory_hours": avg(self.statutory)}
@@ -171,7 +173,8 @@ def _pauses(s: so.Session, ids: list[int]) -> dict[int, list[tuple[datetime, dat
         if e.kind == "clock_paused":
             found[e.dossier_id].append((datetime.fromisoformat(e.detail["paused_at"]), None))
         elif found[e.dossier_id] and found[e.dossier_id][-1][1] is None:
-            found[e.dossier_id][-1] = (found[e.dossier_id][-1][0], datetime.fromisoformat(e.detail["resumed_at"]))
+            found[e.dossier_id][-1] = (found[e.dossier_id][-1][0],
+                                       datetime.fromisoformat(e.detail["resumed_at"]))
     return found
 
 

@@ -346,7 +346,7 @@ EXEMPT: dict[str, str] = {
     "processes.people.users:roles_of": "the caller's own roles (none for an unknown or locked account)",
     "processes.definitions.versions:definition_rights": "the caller's own rights (all False for a stranger)",
     "processes.desk.tasks:log_refusal": "records a refusal another use case already made; no door calls it",
-    "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not (R9.1)",
+    "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not",
 }
 
 # Functions taking `services` and no acting user, and why that is right.
@@ -357,7 +357,7 @@ NO_ACTOR: dict[str, str] = {
     "processes.people.credentials:request_password_reset": "anonymous by nature: the mailbox is the proof "
     "(the answer is the same whether the address exists)",
     "processes.people.credentials:reset_password": "anonymous by nature: the signed link is the proof",
-    "processes.people.users:list_users": "operator bootstrap tool (`motcua users list`): database credentials",
+    "processes.people.users:list_users": "operator bootstrap tool (`motcua users list`)",
     "processes.administration.demo:seed_demo": "set-up (`motcua init` in demo mode)",
     "processes.administration.system_account:ensure_system_account": "set-up (`motcua init`)",
     "processes.outbox:dispatch_outbox": "the outbox worker (timer sweeper), acting as SYSTEM",
