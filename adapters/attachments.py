@@ -45,14 +45,13 @@ class AttachmentStore:
     def check(self, field: str, filename: str, data: bytes) -> StoredFile:
         """Refuse what is empty, too large or not really a PDF/JPEG/PNG; name the field and rule."""
         if not data:
-            raise Invalid({field: "tệp rỗng (the file is empty)"})
+            raise Invalid("upload.empty", field, filename=safe_filename(filename))
         if len(data) > self.max_bytes:
-            raise Invalid({field: f"tệp lớn hơn {self.max_bytes // (1024 * 1024)} MB "
-                                  f"(larger than {self.max_bytes} bytes)"})
+            raise Invalid("upload.too_large", field, filename=safe_filename(filename),
+                          max_mb=round(self.max_bytes / (1024 * 1024), 1))
         content_type = sniff(data)
         if content_type is None:
-            raise Invalid({field: "chỉ nhận tệp PDF, JPEG hoặc PNG; nội dung tệp không phải các loại này "
-                                  "(the content is not PDF, JPEG or PNG)"})
+            raise Invalid("upload.type_not_allowed", field, filename=safe_filename(filename))
         return StoredFile(hashlib.sha256(data).hexdigest(), len(data), content_type, safe_filename(filename))
 
     def save(self, stored: StoredFile, data: bytes) -> None:

@@ -77,13 +77,16 @@ class BenchDB:
     def prepare(self) -> None:
         """Migrate, seed the demo users, deploy the peer and the HKD diagrams."""
         from models.migrate import upgrade
+        from processes.access import SYSTEM
         from processes.administration.demo import seed_demo
+        from processes.administration.system_account import ensure_system_account
         from processes.definitions.deploy import deploy_paths
 
         upgrade(self.url)
         services = self.services()
         seed_demo(services)
-        outcomes = deploy_paths(services, [PEER_BPMN, HKD_BPMN], actor="system:bench")
+        ensure_system_account(services)
+        outcomes = deploy_paths(services, SYSTEM, [PEER_BPMN, HKD_BPMN])
         problems = [str(p) for o in outcomes for p in o.problems]
         services.db.dispose()
         if problems:

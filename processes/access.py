@@ -1,4 +1,11 @@
-"""Every access decision of the system, in one place (R2.1, R13.2). Tested as a matrix."""
+"""Every access decision of the system, in one place (R2.1, R13.2). Tested as a matrix.
+
+Rights are never optional: every use case that changes or reveals data takes the acting user (a
+username) as a required argument and checks it itself, with the `may_…` rule it chooses, through
+`acting_user` / `authorise` below. No door (page, API, CLI, timer) picks the rule or can skip it.
+The CLI acts as a named operator account (`--as`, default `[cli] operator`); `motcua init` deploys
+the shipped diagrams as the machine account `SYSTEM`, which holds only the `system` role; the timer
+sweeper writes `SYSTEM` into the audit trail."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -10,7 +17,8 @@ from models import Dossier, User, UserTask
 from processes.errors import Forbidden
 
 Right = Callable[[User], bool]
-SYSTEM = "system"  # the actor the timer sweeper writes into the audit trail
+SYSTEM = "system"  # the machine account: `motcua init` deploys as it; the timers write it as their actor
+SYSTEM_ROLE = "system"  # its only role: it may deploy diagrams (may_deploy) and nothing else
 
 _ACTING_USER = sa.select(User).where(User.username == sa.bindparam("username"))
 
@@ -19,7 +27,7 @@ def acting_user(s: so.Session, username: str) -> User:
     """The active account behind a call, whatever the door (page, API, CLI); Forbidden otherwise."""
     user = s.scalar(_ACTING_USER, {"username": username})
     if user is None or not user.active:
-        raise Forbidden("account.inactive")
+        raise Forbidden("account.inactive", username=username)
     return user
 
 
@@ -29,6 +37,7 @@ def authorise(s: so.Session, username: str, right: Right) -> User:
     if not right(user):
         raise Forbidden("forbidden")
     return user
+
 
 OFFICER_ROLES = frozenset({"reception", "specialist", "leader", "agency_admin"})
 
@@ -98,7 +107,9 @@ def may_submit(user: User, email_confirmed: bool = True) -> bool:
 
 
 def may_deploy(user: User) -> bool:
-    return user.active and user.has_role("admin")
+    """System administrators; the machine account `SYSTEM` that `motcua init` deploys the shipped
+    diagrams with (before any administrator exists on a production database)."""
+    return user.active and (user.has_role("admin") or user.has_role(SYSTEM_ROLE))
 
 
 def may_validate_diagrams(user: User) -> bool:
@@ -154,6 +165,11 @@ def may_manage_users(user: User, agency_id: int | None) -> bool:
     return user.has_role("agency_admin") and agency_id is not None and user.agency_id == agency_id
 
 
+def may_administer_accounts(user: User) -> bool:
+    """The accounts pages at all: a system administrator, or an agency administrator of an agency."""
+    return may_manage_users(user, user.agency_id)
+
+
 def may_grant_roles(user: User, roles: set[str]) -> bool:
     """An administrator grants any officer role; an agency administrator never an administrator's role."""
     if not user.active or not roles <= set(GRANTABLE_ROLES):
@@ -170,6 +186,12 @@ def may_view_reports(user: User, agency_id: int | None) -> bool:
         return True
     return ((user.has_role("agency_admin") or user.has_role("leader"))
             and agency_id is not None and user.agency_id == agency_id)
+
+
+def may_view_some_report(user: User) -> bool:
+    """The reports page at all: administrators (every agency), agency administrators and leaders
+    of an agency (their own)."""
+    return may_view_reports(user, None if user.has_role("admin") else user.agency_id)
 
 
 def may_resolve_incident(user: User) -> bool:

@@ -36,13 +36,16 @@ def _config(url: str, data_dir: Path) -> dict[str, Any]:
 
 def _prepare(url: str, data_dir: Path) -> None:
     from models.migrate import upgrade
+    from processes.access import SYSTEM
     from processes.administration.demo import seed_demo
+    from processes.administration.system_account import ensure_system_account
     from processes.definitions.deploy import deploy_paths
 
     upgrade(url)
     services = bootstrap(_config(url, data_dir), clock=ManualClock(START))
     seed_demo(services)
-    outcomes = deploy_paths(services, [PROJECT_ROOT / "bpmn_diagrams"], actor="test")
+    ensure_system_account(services)  # what `motcua init` does: the shipped diagrams deployed as SYSTEM
+    outcomes = deploy_paths(services, SYSTEM, [PROJECT_ROOT / "bpmn_diagrams"])
     problems = [str(p) for o in outcomes for p in o.problems]
     assert not problems, problems
     services.db.dispose()

@@ -19,7 +19,7 @@ POLICE = "000.00.90.H34"
 
 def deploy_coordination(services: Services) -> None:
     """Deploy the test procedure that consults the provincial police (its sidecar's [agencies])."""
-    [outcome] = deploy_paths(services, [COORDINATION_BPMN], actor="test")
+    [outcome] = deploy_paths(services, "admin", [COORDINATION_BPMN])
     assert outcome.ok, [str(p) for p in outcome.problems]
 
 

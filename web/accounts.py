@@ -33,8 +33,8 @@ def register() -> Any:
     form = {k: request.form.get(k, "") for k in REGISTER_FIELDS}
     try:
         username = accounts.register(services(), accounts.Registration(
-            password=request.form.get("password", ""), password_repeat=request.form.get("password_repeat", ""),
-            **form))
+            password=request.form.get("password", ""),
+            password_repeat=request.form.get("password_repeat", ""), **form))
     except Invalid as exc:
         return render_template("accounts/register.html", form=form, errors=field_errors(exc)), 422
     login_user(username)
@@ -48,7 +48,8 @@ def confirm(token: str) -> Any:
     try:
         accounts.confirm_email(services(), token)
     except Invalid as exc:
-        return render_template("error.html", status=400, message=refusals.field_messages(exc).get("token", refusals.message_of(exc))), 400
+        message = refusals.field_messages(exc).get("token", refusals.message_of(exc))
+        return render_template("error.html", status=400, message=message), 400
     flash(_("Đã xác nhận địa chỉ thư điện tử. Bạn có thể nộp hồ sơ trực tuyến."), "success")
     return redirect("/account" if current_username() else "/login", code=303)
 

@@ -14,7 +14,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # (path, Vietnamese title, Vietnamese description); the English comes from web/translations_en.py.
 SECTIONS = [
     ("/admin/definitions", "Quy trình và sơ đồ BPMN",
-     "Các phiên bản, lịch sử công bố, tải lên và kiểm tra sơ đồ, so sánh, chuyển hồ sơ, quay lại phiên bản cũ"),
+     "Các phiên bản, lịch sử công bố, tải lên và kiểm tra sơ đồ, so sánh, chuyển hồ sơ, "
+     "quay lại phiên bản cũ"),
     ("/admin/calendar", "Lịch làm việc", "Ngày nghỉ, ngày làm bù"),
     ("/admin/agencies", "Cơ quan", "Cơ quan, đơn vị xử lý hồ sơ"),
     ("/admin/users", "Người dùng", "Tài khoản và vai trò"),

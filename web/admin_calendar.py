@@ -1,5 +1,6 @@
 """`/admin/calendar`: the administrators' table of extra days off and make-up working days
-(docs/time.md rule 3). Routes parse, call processes.timekeeping.calendar_admin, render; who may edit is decided there."""
+(docs/time.md rule 3). Routes parse, call processes.timekeeping.calendar_admin, render; who may edit
+is decided there."""
 from __future__ import annotations
 
 from typing import Any

@@ -1,6 +1,7 @@
 """`/admin/definitions`: procedures and their diagram versions (D4, R11.1, R13.1). Analysts validate,
 propose, compare and look at a migration's dry run; administrators deploy, roll back and migrate.
-Every decision about who may do what is taken in processes (processes.access)."""
+Every decision about who may do what is taken in the use cases (processes.access): the routes pass
+the logged-in user and never choose a rule."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,10 +9,9 @@ from typing import Any
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from engine.xml_safety import MAX_DIAGRAM_BYTES
-from processes.access import may_deploy, may_validate_diagrams
 from processes.definitions import diagrams, migration, proposals, versions
 from processes.definitions.deploy import MAX_CATALOGUE_BYTES
-from processes.errors import Invalid, NotFound
+from processes.errors import Invalid, TooLarge
 from web.context import services
 from web.i18n import _, current_language
 from web.session import login_required
@@ -26,7 +26,7 @@ _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields
 def index() -> str:
     svc = services()
     return render_template("admin/definitions_index.html",
-                           procedures=versions.list_procedures(svc, g.username, may_validate_diagrams),
+                           procedures=versions.list_procedures(svc, g.username),
                            proposals=proposals.list_proposals(svc, g.username),
                            rights=versions.definition_rights(svc, g.username), upload_limit=_upload_limit())
 
@@ -35,7 +35,7 @@ def index() -> str:
 @login_required
 def procedure(code: str) -> str:
     svc = services()
-    history = versions.procedure_history(svc, code, g.username, may_validate_diagrams)
+    history = versions.procedure_history(svc, g.username, code)
     return render_template("admin/definitions_procedure.html", p=history,
                            rights=versions.definition_rights(svc, g.username))
 
@@ -43,7 +43,7 @@ def procedure(code: str) -> str:
 @bp.get("/<code>/versions/<int:version>/diagram.svg")
 @login_required
 def version_diagram(code: str, version: int) -> Response:
-    svg = diagrams.version_diagram(services(), code, version, g.username, may_validate_diagrams)
+    svg = diagrams.version_diagram(services(), g.username, code, version)
     return Response(svg, mimetype="image/svg+xml")
 
 
@@ -51,7 +51,7 @@ def version_diagram(code: str, version: int) -> Response:
 @login_required
 def compare(code: str) -> str:
     old, new = _int_arg("old"), _int_arg("new")
-    changes = versions.compare_versions(services(), code, old, new, g.username, may_validate_diagrams)
+    changes = versions.compare_versions(services(), g.username, code, old, new)
     return render_template("admin/definitions_compare.html", code=code, old=old, new=new, changes=changes)
 
 
@@ -59,7 +59,7 @@ def compare(code: str) -> str:
 @login_required
 def rollback(code: str) -> Any:
     version = _int_form("version")
-    outcome = versions.rollback(services(), code, version, g.username, may_deploy)
+    outcome = versions.rollback(services(), g.username, code, version)
     if outcome.changed:
         flash(_("Đã công bố lại phiên bản {version} (thay cho phiên bản {previous}).", version=version,
                 previous=outcome.previous_version), "success")
@@ -73,8 +73,8 @@ def rollback(code: str) -> Any:
 def migrate(code: str) -> str:
     dry_run = request.method == "GET"
     version = _int_arg("to") if dry_run else _int_form("to")
-    report = migration.migrate_dossiers(services(), code, version, g.username, dry_run=dry_run,
-                                        language=current_language(), check_rights=True)
+    report = migration.migrate_dossiers(services(), g.username, code, version, dry_run=dry_run,
+                                        language=current_language())
     return render_template("admin/definitions_migrate.html", code=code, report=report,
                            rights=versions.definition_rights(services(), g.username))
 
@@ -84,14 +84,13 @@ def migrate(code: str) -> str:
 def upload() -> Any:
     limit = _upload_limit()
     if (request.content_length or 0) > limit:  # refused by its size, before a byte of it is read
-        message = _("Tệp gửi lên quá lớn: sơ đồ và thông tin danh mục cộng lại tối đa {mb} MB. Chưa có gì "
-                    "được lưu.", mb=round(limit / (1024 * 1024), 1))
-        return render_template("error.html", status=413, message=message), 413
+        raise TooLarge("definition.upload_too_large", "bpmn", mb=round(limit / (1024 * 1024), 1))
     request.max_content_length = limit
     bpmn, catalogue = request.files.get("bpmn"), request.files.get("catalogue")
     if bpmn is None or not bpmn.filename:
-        raise Invalid({"bpmn": _("Hãy chọn tệp sơ đồ .bpmn")})
-    upload_data = proposals.Upload(bpmn.filename, bpmn.read(), (catalogue.filename or "") if catalogue else "",
+        raise Invalid("definition.bpmn_required", "bpmn")
+    upload_data = proposals.Upload(bpmn.filename, bpmn.read(),
+                                   (catalogue.filename or "") if catalogue else "",
                                    catalogue.read() if catalogue else b"")
     action = request.form.get("action", "validate")
     svc = services()
@@ -118,7 +117,7 @@ def proposal(proposal_id: int) -> str:
 @bp.get("/proposals/<int:proposal_id>/diagram.svg")
 @login_required
 def proposal_diagram(proposal_id: int) -> Response:
-    svg = diagrams.proposal_diagram(services(), proposal_id, g.username, may_validate_diagrams)
+    svg = diagrams.proposal_diagram(services(), g.username, proposal_id)
     return Response(svg, mimetype="image/svg+xml")
 
 
@@ -154,7 +153,7 @@ def _as_version(name: str, value: str | None) -> int:
     try:
         number = int(value or "")
     except ValueError:
-        raise Invalid({name: _("Hãy chọn một số phiên bản")}) from None
+        raise Invalid("definition.version_required", name) from None
     if number < 1:
-        raise NotFound(_("Không có phiên bản {version}", version=number))
+        raise Invalid("definition.version_required", name)
     return number

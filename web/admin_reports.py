@@ -28,8 +28,9 @@ def index() -> Any:
     try:
         table = admin_reports.report(services(), g.username, args["agency"], args["from"], args["to"])
     except Invalid as exc:
-        return render_template("admin/reports.html", table=None, args=args, errors=refusals.field_messages(exc),
-                               columns=admin_reports.COLUMNS, feedback=None), 422
+        return render_template("admin/reports.html", table=None, args=args,
+                               errors=refusals.field_messages(exc), columns=admin_reports.COLUMNS,
+                               feedback=None), 422
     try:
         general = [f for f in feedback.list_feedback(services(), g.username) if f["kind"] == "general"]
     except Refused:

@@ -1,4 +1,14 @@
-"""The `motcua` command line (../shared/CONTRACT.md). Never prints a Python traceback."""
+"""The `motcua` command line (../shared/CONTRACT.md). Never prints a Python traceback.
+
+Commands that change or reveal data through a use case (deploy, versions, rollback,
+migrate-dossiers) act as a named operator account: `--as USERNAME`, by default the configured
+`[cli] operator` ("admin" in config.toml, an account the demo seed creates). The use case checks
+that account's rights and writes it into the audit trail; an unknown or locked operator, or one
+without the right, is refused with exit 1. `motcua init` deploys the shipped diagrams as the
+machine account `system` (created there; a production database has no administrator yet). The
+host-operator tools (`migrate`, `token`, `users list`, `audit verify`, `timers sweep`, `bench`,
+`calendar due`) run with the database credentials alone and call no use case that needs an actor:
+whoever can run them can read the database already (the timers act as `system`)."""
 from __future__ import annotations
 
 import argparse
@@ -8,25 +18,44 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import exc as sa_exc
+
 from adapters.bootstrap import Services, bootstrap
 from adapters.config import ConfigError, database_url, load_config
 from engine.calendar import CalendarError
 from engine.problems import DiagramRefused
-from processes.errors import Refused
+from processes.errors import Forbidden, Refused
 from web import refusals
 
 Command = Callable[[argparse.Namespace], int]
+DEFAULT_OPERATOR = "admin"  # when the configuration has no [cli] operator
 
 
 def cli_services() -> Services:
     return bootstrap(load_config())
 
 
+def operator(args: argparse.Namespace, services: Services) -> str:
+    """The account a command acts as: `--as`, else the configured `[cli] operator`."""
+    name = args.operator or str(services.config.get("cli", {}).get("operator") or DEFAULT_OPERATOR)
+    args.acting_as = name  # for the refusal's hint in main()
+    return name
+
+
+def add_operator(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--as USERNAME` (and its former spelling `--actor`): who the command acts as."""
+    parser.add_argument("--as", "--actor", dest="operator", metavar="USERNAME",
+                        help=f"the operator account who {what} (its rights are checked and it is recorded "
+                             f"in the audit trail); default: [cli] operator of the configuration")
+
+
 def cmd_init(args: argparse.Namespace) -> int:
     """Migrate, seed the demo (when configured), deploy every diagram: what `make run` does first."""
     from adapters.config import PROJECT_ROOT
     from models.migrate import upgrade
+    from processes.access import SYSTEM
     from processes.administration.demo import seed_demo
+    from processes.administration.system_account import ensure_system_account
     from processes.definitions.deploy import deploy_paths
 
     config = load_config()
@@ -34,7 +63,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     services = bootstrap(config)
     if config["app"].get("demo"):
         print(f"demo data: {seed_demo(services)} rows added")
-    outcomes = deploy_paths(services, [PROJECT_ROOT / "bpmn_diagrams"], actor="system:init")
+    if ensure_system_account(services):
+        print(f"machine account '{SYSTEM}' created")
+    # The machine account deploys: on a production database no administrator exists yet, and the
+    # audit trail must not name a person who did not act.
+    outcomes = deploy_paths(services, SYSTEM, [PROJECT_ROOT / "bpmn_diagrams"])
     for o in outcomes:
         for p in o.problems:
             print(p)
@@ -54,7 +87,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_deploy(args: argparse.Namespace) -> int:
     from processes.definitions.deploy import deploy_paths
 
-    outcomes = deploy_paths(cli_services(), [Path(p) for p in args.paths], actor=args.actor, dry_run=args.dry_run)
+    services = cli_services()
+    outcomes = deploy_paths(services, operator(args, services), [Path(p) for p in args.paths],
+                            dry_run=args.dry_run)
     for o in outcomes:
         for problem in o.problems:
             print(problem)
@@ -94,6 +129,9 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    """An operator bootstrap tool: a token for an existing active account, from the database directly
+    (whoever runs it holds the database credentials). Never for the machine account."""
+    from processes.access import SYSTEM
     from processes.people.users import get_user
     from processes.uow import UnitOfWork
     from web.auth import make_token
@@ -105,11 +143,16 @@ def cmd_token(args: argparse.Namespace) -> int:
     if username is None:
         print(f"no active user named '{args.username}'", file=sys.stderr)
         return 1
+    if username == SYSTEM:
+        print(f"'{SYSTEM}' is the machine account: it acts only in `motcua init` and the timers; "
+              f"no token is issued for it", file=sys.stderr)
+        return 1
     print(make_token(services, username))
     return 0
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
+    """An operator bootstrap tool: every account, read from the database directly."""
     from processes.people.users import list_users
 
     users = list_users(cli_services())
@@ -195,8 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("deploy", help="validate and deploy BPMN diagrams")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--dry-run", action="store_true", help="validate only")
-    p.add_argument("--actor", default="admin", help="who deploys (recorded in the audit trail)")
+    p.add_argument("--dry-run", action="store_true", help="validate only (analysts may)")
+    add_operator(p, "deploys")
     p.set_defaults(fn=cmd_deploy)
 
     p = sub.add_parser("render", help="draw a BPMN file as SVG")
@@ -253,6 +296,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except Refused as exc:  # a use case said no (unknown procedure or version, …): its message is the answer
         print(f"motcua: {refusals.message_of(exc)}", file=sys.stderr)
+        acting_as = getattr(args, "acting_as", None)
+        if isinstance(exc, Forbidden) and acting_as:
+            print(f"motcua: acting as operator '{acting_as}' (unknown, locked or without this right); "
+                  f"name another account with --as USERNAME or set [cli] operator in the configuration",
+                  file=sys.stderr)
+        return 1
+    except (sa_exc.OperationalError, sa_exc.ProgrammingError) as exc:  # no database, or not migrated
+        print(f"motcua: the database cannot be read ({type(exc.orig or exc).__name__}); run `motcua migrate` "
+              f"(or `motcua init`) and check [database] url", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -1,4 +1,5 @@
-"""`motcua` commands for diagram versions: history, roll back, migrate running dossiers."""
+"""`motcua` commands for diagram versions: history, roll back, migrate running dossiers. Each acts
+as the operator account of `--as` (default `[cli] operator`); the use case checks its rights."""
 from __future__ import annotations
 
 import argparse
@@ -10,9 +11,10 @@ from typing import Any
 def cmd_versions(args: argparse.Namespace) -> int:
     """Versions and publication history of a procedure (R11.1)."""
     from processes.definitions.versions import procedure_history
-    from web.cli import cli_services
+    from web.cli import cli_services, operator
 
-    history = procedure_history(cli_services(), args.procedure)
+    services = cli_services()
+    history = procedure_history(services, operator(args, services), args.procedure)
     if args.json:
         print(json.dumps(history, ensure_ascii=False))
         return 0
@@ -31,9 +33,10 @@ def cmd_versions(args: argparse.Namespace) -> int:
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Publish an earlier version again; running dossiers stay where they are."""
     from processes.definitions.versions import rollback
-    from web.cli import cli_services
+    from web.cli import cli_services, operator
 
-    outcome = rollback(cli_services(), args.procedure, args.to, actor=args.actor)
+    services = cli_services()
+    outcome = rollback(services, operator(args, services), args.procedure, args.to)
     if outcome.changed:
         print(f"{outcome.procedure}: version {outcome.version} published again "
               f"(was version {outcome.previous_version})")
@@ -45,10 +48,11 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 def cmd_migrate_dossiers(args: argparse.Namespace) -> int:
     """Move running dossiers to a version (forward or back); exit 1 when some cannot move."""
     from processes.definitions.migration import migrate_dossiers
-    from web.cli import cli_services
+    from web.cli import cli_services, operator
 
-    report = migrate_dossiers(cli_services(), args.procedure, args.to, actor=args.actor, dry_run=args.dry_run,
-                              language="en")
+    services = cli_services()
+    report = migrate_dossiers(services, operator(args, services), args.procedure, args.to,
+                              dry_run=args.dry_run, language="en")
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -66,21 +70,24 @@ def cmd_migrate_dossiers(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add these commands to the `motcua` parser."""
+    from web.cli import add_operator
+
     p = sub.add_parser("versions", help="versions and publication history of a procedure")
     p.add_argument("procedure", metavar="PROCEDURE")
     p.add_argument("--json", action="store_true")
+    add_operator(p, "looks at them")
     p.set_defaults(fn=cmd_versions)
 
     p = sub.add_parser("rollback", help="publish an earlier version of a procedure's diagram again")
     p.add_argument("procedure", metavar="PROCEDURE")
     p.add_argument("--to", type=int, required=True, metavar="VERSION")
-    p.add_argument("--actor", default="admin", help="who rolls back (recorded in the audit trail)")
+    add_operator(p, "rolls back")
     p.set_defaults(fn=cmd_rollback)
 
     p = sub.add_parser("migrate-dossiers", help="move running dossiers of a procedure to a version")
     p.add_argument("procedure", metavar="PROCEDURE")
     p.add_argument("--to", type=int, required=True, metavar="VERSION")
     p.add_argument("--dry-run", action="store_true", help="only say which dossiers can move, and why not")
-    p.add_argument("--actor", default="admin", help="who migrates (recorded in the audit trail)")
+    add_operator(p, "migrates")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_migrate_dossiers)

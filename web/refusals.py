@@ -53,14 +53,90 @@ MESSAGES: dict[str, str] = {
     "register.officers_only": N_("Chỉ cán bộ của cơ quan mới in được sổ theo dõi hồ sơ của cơ quan."),
 
     # -- definitions and versions (processes/definitions) -----------------------------------------
+    "definition.procedure_not_found": N_("Không có thủ tục mã {code}."),
+    "definition.version_not_found": N_("Thủ tục {code} không có phiên bản {version}."),
+    "definition.version_required": N_("Hãy chọn một số phiên bản."),
+    "definition.agency_gone": N_("Cơ quan {agency} của phiên bản {version} không còn trong danh sách cơ "
+                                 "quan; hãy thêm lại cơ quan hoặc công bố phiên bản khác."),
+    "definition.stored_unreadable": N_("Không đọc được phiên bản đã lưu: phần tử {element} (dòng {line}): "
+                                       "{problem}"),
+    "definition.proposal_not_found": N_("Không có đề xuất số {id}."),
+    "definition.proposal_decided": N_("Đề xuất số {id} đã được xử lý trước đó."),
+    "definition.migration_conflict": N_("Một hồ sơ vừa được cập nhật trong lúc chuyển; không hồ sơ nào được "
+                                        "chuyển. Hãy thử lại."),
+    "definition.bpmn_required": N_("Hãy chọn tệp sơ đồ .bpmn"),
+    "definition.upload_too_large": N_("Tệp gửi lên quá lớn: sơ đồ và thông tin danh mục cộng lại tối đa "
+                                      "{mb} MB. Chưa có gì được lưu."),
 
     # -- time and timers (processes/timekeeping) --------------------------------------------------
+    "calendar.day_invalid": N_("{value} không phải là ngày; hãy nhập ngày dạng năm-tháng-ngày, ví dụ "
+                               "2026-09-02."),
+    "calendar.day_out_of_range": N_("Ngày {day} nằm ngoài khoảng cho phép: năm phải từ {first} đến {last}."),
+    "calendar.kind_invalid": N_("Hãy chọn ngày nghỉ hoặc ngày làm việc bù."),
+    "calendar.note_too_long": N_("Ghi chú tối đa {max} ký tự."),
+    "calendar.already_listed": N_("Ngày {day} đã có trong bảng lịch."),
+    "calendar.contradiction": N_("Ngày {day} đã được ghi là loại ngày khác; một ngày không thể vừa là ngày "
+                                 "nghỉ vừa là ngày làm việc bù — hãy xóa mục cũ trước."),
+    "calendar.not_accepted": N_("Không thêm được ngày {day} vào lịch làm việc."),
+    "calendar.listed_meanwhile": N_("Ngày {day} vừa được người khác thêm vào lịch; hãy tải lại trang."),
+    "calendar.not_listed": N_("Ngày {day} không có trong bảng lịch."),
 
     # -- accounts (processes/people) --------------------------------------------------------------
+    "account.inactive": N_("Tài khoản {username} không tồn tại hoặc đã bị khóa."),
+    "password.too_short": N_("Mật khẩu cần ít nhất {min} ký tự."),
+    "password.same_as_username": N_("Mật khẩu không được trùng tên đăng nhập."),
+    "password.mismatch": N_("Hai lần nhập mật khẩu không khớp."),
+    "account.username_taken": N_("Tên đăng nhập {username} đã có người dùng; hãy chọn tên khác."),
+    "account.email_taken": N_("Thư điện tử này đã gắn với một tài khoản khác; hãy đăng nhập hoặc lấy lại "
+                              "mật khẩu."),
+    "account.confirm_link_expired": N_("Liên kết xác nhận đã hết hạn; hãy đăng nhập và gửi lại thư xác "
+                                       "nhận."),
+    "account.confirm_link_invalid": N_("Liên kết xác nhận không hợp lệ."),
+    "account.confirm_link_stale": N_("Liên kết không còn dùng được vì địa chỉ thư điện tử đã thay đổi."),
+    "account.already_confirmed": N_("Địa chỉ thư điện tử đã được xác nhận."),
+    "login.wrong_credentials": N_("Tên đăng nhập hoặc mật khẩu không đúng."),
+    "account.email_invalid": N_("Địa chỉ thư điện tử không hợp lệ."),
+    "account.reset_link_expired": N_("Liên kết đặt lại mật khẩu đã hết hạn (quá 1 giờ); hãy yêu cầu liên "
+                                     "kết mới."),
+    "account.reset_link_invalid": N_("Liên kết đặt lại mật khẩu không hợp lệ."),
+    "account.reset_link_used": N_("Liên kết đã được dùng; hãy yêu cầu liên kết mới."),
+    "account.current_password_wrong": N_("Mật khẩu hiện tại không đúng."),
 
     # -- administration and reports (processes/administration, processes/reports) -----------------
+    "agency.code_format": N_("Mã cơ quan {code} không đúng dạng mã định danh 000.NN.NN.Hxx, ví dụ "
+                             "000.00.22.H34."),
+    "agency.level_invalid": N_("Hãy chọn cấp của cơ quan."),
+    "agency.parent_required": N_("Cơ quan cấp dưới cần có cơ quan cấp trên."),
+    "agency.code_taken": N_("Mã {code} đã được dùng cho một cơ quan khác."),
+    "agency.parent_not_found": N_("Không có cơ quan mã {code}."),
+    "agency.parent_level": N_("Cơ quan cấp trên {code} phải ở cấp cao hơn cơ quan được thêm."),
+    "agency.not_found": N_("Không có cơ quan mã {code}."),
+    "agency.name_required": N_("Hãy nhập tên cơ quan."),
+    "agency.name_too_long": N_("Tên tối đa {max} ký tự."),
+    "admin.email_invalid": N_("{email} không phải địa chỉ thư điện tử."),
+    "account.username_format": N_("Tên đăng nhập gồm 3–40 ký tự: chữ thường không dấu, chữ số, dấu _ . -"),
+    "account.full_name_required": N_("Hãy nhập họ tên (tối đa {max} ký tự)."),
+    "account.email_required": N_("Hãy nhập thư điện tử."),
+    "account.lock_self": N_("Không thể tự khóa tài khoản của mình."),
+    "account.roles_required": N_("Hãy chọn ít nhất một vai trò."),
+    "account.roles_not_grantable": N_("Chỉ được chọn vai trò của cán bộ: một cửa, chuyên viên, lãnh đạo, "
+                                      "quản trị cơ quan."),
+    "account.not_your_agency": N_("Chỉ quản lý được tài khoản của cơ quan mình."),
+    "account.role_not_grantable": N_("Bạn không được cấp vai trò quản trị."),
+    "account.not_found": N_("Không có tài khoản {username}."),
+    "account.system_account": N_("Tài khoản máy của hệ thống không sửa được từ trang quản trị."),
+    "account.other_agency_admin": N_("Không được sửa tài khoản của quản trị cơ quan khác."),
+    "report.end_before_start": N_("Ngày kết thúc đứng trước ngày bắt đầu."),
+    "report.not_your_agency": N_("Chỉ xem được báo cáo của cơ quan mình."),
+    "incident.not_found": N_("Không có sự cố số {id}."),
+    "incident.already_resolved": N_("Sự cố số {id} đã được xử lý."),
 
     # -- adapters (attachments, configuration) -----------------------------------------------------
+    "upload.empty": N_("Tệp {filename} rỗng; hãy chọn lại tệp."),
+    "upload.too_large": N_("Tệp {filename} lớn hơn {max_mb} MB; hãy thu nhỏ tệp (quét ở độ phân giải thấp "
+                           "hơn) rồi gửi lại."),
+    "upload.type_not_allowed": N_("Tệp {filename}: chỉ nhận tệp PDF, JPEG hoặc PNG; nội dung tệp không phải "
+                                  "các loại này."),
 
 }
 

@@ -7,16 +7,15 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from adapters.bootstrap import Services
 from models import Agency, Dossier, User
 from models.catalogue import AGENCY_LEVELS
 from processes import audit
-from processes.access import acting_user, may_manage_agencies, may_view_agencies
+from processes.access import authorise, may_manage_agencies, may_view_agencies
 from processes.dossier.status import FINAL_STATUSES
-from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.errors import Conflict, Invalid, NotFound, Reason, collect
 from processes.uow import UnitOfWork
 
 CODE_PATTERN = re.compile(r"^000\.\d{2}\.\d{2}\.H\d{2}$")
@@ -31,8 +30,7 @@ def agency_tree(services: Services, username: str) -> list[dict[str, Any]]:
     code, the number of active officers and of open (not final) dossiers."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if not may_view_agencies(acting_user(s, username)):
-            raise Forbidden("Chỉ quản trị viên xem được danh sách cơ quan (administrators only)")
+        authorise(s, username, may_view_agencies)
         agencies = s.scalars(sa.select(Agency).order_by(Agency.code)).all()
         officers = dict(s.execute(sa.select(User.agency_id, sa.func.count()).where(User.active.is_(True))
                                   .group_by(User.agency_id)).all())
@@ -61,33 +59,32 @@ def agency_tree(services: Services, username: str) -> list[dict[str, Any]]:
 def add_agency(services: Services, username: str, code: object, name: object, level: object,
                parent_code: object = "", email: object = "") -> dict[str, Any]:
     """Add an agency: a unique QCVN 102:2016 code, a name, a level, and (except a province) a parent
-    of a higher level. Each refusal names the field."""
-    errors: dict[str, str] = {}
-    code_t = code.strip() if isinstance(code, str) else ""
-    if not CODE_PATTERN.match(code_t):
-        errors["code"] = f"'{code_t}' không đúng dạng mã QCVN 102:2016 000.NN.NN.Hxx (not an e-code 000.NN.NN.Hxx)"
-    name_t = _name(name, errors)
-    if not isinstance(level, str) or level not in AGENCY_LEVELS:
-        errors["level"] = f"phải là một trong {list(AGENCY_LEVELS)} (must be one of the levels)"
-    email_t = email_field(email, errors)
-    parent_t = parent_code.strip() if isinstance(parent_code, str) else ""
-    if errors.get("level") is None and level != "province" and not parent_t:
-        errors["parent"] = "cơ quan cấp dưới cần cơ quan cấp trên (a non-province agency needs a parent)"
-    if errors:
-        raise Invalid(errors)
+    of a higher level. Each refusal names the field; every bad field is told at once."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _manager(s, username)
+        user = authorise(s, username, may_manage_agencies)
+        reasons: list[Reason] = []
+        code_t = code.strip() if isinstance(code, str) else ""
+        if not CODE_PATTERN.match(code_t):
+            reasons.append(Reason("agency.code_format", "code", {"code": code_t[:40]}))
+        name_t = _name(name, reasons)
+        level_ok = isinstance(level, str) and level in AGENCY_LEVELS
+        if not level_ok:
+            reasons.append(Reason("agency.level_invalid", "level"))
+        email_t = email_field(email, reasons)
+        parent_t = parent_code.strip() if isinstance(parent_code, str) else ""
+        if level_ok and level != "province" and not parent_t:
+            reasons.append(Reason("agency.parent_required", "parent"))
+        collect(reasons)
         if s.scalar(sa.select(Agency.id).where(Agency.code == code_t)) is not None:
-            raise Invalid({"code": f"mã {code_t} đã được dùng (the code is already used)"})
+            raise Invalid("agency.code_taken", "code", code=code_t)
         parent = None
         if parent_t:
             parent = s.scalar(sa.select(Agency).where(Agency.code == parent_t))
             if parent is None:
-                raise Invalid({"parent": f"không có cơ quan mã {parent_t} (no such agency)"})
+                raise Invalid("agency.parent_not_found", "parent", code=parent_t[:40])
             if RANK[parent.level] >= RANK[str(level)]:
-                raise Invalid({"parent": f"cơ quan cấp trên phải có cấp cao hơn '{level}' "
-                                         f"({parent.code} is '{parent.level}'; the parent must be of a higher level)"})
+                raise Invalid("agency.parent_level", "parent", code=parent.code)
         agency = Agency(code=code_t, name=name_t, level=str(level), parent_id=parent.id if parent else None,
                         email=email_t or None)
         s.add(agency)
@@ -97,23 +94,22 @@ def add_agency(services: Services, username: str, code: object, name: object, le
         try:
             uow.commit()
         except IntegrityError:
-            raise Conflict(f"mã {code_t} vừa được người khác dùng (the code was used meanwhile)") from None
+            raise Conflict("agency.code_taken", "code", code=code_t) from None
         return {"code": code_t, "name": name_t, "level": str(level)}
 
 
 def edit_agency(services: Services, username: str, code: str, name: object, email: object) -> dict[str, Any]:
     """Change an agency's name and e-mail (its code, level and place in the tree stay)."""
-    errors: dict[str, str] = {}
-    name_t = _name(name, errors)
-    email_t = email_field(email, errors)
-    if errors:
-        raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _manager(s, username)
+        user = authorise(s, username, may_manage_agencies)
+        reasons: list[Reason] = []
+        name_t = _name(name, reasons)
+        email_t = email_field(email, reasons)
+        collect(reasons)
         agency = s.scalar(sa.select(Agency).where(Agency.code == code))
         if agency is None:
-            raise NotFound(f"không có cơ quan mã {code} (no such agency)")
+            raise NotFound("agency.not_found", "code", code=code[:40])
         before = {"name": agency.name, "email": agency.email}
         agency.name, agency.email = name_t, email_t or None
         audit.append(s, at=services.clock.now(), actor=user.username, kind="agency_changed",
@@ -123,24 +119,18 @@ def edit_agency(services: Services, username: str, code: str, name: object, emai
         return {"code": code, "name": name_t, "email": email_t}
 
 
-def _manager(s: so.Session, username: str) -> User:
-    user = acting_user(s, username)
-    if not may_manage_agencies(user):
-        raise Forbidden("Chỉ quản trị hệ thống được thêm, sửa cơ quan (system administrators only)")
-    return user
-
-
-def _name(value: object, errors: dict[str, str]) -> str:
+def _name(value: object, reasons: list[Reason]) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        errors["name"] = "cần nhập tên cơ quan (the name is required)"
+        reasons.append(Reason("agency.name_required", "name"))
     elif len(text) > MAX_NAME:
-        errors["name"] = f"tối đa {MAX_NAME} ký tự (at most {MAX_NAME} characters)"
+        reasons.append(Reason("agency.name_too_long", "name", {"max": MAX_NAME}))
     return text
 
 
-def email_field(value: object, errors: dict[str, str]) -> str:
+def email_field(value: object, reasons: list[Reason]) -> str:
+    """An optional e-mail address (agencies, officers): a reason when it is not one."""
     text = value.strip() if isinstance(value, str) else ""
     if text and (len(text) > MAX_EMAIL or not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", text)):
-        errors["email"] = f"'{text}' không phải địa chỉ thư điện tử (not an e-mail address)"
+        reasons.append(Reason("admin.email_invalid", "email", {"email": text[:MAX_EMAIL]}))
     return text

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from adapters.bootstrap import Services
 from processes import access
-from processes.access import acting_user
-from processes.errors import Forbidden
+from processes.access import authorise
 from processes.uow import UnitOfWork
 
 
@@ -12,9 +11,7 @@ def sections_for(services: Services, username: str) -> set[str]:
     """The sections (`definitions`, `calendar`, `agencies`, `users`, `reports`) the user may open;
     Forbidden for a user without an administrative role (a citizen, a plain officer)."""
     with UnitOfWork(services.session_factory) as uow:
-        user = acting_user(uow.session, username)
-        if not access.may_enter_admin(user):
-            raise Forbidden("Trang quản trị dành cho quản trị viên (administrators only)")
+        user = authorise(uow.session, username, access.may_enter_admin)
         allowed = {
             "definitions": access.may_validate_diagrams(user) or access.may_deploy(user),
             "calendar": access.may_edit_calendar(user),

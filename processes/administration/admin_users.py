@@ -15,9 +15,16 @@ from sqlalchemy.exc import IntegrityError
 from adapters.bootstrap import Services
 from models import Agency, User
 from processes import audit
-from processes.access import GRANTABLE_ROLES, acting_user, may_grant_roles, may_manage_users
+from processes.access import (
+    GRANTABLE_ROLES,
+    SYSTEM,
+    authorise,
+    may_administer_accounts,
+    may_grant_roles,
+    may_manage_users,
+)
 from processes.administration.admin_agencies import MAX_NAME, email_field
-from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect
 from processes.people.accounts import check_new_password
 from processes.people.users import hash_password
 from processes.uow import UnitOfWork
@@ -33,9 +40,7 @@ def list_accounts(services: Services, username: str, agency_code: str = "",
     """The accounts the user may manage (an agency administrator: its agency's), filtered."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = acting_user(s, username)
-        if not may_manage_users(me, me.agency_id):
-            raise Forbidden("Chỉ quản trị viên quản lý tài khoản (administrators only)")
+        me = authorise(s, username, may_administer_accounts)
         query = (sa.select(User, Agency.code).outerjoin(Agency, Agency.id == User.agency_id)
                  .order_by(User.username))
         if not me.has_role("admin"):
@@ -49,36 +54,36 @@ def list_accounts(services: Services, username: str, agency_code: str = "",
 
 
 def create_officer(services: Services, username: str, new_username: object, full_name: object,
-                   email: object, roles: list[str], agency_code: object, password: str = "") -> dict[str, Any]:
+                   email: object, roles: list[str], agency_code: object,
+                   password: str = "") -> dict[str, Any]:
     """Create an officer account of an agency. With no password given one is generated and returned
     once (`password`); it is never stored in clear nor shown again."""
-    errors: dict[str, str] = {}
-    name = new_username.strip().lower() if isinstance(new_username, str) else ""
-    if not USERNAME.match(name):
-        errors["username"] = "3–40 ký tự a-z, 0-9, _ . - (3–40 characters a-z, 0-9, _ . -)"
-    full = full_name.strip() if isinstance(full_name, str) else ""
-    if not full or len(full) > MAX_NAME:
-        errors["full_name"] = f"cần nhập họ tên, tối đa {MAX_NAME} ký tự (required, at most {MAX_NAME})"
-    mail = email_field(email, errors)
-    if not mail and "email" not in errors:
-        errors["email"] = "cần nhập thư điện tử (the e-mail is required)"
-    wanted = _roles(roles, errors)
-    generated = not password
-    secret = secrets.token_urlsafe(12) if generated else password
-    if not generated and name:
-        try:
-            check_new_password(password, password, name)
-        except Invalid as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = acting_user(s, username)
+        me = authorise(s, username, may_administer_accounts)
+        reasons: list[Reason] = []
+        name = new_username.strip().lower() if isinstance(new_username, str) else ""
+        if not USERNAME.match(name):
+            reasons.append(Reason("account.username_format", "username"))
+        full = full_name.strip() if isinstance(full_name, str) else ""
+        if not full or len(full) > MAX_NAME:
+            reasons.append(Reason("account.full_name_required", "full_name", {"max": MAX_NAME}))
+        mail = email_field(email, reasons)
+        if not mail and not any(r.field == "email" for r in reasons):
+            reasons.append(Reason("account.email_required", "email"))
+        wanted = _roles(roles, reasons)
+        generated = not password
+        secret = secrets.token_urlsafe(12) if generated else password
+        if not generated and name:
+            try:
+                check_new_password(password, password, name)
+            except Invalid as exc:
+                reasons.extend(exc.reasons)
+        collect(reasons)
         agency = _agency(s, agency_code)
         _check(me, agency.id, wanted)
         if s.scalar(sa.select(User.id).where(User.username == name)) is not None:
-            raise Invalid({"username": f"tên đăng nhập {name} đã có (the username is taken)"})
+            raise Invalid("account.username_taken", "username", username=name)
         s.add(User(username=name, password_hash=hash_password(secret), full_name=full, email=mail,
                    roles=sorted(wanted), agency_id=agency.id, active=True, created_at=services.clock.now()))
         audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
@@ -87,7 +92,7 @@ def create_officer(services: Services, username: str, new_username: object, full
         try:
             uow.commit()
         except IntegrityError:
-            raise Conflict(f"tên đăng nhập {name} vừa được dùng (the username was taken meanwhile)") from None
+            raise Conflict("account.username_taken", "username", username=name) from None
     return {"username": name, "roles": sorted(wanted), "agency": agency.code,
             "password": secret if generated else None}
 
@@ -95,14 +100,13 @@ def create_officer(services: Services, username: str, new_username: object, full
 def change_account(services: Services, username: str, target: str, roles: list[str],
                    agency_code: object) -> dict[str, Any]:
     """Give an officer other roles and/or move it to another agency (both within the user's rights)."""
-    errors: dict[str, str] = {}
-    wanted = _roles(roles, errors)
-    if errors:
-        raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = acting_user(s, username)
+        me = authorise(s, username, may_administer_accounts)
         user = _target(s, me, target)
+        reasons: list[Reason] = []
+        wanted = _roles(roles, reasons)
+        collect(reasons)
         agency = _agency(s, agency_code)
         _check(me, agency.id, wanted)
         before = {"roles": list(user.roles or []), "agency_id": user.agency_id}
@@ -118,10 +122,10 @@ def set_locked(services: Services, username: str, target: str, locked: bool) -> 
     """Lock (no more log-in, no more token use) or unlock an account; nobody locks himself."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = acting_user(s, username)
+        me = authorise(s, username, may_administer_accounts)
         user = _target(s, me, target)
         if user.id == me.id:
-            raise Invalid({"username": "không thể tự khóa tài khoản của mình (you cannot lock yourself)"})
+            raise Invalid("account.lock_self", "username")
         user.active = not locked
         audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
                      detail={"action": "locked" if locked else "unlocked", "username": user.username})
@@ -129,12 +133,12 @@ def set_locked(services: Services, username: str, target: str, locked: bool) -> 
         return {"username": user.username, "active": user.active}
 
 
-def _roles(roles: list[str], errors: dict[str, str]) -> set[str]:
+def _roles(roles: list[str], reasons: list[Reason]) -> set[str]:
     wanted = {r for r in roles if r}
     if not wanted:
-        errors["roles"] = "chọn ít nhất một vai trò (choose at least one role)"
+        reasons.append(Reason("account.roles_required", "roles"))
     elif not wanted <= set(GRANTABLE_ROLES):
-        errors["roles"] = f"chỉ được chọn trong {list(GRANTABLE_ROLES)} (officer roles only)"
+        reasons.append(Reason("account.roles_not_grantable", "roles"))
     return wanted
 
 
@@ -142,23 +146,26 @@ def _agency(s: so.Session, code: object) -> Agency:
     text = code.strip() if isinstance(code, str) else ""
     agency = s.scalar(sa.select(Agency).where(Agency.code == text)) if text else None
     if agency is None:
-        raise Invalid({"agency": f"không có cơ quan mã '{text}' (no such agency)"})
+        raise Invalid("agency.not_found", "agency", code=text[:40])
     return agency
 
 
 def _check(me: User, agency_id: int, roles: set[str]) -> None:
     if not may_manage_users(me, agency_id):
-        raise Forbidden("Chỉ quản lý được tài khoản của cơ quan mình (only your own agency's accounts)")
+        raise Forbidden("account.not_your_agency")
     if not may_grant_roles(me, roles):
-        raise Forbidden("Không được cấp vai trò quản trị (you may not grant an administrator's role)")
+        raise Forbidden("account.role_not_grantable")
 
 
 def _target(s: so.Session, me: User, target: str) -> User:
+    """An account the user may manage; the machine account `SYSTEM` is no one's to change."""
     user = s.scalar(sa.select(User).where(User.username == target))
     if user is None:
-        raise NotFound(f"không có tài khoản {target} (no such account)")
+        raise NotFound("account.not_found", "username", username=target[:100])
+    if user.username == SYSTEM:
+        raise Forbidden("account.system_account")
     if not may_manage_users(me, user.agency_id) or (user.has_role("admin") and not me.has_role("admin")):
-        raise Forbidden("Chỉ quản lý được tài khoản của cơ quan mình (only your own agency's accounts)")
+        raise Forbidden("account.not_your_agency")
     if not me.has_role("admin") and user.has_role("agency_admin") and user.id != me.id:
-        raise Forbidden("Không được sửa tài khoản quản trị cơ quan khác (not another agency administrator)")
+        raise Forbidden("account.other_agency_admin")
     return user

@@ -11,8 +11,9 @@ from typing import Any
 from engine.forms import FIELD_TYPES, FormField, Option
 from engine.problems import Problem
 
-REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {"code": str, "process_id": str, "name": str, "level": int, "sector": str, "field": str,
-                 "agency_level": str, "processing_time_days": (int, float)}
+REQUIRED_KEYS: dict[str, type | tuple[type, ...]] = {
+    "code": str, "process_id": str, "name": str, "level": int, "sector": str, "field": str,
+    "agency_level": str, "processing_time_days": (int, float)}
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ def load_catalogue(bpmn_path: Path) -> tuple[Catalogue | None, list[Problem]]:
     path = sidecar_path(bpmn_path)
     if not path.exists():
         return None, [Problem(str(bpmn_path), None, None,
-                              f"no catalogue entry: {path.name} (code, name, level, statutory time, documents, "
-                              f"form) must sit beside the diagram")]
+                              f"no catalogue entry: {path.name} (code, name, level, statutory time, "
+                              f"documents, form) must sit beside the diagram")]
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -114,7 +115,8 @@ def check_catalogue(data: dict[str, Any], path: str) -> list[Problem]:
         problems.append(Problem(path, None, "level", "level must be 2, 3 or 4 (R5.1)"))
     days = data.get("processing_time_days")
     if isinstance(days, (int, float)) and not 0 <= days <= 365:
-        problems.append(Problem(path, None, "processing_time_days", "statutory time must be 0–365 working days"))
+        problems.append(Problem(path, None, "processing_time_days",
+                                "statutory time must be 0–365 working days"))
     for i, doc in enumerate(data.get("documents", [])):
         if not isinstance(doc, dict) or not {"key", "name"} <= set(doc):
             problems.append(Problem(path, None, f"documents[{i}]", "a document needs key and name"))

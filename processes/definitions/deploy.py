@@ -1,5 +1,9 @@
 """Deploy diagrams: validate, store each version once by content hash, publish it with its catalogue
-entry (R11.1, R13.1). A file whose diagram and catalogue are both unchanged is a no-op."""
+entry (R11.1, R13.1). A file whose diagram and catalogue are both unchanged is a no-op.
+
+The acting user is checked here: administrators (and the machine account of `motcua init`) deploy
+(`may_deploy`); analysts and administrators may dry-run (`may_validate_diagrams`), which reads the
+database's agencies. An unknown or locked account is refused before any file is read."""
 from __future__ import annotations
 
 import re
@@ -19,6 +23,7 @@ from engine.xml_safety import MAX_DIAGRAM_BYTES
 from models import Agency, Procedure, ProcessDefinition
 from models.publications import Publication
 from processes import audit
+from processes.access import Right, authorise, may_deploy, may_validate_diagrams
 from processes.definitions.catalogue import Catalogue, key_line, parse_catalogue, sidecar_path
 from processes.uow import UnitOfWork
 
@@ -83,8 +88,9 @@ def validate_source(source: DiagramSource, known_topics: Collection[str]) -> Val
     diagram's own problems are reported even when the catalogue is missing or broken."""
     if source.catalogue is None:
         catalogue, problems = None, [Problem(
-            source.path, None, None, f"no catalogue entry: {Path(source.catalogue_path).name} (code, name, level, "
-                                     f"statutory time, documents, form) must come with the diagram")]
+            source.path, None, None,
+            f"no catalogue entry: {Path(source.catalogue_path).name} (code, name, level, statutory time, "
+            f"documents, form) must come with the diagram")]
     else:
         catalogue, problems = parse_catalogue(source.catalogue, source.catalogue_path)
     try:
@@ -104,7 +110,8 @@ def _consulted_agencies(definition: Definition, catalogue: Catalogue, source: Di
     problems = []
     consulted = catalogue.data.get("agencies", {})
     tasks = [(info.element_id, info.properties) for info in definition.user_tasks.values()]
-    tasks += [(element_id, definition.service_properties(element_id)) for element_id in definition.handler_topics]
+    tasks += [(element_id, definition.service_properties(element_id))
+              for element_id in definition.handler_topics]
     for element_id, properties in tasks:
         line = element_line(source.bpmn, element_id)
         agency, days = properties.get("agency"), properties.get("due_days")
@@ -131,29 +138,28 @@ def _is_days(value: str) -> bool:
         return False
 
 
-def deploy_file(services: Services, path: Path, actor: str, dry_run: bool = False) -> DeployOutcome:
+def deploy_file(services: Services, actor: str, path: Path, dry_run: bool = False) -> DeployOutcome:
     """Validate and (unless dry_run) deploy one diagram in its own transaction."""
+    _check_actor(services, actor, dry_run)
     source = read_source(path, _max_bytes(services))
     if isinstance(source, list):
         return DeployOutcome(str(path), source)
-    return deploy_source(services, source, actor, dry_run)
+    return deploy_source(services, actor, source, dry_run)
 
 
-def deploy_source(services: Services, source: DiagramSource, actor: str, dry_run: bool = False) -> DeployOutcome:
+def deploy_source(services: Services, actor: str, source: DiagramSource,
+                  dry_run: bool = False) -> DeployOutcome:
     """Validate and (unless dry_run) publish a diagram with its catalogue entry, in one transaction."""
-    validation = validate_source(source, services.handlers.topics())
-    outcome = DeployOutcome(source.path, list(validation.problems))
-    if validation.catalogue is not None:
-        outcome.procedure_code = validation.catalogue.code
-    if outcome.problems:
-        return outcome
     with UnitOfWork(services.session_factory) as uow:
+        authorise(uow.session, actor, _right(dry_run))
+        validation = validate_source(source, services.handlers.topics())
+        outcome = DeployOutcome(source.path, list(validation.problems))
+        if validation.catalogue is not None:
+            outcome.procedure_code = validation.catalogue.code
+        if outcome.problems:
+            return outcome
         if dry_run:
-            try:
-                agency_id(uow.session, validation.catalogue, source, outcome)
-            except sa.exc.SQLAlchemyError as exc:  # an empty or unmigrated database: say what was skipped
-                outcome.notes.append(f"{source.catalogue_path}: the agency e-code was not checked: the database "
-                                     f"is not ready ({type(getattr(exc, 'orig', None) or exc).__name__}); run `motcua migrate`")
+            agency_id(uow.session, validation.catalogue, source, outcome)
             return outcome
         publish_in(uow.session, services, validation, source, actor, outcome)
         if outcome.ok:
@@ -235,12 +241,24 @@ def apply_catalogue(procedure: Procedure, data: dict[str, Any], agency_id: int |
     procedure.catalogue = data
 
 
-def deploy_paths(services: Services, paths: list[Path], actor: str, dry_run: bool = False) -> list[DeployOutcome]:
+def deploy_paths(services: Services, actor: str, paths: list[Path],
+                 dry_run: bool = False) -> list[DeployOutcome]:
     """Deploy each file (a folder means every .bpmn in it); one outcome per file."""
+    _check_actor(services, actor, dry_run)
     files: list[Path] = []
     for p in paths:
         files.extend(sorted(p.glob("*.bpmn")) if p.is_dir() else [p])
-    return [deploy_file(services, f, actor, dry_run) for f in files]
+    return [deploy_file(services, actor, f, dry_run) for f in files]
+
+
+def _right(dry_run: bool) -> Right:
+    return may_validate_diagrams if dry_run else may_deploy
+
+
+def _check_actor(services: Services, actor: str, dry_run: bool) -> None:
+    """Refuse an actor without the right before a file is read (each publication checks again)."""
+    with UnitOfWork(services.session_factory) as uow:
+        authorise(uow.session, actor, _right(dry_run))
 
 
 def _max_bytes(services: Services) -> int:

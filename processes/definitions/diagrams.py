@@ -12,10 +12,11 @@ from drawing.svg import NO_LAYOUT, render_svg
 from engine.marks import progress_marks
 from engine.problems import DiagramRefused
 from models import ProcessDefinition, UserTask
-from processes.access import Right, authorise
+from models.publications import DefinitionProposal
+from processes.access import authorise, may_validate_diagrams
 from processes.definitions.versions import version_bpmn
 from processes.dossier.dossiers import load_visible
-from processes.errors import Unprocessable
+from processes.errors import NotFound, Unprocessable
 from processes.uow import UnitOfWork
 
 LEGEND: dict[str, dict[str, str]] = {
@@ -47,22 +48,20 @@ def dossier_diagram(services: Services, username: str, code: str, language: str 
         return _draw(row.bpmn, row.filename, marks, labels or LEGEND.get(language, LEGEND["vi"]))
 
 
-def version_diagram(services: Services, code: str, version: int, username: str, right: Right) -> str:
-    """The SVG of a stored version of a procedure's diagram."""
-    filename, bpmn = version_bpmn(services, code, version, username, right)
+def version_diagram(services: Services, username: str, code: str, version: int) -> str:
+    """The SVG of a stored version of a procedure's diagram (analysts and administrators: the rule
+    is version_bpmn's)."""
+    filename, bpmn = version_bpmn(services, username, code, version)
     return _draw(bpmn, filename, {}, None)
 
 
-def proposal_diagram(services: Services, proposal_id: int, username: str, right: Right) -> str:
-    """The SVG of a diagram proposed by an analyst."""
-    from models.publications import DefinitionProposal
-    from processes.errors import NotFound
-
+def proposal_diagram(services: Services, username: str, proposal_id: int) -> str:
+    """The SVG of a diagram proposed by an analyst (analysts and administrators)."""
     with UnitOfWork(services.session_factory) as uow:
-        authorise(uow.session, username, right)
+        authorise(uow.session, username, may_validate_diagrams)
         proposal = uow.session.get(DefinitionProposal, proposal_id)
         if proposal is None:
-            raise NotFound(f"Không có đề xuất số {proposal_id} (unknown proposal)")
+            raise NotFound("definition.proposal_not_found", "proposal", id=proposal_id)
         return _draw(proposal.bpmn, proposal.filename, {}, None)
 
 

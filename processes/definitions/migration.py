@@ -57,7 +57,8 @@ _REASONS: dict[str, tuple[str, str]] = {
     NOT_REALIGNED: ("trạng thái xử lý không khớp với phiên bản {version} ({name})",
                     "its state does not fit version {version} ({name})"),
     FINISHED: ("quy trình đã kết thúc", "its workflow has finished"),
-    SOURCE_UNREADABLE: ("không đọc được phiên bản hiện tại: {name}", "its current version cannot be read: {name}"),
+    SOURCE_UNREADABLE: ("không đọc được phiên bản hiện tại: {name}",
+                        "its current version cannot be read: {name}"),
 }
 
 
@@ -104,15 +105,14 @@ class MigrationReport:
                               "waiting": d.waiting, "reasons": d.reasons} for d in self.dossiers]}
 
 
-def migrate_dossiers(services: Services, code: str, to_version: int, actor: str, dry_run: bool = False,
-                     language: str = "vi", check_rights: bool = False) -> MigrationReport:
+def migrate_dossiers(services: Services, actor: str, code: str, to_version: int, dry_run: bool = False,
+                     language: str = "vi") -> MigrationReport:
     """Move every running dossier of procedure `code` that is not on `to_version` and can move
-    (dry_run: only say which can). With check_rights, `actor` must be allowed to (analysts may
-    look at a dry run; only administrators migrate)."""
+    (dry_run: only say which can). Analysts and administrators may look at a dry run; only
+    administrators migrate."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if check_rights:
-            authorise(s, actor, may_validate_diagrams if dry_run else may_deploy)
+        authorise(s, actor, may_validate_diagrams if dry_run else may_deploy)
         procedure = procedure_by_code(s, code)
         target_row = definition_version(s, procedure, to_version)
         target = services.definition(s, target_row.id)
@@ -140,7 +140,8 @@ def migrate_dossiers(services: Services, code: str, to_version: int, actor: str,
                 run.instance = instance
                 run.save()
                 audit.append(s, at=now, actor=actor, kind="dossier_migrated", dossier_id=dossier.id,
-                             detail={"procedure": code, "from_version": move.from_version, "to_version": to_version,
+                             detail={"procedure": code, "from_version": move.from_version,
+                                     "to_version": to_version,
                                      "waiting_before": move.waiting,
                                      "waiting_after": sorted(instance.active_elements())})
             audit.append(s, at=now, actor=actor, kind="dossiers_migrated",
@@ -148,8 +149,7 @@ def migrate_dossiers(services: Services, code: str, to_version: int, actor: str,
                                  "not_moved": [d.code for d in report.refused]})
             uow.commit()
         except StaleDataError:
-            raise Conflict("Một hồ sơ vừa được cập nhật trong lúc chuyển; không hồ sơ nào được chuyển, hãy "
-                           "thử lại (a dossier changed meanwhile; nothing was moved)") from None
+            raise Conflict("definition.migration_conflict") from None
         return report
 
 

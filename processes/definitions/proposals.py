@@ -70,7 +70,8 @@ def source_of(upload: Upload, max_bytes: int = MAX_DIAGRAM_BYTES) -> DiagramSour
     path = safe_name(upload.filename, "diagram.bpmn")
     side = safe_name(upload.catalogue_filename, path.rsplit(".", 1)[0] + ".toml")
     if len(upload.bpmn) > max_bytes:
-        return [Problem(path, None, None, f"file is {len(upload.bpmn):,} bytes; the limit is {max_bytes:,} bytes")]
+        return [Problem(path, None, None,
+                        f"file is {len(upload.bpmn):,} bytes; the limit is {max_bytes:,} bytes")]
     if len(upload.catalogue) > MAX_CATALOGUE_BYTES:
         return [Problem(side, None, None, f"file is larger than {MAX_CATALOGUE_BYTES:,} bytes")]
     return DiagramSource(path, upload.bpmn, side, upload.catalogue or None)
@@ -94,7 +95,8 @@ def propose(services: Services, username: str, upload: Upload, note: str = "") -
         now = services.clock.now()
         proposal = DefinitionProposal(
             procedure_code=validation.catalogue.code, filename=source.path, bpmn=source.bpmn,
-            catalogue_filename=source.catalogue_path, catalogue_text=(source.catalogue or b"").decode("utf-8"),
+            catalogue_filename=source.catalogue_path,
+            catalogue_text=(source.catalogue or b"").decode("utf-8"),
             content_hash=content_hash(source.bpmn), state="proposed", proposed_by=username, proposed_at=now,
             note=note[:1000])
         s.add(proposal)
@@ -125,7 +127,7 @@ def deploy_proposal(services: Services, username: str, proposal_id: int) -> Depl
         authorise(s, username, may_deploy)
         proposal = _proposal(s, proposal_id)
         if proposal.state != "proposed":
-            raise Conflict(f"Đề xuất số {proposal_id} đã được xử lý ({proposal.state}) (already decided)")
+            raise Conflict("definition.proposal_decided", "proposal", id=proposal_id, state=proposal.state)
         source = DiagramSource(proposal.filename, proposal.bpmn, proposal.catalogue_filename,
                                proposal.catalogue_text.encode("utf-8"))
         outcome = _publish(services, uow, source, username, proposal)
@@ -138,11 +140,12 @@ def reject_proposal(services: Services, username: str, proposal_id: int, note: s
         authorise(s, username, may_deploy)
         proposal = _proposal(s, proposal_id)
         if proposal.state != "proposed":
-            raise Conflict(f"Đề xuất số {proposal_id} đã được xử lý ({proposal.state}) (already decided)")
+            raise Conflict("definition.proposal_decided", "proposal", id=proposal_id, state=proposal.state)
         now = services.clock.now()
         proposal.state, proposal.decided_by, proposal.decided_at = "rejected", username, now
         audit.append(s, at=now, actor=username, kind="definition_proposal_rejected",
-                     detail={"proposal": proposal_id, "procedure": proposal.procedure_code, "note": note[:500]})
+                     detail={"proposal": proposal_id, "procedure": proposal.procedure_code,
+                             "note": note[:500]})
         uow.commit()
 
 
@@ -225,7 +228,7 @@ def _publish(services: Services, uow: UnitOfWork, source: DiagramSource, usernam
 def _proposal(s: so.Session, proposal_id: int) -> DefinitionProposal:
     proposal = s.get(DefinitionProposal, proposal_id)
     if proposal is None:
-        raise NotFound(f"Không có đề xuất số {proposal_id} (unknown proposal)")
+        raise NotFound("definition.proposal_not_found", "proposal", id=proposal_id)
     return proposal
 
 

@@ -1,5 +1,8 @@
 """Versions of a procedure's diagram: what was published, since when, by whom (R11.1); rolling
-back to an earlier version; comparing two versions element by element."""
+back to an earlier version; comparing two versions element by element.
+
+Every use case takes the acting user and checks it here: analysts and administrators look
+(`may_validate_diagrams`), administrators publish (`may_deploy`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +18,7 @@ from engine.problems import DiagramRefused
 from models import Agency, Dossier, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
-from processes.access import Right, authorise
+from processes.access import authorise, may_deploy, may_validate_diagrams
 from processes.definitions.deploy import apply_catalogue
 from processes.dossier.status import FINAL_STATUSES
 from processes.errors import Invalid, NotFound
@@ -23,9 +26,8 @@ from processes.uow import UnitOfWork
 
 
 def definition_rights(services: Services, username: str) -> dict[str, bool]:
-    """What the user may do with diagrams: `validate` (and propose, compare, dry-run), `deploy`."""
-    from processes.access import may_deploy, may_validate_diagrams
-
+    """What the user may do with diagrams: `validate` (and propose, compare, dry-run), `deploy`.
+    Reveals only the caller's own rights (all False for an unknown or locked account)."""
     with UnitOfWork(services.session_factory) as uow:
         user = uow.session.scalar(sa.select(User).where(User.username == username))
         if user is None:
@@ -37,35 +39,34 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def list_procedures(services: Services, username: str | None = None, right: Right | None = None) -> list[dict[str, Any]]:
+def list_procedures(services: Services, username: str) -> list[dict[str, Any]]:
     """Every procedure with its published version, the number of versions and of running dossiers."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if username is not None and right is not None:
-            authorise(s, username, right)
+        authorise(s, username, may_validate_diagrams)
         versions = dict(s.execute(sa.select(ProcessDefinition.procedure_id, sa.func.count())
                                   .group_by(ProcessDefinition.procedure_id)).all())
         running = dict(s.execute(sa.select(Dossier.procedure_id, sa.func.count())
                                  .where(Dossier.status_code.not_in(FINAL_STATUSES))
                                  .group_by(Dossier.procedure_id)).all())
         rows = s.execute(sa.select(Procedure, ProcessDefinition.version)
-                         .outerjoin(ProcessDefinition, ProcessDefinition.id == Procedure.current_definition_id)
+                         .outerjoin(ProcessDefinition,
+                                    ProcessDefinition.id == Procedure.current_definition_id)
                          .order_by(Procedure.code)).all()
         return [{"code": p.code, "name": p.name, "level": p.level, "published_version": version,
                  "published_at": _iso(p.published_at), "versions": versions.get(p.id, 0),
                  "running_dossiers": running.get(p.id, 0)} for p, version in rows]
 
 
-def procedure_history(services: Services, code: str, username: str | None = None,
-                      right: Right | None = None) -> dict[str, Any]:
+def procedure_history(services: Services, username: str, code: str) -> dict[str, Any]:
     """A procedure's versions (with how many running dossiers each holds) and its publications,
     newest first, each with the instant it stopped being what the public sees (R11.1)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if username is not None and right is not None:
-            authorise(s, username, right)
+        authorise(s, username, may_validate_diagrams)
         procedure = procedure_by_code(s, code)
-        definitions = s.scalars(sa.select(ProcessDefinition).where(ProcessDefinition.procedure_id == procedure.id)
+        definitions = s.scalars(sa.select(ProcessDefinition)
+                                .where(ProcessDefinition.procedure_id == procedure.id)
                                 .order_by(ProcessDefinition.version.desc())).all()
         by_id = {d.id: d for d in definitions}
         running = dict(s.execute(sa.select(Dossier.definition_id, sa.func.count())
@@ -104,16 +105,16 @@ class RollbackOutcome:
     changed: bool
 
 
-def rollback(services: Services, code: str, version: int, actor: str, right: Right | None = None) -> RollbackOutcome:
+def rollback(services: Services, actor: str, code: str, version: int) -> RollbackOutcome:
     """Publish an earlier (or any stored) version again, with the catalogue entry it was published
     with; audited. Running dossiers keep their versions; new dossiers take this one."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if right is not None:
-            authorise(s, actor, right)
+        authorise(s, actor, may_deploy)
         procedure = procedure_by_code(s, code)
         target = definition_version(s, procedure, version)
-        current = s.get(ProcessDefinition, procedure.current_definition_id) if procedure.current_definition_id else None
+        current = (s.get(ProcessDefinition, procedure.current_definition_id)
+                   if procedure.current_definition_id else None)
         previous = current.version if current else None
         if current is not None and current.id == target.id:
             return RollbackOutcome(code, version, previous, False)
@@ -124,14 +125,14 @@ def rollback(services: Services, code: str, version: int, actor: str, right: Rig
         if catalogue.get("agency"):
             agency_id = s.scalar(sa.select(Agency.id).where(Agency.code == catalogue["agency"]))
             if agency_id is None:
-                raise Invalid({"agency": f"cơ quan '{catalogue['agency']}' của phiên bản {version} không còn "
-                                         f"(the agency of version {version} no longer exists)"})
+                raise Invalid("definition.agency_gone", "agency", agency=catalogue["agency"], version=version)
         now = services.clock.now()
         apply_catalogue(procedure, catalogue, agency_id)
         procedure.current_definition_id = target.id
         procedure.published_at = now
-        s.add(Publication(procedure_id=procedure.id, definition_id=target.id, kind="rollback", published_at=now,
-                          published_by=actor, catalogue=catalogue, note=f"from version {previous}"))
+        s.add(Publication(procedure_id=procedure.id, definition_id=target.id, kind="rollback",
+                          published_at=now, published_by=actor, catalogue=catalogue,
+                          note=f"from version {previous}"))
         audit.append(s, at=now, actor=actor, kind="definition_rolled_back",
                      detail={"procedure": code, "from_version": previous, "to_version": version,
                              "hash": target.content_hash})
@@ -139,28 +140,26 @@ def rollback(services: Services, code: str, version: int, actor: str, right: Rig
         return RollbackOutcome(code, version, previous, True)
 
 
-def compare_versions(services: Services, code: str, old: int, new: int, username: str | None = None,
-                     right: Right | None = None) -> list[ElementChange]:
+def compare_versions(services: Services, username: str, code: str, old: int, new: int) -> list[ElementChange]:
     """The elements added, removed or changed from version `old` to version `new`."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if username is not None and right is not None:
-            authorise(s, username, right)
+        authorise(s, username, may_validate_diagrams)
         procedure = procedure_by_code(s, code)
         a, b = definition_version(s, procedure, old), definition_version(s, procedure, new)
         try:
             return compare_diagrams(a.bpmn, b.bpmn, f"v{old}", f"v{new}")
         except DiagramRefused as exc:  # stored versions were valid when deployed; say so if not now
-            raise Invalid({"version": str(exc.problems[0])}) from None
+            problem = exc.problems[0]
+            raise Invalid("definition.stored_unreadable", "version", element=problem.element_id or "-",
+                          line=problem.line or "-", problem=problem.message) from None
 
 
-def version_bpmn(services: Services, code: str, version: int, username: str | None = None,
-                 right: Right | None = None) -> tuple[str, bytes]:
+def version_bpmn(services: Services, username: str, code: str, version: int) -> tuple[str, bytes]:
     """The file name and BPMN text of a stored version."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        if username is not None and right is not None:
-            authorise(s, username, right)
+        authorise(s, username, may_validate_diagrams)
         d = definition_version(s, procedure_by_code(s, code), version)
         return d.filename, d.bpmn
 
@@ -168,7 +167,7 @@ def version_bpmn(services: Services, code: str, version: int, username: str | No
 def procedure_by_code(s: so.Session, code: str) -> Procedure:
     procedure = s.scalar(sa.select(Procedure).where(Procedure.code == code))
     if procedure is None:
-        raise NotFound(f"Không có thủ tục mã '{code}' (unknown procedure)")
+        raise NotFound("definition.procedure_not_found", "procedure", code=code)
     return procedure
 
 
@@ -176,5 +175,5 @@ def definition_version(s: so.Session, procedure: Procedure, version: int) -> Pro
     found = s.scalar(sa.select(ProcessDefinition).where(ProcessDefinition.procedure_id == procedure.id,
                                                         ProcessDefinition.version == version))
     if found is None:
-        raise NotFound(f"Thủ tục '{procedure.code}' không có phiên bản {version} (unknown version)")
+        raise NotFound("definition.version_not_found", "version", code=procedure.code, version=version)
     return found

@@ -2,7 +2,11 @@
 
 A self-registered account may log in at once but may submit only after following the link mailed
 to it (processes.access.may_submit); accounts made by administrators or the demo seed need no link.
-Log-in and passwords are in processes.people.credentials."""
+Log-in and passwords are in processes.people.credentials.
+
+Rights: registering and confirming an address are anonymous by nature (there is no account yet, or
+the signed link is the proof); every other use case acts on the caller's own account only, and an
+unknown or locked caller is refused (`processes.access.acting_user`)."""
 from __future__ import annotations
 
 import secrets
@@ -18,7 +22,8 @@ from adapters.bootstrap import Services
 from engine.forms import FormErrors, FormField, clean_form
 from models import EmailVerification, OutboxMessage, User
 from processes import audit
-from processes.errors import Conflict, Invalid, NotFound, Throttled
+from processes.access import acting_user
+from processes.errors import Conflict, Invalid, Reason, Throttled, collect
 from processes.people import account_tokens
 from processes.people.account_state import email_confirmed
 from processes.people.users import hash_password
@@ -46,48 +51,46 @@ class Registration:
 
 def check_new_password(password: str, repeat: str, username: str, field: str = "password") -> None:
     """Refuse a password that is short, repeats the username, or was not typed twice alike."""
-    errors = {}
+    reasons = []
     if len(password) < MIN_PASSWORD:
-        errors[field] = f"mật khẩu cần ít nhất {MIN_PASSWORD} ký tự (at least {MIN_PASSWORD} characters)"
+        reasons.append(Reason("password.too_short", field, {"min": MIN_PASSWORD}))
     elif password.strip().lower() == username.strip().lower():
-        errors[field] = "mật khẩu không được trùng tên đăng nhập (must differ from the username)"
+        reasons.append(Reason("password.same_as_username", field))
     if password != repeat:
-        errors[f"{field}_repeat"] = "hai lần nhập mật khẩu không khớp (the passwords differ)"
-    if errors:
-        raise Invalid(errors)
+        reasons.append(Reason("password.mismatch", f"{field}_repeat"))
+    collect(reasons)
 
 
 def _clean(fields: list[FormField], data: dict[str, Any]) -> dict[str, Any]:
     try:
         return clean_form(fields, data)
-    except FormErrors as exc:
+    except FormErrors as exc:  # TRANSITIONAL: engine.forms words its refusals; codes come with its rework
         raise Invalid(exc.errors) from None
 
 
 def register(services: Services, reg: Registration) -> str:
-    """Create a citizen account and mail it a confirmation link; return the username."""
+    """Create a citizen account and mail it a confirmation link; return the username. Anonymous by
+    nature: whoever registers has no account yet."""
     username = reg.username.strip().lower()
-    errors: dict[str, str] = {}
+    reasons: list[Reason] = []
     values: dict[str, Any] = {}
     try:
         values = _clean([USERNAME_FIELD, *PROFILE_FIELDS], {"username": username, "full_name": reg.full_name,
                                                             "email": reg.email, "phone": reg.phone})
     except Invalid as exc:
-        errors.update(exc.fields)
+        reasons.extend(exc.reasons)
     try:
         check_new_password(reg.password, reg.password_repeat, username)
     except Invalid as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)  # every bad field at once
+        reasons.extend(exc.reasons)
+    collect(reasons)  # every bad field at once
     email = values["email"].lower()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         if s.scalar(sa.select(User.id).where(User.username == username)) is not None:
-            raise Invalid({"username": "tên đăng nhập đã có người dùng (this username is taken)"})
+            raise Invalid("account.username_taken", "username", username=username)
         if s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)) is not None:
-            raise Invalid({"email": "thư điện tử này đã gắn với một tài khoản khác; hãy đăng nhập hoặc "
-                                    "lấy lại mật khẩu (already used by an account)"})
+            raise Invalid("account.email_taken", "email")
         now = services.clock.now()
         user = User(username=username, password_hash=hash_password(reg.password),
                     full_name=values["full_name"], email=email, phone=values["phone"], roles=["citizen"],
@@ -126,20 +129,21 @@ def base_url(services: Services) -> str:
 
 
 def confirm_email(services: Services, token: str) -> str:
-    """Mark the address in the link confirmed; return the username. Following it twice is fine."""
+    """Mark the address in the link confirmed; return the username. Following it twice is fine.
+    Anonymous by nature: the signed link is the proof (it is opened from the mailbox, logged in or not)."""
     now = services.clock.now()
     try:
         username, bound = account_tokens.read(services.config["app"]["secret_key"], account_tokens.CONFIRM,
                                                token, now)
     except account_tokens.BadToken as exc:
-        raise Invalid({"token": "liên kết đã hết hạn; hãy đăng nhập và gửi lại thư xác nhận (link expired)"
-                       if exc.expired else "liên kết xác nhận không hợp lệ (invalid link)"}) from None
+        raise Invalid("account.confirm_link_expired" if exc.expired else "account.confirm_link_invalid",
+                      "token") from None
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = s.scalar(sa.select(User).where(User.username == username))
         row = s.get(EmailVerification, user.id) if user is not None else None
         if user is None or row is None or account_tokens.fingerprint(row.email) != bound:
-            raise Invalid({"token": "liên kết không còn dùng được: địa chỉ thư đã thay đổi (address changed)"})
+            raise Invalid("account.confirm_link_stale", "token")
         if row.confirmed_at is None:
             row.confirmed_at = now
             audit.append(s, at=now, actor=username, kind="email_confirmed", detail={})
@@ -148,13 +152,13 @@ def confirm_email(services: Services, token: str) -> str:
 
 
 def resend_confirmation(services: Services, username: str, ip: str) -> None:
-    """Mail the confirmation link again (at most a few times an hour)."""
+    """Mail the confirmation link of the caller's own account again (at most a few times an hour)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = active_account(s, username)
         row = s.get(EmailVerification, user.id)
         if row is None or row.confirmed_at is not None:
-            raise Conflict("Thư điện tử của tài khoản đã được xác nhận (already confirmed)")
+            raise Conflict("account.already_confirmed")
         now = services.clock.now()
         key = throttle.key_of("resend", username, ip)
         if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
@@ -165,6 +169,7 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
 
 
 def get_profile(services: Services, username: str) -> dict[str, Any]:
+    """The caller's own profile."""
     with UnitOfWork(services.session_factory) as uow:
         user = active_account(uow.session, username)
         return {"username": user.username, "full_name": user.full_name, "email": user.email or "",
@@ -173,7 +178,8 @@ def get_profile(services: Services, username: str) -> dict[str, Any]:
 
 
 def update_profile(services: Services, username: str, full_name: str, email: str, phone: str) -> bool:
-    """Change name, address and phone; a new address must be confirmed again (returns True then)."""
+    """Change the caller's own name, address and phone; a new address must be confirmed again
+    (returns True then)."""
     values = _clean(PROFILE_FIELDS, {"full_name": full_name, "email": email, "phone": phone})
     new_email = values["email"].lower()
     with UnitOfWork(services.session_factory) as uow:
@@ -184,9 +190,10 @@ def update_profile(services: Services, username: str, full_name: str, email: str
                                         ("phone", values["phone"])) if getattr(user, k) != v)
         reconfirm = (user.email or "").lower() != new_email
         if reconfirm:
-            taken = s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == new_email, User.id != user.id))
+            taken = s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == new_email,
+                                                      User.id != user.id))
             if taken is not None:
-                raise Invalid({"email": "thư điện tử này đã gắn với một tài khoản khác (already used)"})
+                raise Invalid("account.email_taken", "email")
         user.full_name, user.email, user.phone = values["full_name"], new_email, values["phone"]
         if reconfirm:
             row = s.get(EmailVerification, user.id)
@@ -203,7 +210,5 @@ def update_profile(services: Services, username: str, full_name: str, email: str
 
 
 def active_account(s: so.Session, username: str) -> User:
-    user = s.scalar(sa.select(User).where(User.username == username))
-    if user is None or not user.active:
-        raise NotFound("Tài khoản không tồn tại hoặc đã bị khóa (unknown or inactive account)")
-    return user
+    """The caller's own account; Forbidden for an unknown or locked one."""
+    return acting_user(s, username)

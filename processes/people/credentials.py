@@ -1,4 +1,7 @@
-"""Logging in (rate-limited, R6.1), resetting a forgotten password by a mailed link, changing it."""
+"""Logging in (rate-limited, R6.1), resetting a forgotten password by a mailed link, changing it.
+
+Logging in, asking for a reset link and resetting by it are anonymous by nature (the password, the
+mailbox or the signed link is the proof); changing the password acts on the caller's own account."""
 from __future__ import annotations
 
 import secrets
@@ -37,7 +40,7 @@ def log_in(services: Services, username: str, password: str, ip: str) -> str:
             throttle.hit(s, throttle.LOGIN_FAILURES_PER_IP, per_ip, now)
             audit.append(s, at=now, actor=name[:100] or "-", kind="login_failed", detail={})
             uow.commit()
-            raise Invalid({"password": "tên đăng nhập hoặc mật khẩu không đúng (wrong username or password)"})
+            raise Invalid("login.wrong_credentials", "password")
         throttle.clear(s, throttle.LOGIN_FAILURES, per_user)
         audit.append(s, at=now, actor=found, kind="logged_in", detail={})
         uow.commit()
@@ -49,7 +52,7 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
     the same either way, so the form does not tell who has an account."""
     address = email.strip().lower()
     if "@" not in address or len(address) > 200:
-        raise Invalid({"email": "địa chỉ thư điện tử không hợp lệ (not an e-mail address)"})
+        raise Invalid("account.email_invalid", "email")
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
         for key in (throttle.key_of("reset", ip), throttle.key_of("reset", address)):
@@ -62,9 +65,9 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
                                         user.username, user.password_hash, now)
             link = f"{base_url(services)}/password/reset/{token}"
             mail(s, address, "Đặt lại mật khẩu — Cổng dịch vụ công tỉnh Kon Tum",
-                 f"Chào {user.full_name},\n\nĐể đặt mật khẩu mới cho tài khoản '{user.username}', hãy mở liên "
-                 f"kết sau trong vòng 1 giờ:\n{link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu "
-                 f"hiện tại vẫn giữ nguyên.", f"reset:{user.id}:{secrets.token_hex(8)}", now)
+                 f"Chào {user.full_name},\n\nĐể đặt mật khẩu mới cho tài khoản '{user.username}', hãy mở "
+                 f"liên kết sau trong vòng 1 giờ:\n{link}\n\nNếu bạn không yêu cầu, hãy bỏ qua thư này; "
+                 f"mật khẩu hiện tại vẫn giữ nguyên.", f"reset:{user.id}:{secrets.token_hex(8)}", now)
             audit.append(s, at=now, actor=user.username, kind="password_reset_requested", detail={})
         uow.commit()
 
@@ -76,14 +79,14 @@ def reset_password(services: Services, token: str, password: str, repeat: str) -
         username, bound = account_tokens.read(services.config["app"]["secret_key"], account_tokens.RESET,
                                               token, now)
     except account_tokens.BadToken as exc:
-        raise Invalid({"token": "liên kết đã hết hạn (quá 1 giờ); hãy yêu cầu liên kết mới (link expired)"
-                       if exc.expired else "liên kết đặt lại mật khẩu không hợp lệ (invalid link)"}) from None
+        raise Invalid("account.reset_link_expired" if exc.expired else "account.reset_link_invalid",
+                      "token") from None
     check_new_password(password, repeat, username)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = s.scalar(sa.select(User).where(User.username == username, User.active.is_(True)))
         if user is None or account_tokens.fingerprint(user.password_hash) != bound:
-            raise Invalid({"token": "liên kết đã được dùng (already used); hãy yêu cầu liên kết mới"})
+            raise Invalid("account.reset_link_used", "token")
         user.password_hash = hash_password(password)
         row = s.get(EmailVerification, user.id)
         if row is not None and row.confirmed_at is None and row.email == (user.email or "").lower():
@@ -94,13 +97,13 @@ def reset_password(services: Services, token: str, password: str, repeat: str) -
 
 
 def change_password(services: Services, username: str, current: str, password: str, repeat: str) -> None:
-    """Replace the password after checking the current one."""
+    """Replace the caller's own password after checking the current one."""
     check_new_password(password, repeat, username)
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
         user = active_account(s, username)
         if not verify_password(user.password_hash, current):
-            raise Invalid({"current_password": "mật khẩu hiện tại không đúng (wrong current password)"})
+            raise Invalid("account.current_password_wrong", "current_password")
         user.password_hash = hash_password(password)
         audit.append(s, at=now, actor=username, kind="password_changed", detail={})
         uow.commit()

@@ -1,6 +1,8 @@
 """Accounts: passwords hashed with Argon2; look-ups by name."""
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from argon2 import PasswordHasher
@@ -41,7 +43,9 @@ def get_user(session: so.Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == username))
 
 
-def list_users(services: Services) -> list[dict[str, object]]:
+def list_users(services: Services) -> list[dict[str, Any]]:
+    """Every account (the operator bootstrap tool `motcua users list`: no acting user, the database
+    credentials are the right)."""
     with UnitOfWork(services.session_factory) as uow:
         rows = uow.session.execute(sa.select(User, Agency.code).outerjoin(Agency, Agency.id == User.agency_id)
                                    .order_by(User.username)).all()

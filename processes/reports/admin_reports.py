@@ -19,8 +19,8 @@ import sqlalchemy.orm as so
 from adapters.bootstrap import Services
 from models import Agency, AuditEvent, Dossier, Incident, Procedure
 from processes import audit
-from processes.access import acting_user, may_resolve_incident, may_view_reports
-from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.access import authorise, may_resolve_incident, may_view_reports, may_view_some_report
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect
 from processes.timekeeping.calendar_admin import parse_day
 from processes.timekeeping.deadlines import net_processing_hours
 from processes.uow import UnitOfWork
@@ -39,35 +39,35 @@ def report(services: Services, username: str, agency_code: str = "", date_from: 
     one per agency × procedure, over the dossiers received in the period."""
     tz = ZoneInfo(str(services.config["calendar"].get("timezone", "Asia/Ho_Chi_Minh")))
     today = services.clock.now().astimezone(tz).date()
-    errors: dict[str, str] = {}
-    start, end = date(today.year, 1, 1), today
-    try:
-        start = parse_day(date_from, "from") if date_from else start
-    except Invalid as exc:
-        errors.update(exc.fields)
-    try:
-        end = parse_day(date_to, "to") if date_to else end
-    except Invalid as exc:
-        errors.update(exc.fields)
-    if not errors and end < start:
-        errors["to"] = "ngày kết thúc trước ngày bắt đầu (the end is before the start)"
-    if errors:
-        raise Invalid(errors)
-    since = datetime.combine(start, time.min, tz)
-    until = datetime.combine(end + timedelta(days=1), time.min, tz)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = acting_user(s, username)
+        me = authorise(s, username, may_view_some_report)  # the right first: a stranger learns nothing
+        reasons: list[Reason] = []
+        start, end = date(today.year, 1, 1), today
+        try:
+            start = parse_day(date_from, "from") if date_from else start
+        except Invalid as exc:
+            reasons.extend(exc.reasons)
+        try:
+            end = parse_day(date_to, "to") if date_to else end
+        except Invalid as exc:
+            reasons.extend(exc.reasons)
+        if not reasons and end < start:
+            reasons.append(Reason("report.end_before_start", "to"))
+        collect(reasons)
+        since = datetime.combine(start, time.min, tz)
+        until = datetime.combine(end + timedelta(days=1), time.min, tz)
         agency = None
         if agency_code:
             agency = s.scalar(sa.select(Agency).where(Agency.code == agency_code))
-            if agency is None:
-                raise Invalid({"agency": f"không có cơ quan mã '{agency_code}' (no such agency)"})
+            if agency is None and me.has_role("admin"):
+                raise Invalid("agency.not_found", "agency", code=agency_code[:40])
         elif not me.has_role("admin"):
             agency = s.get(Agency, me.agency_id) if me.agency_id else None
-        if not may_view_reports(me, agency.id if agency else None):
-            raise Forbidden("Chỉ xem được báo cáo của cơ quan mình (only your own agency's reports)")
-        query = (sa.select(Dossier, Procedure, Agency.code).join(Procedure, Procedure.id == Dossier.procedure_id)
+        if (agency is None and agency_code) or not may_view_reports(me, agency.id if agency else None):
+            raise Forbidden("report.not_your_agency")
+        query = (sa.select(Dossier, Procedure, Agency.code)
+                 .join(Procedure, Procedure.id == Dossier.procedure_id)
                  .join(Agency, Agency.id == Dossier.agency_id)
                  .where(Dossier.received_at >= since, Dossier.received_at < until))
         if agency is not None:
@@ -101,14 +101,12 @@ def resolve_incident(services: Services, username: str, incident_id: int) -> dic
     """Mark an open incident resolved (R9.2); resolving twice is refused."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        me = acting_user(s, username)
-        if not may_resolve_incident(me):
-            raise Forbidden("Chỉ quản trị hệ thống xử lý sự cố (system administrators only)")
+        me = authorise(s, username, may_resolve_incident)
         incident = s.get(Incident, incident_id)
         if incident is None:
-            raise NotFound(f"không có sự cố số {incident_id} (no such incident)")
+            raise NotFound("incident.not_found", "incident", id=incident_id)
         if incident.resolved_at is not None:
-            raise Conflict(f"sự cố số {incident_id} đã được xử lý (already resolved)")
+            raise Conflict("incident.already_resolved", "incident", id=incident_id)
         incident.resolved_at = services.clock.now()
         audit.append(s, at=incident.resolved_at, actor=me.username, kind="incident_resolved",
                      dossier_id=incident.dossier_id, detail={"incident": incident.id, "kind": incident.kind})
@@ -145,8 +143,9 @@ class _Tally:
         def avg(values: list[float]) -> float | str:
             return round(sum(values) / len(values), 1) if values else ""
 
-        return {"agency": agency, "procedure": procedure, "received": self.received, "accepted": self.accepted,
-                "finished": self.finished, "on_time": self.on_time, "late": self.late, "refused": self.refused,
+        return {"agency": agency, "procedure": procedure, "received": self.received,
+                "accepted": self.accepted, "finished": self.finished, "on_time": self.on_time,
+                "late": self.late, "refused": self.refused,
                 "withdrawn": self.withdrawn, "supplement_requests": self.supplement_requests,
                 "repeated_supplements": self.repeated, "avg_hours": avg(self.hours),
                 "statutory_hours": avg(self.statutory)}
@@ -174,7 +173,8 @@ def _pauses(s: so.Session, ids: list[int]) -> dict[int, list[tuple[datetime, dat
         if e.kind == "clock_paused":
             found[e.dossier_id].append((datetime.fromisoformat(e.detail["paused_at"]), None))
         elif found[e.dossier_id] and found[e.dossier_id][-1][1] is None:
-            found[e.dossier_id][-1] = (found[e.dossier_id][-1][0], datetime.fromisoformat(e.detail["resumed_at"]))
+            found[e.dossier_id][-1] = (found[e.dossier_id][-1][0],
+                                       datetime.fromisoformat(e.detail["resumed_at"]))
     return found
 
 

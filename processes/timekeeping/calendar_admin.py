@@ -13,15 +13,14 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from adapters.bootstrap import Services
 from engine.calendar import CalendarError, WorkCalendar
 from models import CalendarOverride
 from processes import audit
-from processes.access import acting_user, may_edit_calendar
-from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.access import authorise, may_edit_calendar
+from processes.errors import Conflict, Invalid, NotFound, Reason, collect
 from processes.uow import UnitOfWork
 
 KINDS = {"day_off": "ngày nghỉ", "working_day": "ngày làm việc bù"}
@@ -41,18 +40,17 @@ def parse_day(value: object, field: str = "day") -> date:
                 raise ValueError(text)
             day = date.fromisoformat(text)
         except ValueError:
-            raise Invalid({field: f"'{value}' không phải ngày dạng YYYY-MM-DD (not a date YYYY-MM-DD)"}) \
-                from None
+            raise Invalid("calendar.day_invalid", field, value=str(value)[:40]) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise Invalid({field: f"{day.isoformat()}: năm phải trong khoảng {FIRST_YEAR}–{LAST_YEAR} "
-                              f"(the year must be from {FIRST_YEAR} to {LAST_YEAR})"})
+        raise Invalid("calendar.day_out_of_range", field, day=day.isoformat(), first=FIRST_YEAR,
+                      last=LAST_YEAR)
     return day
 
 
 def list_overrides(services: Services, username: str, year: int | None = None) -> list[dict[str, Any]]:
     """Every entry (of one year, if given), by date, with what the calendar says without it."""
     with UnitOfWork(services.session_factory) as uow:
-        _editor(uow.session, username)
+        authorise(uow.session, username, may_edit_calendar)
         query = sa.select(CalendarOverride).order_by(CalendarOverride.day)
         if year is not None:
             query = query.where(CalendarOverride.day >= date(year, 1, 1),
@@ -64,26 +62,26 @@ def list_overrides(services: Services, username: str, year: int | None = None) -
 def add_override(services: Services, username: str, day: object, kind: object,
                  note: object = "") -> dict[str, Any]:
     """List a date as an extra day off or a make-up working day; refuse contradictions and duplicates."""
-    errors: dict[str, str] = {}
-    try:
-        parsed = parse_day(day)
-    except Invalid as exc:
-        errors.update(exc.fields)
-    if not isinstance(kind, str) or kind not in KINDS:
-        errors["kind"] = f"phải là một trong {sorted(KINDS)} (must be day_off or working_day)"
-    text = note.strip() if isinstance(note, str) else ""
-    if note not in (None, "") and not isinstance(note, str):
-        errors["note"] = "phải là chuỗi (must be text)"
-    elif len(text) > MAX_NOTE:
-        errors["note"] = f"tối đa {MAX_NOTE} ký tự (at most {MAX_NOTE} characters)"
-    if errors:
-        raise Invalid(errors)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _editor(s, username)
+        user = authorise(s, username, may_edit_calendar)  # the right first: a stranger learns nothing
+        reasons: list[Reason] = []
+        try:
+            parsed = parse_day(day)
+        except Invalid as exc:
+            reasons.extend(exc.reasons)
+        if not isinstance(kind, str) or kind not in KINDS:
+            reasons.append(Reason("calendar.kind_invalid", "kind"))
+        text = note.strip() if isinstance(note, str) else ""
+        if note not in (None, "") and not isinstance(note, str):
+            reasons.append(Reason("must_be_text", "note"))
+        elif len(text) > MAX_NOTE:
+            reasons.append(Reason("calendar.note_too_long", "note", {"max": MAX_NOTE}))
+        collect(reasons)
         existing = s.get(CalendarOverride, parsed)
         if existing is not None:
-            raise Conflict(_contradiction(parsed, existing.kind, str(kind)))
+            raise Conflict("calendar.already_listed" if existing.kind == kind else "calendar.contradiction",
+                           "day", day=parsed.isoformat())
         rows = s.scalars(sa.select(CalendarOverride)).all()
         try:
             WorkCalendar.from_config(services.config["calendar"],
@@ -91,8 +89,8 @@ def add_override(services: Services, username: str, day: object, kind: object,
                                      ([parsed] if kind == "day_off" else []),
                                      makeup_working_days=[r.day for r in rows if r.kind == "working_day"] +
                                      ([parsed] if kind == "working_day" else []))
-        except CalendarError as exc:
-            raise Invalid({"day": str(exc)}) from None
+        except CalendarError:
+            raise Invalid("calendar.not_accepted", "day", day=parsed.isoformat()) from None
         row = CalendarOverride(day=parsed, kind=str(kind), note=text)
         s.add(row)
         audit.append(s, at=services.clock.now(), actor=user.username, kind="calendar_changed",
@@ -100,8 +98,7 @@ def add_override(services: Services, username: str, day: object, kind: object,
         try:
             uow.commit()
         except IntegrityError:  # another administrator listed the same date a moment ago
-            raise Conflict(f"{parsed.isoformat()} vừa được người khác thêm vào lịch (listed meanwhile)") \
-                from None
+            raise Conflict("calendar.listed_meanwhile", "day", day=parsed.isoformat()) from None
         result = _row(row, _base_calendar(services))
     services.forget_calendar()
     return result
@@ -109,13 +106,13 @@ def add_override(services: Services, username: str, day: object, kind: object,
 
 def remove_override(services: Services, username: str, day: object) -> dict[str, Any]:
     """Remove the entry of a date; the package's answer (holiday, weekend, swap) applies again."""
-    parsed = parse_day(day)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = _editor(s, username)
+        user = authorise(s, username, may_edit_calendar)
+        parsed = parse_day(day)
         row = s.get(CalendarOverride, parsed)
         if row is None:
-            raise NotFound(f"{parsed.isoformat()} không có trong bảng lịch (the date is not listed)")
+            raise NotFound("calendar.not_listed", "day", day=parsed.isoformat())
         result = _row(row, _base_calendar(services))
         s.delete(row)
         audit.append(s, at=services.clock.now(), actor=user.username, kind="calendar_changed",
@@ -124,21 +121,6 @@ def remove_override(services: Services, username: str, day: object) -> dict[str,
         uow.commit()
     services.forget_calendar()
     return result
-
-
-def _editor(s: so.Session, username: str) -> Any:
-    user = acting_user(s, username)
-    if not may_edit_calendar(user):
-        raise Forbidden("Chỉ quản trị viên được sửa lịch làm việc (only administrators edit the calendar)")
-    return user
-
-
-def _contradiction(day: date, listed: str, wanted: str) -> str:
-    if listed == wanted:
-        return f"{day.isoformat()} đã có trong bảng là {KINDS[listed]} (already listed as {listed})"
-    return (f"{day.isoformat()} đã được ghi là {KINDS[listed]} ({listed}); "
-            f"một ngày không thể vừa là ngày nghỉ vừa là ngày làm việc bù — hãy xóa mục cũ trước "
-            f"(a date cannot be both a day off and a make-up working day; remove the entry first)")
 
 
 def _base_calendar(services: Services) -> WorkCalendar:

@@ -29,10 +29,11 @@ from engine.timer_values import timer_boundary_hosts
 from handlers.texts import fmt_instant
 from models import Dossier, OutboxMessage, Procedure, Timer, User, UserTask
 from processes import audit
+from processes.access import SYSTEM
 from processes.dossier.status import FINAL_STATUSES
 from processes.timekeeping import deadlines
 
-ACTOR = "system:timer"
+ACTOR = SYSTEM  # timers act as the machine account (processes.access.SYSTEM)
 
 
 class TimerDefect(Exception):

@@ -22,6 +22,7 @@ from adapters.bootstrap import Services
 from engine.clock import Clock, ManualClock
 from models import Dossier, Incident, Procedure, Timer
 from processes import audit
+from processes.access import SYSTEM
 from processes.dossier.dossier_run import DossierRun
 from processes.errors import Unprocessable
 from processes.timekeeping import escalations
@@ -89,10 +90,10 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
                   "due_at": timer.due_at.isoformat(),
                   "lateness_s": round((now - timer.due_at).total_seconds(), 3)}
         if timer.kind == "bpmn":
-            run = DossierRun(services, s, dossier, procedure, "system:timer", clock)
+            run = DossierRun(services, s, dossier, procedure, SYSTEM, clock)
             instance = run.load()
             fired = run.act(instance.fire_due_timers)
-            audit.append(s, at=now, actor="system:timer", kind="timer_fired", dossier_id=dossier.id,
+            audit.append(s, at=now, actor=SYSTEM, kind="timer_fired", dossier_id=dossier.id,
                          detail={**detail, "fired": fired})
             run.save()  # rewrites the timer projection: the fired timer's row goes away
             escalations.mark_drawn_overdue(services, s, dossier, fired, now, open_tasks=run.open_tasks)
@@ -100,7 +101,7 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
                 s.delete(timer)
         else:
             outcome = escalations.fire(services, s, timer, dossier, procedure, now)
-            audit.append(s, at=now, actor="system:timer", kind="timer_fired", dossier_id=dossier.id,
+            audit.append(s, at=now, actor=SYSTEM, kind="timer_fired", dossier_id=dossier.id,
                          detail={**detail, **outcome})
         uow.commit()
     return True

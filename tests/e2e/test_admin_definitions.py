@@ -117,7 +117,7 @@ def test_migration_dry_run_then_migrate_from_the_admin_pages(client: Any, token:
                                                              tmp_path: Any) -> None:
     code = submit(client, token)
     work(client, token, code, "reception")
-    assert deploy_file(services, copy_with(tmp_path, bpmn=hkd_version_2_bytes()), actor="admin").ok
+    assert deploy_file(services, "admin", copy_with(tmp_path, bpmn=hkd_version_2_bytes())).ok
     login(client, "analyst")
     dry = text(client.get(f"/admin/definitions/{HKD}/migrate?to=2"))
     assert code in dry and "Chuyển được" in dry and 'name="to"' not in dry  # analysts see, do not migrate
@@ -220,7 +220,7 @@ def test_a_diagram_without_layout_is_a_clear_error_not_a_blank_picture(
         client: Any, token: Any, services: Services, tmp_path: Any) -> None:
     bpmn = HKD_BPMN.read_bytes()
     no_layout = bpmn[:bpmn.index(b"<bpmndi:BPMNDiagram")] + b"</bpmn:definitions>\n"
-    assert deploy_file(services, copy_with(tmp_path, bpmn=no_layout), actor="admin").ok
+    assert deploy_file(services, "admin", copy_with(tmp_path, bpmn=no_layout)).ok
     code = submit(client, token)
     resp = client.get(f"/api/v1/dossiers/{code}/diagram.svg", headers=token("citizen"))
     assert resp.status_code == 422

@@ -48,25 +48,27 @@ def test_a_date_cannot_be_both_a_day_off_and_a_working_day(client: Any, token: A
     assert client.post(OVERRIDES, headers=admin, json={"day": "2026-02-14", "kind": "working_day"}).status_code == 201
     both = client.post(OVERRIDES, headers=admin, json={"day": "2026-02-14", "kind": "day_off"})
     assert both.status_code == 409
-    assert both.json["error"]["code"] == "conflict"
-    assert "2026-02-14" in both.json["error"]["message"] and "cannot be both" in both.json["error"]["message"]
+    assert (both.json["error"]["code"], both.json["error"]["field"]) == ("calendar.contradiction", "day")
+    assert "2026-02-14" in both.json["error"]["message"] and "vừa là ngày nghỉ" in both.json["error"]["message"]
     again = client.post(OVERRIDES, headers=admin, json={"day": "2026-02-14", "kind": "working_day"})
-    assert again.status_code == 409 and "already listed" in again.json["error"]["message"]
+    assert again.status_code == 409 and again.json["error"]["code"] == "calendar.already_listed"
 
 
 def test_bad_entries_are_refused_naming_the_field(client: Any, token: Any) -> None:
     admin = token("admin")
-    cases = [({"day": "1999-12-31", "kind": "day_off"}, "day", "2000 to 2100"),
-             ({"day": "2101-01-01", "kind": "day_off"}, "day", "2000 to 2100"),
-             ({"day": "2026-02-30", "kind": "day_off"}, "day", "not a date"),
-             ({"day": "02/01/2026", "kind": "day_off"}, "day", "not a date"),
-             ({"day": "2026-01-02", "kind": "holiday"}, "kind", "day_off or working_day"),
-             ({"day": "2026-01-02", "kind": ["day_off"]}, "kind", "day_off or working_day"),
-             ({"day": "2026-01-02", "kind": "day_off", "note": "x" * 301}, "note", "300")]
-    for body, field, message in cases:
+    cases = [({"day": "1999-12-31", "kind": "day_off"}, "day", "calendar.day_out_of_range", "từ 2000 đến 2100"),
+             ({"day": "2101-01-01", "kind": "day_off"}, "day", "calendar.day_out_of_range", "từ 2000 đến 2100"),
+             ({"day": "2026-02-30", "kind": "day_off"}, "day", "calendar.day_invalid", "không phải là ngày"),
+             ({"day": "02/01/2026", "kind": "day_off"}, "day", "calendar.day_invalid", "không phải là ngày"),
+             ({"day": "2026-01-02", "kind": "holiday"}, "kind", "calendar.kind_invalid", "ngày làm việc bù"),
+             ({"day": "2026-01-02", "kind": ["day_off"]}, "kind", "calendar.kind_invalid", "ngày làm việc bù"),
+             ({"day": "2026-01-02", "kind": "day_off", "note": "x" * 301}, "note", "calendar.note_too_long", "300")]
+    for body, field, code, words in cases:
         resp = client.post(OVERRIDES, headers=admin, json=body)
         assert resp.status_code == 422, body
-        assert message in resp.json["error"]["fields"][field], resp.json
+        assert {"code": code, "field": field} in [{"code": r["code"], "field": r["field"]}
+                                                   for r in resp.json["error"]["reasons"]], resp.json
+        assert words in resp.json["error"]["fields"][field], resp.json
     assert client.get(OVERRIDES + "?year=3000", headers=admin).status_code == 422
     assert client.delete(OVERRIDES + "/2026-01-02", headers=admin).status_code == 404
     assert client.get(OVERRIDES, headers=admin).json == []
@@ -104,7 +106,7 @@ def test_the_page_shows_what_is_wrong_with_an_entry(client: Any) -> None:
     assert 'aria-invalid="true"' in both.get_data(as_text=True)
     assert "không thể vừa là ngày nghỉ vừa là ngày làm việc bù" in text(both)
     old = client.post("/admin/calendar", data={"csrf_token": "t", "day": "1990-01-01", "kind": "day_off"})
-    assert old.status_code == 422 and "2000–2100" in text(old)
+    assert old.status_code == 422 and "năm phải từ 2000 đến 2100" in text(old)
 
 
 def test_the_page_is_for_administrators_only(client: Any) -> None:

@@ -378,7 +378,7 @@ def test_a_level_2_service_offers_its_forms_and_no_online_submission(client: Any
     sidecar = source.with_suffix(".toml").read_text(encoding="utf-8")
     sidecar = sidecar.replace('code = "1.001612"', 'code = "9.000002"').replace("level = 4", "level = 2")
     (tmp_path / "muc_do_2.toml").write_text(sidecar, encoding="utf-8")
-    assert not [p for o in deploy_paths(services, [tmp_path / "muc_do_2.bpmn"], actor="test") for p in o.problems]
+    assert not [p for o in deploy_paths(services, "admin", [tmp_path / "muc_do_2.bpmn"]) for p in o.problems]
     page = client.get("/procedures/9.000002").get_data(as_text=True)
     assert "Dịch vụ công mức độ 2" in page and "/procedures/9.000002/submit" not in page
     assert "Hồ sơ đã tiếp nhận" not in page  # statistics from level 3 (R5.2)

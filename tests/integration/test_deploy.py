@@ -57,9 +57,9 @@ def definition_version(services: Services, code: str) -> int:
 
 def test_deploying_the_same_file_again_changes_nothing(services: Services) -> None:
     before = rows(services)
-    outcome = deploy_file(services, HKD_BPMN, actor="admin")
+    outcome = deploy_file(services, "admin", HKD_BPMN)
     assert outcome.ok and (outcome.procedure_code, outcome.version, outcome.changed) == (HKD, 1, False)
-    folder = deploy_paths(services, [HKD_BPMN.parent], actor="admin")  # every shipped diagram
+    folder = deploy_paths(services, "admin", [HKD_BPMN.parent])  # every shipped diagram
     assert HKD in {o.procedure_code for o in folder}
     assert all(o.ok and not o.changed and o.version == 1 for o in folder), folder
     assert rows(services) == before
@@ -71,7 +71,7 @@ def test_a_changed_diagram_becomes_version_2_for_new_dossiers_while_running_ones
     work(services, running, "reception")
     assert [t["title"] for t in offered(services, running, "specialist")] == ["Thẩm định, đề xuất"]
 
-    outcome = deploy_file(services, variant(tmp_path, (OLD_LABEL, NEW_LABEL)), actor="admin")
+    outcome = deploy_file(services, "admin", variant(tmp_path, (OLD_LABEL, NEW_LABEL)))
     assert outcome.ok, [str(p) for p in outcome.problems]
     assert (outcome.version, outcome.changed) == (2, True)
     with services.session_factory() as s:
@@ -91,7 +91,7 @@ def test_a_changed_diagram_becomes_version_2_for_new_dossiers_while_running_ones
     assert get_dossier(services, "citizen", running)["status_code"] == 10
 
     # Going back to the first file makes version 1 current again; no third version appears.
-    back = deploy_file(services, HKD_BPMN, actor="admin")
+    back = deploy_file(services, "admin", HKD_BPMN)
     assert (back.version, back.changed) == (1, True)
     assert definition_version(services, submit(services)) == 1
 
@@ -106,7 +106,7 @@ def test_a_refused_diagram_writes_no_procedure_and_no_definition(
     before = rows(services)
     # Under a new code: had anything been written, a new procedure would appear.
     path = variant(tmp_path, broken, toml=('code = "1.001612"', 'code = "9.000001"'))
-    outcome = deploy_file(services, path, actor="admin")
+    outcome = deploy_file(services, "admin", path)
     assert not outcome.ok
     assert where in {p.element_id for p in outcome.problems}, [str(p) for p in outcome.problems]
     assert rows(services) == before
@@ -115,14 +115,14 @@ def test_a_refused_diagram_writes_no_procedure_and_no_definition(
 def test_an_unknown_handling_agency_is_refused_and_writes_nothing(services: Services, tmp_path: Path) -> None:
     before = rows(services)
     path = variant(tmp_path, (OLD_LABEL, NEW_LABEL), toml=('agency = "000.00.22.H34"', 'agency = "999.99.99.H34"'))
-    outcome = deploy_file(services, path, actor="admin")
+    outcome = deploy_file(services, "admin", path)
     assert [(p.element_id, "999.99.99.H34" in p.message) for p in outcome.problems] == [("agency", True)]
     assert rows(services) == before
 
 
 def test_a_dry_run_validates_but_writes_nothing(services: Services, tmp_path: Path) -> None:
     before = rows(services)
-    outcome = deploy_file(services, variant(tmp_path, (OLD_LABEL, NEW_LABEL)), actor="admin", dry_run=True)
+    outcome = deploy_file(services, "admin", variant(tmp_path, (OLD_LABEL, NEW_LABEL)), dry_run=True)
     assert outcome.ok and outcome.procedure_code == HKD
     assert (outcome.version, outcome.changed) == (None, False)
     assert rows(services) == before

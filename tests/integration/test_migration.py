@@ -34,7 +34,7 @@ NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "bpmndi": "http://w
 def waiting(services: Services, tmp_path: Path) -> dict[str, str]:
     """Dossiers in every user task of version 1 (and one waiting for a supplement); version 2 deployed."""
     codes = dossiers_in_every_task(services)
-    outcome = deploy_file(services, write_version_2(tmp_path / "v2"), actor="admin")
+    outcome = deploy_file(services, "admin", write_version_2(tmp_path / "v2"))
     assert outcome.ok and outcome.version == 2, outcome.problems
     return codes
 
@@ -50,7 +50,7 @@ def _rows(services: Services) -> dict[str, tuple[int, int, str]]:
 def test_dry_run_names_exactly_the_dossier_that_waits_in_the_removed_task(
         services: Services, waiting: dict[str, str]) -> None:
     before = _rows(services)
-    report = migrate_dossiers(services, HKD, 2, "admin", dry_run=True, language="en")
+    report = migrate_dossiers(services, "admin", HKD, 2, dry_run=True, language="en")
     verdicts = {d.code: (d.movable, d.reasons) for d in report.dossiers}
     assert set(verdicts) == set(waiting.values())
     stuck = waiting["Task_reception_deliver"]
@@ -61,7 +61,7 @@ def test_dry_run_names_exactly_the_dossier_that_waits_in_the_removed_task(
 
 
 def test_the_dry_run_reasons_are_vietnamese_by_default(services: Services, waiting: dict[str, str]) -> None:
-    report = migrate_dossiers(services, HKD, 2, "admin", dry_run=True)
+    report = migrate_dossiers(services, "admin", HKD, 2, dry_run=True)
     (stuck,) = report.refused
     assert stuck.reasons == [("đang chờ ở bước Trả kết quả (Task_reception_deliver), bước này không còn trong "
                               "phiên bản 2")]
@@ -73,7 +73,7 @@ def test_migration_moves_every_movable_dossier_whole_and_leaves_the_other_untouc
     with UnitOfWork(services.session_factory) as uow:
         timer_due = uow.session.scalar(sa.select(Timer.due_at).join(Dossier, Dossier.id == Timer.dossier_id)
                                        .where(Dossier.code == waiting["Task_reception_check"]))
-    report = migrate_dossiers(services, HKD, 2, "admin")
+    report = migrate_dossiers(services, "admin", HKD, 2)
     assert len(report.movable) == 4 and [d.code for d in report.refused] == [waiting["Task_reception_deliver"]]
     after = _rows(services)
     stuck = waiting["Task_reception_deliver"]
@@ -93,7 +93,7 @@ def test_migration_moves_every_movable_dossier_whole_and_leaves_the_other_untouc
 
 
 def test_each_move_is_audited_with_the_old_and_new_version(services: Services, waiting: dict[str, str]) -> None:
-    migrate_dossiers(services, HKD, 2, "admin")
+    migrate_dossiers(services, "admin", HKD, 2)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         events = s.execute(sa.select(Dossier.code, AuditEvent.actor, AuditEvent.detail)
@@ -110,7 +110,7 @@ def test_each_move_is_audited_with_the_old_and_new_version(services: Services, w
 
 def test_moved_dossiers_finish_on_version_2_and_the_stuck_one_on_version_1(
         services: Services, waiting: dict[str, str]) -> None:
-    migrate_dossiers(services, HKD, 2, "admin")
+    migrate_dossiers(services, "admin", HKD, 2)
     supplement = waiting.pop("Event_supplement_received")
     for element, code in waiting.items():
         done = finish(services, code)
@@ -124,8 +124,8 @@ def test_moved_dossiers_finish_on_version_2_and_the_stuck_one_on_version_1(
 
 def test_migrating_back_restores_version_1_and_the_dossiers_still_finish(
         services: Services, waiting: dict[str, str]) -> None:
-    migrate_dossiers(services, HKD, 2, "admin")
-    back = migrate_dossiers(services, HKD, 1, "admin")
+    migrate_dossiers(services, "admin", HKD, 2)
+    back = migrate_dossiers(services, "admin", HKD, 1)
     assert sorted(d.code for d in back.movable) == sorted(c for e, c in waiting.items()
                                                           if e != "Task_reception_deliver")
     assert not back.refused
@@ -151,8 +151,8 @@ def test_a_dossier_that_has_passed_through_a_removed_step_stays_whole_on_its_ver
     root.xpath("//bpmn:sequenceFlow[@id='Flow_accept']", namespaces=NS)[0].set("targetRef", "Task_specialist_review")
     incoming = root.xpath("//bpmn:userTask[@id='Task_specialist_review']/bpmn:incoming", namespaces=NS)
     incoming[0].text = "Flow_accept"
-    assert deploy_file(services, copy_with(tmp_path / "v2", bpmn=etree.tostring(root)), actor="admin").ok
-    report = migrate_dossiers(services, HKD, 2, "admin", language="en")
+    assert deploy_file(services, "admin", copy_with(tmp_path / "v2", bpmn=etree.tostring(root))).ok
+    report = migrate_dossiers(services, "admin", HKD, 2, language="en")
     verdicts = {d.code: d for d in report.dossiers}
     assert verdicts[at_check].movable
     assert verdicts[at_review].reasons == [
@@ -164,17 +164,17 @@ def test_a_dossier_that_has_passed_through_a_removed_step_stays_whole_on_its_ver
 
 def test_only_administrators_migrate_and_analysts_may_look_at_the_dry_run(
         services: Services, waiting: dict[str, str]) -> None:
-    assert migrate_dossiers(services, HKD, 2, "analyst", dry_run=True, check_rights=True).dossiers
+    assert migrate_dossiers(services, "analyst", HKD, 2, dry_run=True).dossiers
     with pytest.raises(Forbidden):
-        migrate_dossiers(services, HKD, 2, "analyst", check_rights=True)
+        migrate_dossiers(services, "analyst", HKD, 2)
     with pytest.raises(Forbidden):
-        migrate_dossiers(services, HKD, 2, "specialist", dry_run=True, check_rights=True)
+        migrate_dossiers(services, "specialist", HKD, 2, dry_run=True)
     assert {v[0] for v in _rows(services).values()} == {1}
 
 
 def test_an_unknown_version_is_refused(services: Services, waiting: dict[str, str]) -> None:
     with pytest.raises(NotFound):
-        migrate_dossiers(services, HKD, 9, "admin")
+        migrate_dossiers(services, "admin", HKD, 9)
     with UnitOfWork(services.session_factory) as uow:
         assert uow.session.scalar(sa.select(sa.func.count()).select_from(UserTask)
                                   .where(UserTask.completed_at.is_(None))) == 4

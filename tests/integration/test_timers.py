@@ -137,7 +137,7 @@ def test_reception_has_half_a_working_day_even_when_the_diagram_sets_no_limit(
         text = COORDINATION_BPMN.with_suffix(suffix).read_text(encoding="utf-8")
         (tmp_path / COORDINATION_BPMN.with_suffix(suffix).name).write_text(
             text.replace('<camunda:property name="due" value="forward_due" />', ""), encoding="utf-8")
-    [outcome] = deploy_paths(services, [tmp_path / COORDINATION_BPMN.name], actor="test")
+    [outcome] = deploy_paths(services, "admin", [tmp_path / COORDINATION_BPMN.name])
     assert outcome.ok, [str(p) for p in outcome.problems]
     code = submit_coordination(services)  # Monday 09:00
     assert deadline_rows(services, code) == {"forward_limit": (local(2026, 3, 2, 14, 30), False)}

@@ -29,7 +29,7 @@ def local(*args: int) -> datetime:
 
 
 def deploy_fixture(services: Services, name: str) -> None:
-    [outcome] = deploy_paths(services, [FIXTURES / f"{name}.bpmn"], actor="test")
+    [outcome] = deploy_paths(services, "admin", [FIXTURES / f"{name}.bpmn"])
     assert outcome.ok, [str(p) for p in outcome.problems]
 
 

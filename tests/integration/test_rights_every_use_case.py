@@ -1,0 +1,479 @@
+"""Rights are never optional (issue 10): every use case that changes or reveals data refuses a caller
+without the right, whatever door calls it, and changes nothing when it does.
+
+The table below names each such use case with a call; each call is tried with callers that lack the
+right (a citizen who is not the applicant, an officer of another agency, an unknown account, a
+locked administrator) and must be refused (`Forbidden`, or `NotFound` where telling would reveal
+that the thing exists) with the audit trail untouched. A privileged caller making the same call is
+not refused (so the call itself is right, and the refusals are about the caller).
+
+`test_the_table_is_complete` walks every module of processes/: a public function taking
+`(services, username | actor, …)` must be in the table or in EXEMPT with the reason; a public
+function taking `services` and no actor must be in NO_ACTOR with the reason. A new use case without
+a row here fails the suite."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+import processes
+from adapters.bootstrap import Services
+from models import Attachment, AuditEvent, Dossier, User
+from processes.errors import Forbidden, NotFound, Refused
+from processes.uow import UnitOfWork
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, submit
+from tests.integration.versions_support import HKD_BPMN, HKD_TOML
+
+CITIZEN, OTHER_OFFICER, UNKNOWN, LOCKED_ADMIN = "citizen2", "reception2", "nobody", "locked_admin"
+STRANGERS = (CITIZEN, OTHER_OFFICER, UNKNOWN, LOCKED_ADMIN)
+NOT_THE_ACCOUNT = (UNKNOWN, LOCKED_ADMIN)  # for use cases that act on the caller's own account
+NON_CITIZENS = (OTHER_OFFICER, UNKNOWN, LOCKED_ADMIN)  # submitting is the citizens' right
+REFUSED = (Forbidden, NotFound)
+
+
+class World:
+    """What the calls need, made on first use in the test's own database: a dossier the citizen
+    `citizen` submitted to the main agency (its reception task open), a proposal, a locked admin."""
+
+    def __init__(self, services: Services):
+        self.services = services
+        with UnitOfWork(services.session_factory) as uow:
+            uow.session.add(
+                User(
+                    username=LOCKED_ADMIN,
+                    password_hash="!",
+                    full_name="Khóa",
+                    roles=["admin"],
+                    active=False,
+                    created_at=services.clock.now(),
+                )
+            )
+            uow.commit()
+
+    @cached_property
+    def code(self) -> str:
+        return submit(self.services)
+
+    @cached_property
+    def task_id(self) -> str:
+        from tests.helpers import offered
+
+        return str(offered(self.services, self.code, "reception")[0]["id"])
+
+    @cached_property
+    def claimed_task_id(self) -> str:
+        from processes.desk.workbench import claim_task
+
+        claim_task(self.services, "reception", self.task_id)
+        return self.task_id
+
+    @cached_property
+    def form_no(self) -> str:
+        """A printable form of the dossier (the last that applies now)."""
+        from processes.desk.paper import applicable_forms
+
+        with UnitOfWork(self.services.session_factory) as uow:
+            dossier = uow.session.scalar(sa.select(Dossier).where(Dossier.code == self.code))
+            return applicable_forms(uow.session, dossier)[-1]
+
+    @cached_property
+    def attachment_id(self) -> int:
+        with UnitOfWork(self.services.session_factory) as uow:
+            return int(
+                uow.session.scalar(
+                    sa.select(Attachment.id)
+                    .join(Dossier, Dossier.id == Attachment.dossier_id)
+                    .where(Dossier.code == self.code)
+                    .limit(1)
+                )
+            )
+
+    @cached_property
+    def dossier_id(self) -> int:
+        with UnitOfWork(self.services.session_factory) as uow:
+            return int(uow.session.scalar(sa.select(Dossier.id).where(Dossier.code == self.code)))
+
+    @cached_property
+    def proposal_id(self) -> int:
+        from processes.definitions.proposals import propose
+
+        check = propose(self.services, "analyst", upload())
+        assert check.proposal_id is not None, check.problems
+        return check.proposal_id
+
+
+def upload() -> Any:
+    from processes.definitions.proposals import Upload
+
+    return Upload(HKD_BPMN.name, HKD_BPMN.read_bytes(), HKD_TOML.name, HKD_TOML.read_bytes())
+
+
+def submission() -> Any:
+    from processes.submission.submission import Submission, Upload
+
+    return Submission(
+        procedure=HKD,
+        form=HKD_FORM,
+        channel="online",
+        uploads=[Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)],
+    )
+
+
+Call = Callable[[Any, Services, str, World], Any]  # (the use case, services, the acting user, the world)
+
+
+@dataclass(frozen=True)
+class Row:
+    call: Call
+    allowed: str  # a caller who has the right: the call is not refused for it
+    strangers: tuple[str, ...] = STRANGERS
+    refused: tuple[type[Refused], ...] = REFUSED
+    marks: list[Any] = field(default_factory=list)
+
+
+def _m(path: str) -> Any:
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def _fn(key: str) -> Any:
+    module, _, name = key.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _call(call: Call, key: str, services: Services, who: str, world: World) -> Any:
+    return call(_fn(key), services, who, world)
+
+
+def _warm(call: Call, world: World) -> None:
+    """Make what the call needs before counting the audit trail (the world is made on first use)."""
+    for name in ("code", "task_id", "claimed_task_id", "attachment_id", "proposal_id", "form_no"):
+        if name in call.__code__.co_names:
+            getattr(world, name)
+
+
+# "module:function" -> how to call it. `who` is the acting user; `w` the world of the test.
+TABLE: dict[str, Row] = {
+    # -- definitions and versions --------------------------------------------------------------------
+    "processes.definitions.deploy:deploy_paths": Row(lambda f, svc, who, w: f(svc, who, [HKD_BPMN]), "admin"),
+    "processes.definitions.deploy:deploy_file": Row(lambda f, svc, who, w: f(svc, who, HKD_BPMN), "admin"),
+    "processes.definitions.deploy:deploy_source": Row(
+        lambda f, svc, who, w: f(
+            svc, who, _m("processes.definitions.proposals.source_of")(upload()), dry_run=True
+        ),
+        "analyst",
+    ),
+    "processes.definitions.versions:list_procedures": Row(lambda f, svc, who, w: f(svc, who), "analyst"),
+    "processes.definitions.versions:procedure_history": Row(
+        lambda f, svc, who, w: f(svc, who, HKD), "analyst"
+    ),
+    "processes.definitions.versions:rollback": Row(lambda f, svc, who, w: f(svc, who, HKD, 1), "admin"),
+    "processes.definitions.versions:compare_versions": Row(
+        lambda f, svc, who, w: f(svc, who, HKD, 1, 1), "analyst"
+    ),
+    "processes.definitions.versions:version_bpmn": Row(lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"),
+    "processes.definitions.migration:migrate_dossiers": Row(
+        lambda f, svc, who, w: f(svc, who, HKD, 1), "admin"
+    ),
+    "processes.definitions.diagrams:version_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"
+    ),
+    "processes.definitions.diagrams:proposal_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, w.proposal_id), "analyst"
+    ),
+    "processes.definitions.diagrams:dossier_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, w.code), "citizen"
+    ),
+    "processes.definitions.proposals:check_upload": Row(
+        lambda f, svc, who, w: f(svc, who, upload()), "analyst"
+    ),
+    "processes.definitions.proposals:propose": Row(lambda f, svc, who, w: f(svc, who, upload()), "analyst"),
+    "processes.definitions.proposals:deploy_upload": Row(
+        lambda f, svc, who, w: f(svc, who, upload()), "admin"
+    ),
+    "processes.definitions.proposals:deploy_proposal": Row(
+        lambda f, svc, who, w: f(svc, who, w.proposal_id), "admin"
+    ),
+    "processes.definitions.proposals:reject_proposal": Row(
+        lambda f, svc, who, w: f(svc, who, w.proposal_id), "admin"
+    ),
+    "processes.definitions.proposals:list_proposals": Row(lambda f, svc, who, w: f(svc, who), "analyst"),
+    "processes.definitions.proposals:get_proposal": Row(
+        lambda f, svc, who, w: f(svc, who, w.proposal_id), "analyst"
+    ),
+    # -- time ----------------------------------------------------------------------------------------
+    "processes.timekeeping.calendar_admin:list_overrides": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.timekeeping.calendar_admin:add_override": Row(
+        lambda f, svc, who, w: f(svc, who, "2026-09-03", "day_off", "Nghỉ bù"), "admin"
+    ),
+    "processes.timekeeping.calendar_admin:remove_override": Row(
+        lambda f, svc, who, w: f(svc, who, "2026-09-03"), "admin", refused=(Forbidden,)
+    ),  # never "not listed" before the right is checked
+    # -- administration and reports ------------------------------------------------------------------
+    "processes.administration.admin_home:sections_for": Row(lambda f, svc, who, w: f(svc, who), "leader"),
+    "processes.administration.admin_agencies:agency_tree": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.administration.admin_agencies:add_agency": Row(
+        lambda f, svc, who, w: f(svc, who, "000.77.22.H34", "UBND phường Mới", "commune", "000.00.22.H34"),
+        "admin",
+    ),
+    "processes.administration.admin_agencies:edit_agency": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34", "Tên mới", ""), "admin", refused=(Forbidden,)
+    ),
+    "processes.administration.admin_users:list_accounts": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.administration.admin_users:create_officer": Row(
+        lambda f, svc, who, w: f(
+            svc, who, "moi.cb", "Cán bộ mới", "moi@example.vn", ["reception"], "000.00.22.H34"
+        ),
+        "admin",
+    ),
+    "processes.administration.admin_users:change_account": Row(
+        lambda f, svc, who, w: f(svc, who, "reception", ["reception", "specialist"], "000.00.22.H34"), "admin"
+    ),
+    "processes.administration.admin_users:set_locked": Row(
+        lambda f, svc, who, w: f(svc, who, "reception", True), "admin"
+    ),
+    "processes.reports.admin_reports:report": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"
+    ),
+    "processes.reports.admin_reports:resolve_incident": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
+    ),  # never "no such incident" before the right is checked
+    # -- the caller's own account --------------------------------------------------------------------
+    "processes.people.accounts:get_profile": Row(
+        lambda f, svc, who, w: f(svc, who), "citizen", NOT_THE_ACCOUNT
+    ),
+    "processes.people.accounts:update_profile": Row(
+        lambda f, svc, who, w: f(svc, who, "Nguyễn Văn An", "citizen@example.vn", "0912345678"),
+        "citizen",
+        NOT_THE_ACCOUNT,
+    ),
+    "processes.people.accounts:resend_confirmation": Row(
+        lambda f, svc, who, w: f(svc, who, "127.0.0.1"), "citizen", NOT_THE_ACCOUNT
+    ),
+    "processes.people.credentials:change_password": Row(
+        lambda f, svc, who, w: f(svc, who, "demo", "mat-khau-moi-123", "mat-khau-moi-123"),
+        "citizen",
+        NOT_THE_ACCOUNT,
+    ),
+    # -- submission and the applicant's side (the desk helper's rooms) -------------------------------
+    "processes.submission.submission:submit_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, submission()), "citizen", NON_CITIZENS
+    ),
+    "processes.submission.portal_submission:submit_online": Row(
+        lambda f, svc, who, w: f(
+            svc, who, _m("processes.submission.portal_submission.new_nonce")(), submission(), True
+        ),
+        "citizen",
+        NON_CITIZENS,
+    ),
+    "processes.submission.submission:answer_supplement": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, {}, []), "citizen"
+    ),
+    "processes.submission.portal_dossiers:my_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code), "citizen"
+    ),
+    "processes.submission.portal_dossiers:attachment_content": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, w.attachment_id), "citizen"
+    ),
+    "processes.submission.portal_dossiers:withdraw_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Không cần nữa"), "citizen"
+    ),
+    "processes.submission.feedback:rate_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, 5, "Tốt"), "citizen"
+    ),
+    "processes.submission.feedback:list_feedback": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.dossier.dossiers:get_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    # -- the desk and task work (the desk helper's rooms) --------------------------------------------
+    "processes.desk.tasks:complete_task": Row(lambda f, svc, who, w: f(svc, who, w.task_id, {}), "reception"),
+    "processes.desk.desk:complete_from_page": Row(
+        lambda f, svc, who, w: f(svc, who, w.task_id, {}, _m("processes.desk.desk.PageInput")()), "reception"
+    ),
+    "processes.desk.desk:mark_fee_paid": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "BL-0001"), "reception"
+    ),
+    "processes.desk.apology:issue_apology": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, svc.clock.now() + timedelta(days=10), "Cần xác minh thêm"),
+        "leader",
+    ),
+    "processes.desk.paper:dossier_form_pdf": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, w.form_no), "reception"
+    ),
+    "processes.desk.paper:register_pdf": Row(
+        lambda f, svc, who, w: f(svc, who, date(2026, 3, 1), date(2026, 3, 31)),
+        "reception",
+        (CITIZEN, UNKNOWN, LOCKED_ADMIN),
+    ),  # an officer prints the register of his own agency
+    "processes.desk.task_page:task_page": Row(lambda f, svc, who, w: f(svc, who, w.task_id), "reception"),
+    "processes.desk.task_page:add_note": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Ghi chú"), "reception"
+    ),
+    "processes.desk.task_page:read_document": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, w.attachment_id), "reception"
+    ),
+    "processes.desk.workbench:claim_task": Row(lambda f, svc, who, w: f(svc, who, w.task_id), "reception"),
+    "processes.desk.workbench:release_task": Row(
+        lambda f, svc, who, w: f(svc, who, w.claimed_task_id), "reception"
+    ),
+    "processes.desk.workbench:hand_over_task": Row(
+        lambda f, svc, who, w: f(svc, who, w.task_id, "reception"), "reception"
+    ),
+}
+
+# Use cases whose answer is filtered to the caller: a stranger is refused or sees nothing of the
+# world's dossier nor of the agency's officers.
+FILTERED: dict[str, Call] = {
+    "processes.desk.workbench:colleagues": lambda f, svc, who, w: f(svc, who, w.task_id),
+    "processes.desk.tasks:list_tasks": lambda f, svc, who, w: f(svc, who),
+    "processes.desk.workbench:task_queue": lambda f, svc, who, w: f(svc, who),
+    "processes.submission.portal_dossiers:my_dossiers": lambda f, svc, who, w: f(svc, who),
+}
+
+# Functions taking (services, username | actor, …) that need no right, and why.
+EXEMPT: dict[str, str] = {
+    "processes.people.credentials:log_in": "anonymous by nature: the username is the identity claimed, the "
+    "password the proof",
+    "processes.people.users:authenticate": "anonymous by nature: checks a password (log_in's helper)",
+    "processes.people.users:roles_of": "the caller's own roles (none for an unknown or locked account)",
+    "processes.definitions.versions:definition_rights": "the caller's own rights (all False for a stranger)",
+    "processes.desk.tasks:log_refusal": "records a refusal another use case already made; no door calls it",
+    "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not",
+}
+
+# Functions taking `services` and no acting user, and why that is right.
+NO_ACTOR: dict[str, str] = {
+    "processes.people.accounts:register": "anonymous by nature: whoever registers has no account yet",
+    "processes.people.accounts:confirm_email": "anonymous by nature: the signed link is the proof",
+    "processes.people.accounts:base_url": "configuration, not a use case",
+    "processes.people.credentials:request_password_reset": "anonymous by nature: the mailbox is the proof "
+    "(the answer is the same whether the address exists)",
+    "processes.people.credentials:reset_password": "anonymous by nature: the signed link is the proof",
+    "processes.people.users:list_users": "operator bootstrap tool (`motcua users list`)",
+    "processes.administration.demo:seed_demo": "set-up (`motcua init` in demo mode)",
+    "processes.administration.system_account:ensure_system_account": "set-up (`motcua init`)",
+    "processes.outbox:dispatch_outbox": "the outbox worker (timer sweeper), acting as SYSTEM",
+    "processes.timekeeping.timers:claim_due_timers": "the timer sweeper, acting as SYSTEM",
+    "processes.timekeeping.timers:fire_timer": "the timer sweeper, acting as SYSTEM",
+    "processes.timekeeping.timers:record_failure": "the timer sweeper, acting as SYSTEM",
+    "processes.timekeeping.timers:fire_due_timers": "the timer sweeper, acting as SYSTEM",
+    "processes.timekeeping.timers:sweep_until_done": "the timer sweeper, acting as SYSTEM",
+    "processes.dossier.dossiers:list_procedures": "the public catalogue",
+    "processes.submission.portal_catalogue:browse": "the public catalogue",
+    "processes.submission.portal_catalogue:procedure_page": "the public catalogue",
+    "processes.submission.portal_catalogue:template_file": "the public catalogue's blank forms",
+    "processes.submission.portal_dossiers:public_status": "the public look-up: the dossier code and the "
+    "applicant's phone number are the proof (R6.2)",
+}
+
+
+def _use_cases() -> tuple[set[str], set[str]]:
+    """Every public function of processes/ taking (services, username | actor, …), and every one
+    taking `services` without an actor (helpers that take the caller's session are not doors)."""
+    with_actor, without = set(), set()
+    for info in pkgutil.walk_packages(processes.__path__, "processes."):
+        module = importlib.import_module(info.name)
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            params = list(inspect.signature(fn).parameters)
+            if not params or params[0] != "services" or (len(params) > 1 and params[1] in ("s", "session")):
+                continue
+            key = f"{module.__name__}:{name}"
+            (with_actor if len(params) > 1 and params[1] in ("username", "actor") else without).add(key)
+    return with_actor, without
+
+
+def test_the_table_is_complete() -> None:
+    with_actor, without = _use_cases()
+    missing = with_actor - set(TABLE) - set(FILTERED) - set(EXEMPT)
+    assert not missing, f"use cases with an acting user and no rights test: {sorted(missing)}"
+    unexplained = without - set(NO_ACTOR)
+    assert not unexplained, (
+        f"use cases without an acting user (take one, or say why not): {sorted(unexplained)}"
+    )
+    stale = (set(TABLE) | set(FILTERED) | set(EXEMPT)) - with_actor
+    assert not stale, f"rows for functions that are gone or take no actor first: {sorted(stale)}"
+    assert not set(NO_ACTOR) - without, sorted(set(NO_ACTOR) - without)
+
+
+RECORDED_REFUSALS = ("access_refused", "task_refused")  # the desk writes refused attempts down (R13.2)
+
+
+def _audit_count(services: Services) -> int:
+    """Audit events besides the records of refused attempts: what a refusal must not add to."""
+    with UnitOfWork(services.session_factory) as uow:
+        return int(
+            uow.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.kind.not_in(RECORDED_REFUSALS))
+            )
+        )
+
+
+CODED_ROOMS = (
+    "processes.definitions.",
+    "processes.timekeeping.",
+    "processes.administration.",
+    "processes.reports.",
+    "processes.people.",
+)
+
+
+@pytest.mark.parametrize("use_case", [pytest.param(k, marks=v.marks) for k, v in TABLE.items()])
+def test_a_caller_without_the_right_is_refused_and_nothing_changes(services: Services, use_case: str) -> None:
+    row = TABLE[use_case]
+    world = World(services)
+    _warm(row.call, world)
+    for who in row.strangers:
+        before = _audit_count(services)
+        with pytest.raises(row.refused) as caught:
+            _call(row.call, use_case, services, who, world)
+        assert _audit_count(services) == before, (use_case, who, "changed the audit trail")
+        if use_case.startswith(CODED_ROOMS) and not use_case.endswith(
+            "dossier_diagram"
+        ):  # (the dossier room's)
+            # these rooms say no with a code, never prose
+            assert caught.value.code != "legacy", (use_case, who, str(caught.value))
+
+
+@pytest.mark.parametrize("use_case", [pytest.param(k, marks=v.marks) for k, v in TABLE.items()])
+def test_the_same_call_by_a_caller_with_the_right_is_not_refused_for_its_caller(
+    services: Services, use_case: str
+) -> None:
+    row = TABLE[use_case]
+    try:
+        _call(row.call, use_case, services, row.allowed, World(services))
+    except row.refused as exc:  # a row whose strangers get only Forbidden may meet a missing thing
+        pytest.fail(f"{use_case} refused {row.allowed}, who has the right: {exc}")
+    except Refused:
+        pass  # a rule about the data (a conflict, an invalid field) is not about the caller
+
+
+@pytest.mark.parametrize("use_case", sorted(FILTERED))
+def test_a_stranger_sees_nothing_of_a_dossier_that_is_not_his(services: Services, use_case: str) -> None:
+    world = World(services)
+    code = world.code
+    _warm(FILTERED[use_case], world)
+    for who in STRANGERS:
+        try:
+            seen = _call(FILTERED[use_case], use_case, services, who, world)
+        except REFUSED:
+            continue
+        for secret in (code, "Lê Thị Cúc"):  # the dossier, or the main agency's reception officer
+            assert secret not in repr(seen), (use_case, who, secret)
+    # the same call by the one it is for does show the dossier (the check can fail)
+    owner = {"my_dossiers": "citizen", "list_tasks": "reception", "task_queue": "reception"}.get(
+        use_case.rpartition(":")[2]
+    )
+    if owner:
+        assert code in repr(_call(FILTERED[use_case], use_case, services, owner, world)), use_case
