@@ -32,7 +32,7 @@ def refusal_response(exc: Refused) -> Any:
         return jsonify(refusals.as_json(exc)), status, headers
     if isinstance(exc, NotFound):
         message = _("Không tìm thấy trang này.")
-    elif isinstance(exc, Forbidden):  # say that it is about a right, then which one
+    elif isinstance(exc, Forbidden) and exc.code != "forbidden":  # it is about a right; say which one
         message = _("Bạn không có quyền thực hiện thao tác này.") + " " + refusals.message_of(exc)
     else:
         message = refusals.message_of(exc)
