@@ -1,7 +1,11 @@
-"""The `motcua` command line as ../shared/CONTRACT.md promises it, run as a separate process against
-a database of its own under tmp_path (`motcua init` first)."""
+"""The `motcua` command line as ../shared/CONTRACT.md promises it, against a database of its own under
+tmp_path (`motcua init` first). Commands run in process (`web.cli.main`, stdout and stderr captured, the
+environment of the command set for the call); a few run as the installed script in a process of their
+own, as smoke tests of the entry point (`motcua init`, a refused deploy, `audit verify`)."""
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -21,6 +25,7 @@ from adapters.config import PROJECT_ROOT, load_config
 from engine.clock import ManualClock
 from processes.submission.submission import Submission, Upload, submit_dossier
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
+from web import cli as motcua_cli
 
 PROBLEM_LINE = re.compile(r"^[^:]+:(\d+|-): \S+: .+")
 HKD_BPMN = PROJECT_ROOT / "bpmn_diagrams" / "dang_ky_ho_kinh_doanh.bpmn"
@@ -38,11 +43,42 @@ class Cli:
         self.env.update({"MOTCUA_DATABASE__URL": f"sqlite:///{self.db}", "MOTCUA_STORAGE__DATA_DIR": str(folder),
                          "MOTCUA_APP__SECRET_KEY": "cli-test-secret"})
 
-    def __call__(self, *args: str) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([*COMMAND, *args], env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
-                              timeout=120)
+    def __call__(self, *args: str, process: bool = False) -> subprocess.CompletedProcess[str]:
+        done = self.in_a_process(args) if process else self.in_process(args)
         assert "Traceback" not in done.stdout + done.stderr, done.stdout + done.stderr
         return done
+
+    def in_a_process(self, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*COMMAND, *args], env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                              check=False, timeout=120)
+
+    def in_process(self, args: tuple[str, ...]) -> subprocess.CompletedProcess[str]:
+        """`motcua ARGS` as `web.cli.main` runs it, with this database's environment; every service it
+        opens is closed afterwards (a process of its own would close them on exit)."""
+        out, err, opened = io.StringIO(), io.StringIO(), []
+
+        def tracked(*a: Any, **kw: Any) -> Services:
+            opened.append(bootstrap(*a, **kw))
+            return opened[-1]
+
+        real = motcua_cli.bootstrap
+        motcua_cli.bootstrap = tracked  # type: ignore[assignment]
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(self.env)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = motcua_cli.main(list(args))
+                except SystemExit as exc:  # argparse's usage errors
+                    code = exc.code if isinstance(exc.code, int) else 2
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+            motcua_cli.bootstrap = real  # type: ignore[assignment]
+            for services in opened:
+                services.db.dispose()
+        return subprocess.CompletedProcess(list(args), code, out.getvalue(), err.getvalue())
 
     def copy(self, folder: Path) -> Cli:
         folder.mkdir(parents=True, exist_ok=True)
@@ -56,7 +92,7 @@ class Cli:
 @pytest.fixture(scope="module")
 def initialised(tmp_path_factory: pytest.TempPathFactory) -> Cli:
     cli = Cli(tmp_path_factory.mktemp("cli"))
-    done = cli("init")
+    done = cli("init", process=True)
     assert done.returncode == 0, done.stdout + done.stderr
     return cli
 
@@ -121,7 +157,8 @@ def test_deploy_dry_run_refuses_a_bad_file_with_problem_lines(initialised: Cli, 
     path = tmp_path / f"{name}.bpmn"
     path.write_text(text(), encoding="utf-8")
     shutil.copy(HKD_BPMN.with_suffix(".toml"), path.with_suffix(".toml"))
-    done = initialised("deploy", "--dry-run", str(path))
+    # the sandbox escape also goes through the installed script, as a smoke test of the entry point
+    done = initialised("deploy", "--dry-run", str(path), process=name == "sandbox_escape")
     assert done.returncode == 1, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert lines and all(PROBLEM_LINE.match(line) for line in lines), lines
@@ -219,6 +256,6 @@ def test_audit_verify_is_ok_then_names_a_tampered_event(cli: Cli) -> None:
         conn.exec_driver_sql("DROP TRIGGER audit_events_no_update")
         conn.exec_driver_sql("UPDATE audit_events SET actor = 'mallory' WHERE seq = 1")
     engine.dispose()
-    broken = cli("audit", "verify")
+    broken = cli("audit", "verify", process=True)
     assert broken.returncode == 1
     assert broken.stdout.startswith("broken at event 1:")
