@@ -113,6 +113,7 @@ def dossiers_at_every_desk(services: Services) -> Stage:
         ("", "/"), ("", f"/procedures/{HKD}"), ("", "/track"), ("", f"/track?code={codes['reception']}"),
         ("", "/register"), ("", "/login"), ("", "/feedback"), ("", "/password/forgot"),
         ("citizen", "/my/dossiers"), ("citizen", f"/my/dossiers/{codes['leader']}"),
+        ("citizen", f"/my/dossiers/{codes['reception']}/receipt"),
         ("citizen", f"/procedures/{HKD}/submit"), ("citizen", "/account"),
         ("reception", "/officer/tasks"),
         ("reception", f"/officer/tasks/{task_of('reception', codes['reception'])}"),
@@ -121,6 +122,7 @@ def dossiers_at_every_desk(services: Services) -> Stage:
         ("specialist", f"/officer/tasks/{task_of('specialist', codes['specialist'])}"),
         ("leader", "/officer/tasks"), ("leader", f"/officer/tasks/{task_of('leader', codes['leader'])}"),
         ("admin", "/admin"), ("admin", "/admin/definitions"), ("admin", f"/admin/definitions/{HKD}"),
+        ("admin", f"/admin/definitions/{HKD}/migrate?to=1"),
         ("admin", "/admin/calendar"), ("admin", "/admin/agencies"), ("admin", "/admin/users"),
         ("admin", "/admin/reports"), ("analyst", "/admin/definitions"),
     ]

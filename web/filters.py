@@ -8,7 +8,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import (  # type: ignore[import-untyped]
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+)
 
 from web import labels
 from web.i18n import N_, TIMEZONE, gettext

@@ -40,11 +40,13 @@ from processes.dossier.dossiers import involved_agencies, load_visible
 from processes.dossier.status import FINAL_STATUSES
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
 STEPS = ("intake", "review", "approval", "coordination", "delivery", "desk")
 BY_ELEMENT = {"Task_reception_check": "intake", "Task_reception_deliver": "delivery"}  # the diagrams' habit
 MAX_NOTE = 4000
+RESULT_DOCUMENT = N_("Kết quả giải quyết (bản ký số)")  # the signed result an officer uploads
 _HISTORY = {"dossier_submitted", "task_completed", "task_claimed", "task_released", "task_handed_over",
             "supplement_requested", "supplement_answered", "dossier_accepted", "dossier_refused",
             "processing_finished", "result_delivered", "forward_overdue", "fee_paid", "note_added"}
@@ -98,7 +100,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
     documents = s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id)
                           .order_by(Attachment.id)).all()
     catalogue_docs = procedure.catalogue.get("documents", [])
-    names = {d["key"]: d["name"] for d in catalogue_docs} | {"result": "Kết quả giải quyết (bản ký số)"}
+    names = {d["key"]: d["name"] for d in catalogue_docs} | {"result": RESULT_DOCUMENT}
     payment = s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == dossier.id))
     delivery = s.scalar(sa.select(ResultDelivery).where(ResultDelivery.dossier_id == dossier.id))
     fees = procedure.catalogue.get("fees", [])
