@@ -25,7 +25,8 @@ SHOWN_TEXTS = """() => {
     const text = node.textContent.replace(/\\s+/g, ' ').trim();
     if (text && !node.parentElement.closest(data)) texts.push(text);
   }
-  for (const el of document.querySelectorAll('[title], [placeholder], [aria-label], [alt], input[type=submit]')) {
+  const shown = '[title], [placeholder], [aria-label], [alt], input[type=submit]';
+  for (const el of document.querySelectorAll(shown)) {
     if (el.closest(data)) continue;
     for (const name of ['title', 'placeholder', 'aria-label', 'alt', 'value']) {
       const value = el.getAttribute(name);

@@ -59,7 +59,8 @@ def test_switching_language_keeps_the_page_and_its_query(client: Any, services: 
     with client.session_transaction() as s:
         s["user"] = "reception"
     page = client.get("/officer/tasks?queue=mine&code=000.00&lang=vi").get_data(as_text=True)
-    assert 'href="/officer/tasks?queue=mine&amp;code=000.00&amp;lang=en" hreflang="en" lang="en">English<' in page
+    assert ('href="/officer/tasks?queue=mine&amp;code=000.00&amp;lang=en" hreflang="en" lang="en">English<'
+            in page)
     english_page = client.get("/officer/tasks?queue=mine&code=000.00&lang=en").get_data(as_text=True)
     assert "Task list" in english_page
     assert ('href="/officer/tasks?queue=mine&amp;code=000.00&amp;lang=vi" hreflang="vi" lang="vi">Tiếng Việt<'
