@@ -35,13 +35,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy $(PACKAGES)
 
-# Extract every marked text (templates, web/) and update the English catalogue; then translate the
+# Extract every marked text (templates, web/, processes/) and update the English catalogue; then translate the
 # new entries in $(PO) (tests/unit/test_catalogue_complete.py names any left empty) and `make`.
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k lazy_gettext -k N_ \
 	  --no-location --sort-output -w 110 -o web/translations/messages.pot .
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -D messages -l en \
-	  --no-fuzzy-matching -w 110
+	  --no-fuzzy-matching --ignore-obsolete -w 110
 	$(BIN)/pybabel compile -d web/translations -D messages -l en
 
 bench: install

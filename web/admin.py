@@ -7,19 +7,20 @@ from flask import Blueprint, g, render_template
 
 from processes.administration import admin_home
 from web.context import services
+from web.i18n import N_
 from web.session import login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-# (path, Vietnamese title, Vietnamese description); the English comes from web/translations_en.py.
+# (path, title, description): source texts, translated where the page shows them.
 SECTIONS = [
-    ("/admin/definitions", "Quy trình và sơ đồ BPMN",
-     "Các phiên bản, lịch sử công bố, tải lên và kiểm tra sơ đồ, so sánh, chuyển hồ sơ, "
-     "quay lại phiên bản cũ"),
-    ("/admin/calendar", "Lịch làm việc", "Ngày nghỉ, ngày làm bù"),
-    ("/admin/agencies", "Cơ quan", "Cơ quan, đơn vị xử lý hồ sơ"),
-    ("/admin/users", "Người dùng", "Tài khoản và vai trò"),
-    ("/admin/reports", "Báo cáo", "Báo cáo định kỳ và theo yêu cầu"),
+    ("/admin/definitions", N_("Quy trình và sơ đồ BPMN"),
+     N_("Các phiên bản, lịch sử công bố, tải lên và kiểm tra sơ đồ, so sánh, chuyển hồ sơ, "
+        "quay lại phiên bản cũ")),
+    ("/admin/calendar", N_("Lịch làm việc"), N_("Ngày nghỉ, ngày làm bù")),
+    ("/admin/agencies", N_("Cơ quan"), N_("Cơ quan, đơn vị xử lý hồ sơ")),
+    ("/admin/users", N_("Người dùng"), N_("Tài khoản và vai trò")),
+    ("/admin/reports", N_("Báo cáo"), N_("Báo cáo định kỳ và theo yêu cầu")),
 ]
 
 

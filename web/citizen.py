@@ -16,7 +16,7 @@ from processes.submission.portal_submission import DECLARATION, new_nonce, submi
 from processes.submission.submission import Submission
 from web import refusals
 from web.context import services
-from web.i18n import _, current_language
+from web.i18n import _
 from web.page_kit import field_errors, refusal_page, uploads
 from web.session import login_required
 
@@ -86,12 +86,12 @@ def submit(code: str) -> Any:
 @login_required
 def my_dossiers() -> str:
     return render_template("citizen/dossiers.html",
-                           dossiers=portal_dossiers.my_dossiers(services(), g.username, current_language()))
+                           dossiers=portal_dossiers.my_dossiers(services(), g.username))
 
 
 def _dossier(code: str) -> dict[str, Any]:
     try:
-        return portal_dossiers.my_dossier(services(), g.username, code, current_language())
+        return portal_dossiers.my_dossier(services(), g.username, code)
     except NotFound:
         abort(404)
 

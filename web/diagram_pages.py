@@ -8,7 +8,7 @@ from flask import Blueprint, Response, g
 
 from processes.definitions import diagrams
 from web.context import services
-from web.i18n import current_language
+from web.labels import legend
 from web.session import login_required
 
 bp = Blueprint("diagram_pages", __name__)
@@ -17,5 +17,5 @@ bp = Blueprint("diagram_pages", __name__)
 @bp.get("/dossiers/<code>/diagram.svg")
 @login_required
 def dossier_diagram(code: str) -> Any:
-    svg = diagrams.dossier_diagram(services(), g.username, code, current_language())
+    svg = diagrams.dossier_diagram(services(), g.username, code, legend())
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})

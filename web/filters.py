@@ -1,53 +1,87 @@
-"""Template filters of the portal (local times, working days, money, sizes, agency levels) and the
-names the error summary gives to common fields."""
+"""Template filters of the pages, all through Babel in the reader's language and the province's time
+zone (Asia/Ho_Chi_Minh): instants and dates as dd/MM/yyyy (HH:mm), numbers, VND amounts
+("150.000.000 ₫", English "₫150,000,000"), working days and file sizes; agency levels; and the names
+the error summary gives to common fields."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_babel import (  # type: ignore[import-untyped]
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+)
 
-from web.i18n import current_language, gettext
+from web import labels
+from web.i18n import N_, TIMEZONE, gettext
 
-LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-AGENCY_LEVELS = {"province": "cấp tỉnh", "department": "cấp sở, ngành", "district": "cấp huyện",
-                 "commune": "cấp xã"}
+LOCAL = ZoneInfo(TIMEZONE)
+AGENCY_LEVELS = {"province": N_("cấp tỉnh"), "department": N_("cấp sở, ngành"), "district": N_("cấp huyện"),
+                 "commune": N_("cấp xã")}
+INSTANT = "dd/MM/yyyy HH:mm"
+DAY = "dd/MM/yyyy"
 
 
-def when(value: datetime | None) -> str:
-    """An instant in the province's time: "09:00 ngày 02/03/2026" (English: "09:00, 02/03/2026")."""
-    if value is None:
+def _parsed(value: datetime | date | str) -> datetime | date:
+    """Use cases hand some instants and days over as ISO text (the API's form); pages show them."""
+    if isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+        return parsed if ("T" in value or " " in value) else parsed.date()
+    return value
+
+
+def when(value: datetime | date | str | None) -> str:
+    """An instant in the province's time, "02/03/2026 09:00" (a day alone: "02/03/2026"); "—" if none."""
+    if value is None or value == "":
         return "—"
-    local = value.astimezone(LOCAL)
-    return local.strftime("%H:%M ngày %d/%m/%Y" if current_language() == "vi" else "%H:%M, %d/%m/%Y")
+    value = _parsed(value)
+    if isinstance(value, datetime):
+        return str(format_datetime(value, INSTANT))
+    return str(format_date(value, DAY))
+
+
+def day(value: datetime | date | str | None) -> str:
+    """The day of an instant (in the province) or a date, "02/03/2026"; "—" if none."""
+    if value is None or value == "":
+        return "—"
+    return str(format_date(_parsed(value), DAY))
+
+
+def number(value: float | int | None) -> str:
+    """A count or a quantity with the language's separators ("1.234" in Vietnamese, "1,234" in English)."""
+    return "—" if value is None else str(format_decimal(value))
 
 
 def days(value: float) -> str:
     """Working days without a needless ".0"; a decimal comma in Vietnamese."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if current_language() == "vi" else text
+    return str(format_decimal(value))
 
 
-def vnd(amount: float | None) -> str:
-    if not amount:
-        return "0 đồng" if current_language() == "vi" else "VND 0"
-    grouped = f"{int(amount):,}"
-    return grouped.replace(",", ".") + " đồng" if current_language() == "vi" else "VND " + grouped
+def vnd(amount: float | int | None) -> str:
+    """An amount in đồng: "150.000.000 ₫" in Vietnamese, "₫150,000,000" in English."""
+    return str(format_currency(amount or 0, "VND"))
 
 
 def size(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+    if n >= 1024 * 1024:
+        return f"{format_decimal(round(n / (1024 * 1024), 1))} MB"
+    return f"{format_decimal(max(1, n // 1024))} KB"
 
 
 def agency_level(level: str) -> str:
+    """The Vietnamese source name of an agency level (translate it with `_()` where it is shown)."""
     return AGENCY_LEVELS.get(level, level)
 
 
 # What the error summary calls the fields of the account, look-up and feedback forms.
-FIELD_LABELS = {"username": "Tên đăng nhập", "full_name": "Họ và tên", "email": "Thư điện tử",
-                "phone": "Số điện thoại", "password": "Mật khẩu", "password_repeat": "Nhập lại mật khẩu",
-                "current_password": "Mật khẩu hiện tại", "code": "Mã hồ sơ", "comment": "Nội dung góp ý",
-                "rating": "Mức độ hài lòng", "token": "Liên kết"}
+FIELD_LABELS = {"username": N_("Tên đăng nhập"), "full_name": N_("Họ và tên"), "email": N_("Thư điện tử"),
+                "phone": N_("Số điện thoại"), "password": N_("Mật khẩu"),
+                "password_repeat": N_("Nhập lại mật khẩu"), "current_password": N_("Mật khẩu hiện tại"),
+                "code": N_("Mã hồ sơ"), "comment": N_("Nội dung góp ý"), "rating": N_("Mức độ hài lòng"),
+                "token": N_("Liên kết")}
 
 
 def field_labels() -> dict[str, str]:
@@ -55,5 +89,7 @@ def field_labels() -> dict[str, str]:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(when=when, days=days, vnd=vnd, size=size, agency_level=agency_level)
+    app.jinja_env.filters.update(when=when, day=day, number=number, days=days, vnd=vnd, size=size,
+                                 agency_level=agency_level)
     app.context_processor(lambda: {"field_labels": field_labels()})
+    labels.init_app(app)

@@ -8,11 +8,13 @@ English entry shows in Vietnamese (and `tests/unit/test_catalogue_complete.py` f
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, LazyString
-from flask_babel import gettext as babel_gettext
-from flask_babel import ngettext as babel_ngettext
+from flask_babel import Babel, LazyString  # type: ignore[import-untyped]
+from flask_babel import gettext as babel_gettext  # type: ignore[import-untyped]
+from flask_babel import ngettext as babel_ngettext  # type: ignore[import-untyped]
+from markupsafe import Markup, escape
 
 LANGUAGES = ("vi", "en")
 TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -24,17 +26,25 @@ def current_language() -> str:
     lang = getattr(g, "lang", None)
     if lang is None:
         wanted = request.args.get("lang")
-        if wanted in LANGUAGES:
-            session["lang"] = wanted
-        lang = session.get("lang", "vi")
+        if request.blueprint == "api":  # the API speaks ?lang only, and keeps no session
+            lang = wanted or "vi"
+        else:
+            if wanted in LANGUAGES:
+                session["lang"] = wanted
+            lang = session.get("lang", "vi")
         g.lang = lang if lang in LANGUAGES else "vi"
     return str(g.lang)
 
 
 def gettext(text: str, **values: Any) -> str:
-    """The text in the current language, with `{name}` placeholders filled in."""
+    """The text in the current language, with `{name}` placeholders filled in (a value that is markup,
+    e.g. catalogue data marked `lang="vi"`, makes the result markup, the rest of it escaped)."""
     translated = babel_gettext(text) if has_request_context() else text
-    return translated.format(**values) if values else translated
+    if not values:
+        return translated
+    if any(isinstance(v, Markup) for v in values.values()):
+        return Markup(escape(translated)).format(**values)
+    return translated.format(**values)
 
 
 def ngettext(singular: str, plural: str, num: int, **values: Any) -> str:
@@ -57,9 +67,16 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext convention for "mark, tran
 _ = gettext
 
 
+def switch_language_url(lang: str) -> str:
+    """The current page in another language: its path and query, `lang` replaced."""
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", lang)]
+    return f"{request.path}?{urlencode(query)}"
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "vi")
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=current_language, timezone_selector=lambda: TIMEZONE)
-    app.jinja_env.globals.update(_=gettext, ngettext=ngettext, current_language=current_language)
+    app.jinja_env.globals.update(_=gettext, ngettext=ngettext, current_language=current_language,
+                                 switch_language_url=switch_language_url)

@@ -21,7 +21,7 @@ from web import refusals
 from web.context import services
 from web.errors import refusal_response
 from web.filters import LOCAL
-from web.i18n import _, current_language
+from web.i18n import _
 from web.page_kit import field_errors
 from web.session import login_required
 
@@ -45,8 +45,8 @@ def tasks() -> Any:
             procedure=args.get("procedure") or None, status=_int(args.get("status"), "status"),
             due_before=_date(args.get("due"), "due"), overdue=args.get("overdue") == "1",
             applicant=(args.get("applicant") or "")[:100] or None, code=(args.get("code") or "")[:40] or None)
-        page = workbench.task_queue(services(), g.username, queue, filters, _int(args.get("page"), "page") or 1,
-                                    language=current_language())
+        page = workbench.task_queue(services(), g.username, queue, filters,
+                                    _int(args.get("page"), "page") or 1)
     except Refused as exc:
         return refused(exc)
     kept = {k: args[k] for k in FILTER_KEYS if args.get(k)}
@@ -124,7 +124,7 @@ def complete(task_id: str) -> Any:
 
 def _render_task(task_id: str, errors: dict[str, str], posted: Any, status: int = 200) -> Any:
     try:
-        view = task_page.task_page(services(), g.username, task_id, current_language())
+        view = task_page.task_page(services(), g.username, task_id)
         handover = workbench.colleagues(services(), g.username, task_id) if view["task"]["may_act"] else []
     except Refused as exc:
         return refused(exc)

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from processes.errors import Invalid, NotFound, Throttled
 from processes.submission import feedback, portal_catalogue, portal_dossiers
 from web.context import services
-from web.i18n import _, current_language
+from web.i18n import _
 from web.page_kit import client_ip, field_errors, refusal_page
 from web.session import current_username
 
@@ -61,8 +61,7 @@ def track() -> Any:
                                errors={}, result=None)
     form = {"code": request.form.get("code", ""), "phone": request.form.get("phone", "")}
     try:
-        result = portal_dossiers.public_status(services(), form["code"], form["phone"], client_ip(),
-                                               current_language())
+        result = portal_dossiers.public_status(services(), form["code"], form["phone"], client_ip())
     except Invalid as exc:
         return render_template("portal/track.html", form=form, errors=field_errors(exc), result=None), 422
     except NotFound:

@@ -16,11 +16,12 @@ from processes import audit
 from processes.access import authorise, may_manage_agencies, may_view_agencies
 from processes.dossier.status import FINAL_STATUSES
 from processes.errors import Conflict, Invalid, NotFound, Reason, collect
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
 CODE_PATTERN = re.compile(r"^000\.\d{2}\.\d{2}\.H\d{2}$")
-LEVEL_NAMES = {"province": "tỉnh", "department": "sở, ngành", "district": "huyện, thành phố",
-               "commune": "xã, phường"}
+LEVEL_NAMES = {"province": N_("tỉnh"), "department": N_("sở, ngành"), "district": N_("huyện, thành phố"),
+               "commune": N_("xã, phường")}
 RANK = {level: i for i, level in enumerate(AGENCY_LEVELS)}  # province 0 … commune 3
 MAX_NAME, MAX_EMAIL = 200, 200
 

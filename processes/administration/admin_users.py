@@ -27,12 +27,13 @@ from processes.administration.admin_agencies import MAX_NAME, email_field
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect
 from processes.people.accounts import check_new_password
 from processes.people.users import hash_password
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{2,39}$")
-ROLE_NAMES = {"reception": "một cửa (tiếp nhận)", "specialist": "chuyên viên", "leader": "lãnh đạo",
-              "agency_admin": "quản trị cơ quan", "citizen": "công dân", "analyst": "phân tích nghiệp vụ",
-              "admin": "quản trị hệ thống"}
+ROLE_NAMES = {"reception": N_("một cửa (tiếp nhận)"), "specialist": N_("chuyên viên"),
+              "leader": N_("lãnh đạo"), "agency_admin": N_("quản trị cơ quan"), "citizen": N_("công dân"),
+              "analyst": N_("phân tích nghiệp vụ"), "admin": N_("quản trị hệ thống")}
 
 
 def list_accounts(services: Services, username: str, agency_code: str = "",

@@ -17,19 +17,18 @@ from processes.access import authorise, may_validate_diagrams
 from processes.definitions.versions import version_bpmn
 from processes.dossier.dossiers import load_visible
 from processes.errors import NotFound, Unprocessable
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
-LEGEND: dict[str, dict[str, str]] = {
-    "vi": {"done": "Đã xong", "active": "Đang xử lý", "overdue": "Quá hạn"},
-    "en": {"done": "Done", "active": "In progress", "overdue": "Overdue"},
-}
+# The legend of a dossier's drawing: source texts; web/ passes them translated as `labels`.
+LEGEND: dict[str, str] = {"done": N_("Đã xong"), "active": N_("Đang xử lý"), "overdue": N_("Quá hạn")}
 
 
 class DiagramUnavailable(Unprocessable):
     """The diagram cannot be drawn (no layout, or unreadable): said, never a blank picture."""
 
 
-def dossier_diagram(services: Services, username: str, code: str, language: str = "vi",
+def dossier_diagram(services: Services, username: str, code: str,
                     labels: Mapping[str, str] | None = None) -> str:
     """The SVG of the dossier's own version of its diagram, with its progress marked; for those who
     may see the dossier (others are told it does not exist). Overdue: an open user task whose due
@@ -45,7 +44,7 @@ def dossier_diagram(services: Services, username: str, code: str, language: str 
         definition = services.definition(s, dossier.definition_id)
         instance = services.runner.load(definition, dossier.state, services.clock, _no_handlers)
         marks = progress_marks(instance, late)
-        return _draw(row.bpmn, row.filename, marks, labels or LEGEND.get(language, LEGEND["vi"]))
+        return _draw(row.bpmn, row.filename, marks, labels or LEGEND)
 
 
 def version_diagram(services: Services, username: str, code: str, version: int) -> str:

@@ -28,13 +28,14 @@ from processes.access import acting_user, may_print_register
 from processes.dossier.dossiers import load_visible
 from processes.dossier.status import status_name
 from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
-DOSSIER_FORMS = {"01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-                 "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-                 "03": "Phiếu từ chối tiếp nhận, giải quyết hồ sơ",
-                 "04": "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-                 "05": "Phiếu kiểm soát quá trình giải quyết hồ sơ"}
+DOSSIER_FORMS = {"01": N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+                 "02": N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+                 "03": N_("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
+                 "04": N_("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+                 "05": N_("Phiếu kiểm soát quá trình giải quyết hồ sơ")}
 CONTROL_SHEET = "05"  # the process-control sheet: every dossier has one
 REGISTER = "06"  # the register of dossiers: one per agency and period, not per dossier
 REGISTER_TITLE = "Sổ theo dõi hồ sơ"

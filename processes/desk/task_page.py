@@ -40,11 +40,13 @@ from processes.dossier.dossiers import involved_agencies, load_visible
 from processes.dossier.status import FINAL_STATUSES
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
 STEPS = ("intake", "review", "approval", "coordination", "delivery", "desk")
 BY_ELEMENT = {"Task_reception_check": "intake", "Task_reception_deliver": "delivery"}  # the diagrams' habit
 MAX_NOTE = 4000
+RESULT_DOCUMENT = N_("Kết quả giải quyết (bản ký số)")  # the signed result an officer uploads
 _HISTORY = {"dossier_submitted", "task_completed", "task_claimed", "task_released", "task_handed_over",
             "supplement_requested", "supplement_answered", "dossier_accepted", "dossier_refused",
             "processing_finished", "result_delivered", "forward_overdue", "fee_paid", "note_added"}
@@ -71,14 +73,14 @@ def task_step(info: UserTaskInfo, task: UserTask, dossier: Dossier) -> str:
     return "approval" if info.role == "leader" else "review"
 
 
-def task_page(services: Services, username: str, task_id: str, language: str = "vi") -> dict[str, Any]:
+def task_page(services: Services, username: str, task_id: str) -> dict[str, Any]:
     """The task page's content; another agency's task or an unknown id is refused and audited."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
         task = s.get(UserTask, task_id)
         if task is not None and may_see_task(user, task):
-            return _page(services, s, user, task, language)
+            return _page(services, s, user, task)
         refusal: Refused = (NotFound(f"Không có công việc '{task_id}' (unknown task)") if task is None
                             else Forbidden("Công việc này không thuộc cơ quan, vai trò của bạn (not your task)"))
         where = task.dossier_id if task is not None else None
@@ -86,7 +88,7 @@ def task_page(services: Services, username: str, task_id: str, language: str = "
     raise refusal
 
 
-def _page(services: Services, s: so.Session, user: User, task: UserTask, language: str) -> dict[str, Any]:
+def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict[str, Any]:
     dossier = s.get(Dossier, task.dossier_id)
     assert dossier is not None
     procedure = s.get(Procedure, dossier.procedure_id)
@@ -98,7 +100,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask, languag
     documents = s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id)
                           .order_by(Attachment.id)).all()
     catalogue_docs = procedure.catalogue.get("documents", [])
-    names = {d["key"]: d["name"] for d in catalogue_docs} | {"result": "Kết quả giải quyết (bản ký số)"}
+    names = {d["key"]: d["name"] for d in catalogue_docs} | {"result": RESULT_DOCUMENT}
     payment = s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == dossier.id))
     delivery = s.scalar(sa.select(ResultDelivery).where(ResultDelivery.dossier_id == dossier.id))
     fees = procedure.catalogue.get("fees", [])
@@ -111,7 +113,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask, languag
                  "may_act": task.completed_at is None and may_complete_task(user, task),
                  "agency": task_agency.name if task_agency else "", "now": services.clock.now()},
         "form": [f.as_dict() for f in info.form],
-        "dossier": dossier_view(services, s, dossier, procedure, language) | {
+        "dossier": dossier_view(services, s, dossier, procedure) | {
             "applicant_name": dossier.applicant_name, "applicant_phone": dossier.applicant_phone,
             "due": dossier.due_at, "received": dossier.received_at,
             "lead_agency": lead.name if lead else "", "coordination": task.agency_id != dossier.agency_id,

@@ -49,7 +49,7 @@ class QueuePage:
 
 
 def task_queue(services: Services, username: str, queue: str = "group", filters: QueueFilters | None = None,
-               page: int = 1, per_page: int = PER_PAGE, language: str = "vi") -> QueuePage:
+               page: int = 1, per_page: int = PER_PAGE) -> QueuePage:
     """One page of the officer's queue, soonest due first; overdue and near-due tasks are marked.
 
     "mine" holds the tasks the officer claimed; "group" every open task of the officer's roles in the
@@ -83,7 +83,7 @@ def task_queue(services: Services, username: str, queue: str = "group", filters:
             .order_by(UserTask.due_at.asc().nulls_last(), UserTask.created_at, UserTask.id)
             .limit(per_page).offset((page - 1) * per_page)).all()
         near = calendar.add_working_hours(now, NEAR_DUE_WORKING_HOURS)
-        items = [_item(t, d, pcode, pname, hname, hfull, user, now, near, language)
+        items = [_item(t, d, pcode, pname, hname, hfull, user, now, near)
                  for t, d, pcode, pname, hname, hfull in rows]
         return QueuePage(queue, items, counts, page, pages, total, filters)
 
@@ -118,11 +118,11 @@ def _filter_clauses(f: QueueFilters, now: datetime, tz: Any) -> list[Any]:
 
 
 def _item(t: UserTask, d: Dossier, pcode: str, pname: str, holder: str | None, holder_name: str | None,
-          user: User, now: datetime, near: datetime, language: str) -> dict[str, Any]:
+          user: User, now: datetime, near: datetime) -> dict[str, Any]:
     return {
         "id": t.id, "dossier": d.code, "procedure": pcode, "procedure_name": pname, "name": t.element_id,
         "title": t.name, "role": t.role, "applicant": d.applicant_name, "status_code": d.status_code,
-        "status": status_name(d.status_code, language), "due_at": t.due_at, "dossier_due_at": d.due_at,
+        "status": status_name(d.status_code), "due_at": t.due_at, "dossier_due_at": d.due_at,
         "overdue": t.due_at is not None and t.due_at < now,
         "near_due": t.due_at is not None and now <= t.due_at <= near,
         "assignee": holder, "assignee_name": holder_name, "mine": t.assignee_id == user.id,

@@ -30,10 +30,10 @@ def load_visible(s: so.Session, username: str, code: str) -> tuple[Dossier, Proc
     return dossier, procedure
 
 
-def get_dossier(services: Services, username: str, code: str, language: str = "vi") -> dict[str, Any]:
+def get_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
     with UnitOfWork(services.session_factory) as uow:
         dossier, procedure = load_visible(uow.session, username, code)
-        return dossier_view(services, uow.session, dossier, procedure, language)
+        return dossier_view(services, uow.session, dossier, procedure)
 
 
 def list_procedures(services: Services) -> list[dict[str, Any]]:

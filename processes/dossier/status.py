@@ -1,23 +1,25 @@
-"""The national portal's dossier statuses."""
+"""The national portal's dossier statuses; their names are Vietnamese source texts, translated by web/."""
 from __future__ import annotations
 
+from processes.texts import N_
+
 STATUS_NAMES = {
-    1: ("Mới đăng ký", "Newly registered"),
-    2: ("Đã tiếp nhận", "Accepted"),
-    3: ("Không được tiếp nhận", "Not accepted"),
-    4: ("Đang xử lý", "In process"),
-    5: ("Yêu cầu bổ sung", "Supplement requested"),
-    6: ("Yêu cầu thực hiện nghĩa vụ tài chính", "Payment requested"),
-    7: ("Công dân yêu cầu rút hồ sơ", "Withdrawal requested"),
-    8: ("Dừng xử lý", "Processing stopped"),
-    9: ("Đã xử lý xong", "Processing finished"),
-    10: ("Đã trả kết quả", "Result returned"),
+    1: N_("Mới đăng ký"),
+    2: N_("Đã tiếp nhận"),
+    3: N_("Không được tiếp nhận"),
+    4: N_("Đang xử lý"),
+    5: N_("Yêu cầu bổ sung"),
+    6: N_("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    7: N_("Công dân yêu cầu rút hồ sơ"),
+    8: N_("Dừng xử lý"),
+    9: N_("Đã xử lý xong"),
+    10: N_("Đã trả kết quả"),
 }
 # 7: a withdrawal takes effect at once (processes/portal_dossiers.withdraw_dossier cancels the
 # workflow), so a withdrawn dossier is closed like a refused or returned one.
 FINAL_STATUSES = frozenset({3, 7, 8, 10})
 
 
-def status_name(code: int, language: str = "vi") -> str:
-    vi, en = STATUS_NAMES.get(code, (str(code), str(code)))
-    return en if language == "en" else vi
+def status_name(code: int) -> str:
+    """The status's name (a source text: pages show it through `_()`, e.g. the `status` filter)."""
+    return STATUS_NAMES.get(code, str(code))

@@ -32,7 +32,7 @@ def _iso(value: Any) -> str | None:
 
 
 def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure,
-                 language: str = "vi", open_tasks: Sequence[UserTask] | None = None) -> dict[str, Any]:
+                 open_tasks: Sequence[UserTask] | None = None) -> dict[str, Any]:
     """What the API and pages show of a dossier; `open_tasks`: its open task rows when the caller
     has them already (a use case that just wrote them)."""
     ids = {"dossier_id": dossier.id}
@@ -42,7 +42,7 @@ def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure:
     notices = s.scalars(_NOTICES, ids).all()
     return {
         "code": dossier.code, "procedure": procedure.code, "procedure_name": procedure.name,
-        "status": status_name(dossier.status_code, language), "status_code": dossier.status_code,
+        "status": status_name(dossier.status_code), "status_code": dossier.status_code,
         "received_at": _iso(dossier.received_at), "accepted_at": _iso(dossier.accepted_at),
         "due_at": _iso(dossier.due_at), "finished_at": _iso(dossier.finished_at),
         "delivered_at": _iso(dossier.delivered_at), "result_channel": dossier.result_channel,

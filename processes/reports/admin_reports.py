@@ -21,15 +21,17 @@ from models import Agency, AuditEvent, Dossier, Incident, Procedure
 from processes import audit
 from processes.access import authorise, may_resolve_incident, may_view_reports, may_view_some_report
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect
+from processes.texts import N_
 from processes.timekeeping.calendar_admin import parse_day
 from processes.timekeeping.deadlines import net_processing_hours
 from processes.uow import UnitOfWork
 
-COLUMNS = [("agency", "Cơ quan"), ("procedure", "Thủ tục"), ("received", "Tiếp nhận"),
-           ("accepted", "Đã tiếp nhận"), ("finished", "Đã giải quyết"), ("on_time", "Đúng hạn"),
-           ("late", "Trễ hạn"), ("refused", "Không tiếp nhận"), ("withdrawn", "Rút hồ sơ"),
-           ("supplement_requests", "Yêu cầu bổ sung"), ("repeated_supplements", "Bổ sung lần 2 trở lên"),
-           ("avg_hours", "Giờ xử lý trung bình"), ("statutory_hours", "Giờ theo quy định")]
+COLUMNS = [("agency", N_("Cơ quan")), ("procedure", N_("Thủ tục")), ("received", N_("Tiếp nhận")),
+           ("accepted", N_("Đã tiếp nhận")), ("finished", N_("Đã giải quyết")), ("on_time", N_("Đúng hạn")),
+           ("late", N_("Trễ hạn")), ("refused", N_("Không tiếp nhận")), ("withdrawn", N_("Rút hồ sơ")),
+           ("supplement_requests", N_("Yêu cầu bổ sung")),
+           ("repeated_supplements", N_("Bổ sung lần 2 trở lên")),
+           ("avg_hours", N_("Giờ xử lý trung bình")), ("statutory_hours", N_("Giờ theo quy định"))]
 HOURS_PER_DAY = 8.0
 
 

@@ -53,24 +53,24 @@ def own_dossier(s: so.Session, username: str, code: str) -> tuple[User, Dossier,
     return user, dossier, procedure
 
 
-def my_dossiers(services: Services, username: str, language: str = "vi") -> list[dict[str, Any]]:
+def my_dossiers(services: Services, username: str) -> list[dict[str, Any]]:
     """The applicant's dossiers, newest first."""
     with UnitOfWork(services.session_factory) as uow:
         user = acting_user(uow.session, username)
         rows = uow.session.execute(
             sa.select(Dossier, Procedure.name).join(Procedure, Procedure.id == Dossier.procedure_id)
             .where(Dossier.applicant_id == user.id).order_by(Dossier.received_at.desc(), Dossier.id.desc())).all()
-        return [{"code": d.code, "procedure_name": name, "status": status_name(d.status_code, language),
+        return [{"code": d.code, "procedure_name": name, "status": status_name(d.status_code),
                  "status_code": d.status_code, "received_at": d.received_at, "due_at": d.due_at,
                  "needs_action": d.status_code == 5} for d, name in rows]
 
 
-def my_dossier(services: Services, username: str, code: str, language: str = "vi") -> dict[str, Any]:
+def my_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
     """One dossier as its applicant sees it: status, appointment, timeline, open requests, files."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         _, dossier, procedure = own_dossier(s, username, code)
-        view = dossier_view(services, s, dossier, procedure, language)
+        view = dossier_view(services, s, dossier, procedure)
         names = {d["key"]: d["name"] for d in procedure.catalogue.get("documents", [])}
         files = [{"id": a.id, "key": a.document_key, "name": names.get(a.document_key, a.document_key),
                   "filename": a.filename, "size": a.size, "uploaded_at": a.uploaded_at,
@@ -168,7 +168,7 @@ def _digits(phone: str) -> str:
     return digits
 
 
-def public_status(services: Services, code: str, phone: str, ip: str, language: str = "vi") -> dict[str, Any]:
+def public_status(services: Services, code: str, phone: str, ip: str) -> dict[str, Any]:
     """Status only, no personal data, for whoever knows the code and the applicant's phone number.
     An unknown code and a wrong number get the same answer; look-ups are rate-limited per address."""
     code, wanted = (code or "").strip(), _digits(phone)
@@ -194,7 +194,7 @@ def public_status(services: Services, code: str, phone: str, ip: str, language: 
             raise NotFound("Không tìm thấy hồ sơ có mã và số điện thoại này (no dossier with this code and phone)")
         uow.commit()
         d, p = found
-        return {"code": d.code, "procedure_name": p.name, "status": status_name(d.status_code, language),
+        return {"code": d.code, "procedure_name": p.name, "status": status_name(d.status_code),
                 "status_code": d.status_code, "received_at": d.received_at, "due_at": d.due_at,
                 "finished_at": d.finished_at}
 

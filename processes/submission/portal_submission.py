@@ -19,11 +19,12 @@ from processes import audit
 from processes.access import acting_user
 from processes.errors import Invalid
 from processes.submission.submission import Submission, register_dossier
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
 NONCE = re.compile(r"[A-Za-z0-9_\-]{16,64}")
-DECLARATION = ("Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước "
-               "pháp luật về tính chính xác, hợp pháp của hồ sơ, giấy tờ đã nộp.")
+DECLARATION = N_("Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước "
+                  "pháp luật về tính chính xác, hợp pháp của hồ sơ, giấy tờ đã nộp.")
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from models import CalendarOverride
 from processes import audit
 from processes.access import authorise, may_edit_calendar
 from processes.errors import Conflict, Invalid, NotFound, Reason, collect
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
-KINDS = {"day_off": "ngày nghỉ", "working_day": "ngày làm việc bù"}
+KINDS = {"day_off": N_("ngày nghỉ"), "working_day": N_("ngày làm việc bù")}
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_NOTE = 300
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -190,7 +190,7 @@ def test_the_applicant_sees_done_and_active_steps_in_vietnamese(client: Any, tok
     legend = " ".join(etree.fromstring(resp.data).xpath("//s:g[@class='legend']//s:text/text()", namespaces=SVG))
     assert legend == "Đã xong Đang xử lý"
     english = client.get(f"/api/v1/dossiers/{code}/diagram.svg?lang=en", headers=token("citizen")).data
-    assert b">Done<" in english and b">In progress<" in english
+    assert b">Done<" in english and b">In process<" in english
 
 
 def test_an_open_task_past_its_due_instant_is_overdue(client: Any, token: Any, clock: ManualClock) -> None:

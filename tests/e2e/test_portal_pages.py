@@ -65,7 +65,8 @@ def count(services: Services, model: Any) -> int:
 # -- catalogue ----------------------------------------------------------------------------------
 def test_catalogue_groups_by_sector_and_field_and_finds_without_diacritics(client: Any) -> None:
     home = client.get("/").get_data(as_text=True)
-    assert "Ngành: Kế hoạch và Đầu tư" in home and "Lĩnh vực: Thành lập và hoạt động của hộ kinh doanh" in home
+    assert 'Ngành: <span lang="vi">Kế hoạch và Đầu tư</span>' in home
+    assert 'Lĩnh vực: <span lang="vi">Thành lập và hoạt động của hộ kinh doanh</span>' in home
     found = client.get("/?q=dang+ky+kinh+doanh").get_data(as_text=True)
     assert "Đăng ký thành lập hộ kinh doanh" in found
     assert "Đăng ký thành lập hộ kinh doanh" in client.get("/?q=ĐĂNG KÝ hộ").get_data(as_text=True)
@@ -294,7 +295,7 @@ def test_my_dossiers_follow_a_supplement_request_to_the_result_and_a_rating(clie
         work(services, code, user)
     page = client.get(f"/my/dossiers/{code}").get_data(as_text=True)
     assert "Đã trả kết quả" in page and "Ngày hẹn trả kết quả" in page and "Gửi đánh giá" in page
-    assert "Kiểm tra, tiếp nhận hồ sơ — đã xong" in page
+    assert '<span lang="vi">Kiểm tra, tiếp nhận hồ sơ</span> — đã xong' in page
     rated = client.post(f"/my/dossiers/{code}/rate", data={"csrf_token": csrf(client, "/account"),
                                                            "rating": "5", "comment": "Nhanh"})
     assert rated.status_code == 303

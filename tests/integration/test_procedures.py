@@ -109,7 +109,7 @@ def walk(services: Services, code: str, overrides: dict[str, Any] | None = None,
 def view(services: Services, code: str) -> dict[str, Any]:
     from processes.dossier.dossiers import get_dossier
 
-    return get_dossier(services, "citizen", code, "vi")
+    return get_dossier(services, "citizen", code)
 
 
 @pytest.mark.parametrize("path", CATALOGUES, ids=[p.stem for p in CATALOGUES])

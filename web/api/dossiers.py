@@ -16,6 +16,8 @@ from web.api import bp
 from web.api.openapi import OPENAPI
 from web.auth import require_token
 from web.context import services
+from web.i18n import gettext
+from web.labels import legend
 
 
 @bp.get("/openapi.json")
@@ -40,14 +42,15 @@ def submit() -> Any:
 @bp.get("/dossiers/<code>")
 @require_token
 def dossier(code: str) -> Response:
-    return jsonify(dossiers.get_dossier(services(), g.username, code, _language()))
+    view = dossiers.get_dossier(services(), g.username, code)
+    return jsonify(view | {"status": gettext(view["status"])})
 
 
 @bp.get("/dossiers/<code>/diagram.svg")
 @require_token
 def dossier_diagram(code: str) -> Response:
     """The dossier's diagram with its done, active and overdue steps marked (legend in ?lang)."""
-    svg = diagrams.dossier_diagram(services(), g.username, code, _language())
+    svg = diagrams.dossier_diagram(services(), g.username, code, legend())
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
 
 
@@ -75,10 +78,6 @@ def complete(task_id: str) -> Response:
 
 
 # -- parsing helpers ------------------------------------------------------------------------------
-def _language() -> str:
-    return "en" if request.args.get("lang") == "en" else "vi"
-
-
 def json_body() -> dict[str, Any]:
     raw = request.get_data(cache=True)
     if not raw:
