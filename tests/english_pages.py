@@ -117,7 +117,7 @@ def dossiers_at_every_desk(services: Services) -> Stage:
         ("citizen", f"/procedures/{HKD}/submit"), ("citizen", "/account"),
         ("reception", "/officer/tasks"),
         ("reception", f"/officer/tasks/{task_of('reception', codes['reception'])}"),
-        ("reception", "/officer/register"),
+        ("reception", "/officer/forms/06"),
         ("specialist", "/officer/tasks"),
         ("specialist", f"/officer/tasks/{task_of('specialist', codes['specialist'])}"),
         ("leader", "/officer/tasks"), ("leader", f"/officer/tasks/{task_of('leader', codes['leader'])}"),
