@@ -32,7 +32,7 @@ def token_of(link: str) -> str:
 
 
 def submit(services: Services, username: str) -> dict[str, Any]:
-    return submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM,
+    return submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM, declaration=True,
                                                          uploads=[Upload("giay_de_nghi", "a.pdf", PDF)]))
 
 

@@ -24,7 +24,8 @@ IP = "203.0.113.9"
 
 def cmd(*uploads: Upload, **form: Any) -> Submission:
     files = list(uploads) or [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
-    return Submission(procedure=HKD, form={**HKD_FORM, **form}, channel="online", uploads=files)
+    return Submission(procedure=HKD, form={**HKD_FORM, **form}, channel="online", uploads=files,
+                      declaration=True)
 
 
 def submit(services: Services, username: str = "citizen", *uploads: Upload) -> str:

@@ -72,7 +72,7 @@ def catalogue(path: Path) -> dict[str, Any]:
 
 def submit(services: Services, cat: dict[str, Any], channel: str = "counter") -> str:
     uploads = [Upload(d["key"], f"{d['key']}.pdf", PDF) for d in cat.get("documents", []) if d.get("required")]
-    created = submit_dossier(services, "citizen", Submission(procedure=cat["code"], form=catalogue_form(cat),
+    created = submit_dossier(services, "citizen", Submission(procedure=cat["code"], form=catalogue_form(cat), declaration=True,
                                                              channel=channel, uploads=uploads))
     assert created["status_code"] == 1
     assert created["code"].startswith(cat["agency"] + "-")

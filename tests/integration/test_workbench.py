@@ -116,7 +116,7 @@ def test_queue_filters_sort_by_due_and_mark_overdue_and_near_due(services: Servi
     first = submit(services)  # reception forwards within half a working day: due 14:30
     clock.advance(timedelta(hours=1))
     second = str(submit_dossier(services, "citizen2", Submission(
-        procedure=HKD, form={**HKD_FORM, "ho_ten_chu_ho": "Trần Thị Bình"},
+        procedure=HKD, declaration=True, form={**HKD_FORM, "ho_ten_chu_ho": "Trần Thị Bình"},
         uploads=[Upload("giay_de_nghi", "a.pdf", PDF), Upload("giay_to_phap_ly", "b.pdf", PDF)]))["code"])
     page = task_queue(services, "reception", "group")
     assert [t["dossier"] for t in page.items] == [first, second]  # soonest due first

@@ -44,7 +44,7 @@ def _day(name: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise Invalid({name: "bắt buộc, ngày dạng YYYY-MM-DD (a date)"}) from None
+        raise Invalid("must_be_date", name) from None
 
 
 def _send(data: bytes, content_type: str, filename: str) -> Any:
