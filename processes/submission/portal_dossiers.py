@@ -27,7 +27,7 @@ from models import (
 )
 from processes import audit
 from processes.access import acting_user, may_act_as_applicant
-from processes.desk.desk import RESULT_KEY  # the online result an officer attaches
+from processes.desk.steps import RESULT_KEY  # the online result an officer attaches
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import DossierStatus, status_name
 from processes.dossier.views import dossier_view
