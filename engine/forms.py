@@ -92,35 +92,36 @@ def _convert(f: FormField, raw: Any) -> Any:
             return True
         if str(raw).lower() in {"false", "0", "off", "no"}:
             return False
-        raise FieldError("form.not_boolean", "must be true or false")
+        raise FieldError("form.not_boolean", "phải là đúng/sai (must be true or false)")
     if f.type == "long":
         if isinstance(raw, bool):
-            raise FieldError("form.not_integer", "must be an integer")
+            raise FieldError("form.not_integer", "phải là số nguyên (must be an integer)")
         try:
             return int(str(raw).strip())
         except ValueError:
-            raise FieldError("form.not_integer", "must be an integer") from None
+            raise FieldError("form.not_integer", "phải là số nguyên (must be an integer)") from None
     if f.type == "date":
         try:
             return date.fromisoformat(str(raw).strip()).isoformat()
         except ValueError:
-            raise FieldError("form.not_date", "must be a date") from None
+            raise FieldError("form.not_date", "phải là ngày dạng YYYY-MM-DD (must be a date)") from None
     if f.type == "enum":
         ids = [o.id for o in f.options]
         if str(raw) not in ids:
-            raise FieldError("form.not_an_option", f"must be one of {ids}",
+            raise FieldError("form.not_an_option", f"phải là một trong {ids} (must be one of the options)",
                              options=", ".join(o.label for o in f.options))
         return str(raw)
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-        raise FieldError("form.not_text", "must be text")
+        raise FieldError("form.not_text", "phải là văn bản (must be text)")
     text = str(raw).strip()
     if len(text) > MAX_TEXT:
-        raise FieldError("form.too_long", f"longer than {MAX_TEXT} characters", max=MAX_TEXT)
+        raise FieldError("form.too_long", f"dài quá {MAX_TEXT} ký tự (longer than {MAX_TEXT} characters)",
+                         max=MAX_TEXT)
     if f.type == "email" and not _EMAIL.match(text):
-        raise FieldError("form.not_email", "not an e-mail address")
+        raise FieldError("form.not_email", "địa chỉ thư điện tử không hợp lệ (not an e-mail address)")
     if f.type == "phone" and not _PHONE.match(text):
-        raise FieldError("form.not_phone", "not a phone number")
+        raise FieldError("form.not_phone", "số điện thoại không hợp lệ (not a phone number)")
     if f.pattern and not re.fullmatch(f.pattern, text):
         raise FieldError("form.identity_number" if f.pattern == IDENTITY_NUMBER else "form.bad_format",
-                         f"does not match {f.pattern}", label=f.label)
+                         f"không đúng định dạng (does not match {f.pattern})", label=f.label)
     return text

@@ -116,3 +116,27 @@ def work(services: Services, code: str, username: str, overrides: dict[str, Any]
         complete_task(services, username, agreeing(services, task, username, overrides))
         done.append(task["name"])
     return done
+
+
+def api_agreeing(client: Any, token: Any, task: dict[str, Any], user: str,
+                 overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The keyword arguments of `client.post(.../complete)` of an officer who agrees, through the API
+    only (as `GET /api/v1/tasks` lists the task): the checklist at intake; at delivery the fees paid
+    first (`POST /api/v1/dossiers/CODE/fees`) and the hand-over (multipart with the signed result
+    for an online one)."""
+    import io
+    import json
+
+    body: dict[str, Any] = {"data": affirmative(task["form"], overrides)}
+    if task["step"] == "intake":
+        body["checklist"] = {d["key"]: True for d in task["checklist"] if d["uploaded"]}
+    elif task["step"] == "delivery":
+        if task["fee_due_vnd"]:
+            paid = client.post(f"/api/v1/dossiers/{task['dossier']}/fees", headers=token(user),
+                               json={"receipt_no": RECEIPT})
+            assert paid.status_code == 200, paid.json
+        body["delivery"] = HAND_OVER
+        if task["result_channel"] == "online":
+            return {"headers": token(user), "content_type": "multipart/form-data",
+                    "data": {"payload": json.dumps(body), "result": (io.BytesIO(PDF), "ket-qua.pdf")}}
+    return {"headers": token(user), "json": body}

@@ -15,8 +15,8 @@ from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from models import AuditEvent, Dossier, DossierNote, FeePayment, OutboxMessage, ResultDelivery, User, UserTask
 from processes.desk.fees import mark_fee_paid
-from processes.desk.steps import Delivery
 from processes.desk.paper import applicable_forms
+from processes.desk.steps import Delivery
 from processes.desk.task_page import DocumentDamaged, add_note, read_document, task_page
 from processes.desk.tasks import Completion, complete_task
 from processes.desk.workbench import (
