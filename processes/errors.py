@@ -147,4 +147,6 @@ def collect(reasons: list[Reason], kind: type[Refused] = Invalid) -> None:
 
 def form_refusal(errors: FormErrors, prefix: str) -> Invalid:
     """Every field a form refused (engine.forms), as one refusal: `<prefix><field id>` with its code."""
-    return Invalid.many([Reason(code, f"{prefix}{name}", params) for name, (code, params) in errors.codes.items()])
+    refusal = Invalid.many([Reason(code, f"{prefix}{name}", params) for name, (code, params) in errors.codes.items()])
+    assert isinstance(refusal, Invalid)
+    return refusal

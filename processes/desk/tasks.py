@@ -43,10 +43,12 @@ def list_tasks(services: Services, username: str, limit: int = 200) -> list[dict
                    UserTask.completed_at.is_(None),
                    sa.or_(UserTask.assignee_id.is_(None), UserTask.assignee_id == user.id))
             .order_by(UserTask.due_at.is_(None), UserTask.due_at, UserTask.created_at).limit(limit)).all()
-        result, intake, delivery = [], [], []
+        result: list[dict[str, Any]] = []
+        intake: list[tuple[dict[str, Any], Dossier, Procedure]] = []
+        delivery: list[tuple[dict[str, Any], Dossier, Procedure]] = []
         for task, dossier, procedure in rows:
             info = services.definition(s, dossier.definition_id).user_tasks[task.element_id]
-            item = {"id": task.id, "dossier": dossier.code, "name": task.element_id, "title": task.name,
+            item: dict[str, Any] = {"id": task.id, "dossier": dossier.code, "name": task.element_id, "title": task.name,
                     "role": task.role, "agency": user.agency_id, "step": task_step(info, task, dossier),
                     "due_at": task.due_at.isoformat() if task.due_at else None,
                     "form": [f.as_dict() for f in info.form]}
