@@ -10,7 +10,9 @@ from adapters.bootstrap import Services
 from bench.env import HKD_CODE
 from bench.peer import open_task_id
 from bench.stats import Samples
-from processes.desk.tasks import complete_task
+from processes.desk.fees import mark_fee_paid
+from processes.desk.steps import Delivery
+from processes.desk.tasks import Completion, complete_task
 from processes.submission.submission import Submission, Upload, submit_dossier
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -45,7 +47,20 @@ def submission() -> Submission:
         dict(FORM),
         "counter",
         uploads=[Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)],
+        declaration=True,
     )
+
+
+# What the desk step of each task needs besides the form: the reception checklist at intake, the
+# hand-over checks at delivery (the fee is paid at the counter before it, outside the timed completion).
+CHECKLIST = {"giay_de_nghi": True, "giay_to_phap_ly": True}
+HAND_OVER = Delivery(
+    recipient_name="Nguyễn Văn An",
+    identity_document="062095001234",
+    identity_checked=True,
+    originals_compared=True,
+    applicant_signed=True,
+)
 
 
 def submit(services: Services, samples: Samples | None = None) -> str:
@@ -60,8 +75,14 @@ def work(services: Services, code: str, steps: int, samples: Samples | None = No
     task_id = open_task_id(services, code)
     view: dict[str, Any] = {}
     for element, officer, data in STEPS[:steps]:
+        cmd = Completion(task_id, data)
+        if element == "Task_reception_check":
+            cmd.checklist = CHECKLIST
+        elif element == "Task_reception_deliver":
+            mark_fee_paid(services, officer, code, f"BL-{code[-11:]}")
+            cmd.delivery = HAND_OVER
         with samples.time("complete"):
-            view = complete_task(services, officer, task_id, data)
+            view = complete_task(services, officer, cmd)
         following = [t for t in view["open_tasks"] if t["name"] != element]
         task_id = following[0]["id"] if following else ""
     return view

@@ -28,7 +28,9 @@ def http_instance(port: int, tok: dict[str, str], samples: Samples, clients: dic
     """One peer instance through the API: submit, open the dossier as reception, complete both tasks."""
     with samples.time("submit"):
         status, body = clients["citizen"].request(
-            "POST", "/api/v1/dossiers", {"procedure": PEER_CODE, "form": dict(peer.FORM)}
+            "POST",
+            "/api/v1/dossiers",
+            {"procedure": PEER_CODE, "form": dict(peer.FORM), "declaration": True},
         )
     if status != 201:
         raise RuntimeError(f"submit answered {status}: {body}")
@@ -69,9 +71,11 @@ def run_concurrency(
         [
             peer.open_task_id(
                 services,
-                submit_dossier(services, peer.APPLICANT, Submission(PEER_CODE, dict(peer.FORM), "counter"))[
-                    "code"
-                ],
+                submit_dossier(
+                    services,
+                    peer.APPLICANT,
+                    Submission(PEER_CODE, dict(peer.FORM), "counter", declaration=True),
+                )["code"],
             )
             for _ in range(per_client)
         ]

@@ -17,7 +17,7 @@ from adapters.bootstrap import Services
 from bench.env import PEER_BPMN, PEER_CODE
 from bench.stats import Samples
 from models import Dossier, UserTask
-from processes.desk.tasks import complete_task
+from processes.desk.tasks import Completion, complete_task
 from processes.submission.submission import Submission, submit_dossier
 
 APPLICANT = "citizen"
@@ -89,11 +89,11 @@ def open_task_id(services: Services, code: str) -> str:
 def usecase_instance(services: Services, samples: Samples) -> None:
     """One peer instance through the use cases: submit, then complete both user tasks."""
     with samples.time("submit"):
-        code = submit_dossier(services, APPLICANT, Submission(PEER_CODE, dict(FORM), "counter"))["code"]
+        code = submit_dossier(services, APPLICANT, Submission(PEER_CODE, dict(FORM), "counter", declaration=True))["code"]
     task_id = open_task_id(services, code)
     for n, (officer, data) in enumerate(STEPS):
         with samples.time("complete"):
-            view = complete_task(services, officer, task_id, data)
+            view = complete_task(services, officer, Completion(task_id, data))
         if n + 1 < len(STEPS):
             task_id = view["open_tasks"][0]["id"]
     if view["open_tasks"]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from bench import peer
 from bench.env import BenchDB
 from bench.stats import Samples
-from processes.desk.tasks import complete_task
+from processes.desk.tasks import Completion, complete_task
 
 # First match wins: the path fragment of a profiled function -> the share it is counted in.
 CATEGORIES = [
@@ -74,13 +74,13 @@ def statements_per_use_case(db: BenchDB) -> dict[str, Any]:
     peer.run_usecases(services, 2, Samples())
     counter = StatementCounter(services.db)
     code = peer.submit_dossier(
-        services, peer.APPLICANT, peer.Submission(peer.PEER_CODE, dict(peer.FORM), "counter")
+        services, peer.APPLICANT, peer.Submission(peer.PEER_CODE, dict(peer.FORM), "counter", declaration=True)
     )
     submit = (counter.statements, counter.commits)
     task_id = peer.open_task_id(services, code["code"])
     before = (counter.statements, counter.commits)
     officer, data = peer.STEPS[0]
-    complete_task(services, officer, task_id, data)
+    complete_task(services, officer, Completion(task_id, data))
     counter.detach()
     services.db.dispose()
     return {

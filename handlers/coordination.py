@@ -12,6 +12,7 @@ from typing import Any
 
 from handlers.registry import HandlerContext, HandlerRegistry
 from handlers.texts import fmt_instant, fmt_vnd
+from models.status import DossierStatus
 
 
 class CoordinationError(ValueError):
@@ -53,7 +54,7 @@ def request_payment(ctx: HandlerContext) -> Mapping[str, Any]:
         amount = sum(int(f.get("amount_vnd", 0)) for f in ctx.procedure.fees)
     note = str(ctx.variables.get("payment_note") or "").strip()
     stops = str(ctx.properties.get("stops_clock", "false")).lower() == "true"
-    d.status_code = 6
+    d.status_code = DossierStatus.PAYMENT_REQUESTED
     if stops:
         d.paused_at = ctx.now
     ctx.notify("Thông báo thực hiện nghĩa vụ tài chính",
@@ -70,7 +71,7 @@ def payment_confirmed(ctx: HandlerContext) -> Mapping[str, Any]:
     appointment moves by the working time spent paying (the applicant is told the new date)."""
     d = ctx.dossier
     receipt = str(ctx.variables.get("payment_receipt") or "").strip()
-    d.status_code = 4
+    d.status_code = DossierStatus.IN_PROCESS
     if d.paused_at is not None and d.due_at is not None:
         d.due_at = ctx.calendar.resume_due(d.due_at, d.paused_at, ctx.now)
         ctx.notify("Đã hoàn thành nghĩa vụ tài chính",

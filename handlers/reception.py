@@ -6,6 +6,7 @@ from typing import Any
 
 from handlers.registry import HandlerContext, HandlerRegistry
 from handlers.texts import fmt_instant, fmt_vnd
+from models.status import DossierStatus
 
 FORWARD_LIMIT_HOURS = 4  # R14.4: half a working day to forward a complete dossier
 
@@ -23,7 +24,7 @@ def accept_dossier(ctx: HandlerContext) -> Mapping[str, Any]:
     d = ctx.dossier
     d.accepted_at = ctx.now
     d.due_at = ctx.calendar.due(ctx.now, ctx.procedure.processing_time_days, ctx.procedure.same_day)
-    d.status_code = 2
+    d.status_code = DossierStatus.ACCEPTED
     fees = "; ".join(f"{f['name']}: {fmt_vnd(f.get('amount_vnd', 0))}" for f in ctx.procedure.fees) or "Không thu phí"
     papers = ", ".join(x["name"] for x in ctx.procedure.documents if x.get("required"))
     ctx.notify(
@@ -39,7 +40,7 @@ def accept_dossier(ctx: HandlerContext) -> Mapping[str, Any]:
 def request_supplement(ctx: HandlerContext) -> Mapping[str, Any]:
     """R14.2: tell the applicant what to supplement and how (form 02); the clock stops."""
     d = ctx.dossier
-    d.status_code = 5
+    d.status_code = DossierStatus.SUPPLEMENT_REQUESTED
     d.paused_at = ctx.now
     d.supplement_count += 1
     what = str(ctx.variables.get("reception_note") or ctx.variables.get("specialist_note") or "").strip()
@@ -61,7 +62,8 @@ def refuse_dossier(ctx: HandlerContext) -> Mapping[str, Any]:
     d = ctx.dossier
     reasons = next((str(ctx.variables[k]).strip() for k in ("leader_note", "specialist_note", "reception_note")
                     if str(ctx.variables.get(k) or "").strip()), "Hồ sơ không đủ điều kiện giải quyết.")
-    d.status_code = 3 if d.accepted_at is None else 8
+    d.status_code = (DossierStatus.NOT_ACCEPTED if d.accepted_at is None
+                     else DossierStatus.PROCESSING_STOPPED)
     if d.accepted_at is not None:
         d.finished_at = ctx.now
     ctx.notify("Phiếu từ chối tiếp nhận, giải quyết hồ sơ",

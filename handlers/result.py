@@ -6,12 +6,13 @@ from typing import Any
 
 from handlers.registry import HandlerContext, HandlerRegistry
 from handlers.texts import CHANNEL_NAMES, fmt_instant
+from models.status import DossierStatus
 
 
 def finish_processing(ctx: HandlerContext) -> Mapping[str, Any]:
     """The result is ready at reception; measured against the statutory time (R8.3)."""
     d = ctx.dossier
-    d.status_code = 9
+    d.status_code = DossierStatus.PROCESSING_FINISHED
     d.finished_at = ctx.now
     on_time = d.due_at is None or ctx.now <= d.due_at
     d.late = d.late or not on_time
@@ -25,7 +26,7 @@ def finish_processing(ctx: HandlerContext) -> Mapping[str, Any]:
 def deliver_result(ctx: HandlerContext) -> Mapping[str, Any]:
     """R8.4/R8.5: the result handed over by the channel the applicant chose."""
     d = ctx.dossier
-    d.status_code = 10
+    d.status_code = DossierStatus.RESULT_RETURNED
     d.delivered_at = ctx.now
     delivery = ctx.variables.get("delivery")
     how = CHANNEL_NAMES.get(d.result_channel, d.result_channel)

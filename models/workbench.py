@@ -56,6 +56,8 @@ class ResultDelivery(Base):
     tracking_number: so.Mapped[str | None] = so.mapped_column(sa.String(60))
     # Online: the signed result file (an attachment with document_key "result").
     result_attachment_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("attachments.id"))
+    # A fee of the catalogue still unpaid at the hand-over, waived by the desk: why (R7.2; audited too).
+    fee_waiver_reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
 
 
 # The "mine" queue: an officer's claimed open tasks, soonest due first (see docs/workbench.md, EXPLAIN).

@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.forms import FormErrors
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -141,3 +143,10 @@ def collect(reasons: list[Reason], kind: type[Refused] = Invalid) -> None:
     """Raise one refusal of `kind` for every reason gathered, or nothing when the list is empty."""
     if reasons:
         raise kind.many(reasons)
+
+
+def form_refusal(errors: FormErrors, prefix: str) -> Invalid:
+    """Every field a form refused (engine.forms), as one refusal: `<prefix><field id>` with its code."""
+    refusal = Invalid.many([Reason(code, f"{prefix}{name}", params) for name, (code, params) in errors.codes.items()])
+    assert isinstance(refusal, Invalid)
+    return refusal

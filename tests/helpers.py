@@ -62,13 +62,20 @@ def catalogue_form(catalogue: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+# What the desk records when it hands a result over, whatever the channel (each channel reads its own).
+HAND_OVER: dict[str, Any] = {
+    "recipient_name": "Nguyễn Văn An", "identity_document": "062095001234", "identity_checked": True,
+    "originals_compared": True, "applicant_signed": True, "tracking_number": "EE123456789VN"}
+RECEIPT = "BL-0001"
+
+
 def submit(services: Services, username: str = "citizen", **extra: Any) -> str:
     """A household business registration submitted through the use case; its dossier code."""
     from processes.submission.submission import Submission, Upload, submit_dossier
 
     uploads = [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
     created = submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM, channel="counter",
-                                                            uploads=uploads, **extra))
+                                                            uploads=uploads, declaration=True, **extra))
     assert created["status_code"] == 1
     return str(created["code"])
 
@@ -79,12 +86,57 @@ def offered(services: Services, code: str, username: str) -> list[dict[str, Any]
     return [t for t in list_tasks(services, username) if t["dossier"] == code]
 
 
+def agreeing(services: Services, task: dict[str, Any], username: str,
+             overrides: dict[str, Any] | None = None) -> Any:
+    """What an officer who agrees sends for a listed task (processes.desk.tasks.list_tasks): the form's
+    affirmative values; at intake every uploaded document ticked; at delivery the fees paid at the
+    counter first (when due) and the hand-over recorded (the signed result for an online one)."""
+    from processes.desk.fees import mark_fee_paid
+    from processes.desk.steps import Delivery
+    from processes.desk.tasks import Completion
+    from processes.submission.submission import Upload
+
+    checklist = delivery = None
+    if task["step"] == "intake":
+        checklist = {d["key"]: True for d in task["checklist"] if d["uploaded"]}
+    elif task["step"] == "delivery":
+        if task["fee_due_vnd"]:
+            mark_fee_paid(services, username, task["dossier"], RECEIPT)
+        delivery = Delivery(**HAND_OVER, result_file=Upload("result", "ket-qua.pdf", PDF)
+                            if task["result_channel"] == "online" else None)
+    return Completion(task["id"], affirmative(task["form"], overrides), checklist, delivery)
+
+
 def work(services: Services, code: str, username: str, overrides: dict[str, Any] | None = None) -> list[str]:
     """Complete every task `username` is offered on this dossier; return the element ids."""
     from processes.desk.tasks import complete_task
 
     done = []
     for task in offered(services, code, username):
-        complete_task(services, username, task["id"], affirmative(task["form"], overrides))
+        complete_task(services, username, agreeing(services, task, username, overrides))
         done.append(task["name"])
     return done
+
+
+def api_agreeing(client: Any, token: Any, task: dict[str, Any], user: str,
+                 overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The keyword arguments of `client.post(.../complete)` of an officer who agrees, through the API
+    only (as `GET /api/v1/tasks` lists the task): the checklist at intake; at delivery the fees paid
+    first (`POST /api/v1/dossiers/CODE/fees`) and the hand-over (multipart with the signed result
+    for an online one)."""
+    import io
+    import json
+
+    body: dict[str, Any] = {"data": affirmative(task["form"], overrides)}
+    if task["step"] == "intake":
+        body["checklist"] = {d["key"]: True for d in task["checklist"] if d["uploaded"]}
+    elif task["step"] == "delivery":
+        if task["fee_due_vnd"]:
+            paid = client.post(f"/api/v1/dossiers/{task['dossier']}/fees", headers=token(user),
+                               json={"receipt_no": RECEIPT})
+            assert paid.status_code == 200, paid.json
+        body["delivery"] = HAND_OVER
+        if task["result_channel"] == "online":
+            return {"headers": token(user), "content_type": "multipart/form-data",
+                    "data": {"payload": json.dumps(body), "result": (io.BytesIO(PDF), "ket-qua.pdf")}}
+    return {"headers": token(user), "json": body}

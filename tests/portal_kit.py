@@ -5,21 +5,13 @@ import re
 from typing import Any
 
 from adapters.bootstrap import Services
-from processes.desk.tasks import complete_task, list_tasks
 from processes.outbox import dispatch_outbox
-from tests.helpers import affirmative
+from tests.helpers import work
 
 LINK = re.compile(r"https?://\S+")
 
 
-def work(services: Services, code: str, username: str, overrides: dict[str, Any] | None = None) -> list[str]:
-    """Complete, through the use case, every task `username` is offered on this dossier."""
-    done = []
-    for task in list_tasks(services, username):
-        if task["dossier"] == code:
-            complete_task(services, username, task["id"], affirmative(task["form"], overrides))
-            done.append(task["name"])
-    return done
+__all__ = ["mailed_link", "path_of", "work"]
 
 
 def mailed_link(services: Services, mailer: Any, to: str, path_part: str) -> str:

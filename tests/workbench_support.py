@@ -28,7 +28,7 @@ def submit_coordination(services: Services, channel: str = "counter", username: 
     uploads = [Upload(key, f"{key}.pdf" if n == 0 else f"{key}.png", PDF if n == 0 else PNG)
                for n, key in enumerate(documents)]
     created = submit_dossier(services, username, Submission(procedure=COORD, form=COORD_FORM, channel=channel,
-                                                            uploads=uploads))
+                                                            uploads=uploads, declaration=True))
     return str(created["code"])
 
 

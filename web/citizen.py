@@ -66,9 +66,10 @@ def submit(code: str) -> Any:
     values = _form_values(page["form"])
     channel, agency = request.form.get("channel") or None, request.form.get("agency") or None
     nonce = request.form.get("nonce", "")
-    cmd = Submission(procedure=code, form=values, channel=channel, agency=agency, uploads=uploads())
-    try:
-        outcome = submit_online(services(), g.username, nonce, cmd, request.form.get("declaration") == "yes")
+    cmd = Submission(procedure=code, form=values, channel=channel, agency=agency, uploads=uploads(),
+                     declaration=request.form.get("declaration") == "yes")
+    try:  # the same rules as POST /api/v1/dossiers (processes.submission.submission.register_dossier)
+        outcome = submit_online(services(), g.username, nonce, cmd)
     except Invalid as exc:
         return _submit_page(page, nonce or new_nonce(), {**values, "channel": channel, "agency": agency},
                             field_errors(exc), 422)

@@ -208,6 +208,50 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_tasks_list(args: argparse.Namespace) -> int:
+    """The open tasks USERNAME may act on (as `GET /api/v1/tasks` lists them)."""
+    from processes.desk.tasks import list_tasks
+
+    listed = list_tasks(cli_services(), args.username)
+    if args.json:
+        print(json.dumps(listed, ensure_ascii=False))
+    else:
+        for task in listed:
+            print(f"{task['id']}  {task['dossier']:<28} {task['step']:<12} {task['title']}")
+    return 0
+
+
+def cmd_tasks_complete(args: argparse.Namespace) -> int:
+    """Complete a task as USERNAME: the same use case, and the same refusals, as the task page and
+    `POST /api/v1/tasks/ID/complete` (a refusal prints its sentence and exits 1)."""
+    from processes.desk.tasks import complete_task
+    from processes.submission.submission import Upload
+    from web import commands
+
+    body = {"data": _json_option(args.data, "--data"), "checklist": _json_option(args.checklist, "--checklist"),
+            "delivery": _json_option(args.delivery, "--delivery")}
+    result = None
+    if args.result_file:
+        path = Path(args.result_file)
+        try:
+            result = Upload("result", path.name, path.read_bytes())
+        except OSError as exc:
+            raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+    view = complete_task(cli_services(), args.username, commands.completion(args.task_id, body, result))
+    print(json.dumps({"code": view["code"], "status_code": view["status_code"], "status": view["status"]},
+                     ensure_ascii=False))
+    return 0
+
+
+def _json_option(text: str | None, option: str) -> object:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise UsageError(f"{option} is not valid JSON") from None
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from bench.options import from_args
     from bench.run import main as bench_main
@@ -271,6 +315,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify").set_defaults(fn=cmd_audit_verify)
+
+    tasks = sub.add_parser("tasks", help="officers' tasks").add_subparsers(dest="tasks_command", required=True)
+    p = tasks.add_parser("list", help="the open tasks a user may act on")
+    p.add_argument("--as", dest="username", required=True, metavar="USERNAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(fn=cmd_tasks_list)
+    p = tasks.add_parser("complete", help="complete a task as a user (the task page's rules)")
+    p.add_argument("task_id", metavar="TASK_ID")
+    p.add_argument("--as", dest="username", required=True, metavar="USERNAME")
+    p.add_argument("--data", required=True, metavar="JSON", help="the task form's values")
+    p.add_argument("--checklist", metavar="JSON", help="intake: {document key: true when present and valid}")
+    p.add_argument("--delivery", metavar="JSON", help="hand-over: recipient, identity, originals, signature...")
+    p.add_argument("--result-file", metavar="PDF", help="online hand-over: the signed result")
+    p.set_defaults(fn=cmd_tasks_complete)
 
     from web import cli_definitions
 

@@ -13,8 +13,11 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, send_file
 
-from processes.desk import desk, paper, task_page, workbench
+from processes.desk import fees as desk_fees
+from processes.desk import paper, task_page, workbench
 from processes.desk.apology import issue_apology
+from processes.desk.steps import Delivery
+from processes.desk.tasks import Completion, complete_task
 from processes.errors import Conflict, Invalid, Refused
 from processes.submission.submission import Upload
 from web import refusals
@@ -99,19 +102,20 @@ def task(task_id: str) -> Any:
 @bp.post("/officer/tasks/<task_id>")
 @login_required
 def complete(task_id: str) -> Any:
-    data = {k[len("data."):]: v for k, v in request.form.items() if k.startswith("data.")}
-    checklist = ({k[len("checklist."):]: True for k in request.form if k.startswith("checklist.")}
-                 if request.form.get("checklist_shown") else None)
-    file = request.files.get("delivery.result_file")
     f = request.form
-    delivery = desk.DeliveryInput(
+    data = {k[len("data."):]: v for k, v in f.items() if k.startswith("data.")}
+    checklist = ({k[len("checklist."):]: True for k in f if k.startswith("checklist.")}
+                 if f.get("checklist_shown") else None)
+    file = request.files.get("delivery.result_file")
+    delivery = Delivery(
         recipient_name=f.get("delivery.recipient_name", ""), identity_document=f.get("delivery.identity_document", ""),
         identity_checked=bool(f.get("delivery.identity_checked")),
         originals_compared=bool(f.get("delivery.originals_compared")),
         applicant_signed=bool(f.get("delivery.applicant_signed")), tracking_number=f.get("delivery.tracking_number", ""),
+        fee_waiver_reason=f.get("delivery.fee_waiver_reason", ""),
         result_file=Upload("result", file.filename or "", file.read()) if file and file.filename else None)
-    try:
-        desk.complete_from_page(services(), g.username, task_id, data, desk.PageInput(checklist, delivery))
+    try:  # the same use case as POST /api/v1/tasks/ID/complete and `motcua tasks complete`
+        complete_task(services(), g.username, Completion(task_id, data, checklist, delivery))
     except Invalid as exc:
         return _render_task(task_id, field_errors(exc), f, status=422)
     except Conflict as exc:
@@ -154,7 +158,7 @@ def apology(code: str) -> Any:
         try:
             new_due = datetime.fromisoformat(request.form.get("new_due", "")).replace(tzinfo=LOCAL)
         except ValueError:
-            raise Invalid({"new_due": _("Hãy chọn ngày giờ hẹn mới.")}) from None
+            raise Invalid("apology.new_due_required", "new_due") from None
         issue_apology(services(), g.username, code, new_due, request.form.get("reason", ""))
 
     return _dossier_action(send, _("Đã gửi thư xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)."))
@@ -170,8 +174,8 @@ def note(code: str) -> Any:
 @bp.post("/officer/dossiers/<code>/fees")
 @login_required
 def fees(code: str) -> Any:
-    return _dossier_action(lambda: desk.mark_fee_paid(services(), g.username, code,
-                                                      request.form.get("receipt_no", "")),
+    return _dossier_action(lambda: desk_fees.mark_fee_paid(services(), g.username, code,
+                                                           request.form.get("receipt_no", "")),
                            _("Đã ghi nhận nộp phí, lệ phí."))
 
 
@@ -258,7 +262,7 @@ def _int(raw: str | None, name: str) -> int | None:
     try:
         return int(str(raw))
     except ValueError:
-        raise Invalid({name: _("phải là số")}) from None
+        raise Invalid("must_be_number", name) from None
 
 
 def _date(raw: str | None, name: str) -> date | None:
@@ -267,7 +271,7 @@ def _date(raw: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(str(raw))
     except ValueError:
-        raise Invalid({name: _("phải là ngày dạng YYYY-MM-DD")}) from None
+        raise Invalid("must_be_date", name) from None
 
 
 def _back() -> str:

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from processes.errors import Invalid, NotFound, Throttled
 from processes.submission import feedback, portal_catalogue, portal_dossiers
+from web import refusals
 from web.context import services
 from web.i18n import _
 from web.page_kit import client_ip, field_errors, refusal_page
@@ -64,14 +65,9 @@ def track() -> Any:
         result = portal_dossiers.public_status(services(), form["code"], form["phone"], client_ip())
     except Invalid as exc:
         return render_template("portal/track.html", form=form, errors=field_errors(exc), result=None), 422
-    except NotFound:
-        errors = {"": _("Không tìm thấy hồ sơ có mã và số điện thoại này. Hãy kiểm tra lại mã hồ sơ "
-                        "trên phiếu hẹn và số điện thoại đã khai khi nộp.")}
-        return render_template("portal/track.html", form=form, errors=errors, result=None), 404
-    except Throttled as exc:
-        return render_template("portal/track.html", form=form, errors={"": _(
-            "Tra cứu quá nhiều lần; hãy thử lại sau {minutes} phút.", minutes=exc.retry_after // 60)},
-            result=None), 429
+    except (NotFound, Throttled) as exc:
+        return render_template("portal/track.html", form=form, errors={"": refusals.message_of(exc)},
+                               result=None), refusals.status_of(exc)
     return render_template("portal/track.html", form=form, errors={}, result=result)
 
 

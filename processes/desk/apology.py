@@ -18,7 +18,7 @@ from processes.dossier.dossier_run import DossierRun, procedure_facts
 from processes.dossier.dossiers import load_visible
 from processes.dossier.status import FINAL_STATUSES
 from processes.dossier.views import dossier_view
-from processes.errors import Conflict, Forbidden, Invalid
+from processes.errors import Conflict, Forbidden, Invalid, Reason, collect
 from processes.uow import UnitOfWork
 
 FORM_04_TITLE = "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
@@ -31,33 +31,30 @@ def issue_apology(services: Services, username: str, code: str, new_due: datetim
     appointment (moved to the next working instant when outside office hours). Refused when the
     dossier is not late, is finished, or the new date is not in the future. Returns the dossier view."""
     reason = (reason or "").strip() if isinstance(reason, str) else ""
-    errors = {}
+    reasons = []
     if not reason:
-        errors["reason"] = "bắt buộc: nêu lý do trễ hạn (the reason for the delay is required)"
+        reasons.append(Reason("apology.reason_required", "reason"))
     elif len(reason) > MAX_REASON:
-        errors["reason"] = f"tối đa {MAX_REASON} ký tự (at most {MAX_REASON} characters)"
+        reasons.append(Reason("apology.reason_too_long", "reason", {"max": MAX_REASON}))
     if not isinstance(new_due, datetime) or new_due.tzinfo is None:
-        errors["new_due"] = "phải là thời điểm ISO 8601 có múi giờ, vd. 2026-03-10T16:00:00+07:00"
-    if errors:
-        raise Invalid(errors)
+        reasons.append(Reason("apology.new_due_required", "new_due"))
+    collect(reasons)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
         dossier, procedure = load_visible(s, username, code)
         if not may_issue_apology(user, dossier):
-            raise Forbidden("Chỉ lãnh đạo cơ quan giải quyết lập Phiếu xin lỗi (only a leader of the agency)")
+            raise Forbidden("apology.leaders_only")
         run = DossierRun(services, s, dossier, procedure, user.username)
         facts = run.facts
         if facts.finished_at is not None or facts.status_code in FINAL_STATUSES:
-            raise Conflict("Hồ sơ đã giải quyết xong hoặc đã dừng (the dossier is finished)")
+            raise Conflict("apology.dossier_finished")
         overdue = facts.due_at is not None and facts.due_at <= run.now
         if not (facts.late or overdue):
-            raise Conflict("Hồ sơ chưa quá hạn: Phiếu xin lỗi (mẫu 04) chỉ dùng cho hồ sơ trễ hạn "
-                           "(the dossier is not late)")
+            raise Conflict("apology.not_late")
         moved = run.calendar.next_working_instant(new_due)
         if moved <= run.now:
-            raise Invalid({"new_due": f"ngày hẹn mới phải sau thời điểm hiện tại {fmt_instant(run.now)} "
-                                      f"(the new date must be in the future)"})
+            raise Invalid("apology.new_due_past", "new_due", now=fmt_instant(run.now))
         run.load()
         before = facts.due_at
         facts.due_at, facts.late = moved, True

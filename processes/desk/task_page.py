@@ -35,16 +35,15 @@ from processes.access import (
 )
 from processes.definitions.catalogue import form_fields
 from processes.desk.paper import applicable_forms
+from processes.desk.steps import fee_due, task_step
 from processes.desk.tasks import log_refusal
 from processes.dossier.dossiers import involved_agencies, load_visible
-from processes.dossier.status import FINAL_STATUSES
+from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.texts import N_
 from processes.uow import UnitOfWork
 
-STEPS = ("intake", "review", "approval", "coordination", "delivery", "desk")
-BY_ELEMENT = {"Task_reception_check": "intake", "Task_reception_deliver": "delivery"}  # the diagrams' habit
 MAX_NOTE = 4000
 RESULT_DOCUMENT = N_("Kết quả giải quyết (bản ký số)")  # the signed result an officer uploads
 _HISTORY = {"dossier_submitted", "task_completed", "task_claimed", "task_released", "task_handed_over",
@@ -56,23 +55,6 @@ class DocumentDamaged(Conflict):
     """A stored document no longer matches its checksum (or is gone): it is never served."""
 
 
-def task_step(info: UserTaskInfo, task: UserTask, dossier: Dossier) -> str:
-    """Which desk step a user task is: the diagram says so with a `step` property, or by the element
-    ids the shipped diagrams use (Task_reception_check, Task_reception_deliver); otherwise the lane
-    and the dossier's state tell (another agency's task: coordination; reception before acceptance:
-    intake, once processing has finished: delivery, else another desk step; a leader's: approval)."""
-    declared = info.properties.get("step")
-    if declared in STEPS:
-        return declared
-    if info.element_id in BY_ELEMENT:
-        return BY_ELEMENT[info.element_id]
-    if task.agency_id != dossier.agency_id:
-        return "coordination"
-    if info.role == "reception":
-        return "delivery" if dossier.status_code == 9 else "intake" if dossier.accepted_at is None else "desk"
-    return "approval" if info.role == "leader" else "review"
-
-
 def task_page(services: Services, username: str, task_id: str) -> dict[str, Any]:
     """The task page's content; another agency's task or an unknown id is refused and audited."""
     with UnitOfWork(services.session_factory) as uow:
@@ -81,8 +63,7 @@ def task_page(services: Services, username: str, task_id: str) -> dict[str, Any]
         task = s.get(UserTask, task_id)
         if task is not None and may_see_task(user, task):
             return _page(services, s, user, task)
-        refusal: Refused = (NotFound(f"Không có công việc '{task_id}' (unknown task)") if task is None
-                            else Forbidden("Công việc này không thuộc cơ quan, vai trò của bạn (not your task)"))
+        refusal: Refused = NotFound("task.not_found") if task is None else Forbidden("task.not_yours")
         where = task.dossier_id if task is not None else None
     log_refusal(services, username, where, task_id, refusal)
     raise refusal
@@ -118,7 +99,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
             "due": dossier.due_at, "received": dossier.received_at,
             "lead_agency": lead.name if lead else "", "coordination": task.agency_id != dossier.agency_id,
             # Form 04 (R8.1): a late dossier's leader apologises and sets a new date from this page.
-            "may_apologise": dossier.late and dossier.status_code not in FINAL_STATUSES | {9}
+            "may_apologise": dossier.late and dossier.status_code not in FINAL_STATUSES | {DossierStatus.PROCESSING_FINISHED}
             and may_issue_apology(user, dossier)},
         "applicant_fields": [{"label": f.label, "value": dossier.form.get(f.id)}
                              for f in form_fields(procedure.catalogue) if dossier.form.get(f.id) not in (None, "")],
@@ -133,6 +114,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
         "payment": {"receipt_no": payment.receipt_no, "amount_vnd": payment.amount_vnd,
                     "paid_at": payment.paid_at} if payment else None,
         "may_take_payment": may_take_payment(user, dossier),
+        "fee_due_vnd": fee_due(s, dossier, procedure),  # unpaid: the hand-over needs a waiver and its reason
         "delivery": _delivery_view(delivery) if delivery else None,
         "result_channel": dossier.result_channel,
         "forms": applicable_forms(s, dossier),
@@ -175,15 +157,15 @@ def add_note(services: Services, username: str, code: str, body: str) -> None:
     """An officer of an agency involved in the dossier writes a note (not seen by the applicant)."""
     text = (body or "").strip()
     if not text:
-        raise Invalid({"body": "ghi chú không được để trống (empty note)"})
+        raise Invalid("note.empty", "body")
     if len(text) > MAX_NOTE:
-        raise Invalid({"body": f"dài quá {MAX_NOTE} ký tự (longer than {MAX_NOTE} characters)"})
+        raise Invalid("note.too_long", "body", max=MAX_NOTE)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
         dossier, _procedure = load_visible(s, username, code)
         if not may_work_on_dossier(user, dossier, involved_agencies(s, dossier)):
-            raise Forbidden("Chỉ cán bộ xử lý hồ sơ mới ghi chú được (officers only)")
+            raise Forbidden("note.officers_only")
         now = services.clock.now()
         s.add(DossierNote(dossier_id=dossier.id, author_id=user.id, at=now, body=text))
         audit.append(s, at=now, actor=user.username, kind="note_added", dossier_id=dossier.id,
@@ -199,7 +181,7 @@ def read_document(services: Services, username: str, code: str, attachment_id: i
         dossier, _procedure = load_visible(s, username, code)
         row = s.get(Attachment, attachment_id)
         if row is None or row.dossier_id != dossier.id:
-            raise NotFound(f"Hồ sơ {code} không có tài liệu số {attachment_id} (unknown document)")
+            raise NotFound("document.not_found", "document")
         try:
             return row.filename, row.content_type, services.attachments.read(row.sha256)
         except (IntegrityError, OSError) as exc:

@@ -1,7 +1,8 @@
-"""Officers' use cases: the task list and completing a user task (R14, R15)."""
+"""Officers' use cases: the task list and completing a user task (R14, R15), the same use case for
+every door (the task page, `POST /api/v1/tasks/ID/complete`, `motcua tasks complete`)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,17 +13,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from adapters.bootstrap import Services
 from engine.forms import FormErrors, clean_form
 from engine.runner import TaskNotReady
-from models import Dossier, Procedure, User, UserTask
+from models import Attachment, Dossier, Procedure, User, UserTask
 from processes import audit
 from processes.access import acting_user, may_complete_task
+from processes.desk.steps import Delivery, StepContext, desk_step, fee_due, task_step
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.views import dossier_view
-from processes.errors import LEGACY, Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.errors import LEGACY, Conflict, Forbidden, Invalid, NotFound, Refused, form_refusal
 from processes.uow import UnitOfWork
 
 
 def list_tasks(services: Services, username: str, limit: int = 200) -> list[dict[str, Any]]:
-    """Open tasks the caller may act on: their agency, one of their roles, unclaimed or theirs."""
+    """Open tasks the caller may act on: their agency, one of their roles, unclaimed or theirs.
+
+    Each says its desk `step`; an intake task lists the `checklist` to send (the catalogue's documents,
+    required or not, and whether each was uploaded); a delivery task the `result_channel` and the
+    `fee_due_vnd` still unpaid (0 when paid or free)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
@@ -30,39 +36,55 @@ def list_tasks(services: Services, username: str, limit: int = 200) -> list[dict
         if user.agency_id is None or not roles:
             return []
         rows = s.execute(
-            sa.select(UserTask, Dossier.code, Dossier.definition_id)
+            sa.select(UserTask, Dossier, Procedure)
             .join(Dossier, Dossier.id == UserTask.dossier_id)
+            .join(Procedure, Procedure.id == Dossier.procedure_id)
             .where(UserTask.agency_id == user.agency_id, UserTask.role.in_(roles),
                    UserTask.completed_at.is_(None),
                    sa.or_(UserTask.assignee_id.is_(None), UserTask.assignee_id == user.id))
             .order_by(UserTask.due_at.is_(None), UserTask.due_at, UserTask.created_at).limit(limit)).all()
-        agency_code = user.agency_id
-        result = []
-        for task, code, definition_id in rows:
-            info = services.definition(s, definition_id).user_tasks[task.element_id]
-            result.append({"id": task.id, "dossier": code, "name": task.element_id, "title": task.name,
-                           "role": task.role, "agency": agency_code,
-                           "due_at": task.due_at.isoformat() if task.due_at else None,
-                           "form": [f.as_dict() for f in info.form]})
+        result: list[dict[str, Any]] = []
+        intake: list[tuple[dict[str, Any], Dossier, Procedure]] = []
+        delivery: list[tuple[dict[str, Any], Dossier, Procedure]] = []
+        for task, dossier, procedure in rows:
+            info = services.definition(s, dossier.definition_id).user_tasks[task.element_id]
+            item: dict[str, Any] = {"id": task.id, "dossier": dossier.code, "name": task.element_id, "title": task.name,
+                    "role": task.role, "agency": user.agency_id, "step": task_step(info, task, dossier),
+                    "due_at": task.due_at.isoformat() if task.due_at else None,
+                    "form": [f.as_dict() for f in info.form]}
+            (intake if item["step"] == "intake" else delivery if item["step"] == "delivery" else []).append(
+                (item, dossier, procedure))
+            result.append(item)
+        _describe_desk_steps(s, intake, delivery)
         return result
 
 
+def _describe_desk_steps(s: so.Session, intake: list[tuple[dict[str, Any], Dossier, Procedure]],
+                         delivery: list[tuple[dict[str, Any], Dossier, Procedure]]) -> None:
+    """What an intake task's checklist holds and what a delivery task still needs (batched reads)."""
+    uploaded: dict[int, set[str]] = {}
+    if intake:
+        for dossier_id, key in s.execute(sa.select(Attachment.dossier_id, Attachment.document_key).where(
+                Attachment.dossier_id.in_({d.id for _, d, _ in intake}))):
+            uploaded.setdefault(dossier_id, set()).add(key)
+    for item, dossier, procedure in intake:
+        item["checklist"] = [{"key": d["key"], "name": d["name"], "required": bool(d.get("required")),
+                              "uploaded": d["key"] in uploaded.get(dossier.id, set())}
+                             for d in procedure.catalogue.get("documents", [])]
+    for item, dossier, procedure in delivery:
+        item["result_channel"] = dossier.result_channel
+        item["fee_due_vnd"] = fee_due(s, dossier, procedure)
+
+
 @dataclass
-class StepContext:
-    """What a page-specific step of a completion (delivery record, checklist) may read and write."""
+class Completion:
+    """Completing a task, from any door: the diagram's form (`data`), and what the desk step needs:
+    at intake the `checklist` (document key -> present and valid), at delivery the hand-over."""
 
-    session: so.Session
-    user: User
-    task: UserTask
-    dossier: Dossier
-    procedure: Procedure
-    run: DossierRun
-    data: dict[str, Any]  # the form values, already checked against the task's form
-
-
-# Extra work done inside the completing transaction; returns extra workflow variables or raises a
-# Refused (Invalid, Conflict) that rolls everything back.
-Extra = Callable[[StepContext], Mapping[str, Any]]
+    task_id: str
+    data: Mapping[str, Any]
+    checklist: Mapping[str, bool] | None = None
+    delivery: Delivery | None = None
 
 
 _TASK_DOSSIER_PROCEDURE = (sa.select(UserTask, Dossier, Procedure)  # built once: the hot path runs it
@@ -71,14 +93,17 @@ _TASK_DOSSIER_PROCEDURE = (sa.select(UserTask, Dossier, Procedure)  # built once
                            .where(UserTask.id == sa.bindparam("task_id")))
 
 
-def complete_task(services: Services, username: str, task_id: str, data: Mapping[str, Any],
-                  extra: Extra | None = None) -> dict[str, Any]:
-    """Complete one user task with the data its form declares; returns the dossier's new state.
+def complete_task(services: Services, username: str, cmd: Completion) -> dict[str, Any]:
+    """Complete one user task: its form's data checked, then the desk step of the task (reasons,
+    checklist, hand-over: processes.desk.steps), all or nothing; returns the dossier's new state.
 
-    Refusals (not the caller's task, already done, data the form refuses) change nothing and are
+    Refusals (not the caller's task, already done, data or a desk rule refused) change nothing and are
     audited in a transaction of their own."""
-    if not isinstance(data, Mapping):
-        raise Invalid({"data": "phải là một đối tượng JSON (must be an object)"})
+    if not isinstance(cmd.data, Mapping):
+        raise Invalid("must_be_object", "data")
+    if cmd.checklist is not None and not isinstance(cmd.checklist, Mapping):
+        raise Invalid("must_be_object", "checklist")
+    task_id = cmd.task_id
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
@@ -86,16 +111,15 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
         found = s.execute(_TASK_DOSSIER_PROCEDURE, {"task_id": task_id}).first()
         task = found[0] if found is not None else None
         if task is None:
-            refusal: Refused = NotFound(f"Không có công việc '{task_id}' (unknown task)")
+            refusal: Refused = NotFound("task.not_found")
             where: tuple[int | None, str] = (None, task_id)
         elif not may_complete_task(user, task):
-            refusal, where = Forbidden("Công việc này không thuộc quyền của bạn (not your task)"), (
-                task.dossier_id, task.id)
+            refusal, where = Forbidden("task.not_yours"), (task.dossier_id, task.id)
         else:
             # Read before completing: a failed flush (a concurrent writer) expires the row.
             where = (task.dossier_id, task.id)
             try:
-                return _complete(services, uow, user, task, data, extra)
+                return _complete(services, uow, user, task, cmd)
             except (Conflict, Invalid) as exc:
                 refusal = exc
     # Audited after the refused transaction has ended (SQLite has one writer at a time).
@@ -103,26 +127,26 @@ def complete_task(services: Services, username: str, task_id: str, data: Mapping
     raise refusal
 
 
-def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask,
-              data: Mapping[str, Any], extra: Extra | None) -> dict[str, Any]:
+def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, cmd: Completion) -> dict[str, Any]:
     s = uow.session
     if task.completed_at is not None:
-        raise Conflict(f"Công việc đã được {task.completed_by} hoàn thành (already completed)")
+        raise Conflict("task.already_done", by=task.completed_by)
     dossier = s.get(Dossier, task.dossier_id)
     procedure = s.get(Procedure, dossier.procedure_id) if dossier else None
     assert dossier is not None and procedure is not None
     run = DossierRun(services, s, dossier, procedure, user.username)
     info = run.definition.user_tasks[task.element_id]
     try:
-        cleaned = clean_form(info.form, data)
+        cleaned = clean_form(info.form, cmd.data)
     except FormErrors as exc:
-        raise Invalid({f"data.{k}": v for k, v in exc.errors.items()}) from None
-    variables = dict(extra(StepContext(s, user, task, dossier, procedure, run, cleaned))) if extra else {}
+        raise form_refusal(exc, "data.") from None
+    variables = dict(desk_step(services, StepContext(s, user, task, dossier, procedure, run, info, cleaned),
+                               cmd.checklist, cmd.delivery))
     instance = run.load()
     try:
         run.act(lambda: instance.complete_task(task.id, {**cleaned, **variables}))
     except TaskNotReady:
-        raise Conflict("Công việc không còn chờ xử lý (the task changed meanwhile)") from None
+        raise Conflict("task.changed") from None
     task.completed_at, task.completed_by = run.now, user.username
     detail: dict[str, Any] = {"task": task.element_id, "name": task.name, "data": cleaned}
     if variables:
@@ -137,7 +161,7 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask,
         view = dossier_view(services, s, dossier, procedure, open_tasks=run.open_tasks)
         uow.commit()
     except (StaleDataError, sa.exc.IntegrityError):
-        raise Conflict("Hồ sơ vừa được người khác cập nhật; hãy tải lại (changed meanwhile)") from None
+        raise Conflict("dossier.changed") from None
     return view
 
 

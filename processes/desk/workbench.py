@@ -55,14 +55,14 @@ def task_queue(services: Services, username: str, queue: str = "group", filters:
     "mine" holds the tasks the officer claimed; "group" every open task of the officer's roles in the
     officer's agency (claimed or not, with who holds it). Nothing of another agency is ever listed."""
     if queue not in QUEUES:
-        raise Invalid({"queue": f"phải là một trong {list(QUEUES)} (unknown queue)"})
+        raise Invalid("queue.unknown", "queue")
     filters = filters or QueueFilters()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
         roles = [r for r in user.roles if r in TASK_ROLES]
         if user.agency_id is None or not roles:
-            raise Forbidden("Danh sách công việc dành cho cán bộ một cửa, chuyên môn, lãnh đạo (officers only)")
+            raise Forbidden("queue.officers_only")
         now = services.clock.now()
         calendar = services.calendar(s)
         group = [UserTask.agency_id == user.agency_id, UserTask.role.in_(roles), UserTask.completed_at.is_(None)]
@@ -139,7 +139,7 @@ def claim_task(services: Services, username: str, task_id: str) -> None:
             return
         if task.assignee_id is not None:
             holder = s.get(User, task.assignee_id)
-            raise Conflict(f"Công việc đã được {holder.full_name if holder else '?'} nhận xử lý (already claimed)")
+            raise Conflict("task.claimed_by_other", holder=holder.full_name if holder else "?")
         _assign(s, task, expected=None, to=user.id)
         audit.append(s, at=services.clock.now(), actor=user.username, kind="task_claimed",
                      dossier_id=task.dossier_id, detail={"task": task.id, "name": task.name})
@@ -152,7 +152,7 @@ def release_task(services: Services, username: str, task_id: str) -> None:
 
     def act(s: so.Session, user: User, task: UserTask) -> None:
         if not may_release_task(user, task):
-            raise Forbidden("Chỉ người đang giữ công việc mới trả lại được (only the holder releases)")
+            raise Forbidden("task.release_holder_only")
         _assign(s, task, expected=user.id, to=None)
         audit.append(s, at=services.clock.now(), actor=user.username, kind="task_released",
                      dossier_id=task.dossier_id, detail={"task": task.id, "name": task.name})
@@ -166,12 +166,11 @@ def hand_over_task(services: Services, username: str, task_id: str, colleague: s
     def act(s: so.Session, user: User, task: UserTask) -> None:
         other = s.scalar(sa.select(User).where(User.username == colleague))
         if other is None:
-            raise Invalid({"colleague": f"không có cán bộ '{colleague}' (unknown colleague)"})
+            raise Invalid("colleague.unknown", "colleague", colleague=colleague)
         if not may_claim_task(user, task):
-            raise Conflict("Công việc đang do người khác giữ (held by someone else)")
+            raise Conflict("task.held_by_other")
         if not may_hand_over_task(user, task, other):
-            raise Invalid({"colleague": f"'{colleague}' không cùng cơ quan hoặc không có vai trò {task.role} "
-                                        f"(not a colleague of the same agency and role)"})
+            raise Invalid("colleague.not_eligible", "colleague", colleague=colleague)
         _assign(s, task, expected=task.assignee_id, to=other.id)
         audit.append(s, at=services.clock.now(), actor=user.username, kind="task_handed_over",
                      dossier_id=task.dossier_id, detail={"task": task.id, "name": task.name, "to": other.username})
@@ -200,7 +199,7 @@ def _assign(s: so.Session, task: UserTask, expected: int | None, to: int | None)
                        .values(assignee_id=to).execution_options(synchronize_session=False))
     changed = cast("sa.CursorResult[Any]", result).rowcount
     if changed != 1:
-        raise Conflict("Công việc vừa thay đổi; hãy tải lại (the task changed meanwhile)")
+        raise Conflict("task.changed")
 
 
 def _guarded(services: Services, username: str, task_id: str,
@@ -211,14 +210,12 @@ def _guarded(services: Services, username: str, task_id: str,
         user = acting_user(s, username)
         task = s.get(UserTask, task_id)
         if task is None:
-            refusal: Refused = NotFound(f"Không có công việc '{task_id}' (unknown task)")
+            refusal: Refused = NotFound("task.not_found")
             dossier_id: int | None = None
         elif not may_see_task(user, task):  # checked first: tell another agency nothing about the task
-            refusal, dossier_id = Forbidden("Công việc này không thuộc nhóm của bạn (not your group's task)"), \
-                task.dossier_id
+            refusal, dossier_id = Forbidden("task.not_yours"), task.dossier_id
         elif task.completed_at is not None:
-            refusal, dossier_id = Conflict(f"Công việc đã được {task.completed_by} hoàn thành (already completed)"), \
-                task.dossier_id
+            refusal, dossier_id = Conflict("task.already_done", by=task.completed_by), task.dossier_id
         else:
             try:
                 act(s, user, task)

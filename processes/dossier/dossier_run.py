@@ -17,7 +17,7 @@ from engine.runner import EngineError, Instance
 from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
 from models import Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User, UserTask
 from processes import audit
-from processes.dossier.status import FINAL_STATUSES
+from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.errors import Unprocessable
 from processes.timekeeping import deadlines
 
@@ -91,8 +91,8 @@ class DossierRun:
         try:
             result = step()
         except EngineError as exc:
-            raise Unprocessable(f"Không thể xử lý bước {exc.element_id or '-'} của quy trình: {exc.message}") \
-                from exc
+            raise Unprocessable("workflow.step_failed", exc.element_id, element=exc.element_id or "-",
+                                problem=exc.message) from exc
         if isinstance(result, Instance):
             self.instance = result
         return result
@@ -106,7 +106,8 @@ class DossierRun:
         ready = instance.ready_tasks()
         if d.status_code not in FINAL_STATUSES:
             marked = [t.info.status_code for t in ready if t.info.status_code]
-            if marked and d.status_code in (1, 2, 4):
+            if marked and d.status_code in (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED,
+                                                 DossierStatus.IN_PROCESS):
                 d.status_code = max(marked)
         d.state = self.services.runner.dump(instance)
         self.session.flush()  # the version check happens here: a concurrent writer fails now
@@ -159,8 +160,8 @@ class DossierRun:
         code = self.procedure.catalogue.get("agencies", {}).get(key)
         agency_id = self.session.scalar(sa.select(Agency.id).where(Agency.code == code)) if code else None
         if agency_id is None:
-            raise Unprocessable(f"Task {info.element_id}: consulted agency '{key}' is not in the catalogue "
-                                f"[agencies] table or does not exist")
+            raise Unprocessable("workflow.consulted_agency_unknown", info.element_id, element=info.element_id,
+                                agency=key)
         return agency_id
 
     def _sync_timers(self) -> None:

@@ -24,7 +24,7 @@ def load_visible(s: so.Session, username: str, code: str) -> tuple[Dossier, Proc
     user = acting_user(s, username)
     dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
     if dossier is None or not may_view_dossier(user, dossier, involved_agencies(s, dossier)):
-        raise NotFound(f"Không có hồ sơ '{code}' hoặc bạn không có quyền xem (unknown dossier)")
+        raise NotFound("dossier.not_found", code=code)
     procedure = s.get(Procedure, dossier.procedure_id)
     assert procedure is not None
     return dossier, procedure

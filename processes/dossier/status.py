@@ -1,25 +1,29 @@
-"""The national portal's dossier statuses; their names are Vietnamese source texts, translated by web/."""
+"""The national portal's dossier statuses: the enumeration (models.status) and their names, which are
+Vietnamese source texts that web/ translates (the `status` filter of web/labels.py)."""
 from __future__ import annotations
 
+from models.status import FINAL_STATUSES, DossierStatus
 from processes.texts import N_
 
-STATUS_NAMES = {
-    1: N_("Mới đăng ký"),
-    2: N_("Đã tiếp nhận"),
-    3: N_("Không được tiếp nhận"),
-    4: N_("Đang xử lý"),
-    5: N_("Yêu cầu bổ sung"),
-    6: N_("Yêu cầu thực hiện nghĩa vụ tài chính"),
-    7: N_("Công dân yêu cầu rút hồ sơ"),
-    8: N_("Dừng xử lý"),
-    9: N_("Đã xử lý xong"),
-    10: N_("Đã trả kết quả"),
+__all__ = ["FINAL_STATUSES", "STATUS_NAMES", "DossierStatus", "status_name"]
+
+STATUS_NAMES: dict[DossierStatus, str] = {
+    DossierStatus.NEWLY_REGISTERED: N_("Mới đăng ký"),
+    DossierStatus.ACCEPTED: N_("Đã tiếp nhận"),
+    DossierStatus.NOT_ACCEPTED: N_("Không được tiếp nhận"),
+    DossierStatus.IN_PROCESS: N_("Đang xử lý"),
+    DossierStatus.SUPPLEMENT_REQUESTED: N_("Yêu cầu bổ sung"),
+    DossierStatus.PAYMENT_REQUESTED: N_("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    DossierStatus.WITHDRAWAL_REQUESTED: N_("Công dân yêu cầu rút hồ sơ"),
+    DossierStatus.PROCESSING_STOPPED: N_("Dừng xử lý"),
+    DossierStatus.PROCESSING_FINISHED: N_("Đã xử lý xong"),
+    DossierStatus.RESULT_RETURNED: N_("Đã trả kết quả"),
 }
-# 7: a withdrawal takes effect at once (processes/portal_dossiers.withdraw_dossier cancels the
-# workflow), so a withdrawn dossier is closed like a refused or returned one.
-FINAL_STATUSES = frozenset({3, 7, 8, 10})
 
 
 def status_name(code: int) -> str:
     """The status's name (a source text: pages show it through `_()`, e.g. the `status` filter)."""
-    return STATUS_NAMES.get(code, str(code))
+    try:
+        return STATUS_NAMES[DossierStatus(code)]
+    except ValueError:
+        return str(code)

@@ -20,6 +20,7 @@ from adapters.bootstrap import Services
 from models import Agency, AuditEvent, Dossier, Incident, Procedure
 from processes import audit
 from processes.access import authorise, may_resolve_incident, may_view_reports, may_view_some_report
+from processes.dossier.status import DossierStatus
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect
 from processes.texts import N_
 from processes.timekeeping.calendar_admin import parse_day
@@ -127,11 +128,12 @@ class _Tally:
             calendar: Any) -> None:
         self.received += 1
         self.accepted += d.accepted_at is not None
-        self.refused += d.status_code == 3
-        self.withdrawn += d.status_code == 7
+        self.refused += d.status_code == DossierStatus.NOT_ACCEPTED
+        self.withdrawn += d.status_code == DossierStatus.WITHDRAWAL_REQUESTED
         self.supplement_requests += supplements
         self.repeated += max(supplements - 1, 0)
-        if d.finished_at is not None and d.status_code not in (3, 7, 8):
+        if d.finished_at is not None and d.status_code not in (DossierStatus.NOT_ACCEPTED, DossierStatus.WITHDRAWAL_REQUESTED,
+                                                           DossierStatus.PROCESSING_STOPPED):
             self.finished += 1
             if d.due_at is None or d.finished_at <= d.due_at:
                 self.on_time += 1

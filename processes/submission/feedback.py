@@ -26,16 +26,16 @@ def _rating(value: Any, required: bool) -> int | None:
     except ValueError:
         rating = 0
     if not 1 <= rating <= 5:
-        raise Invalid({"rating": "hãy chọn mức đánh giá từ 1 đến 5 sao (a rating from 1 to 5)"})
+        raise Invalid("feedback.rating_range", "rating")
     return rating
 
 
 def _comment(text: str, required: bool) -> str:
     text = (text or "").strip()
     if len(text) > MAX_COMMENT:
-        raise Invalid({"comment": f"ý kiến dài quá {MAX_COMMENT} ký tự (longer than {MAX_COMMENT} characters)"})
+        raise Invalid("feedback.comment_too_long", "comment", max=MAX_COMMENT)
     if required and not text:
-        raise Invalid({"comment": "hãy nhập nội dung góp ý (the comment is required)"})
+        raise Invalid("feedback.comment_required", "comment")
     return text
 
 
@@ -47,9 +47,9 @@ def rate_dossier(services: Services, username: str, code: str, rating: Any, comm
             s = uow.session
             user, dossier, _ = own_dossier(s, username, code)
             if dossier.status_code not in RATABLE:
-                raise Conflict("Chỉ đánh giá được hồ sơ đã giải quyết xong (the dossier is not finished)")
+                raise Conflict("feedback.not_finished")
             if s.scalar(sa.select(Feedback.id).where(Feedback.dossier_id == dossier.id)) is not None:
-                raise Conflict("Bạn đã đánh giá hồ sơ này (already rated)")
+                raise Conflict("feedback.already_rated")
             now = services.clock.now()
             s.add(Feedback(kind="dossier", dossier_id=dossier.id, user_id=user.id, rating=value, comment=text,
                            created_at=now))
@@ -58,7 +58,7 @@ def rate_dossier(services: Services, username: str, code: str, rating: Any, comm
             s.flush()
             uow.commit()
     except IntegrityError:  # a second rating racing the first
-        raise Conflict("Bạn đã đánh giá hồ sơ này (already rated)") from None
+        raise Conflict("feedback.already_rated") from None
 
 
 def give_feedback(services: Services, username: str | None, comment: str, name: str = "",
@@ -84,7 +84,7 @@ def list_feedback(services: Services, username: str, limit: int = 500) -> list[d
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         if not may_read_feedback(acting_user(s, username)):
-            raise Forbidden("Chỉ quản trị viên xem được góp ý (administrators only)")
+            raise Forbidden("feedback.admins_only")
         rows = s.execute(sa.select(Feedback, Dossier.code).outerjoin(Dossier, Dossier.id == Feedback.dossier_id)
                          .order_by(Feedback.created_at.desc(), Feedback.id.desc()).limit(limit)).all()
         return [{"id": f.id, "kind": f.kind, "dossier": code, "rating": f.rating, "comment": f.comment,

@@ -18,11 +18,13 @@ from adapters.bootstrap import Services
 from adapters.config import PROJECT_ROOT
 from models import Agency, Dossier, Procedure
 from processes.dossier.dossiers import list_procedures
+from processes.dossier.status import DossierStatus
 from processes.errors import NotFound
 from processes.uow import UnitOfWork
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
-PROCESSED = (3, 8, 9, 10)  # not accepted, stopped, finished, returned: the agency has decided
+PROCESSED = (DossierStatus.NOT_ACCEPTED, DossierStatus.PROCESSING_STOPPED, DossierStatus.PROCESSING_FINISHED,
+             DossierStatus.RESULT_RETURNED)  # not accepted, stopped, finished, returned: the agency has decided
 # Documents the applicant fills in (rather than copies of papers they hold): a printable form is
 # generated from the catalogue for these when the catalogue names no template file.
 _FORM_WORDS = ("tờ khai", "giấy đề nghị", "đơn ", "đơn đề nghị", "văn bản đề nghị", "phiếu yêu cầu",
@@ -94,7 +96,7 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
     """Everything the service page shows; NotFound for an unknown or unpublished procedure."""
     entry = next((p for p in list_procedures(services) if p["code"] == code), None)
     if entry is None:
-        raise NotFound(f"Không có thủ tục mã '{code}' (unknown procedure)")
+        raise NotFound("procedure.not_found", "procedure", procedure=code)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         procedure = s.scalar(sa.select(Procedure).where(Procedure.code == code))
@@ -147,7 +149,7 @@ def template_file(services: Services, code: str, key: str) -> tuple[bytes, str, 
     page = procedure_page(services, code)
     doc = next((d for d in page["documents"] if d["key"] == key), None)
     if doc is None or doc["template_kind"] is None:
-        raise NotFound(f"Thủ tục '{code}' không có biểu mẫu '{key}' (no such form)")
+        raise NotFound("procedure.no_such_form", "key")
     if doc["template_kind"] != "file":
         return None
     path = template_path(str(doc["template"]))

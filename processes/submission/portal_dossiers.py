@@ -27,16 +27,18 @@ from models import (
 )
 from processes import audit
 from processes.access import acting_user, may_act_as_applicant
-from processes.desk.desk import RESULT_KEY  # the online result an officer attaches
+from processes.desk.steps import RESULT_KEY  # the online result an officer attaches
 from processes.dossier.dossier_run import DossierRun
-from processes.dossier.status import status_name
+from processes.dossier.status import DossierStatus, status_name
 from processes.dossier.views import dossier_view
-from processes.errors import Conflict, Invalid, NotFound, Throttled
+from processes.errors import Conflict, Invalid, NotFound, Reason, Throttled, collect
 from processes.submission.portal_submission import signature_report
 from processes.uow import UnitOfWork
 
-WITHDRAWABLE = (1, 2, 4, 5, 6)  # before a result exists and while nothing has closed the dossier
-RATABLE = (9, 10)
+MAX_WITHDRAW_REASON = 1000
+WITHDRAWABLE = (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED, DossierStatus.IN_PROCESS,
+                DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUESTED)  # before a result exists and while nothing has closed the dossier
+RATABLE = (DossierStatus.PROCESSING_FINISHED, DossierStatus.RESULT_RETURNED)
 TIMELINE_KINDS = ("dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
                   "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",
                   "dossier_withdrawn")
@@ -47,7 +49,7 @@ def own_dossier(s: so.Session, username: str, code: str) -> tuple[User, Dossier,
     user = acting_user(s, username)
     dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
     if dossier is None or not may_act_as_applicant(user, dossier):
-        raise NotFound(f"Không có hồ sơ '{code}' trong các hồ sơ của bạn (unknown dossier)")
+        raise NotFound("dossier.not_found", code=code)
     procedure = s.get(Procedure, dossier.procedure_id)
     assert procedure is not None
     return user, dossier, procedure
@@ -62,7 +64,7 @@ def my_dossiers(services: Services, username: str) -> list[dict[str, Any]]:
             .where(Dossier.applicant_id == user.id).order_by(Dossier.received_at.desc(), Dossier.id.desc())).all()
         return [{"code": d.code, "procedure_name": name, "status": status_name(d.status_code),
                  "status_code": d.status_code, "received_at": d.received_at, "due_at": d.due_at,
-                 "needs_action": d.status_code == 5} for d, name in rows]
+                 "needs_action": d.status_code == DossierStatus.SUPPLEMENT_REQUESTED} for d, name in rows]
 
 
 def my_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
@@ -88,12 +90,12 @@ def my_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
             "form": dict(dossier.form), "documents": procedure.catalogue.get("documents", []),
             "timeline": _timeline(s, dossier, notices),
             "open_request": next((n.body for n in reversed(notices) if n.form_no == "02"), None)
-            if dossier.status_code == 5 else None,
+            if dossier.status_code == DossierStatus.SUPPLEMENT_REQUESTED else None,
             "files": [f for f in files if not f["is_result"]],
             "results": [f for f in files if f["is_result"]],
             "signatures": signature_report(services, s, dossier, procedure),
             "may_withdraw": dossier.status_code in WITHDRAWABLE,
-            "may_supplement": dossier.status_code == 5,
+            "may_supplement": dossier.status_code == DossierStatus.SUPPLEMENT_REQUESTED,
             "may_rate": dossier.status_code in RATABLE and rated is None,
             "rating": {"rating": rated.rating, "comment": rated.comment} if rated else None,
             "has_diagram": definition is not None and b"BPMNShape" in definition.bpmn,
@@ -118,7 +120,7 @@ def attachment_content(services: Services, username: str, code: str, attachment_
         _, dossier, _ = own_dossier(uow.session, username, code)
         a = uow.session.get(Attachment, attachment_id)
         if a is None or a.dossier_id != dossier.id:
-            raise NotFound(f"Hồ sơ '{code}' không có tệp số {attachment_id} (unknown file)")
+            raise NotFound("document.not_found", "document")
         return services.attachments.read(a.sha256), a.filename, a.content_type
 
 
@@ -127,19 +129,18 @@ def withdraw_dossier(services: Services, username: str, code: str, reason: str) 
     the workflow is cancelled, its open tasks and timers disappear, the agency's reception desk is
     told by e-mail, a notice is kept on the dossier, and the audit trail records who and why."""
     reason = (reason or "").strip()
-    if len(reason) > 1000:
-        raise Invalid({"reason": "lý do dài quá 1000 ký tự (longer than 1000 characters)"})
+    if len(reason) > MAX_WITHDRAW_REASON:
+        raise Invalid("withdrawal.reason_too_long", "reason", max=MAX_WITHDRAW_REASON)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user, dossier, procedure = own_dossier(s, username, code)
         if dossier.status_code not in WITHDRAWABLE:
-            raise Conflict(f"Hồ sơ đang ở trạng thái '{status_name(dossier.status_code)}', không rút được "
-                           f"(cannot withdraw in status {dossier.status_code})")
+            raise Conflict("withdrawal.not_now", status=status_name(dossier.status_code))
         previous = dossier.status_code
         run = DossierRun(services, s, dossier, procedure, username)
         instance = run.load()
         run.act(instance.cancel)
-        run.facts.status_code, run.facts.paused_at = 7, None
+        run.facts.status_code, run.facts.paused_at = DossierStatus.WITHDRAWAL_REQUESTED, None
         run.save()
         now = run.now
         title = "Thông báo rút hồ sơ"
@@ -153,7 +154,8 @@ def withdraw_dossier(services: Services, username: str, code: str, reason: str) 
         audit.append(s, at=now, actor=username, kind="dossier_withdrawn", dossier_id=dossier.id,
                      detail={"reason": reason, "previous_status": previous, "name": "Rút hồ sơ"})
         uow.commit()
-        return {"code": dossier.code, "status": status_name(7), "status_code": 7}
+        return {"code": dossier.code, "status": status_name(DossierStatus.WITHDRAWAL_REQUESTED),
+                "status_code": int(DossierStatus.WITHDRAWAL_REQUESTED)}
 
 
 def _reception_emails(s: so.Session, agency_id: int) -> list[str]:
@@ -172,13 +174,12 @@ def public_status(services: Services, code: str, phone: str, ip: str) -> dict[st
     """Status only, no personal data, for whoever knows the code and the applicant's phone number.
     An unknown code and a wrong number get the same answer; look-ups are rate-limited per address."""
     code, wanted = (code or "").strip(), _digits(phone)
-    errors = {}
+    reasons = []
     if not code or len(code) > 40:
-        errors["code"] = "hãy nhập mã hồ sơ, ví dụ 000.00.22.H34-260302-0001 (the dossier code)"
+        reasons.append(Reason("lookup.code_required", "code"))
     if not 8 <= len(wanted) <= 15:
-        errors["phone"] = "hãy nhập số điện thoại đã khai khi nộp hồ sơ, 8–15 chữ số (the phone number)"
-    if errors:
-        raise Invalid(errors)
+        reasons.append(Reason("lookup.phone_required", "phone"))
+    collect(reasons)
     key = throttle.key_of(ip)
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
@@ -191,7 +192,7 @@ def public_status(services: Services, code: str, phone: str, ip: str) -> dict[st
         if found is None or wanted not in _phones(found[0], found[1]):
             throttle.hit(s, throttle.LOOKUP_FAILURES, key, now)
             uow.commit()
-            raise NotFound("Không tìm thấy hồ sơ có mã và số điện thoại này (no dossier with this code and phone)")
+            raise NotFound("lookup.no_match")
         uow.commit()
         d, p = found
         return {"code": d.code, "procedure_name": p.name, "status": status_name(d.status_code),

@@ -1,5 +1,6 @@
-"""Online submission from the portal's form (R7.1, R7.3, R16.1): the applicant's declaration, a
-one-time nonce against double submits, and what the receipt says about digital signatures."""
+"""Online submission from the portal's form (R7.1, R7.3): a one-time nonce against double submits,
+and what the receipt says about digital signatures. Every rule of a submission, the declaration
+(R16.1) among them, is the use case's (processes.submission.submission.register_dossier)."""
 from __future__ import annotations
 
 import re
@@ -15,16 +16,13 @@ from adapters.attachments import IntegrityError as DamagedFile
 from adapters.bootstrap import Services
 from adapters.signature import looks_signed
 from models import Attachment, Dossier, Procedure, SubmissionNonce
-from processes import audit
 from processes.access import acting_user
 from processes.errors import Invalid
-from processes.submission.submission import Submission, register_dossier
-from processes.texts import N_
+from processes.submission.submission import DECLARATION, Submission, register_dossier
 from processes.uow import UnitOfWork
 
 NONCE = re.compile(r"[A-Za-z0-9_\-]{16,64}")
-DECLARATION = N_("Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước "
-                  "pháp luật về tính chính xác, hợp pháp của hồ sơ, giấy tờ đã nộp.")
+__all__ = ["DECLARATION", "SubmitOutcome", "new_nonce", "signature_report", "submit_online"]
 
 
 @dataclass(frozen=True)
@@ -38,12 +36,11 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-def submit_online(services: Services, username: str, nonce: str, cmd: Submission,
-                  declared: bool) -> SubmitOutcome:
+def submit_online(services: Services, username: str, nonce: str, cmd: Submission) -> SubmitOutcome:
     """Register the dossier once per nonce. A repeated nonce returns the first dossier's code;
     a refused submission leaves nothing behind and the same form may be sent again."""
     if not NONCE.fullmatch(nonce or ""):
-        raise Invalid({"nonce": "biểu mẫu thiếu mã nộp một lần; hãy tải lại trang và nộp lại (reload the form)"})
+        raise Invalid("submission.nonce_missing", "nonce")
     try:
         with UnitOfWork(services.session_factory) as uow:
             s = uow.session
@@ -51,18 +48,9 @@ def submit_online(services: Services, username: str, nonce: str, cmd: Submission
             done = _made_by(s, user.id, nonce)
             if done is not None:
                 return SubmitOutcome(done, True)
-            missing = {} if declared else {"declaration": "hãy đánh dấu lời cam đoan thông tin kê khai là "
-                                                          "chính xác (R16.1: the declaration is required)"}
-            try:
-                dossier = register_dossier(services, s, username, cmd)
-            except Invalid as exc:  # name every problem at once, the declaration among them
-                raise Invalid({**missing, **exc.fields}) from None
-            if missing:
-                raise Invalid(missing)  # leaving without commit undoes the registration
+            dossier = register_dossier(services, s, username, cmd)
             s.add(SubmissionNonce(user_id=user.id, nonce=nonce, dossier_id=dossier.id,
                                   used_at=services.clock.now()))
-            audit.append(s, at=services.clock.now(), actor=username, kind="declaration_made",
-                         dossier_id=dossier.id, detail={"text": DECLARATION})
             s.flush()  # PostgreSQL: a concurrent click with the same nonce fails here, after the first commits
             uow.commit()
             return SubmitOutcome(dossier.code, False)

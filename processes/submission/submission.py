@@ -1,4 +1,8 @@
-"""The applicant's use cases: submit a dossier (R7.1, R7.3, R16.1) and answer a supplement (R14.2)."""
+"""The applicant's use cases: submit a dossier (R7.1, R7.3, R8.4, R16.1) and answer a supplement (R14.2).
+
+Every door (the portal's form, `POST /api/v1/dossiers`) submits through `register_dossier`, so every
+rule holds on each: the declaration (R16.1), the required documents attached, a level-3 result at the
+desk only (R8.4), a known agency of the right level, files that are what they claim to be."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -19,12 +23,16 @@ from processes import audit
 from processes.access import acting_user, may_submit, may_view_dossier
 from processes.definitions.catalogue import form_fields
 from processes.dossier.dossier_run import DossierRun
-from processes.dossier.status import status_name
-from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.dossier.status import DossierStatus, status_name
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect, form_refusal
 from processes.people.account_state import email_confirmed
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
 RESULT_CHANNELS = ("counter", "post", "online")
+DESK_ONLY_LEVEL = 3  # R8.4: level-3 results are handed over at the agency
+DECLARATION = N_("Tôi xin cam đoan những thông tin kê khai trên là đúng sự thật và chịu trách nhiệm trước "
+                  "pháp luật về tính chính xác, hợp pháp của hồ sơ, giấy tờ đã nộp.")
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
@@ -37,11 +45,14 @@ class Upload:
 
 @dataclass
 class Submission:
+    """A dossier as the applicant sends it, from any door."""
+
     procedure: str
     form: Mapping[str, Any]
-    channel: str | None = None
+    channel: str | None = None  # how the result is handed over: counter (default), post, online
     agency: str | None = None
     uploads: list[Upload] = field(default_factory=list)
+    declaration: bool = False  # R16.1: the applicant declares the information true (DECLARATION)
 
 
 def submit_dossier(services: Services, username: str, cmd: Submission) -> dict[str, Any]:
@@ -56,50 +67,58 @@ def submit_dossier(services: Services, username: str, cmd: Submission) -> dict[s
 def register_dossier(services: Services, s: so.Session, username: str, cmd: Submission) -> Dossier:
     """Register a new dossier and start its workflow inside the caller's transaction (no commit).
 
-    Refuses an applicant whose self-registered account has not confirmed its e-mail (R6.1)."""
+    Refuses an applicant whose self-registered account has not confirmed its e-mail (R6.1); names
+    every bad field at once (the declaration, the form, the result channel, the agency, the files)."""
     user = acting_user(s, username)
     if not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
-        raise Forbidden("Chỉ tài khoản công dân, tổ chức đã xác nhận thư điện tử mới nộp được hồ sơ "
-                        "(only applicants with a confirmed e-mail submit)")
+        raise Forbidden("submission.applicants_only")
     procedure = s.scalar(_PROCEDURE, {"code": cmd.procedure})
     if procedure is None or procedure.current_definition_id is None:
-        raise NotFound(f"Không có thủ tục mã '{cmd.procedure}' (unknown procedure)")
+        raise NotFound("procedure.not_found", "procedure", procedure=cmd.procedure)
     if procedure.level < 3:
-        raise Invalid({"procedure": "thủ tục mức độ 2 chỉ tải biểu mẫu, không nộp trực tuyến (level 2)"})
-    errors: dict[str, str] = {}  # every bad field at once: form, result channel, agency, files
+        raise Invalid("submission.paper_only", "procedure")
+    reasons: list[Reason] = []
+    if cmd.declaration is not True:
+        reasons.append(Reason("dossier.declaration_required", "declaration"))
     form: dict[str, Any] = {}
     try:
         form = clean_form(form_fields(procedure.catalogue), cmd.form)
     except FormErrors as exc:
-        errors.update({f"form.{k}": v for k, v in exc.errors.items()})
+        reasons += form_refusal(exc, "form.").reasons
     channel = cmd.channel or "counter"
     if channel not in RESULT_CHANNELS:
-        errors["channel"] = f"phải là một trong {list(RESULT_CHANNELS)} (result channel)"
+        reasons.append(Reason("submission.channel_unknown", "channel"))
+    elif procedure.level <= DESK_ONLY_LEVEL and channel != "counter":
+        reasons.append(Reason("submission.channel_desk_only", "channel"))
     agency: Agency | None = None
     try:
         agency = _agency(s, procedure, cmd.agency)
     except Invalid as exc:
-        errors.update(exc.fields)
+        reasons += exc.reasons
     stored: list[tuple[str, tuple[StoredFile, bytes]]] = []
     try:
         stored = _check_uploads(services, procedure, cmd.uploads)
     except Invalid as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)
+        reasons += exc.reasons
+    sent = {up.document_key for up in cmd.uploads}
+    reasons += [Reason("submission.document_required", f"documents.{d['key']}", {"document": d["name"]})
+                for d in procedure.catalogue.get("documents", []) if d.get("required") and d["key"] not in sent]
+    collect(reasons)
     assert agency is not None
     now = services.clock.now()
     dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
                       definition_id=procedure.current_definition_id, agency_id=agency.id,
                       applicant_id=user.id, applicant_name=str(form.get("ho_ten") or form.get(
                           "ho_ten_chu_ho") or user.full_name), applicant_phone=user.phone,
-                      status_code=1, channel="online", result_channel=channel, form=form,
+                      status_code=DossierStatus.NEWLY_REGISTERED, channel="online", result_channel=channel, form=form,
                       received_at=now, state="")
     s.add(dossier)
     s.flush()
     _attach(services, s, dossier, stored, user.id, now)
     audit.append(s, at=now, actor=user.username, kind="dossier_submitted", dossier_id=dossier.id,
                  detail={"procedure": procedure.code, "documents": sorted(k for k, _ in stored)})
+    audit.append(s, at=now, actor=user.username, kind="declaration_made", dossier_id=dossier.id,
+                 detail={"text": DECLARATION})
     run = DossierRun(services, s, dossier, procedure, user.username)
     run.facts.documents = {key: meta.sha256 for key, (meta, _) in stored}  # all a new dossier has
     run.start({"dossier_code": dossier.code, "procedure": procedure.code, "form": form,
@@ -116,11 +135,11 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
         user = acting_user(s, username)
         dossier = s.scalar(sa.select(Dossier).where(Dossier.code == code))
         if dossier is None or not may_view_dossier(user, dossier, set()):
-            raise NotFound(f"Không có hồ sơ '{code}' (unknown dossier)")
+            raise NotFound("dossier.not_found", code=code)
         if dossier.applicant_id != user.id:
-            raise Forbidden("Chỉ người nộp hồ sơ được bổ sung (only the applicant supplements)")
-        if dossier.status_code != 5:
-            raise Conflict("Hồ sơ không ở trạng thái chờ bổ sung (no supplement is requested)")
+            raise Forbidden("supplement.applicant_only")
+        if dossier.status_code != DossierStatus.SUPPLEMENT_REQUESTED:
+            raise Conflict("supplement.not_requested")
         procedure = s.get(Procedure, dossier.procedure_id)
         assert procedure is not None
         if form:
@@ -128,10 +147,10 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
             try:
                 merged = clean_form(fields, {**dossier.form, **form})
             except FormErrors as exc:
-                raise Invalid({f"form.{k}": v for k, v in exc.errors.items()}) from None
+                raise form_refusal(exc, "form.") from None
             dossier.form = merged
         if not form and not uploads:
-            raise Invalid({"documents": "cần tải lên ít nhất một giấy tờ hoặc sửa thông tin (nothing supplied)"})
+            raise Invalid("supplement.nothing_supplied", "documents")
         stored = _check_uploads(services, procedure, uploads)
         now = services.clock.now()
         _attach(services, s, dossier, stored, user.id, now)
@@ -141,11 +160,12 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
         if f.paused_at is not None and f.due_at is not None:
             f.due_at = run.calendar.resume_due(f.due_at, f.paused_at, now)
         f.paused_at = None
-        f.status_code = 1 if f.accepted_at is None else 4
+        f.status_code = (DossierStatus.NEWLY_REGISTERED if f.accepted_at is None
+                         else DossierStatus.IN_PROCESS)
         delivered = run.act(lambda: instance.deliver_message(
             "supplement_received", {"documents": sorted(k for k, _ in stored), "at": now.isoformat()}))
         if not delivered:
-            raise Conflict("Quy trình không chờ hồ sơ bổ sung (the workflow is not waiting for it)")
+            raise Conflict("supplement.not_awaited")
         audit.append(s, at=now, actor=user.username, kind="supplement_answered", dossier_id=dossier.id,
                      detail={"documents": sorted(k for k, _ in stored), "fields": sorted(form)})
         run.save()
@@ -162,12 +182,12 @@ def _agency(s: so.Session, procedure: Procedure, wanted: str | None) -> Agency:
     if wanted:
         agency = s.scalar(sa.select(Agency).where(Agency.code == wanted))
         if agency is None:
-            raise Invalid({"agency": f"không có cơ quan mã '{wanted}' (unknown agency)"})
+            raise Invalid("agency.unknown", "agency", agency=wanted)
         if agency.level != procedure.agency_level:
-            raise Invalid({"agency": f"thủ tục do cơ quan cấp {procedure.agency_level} giải quyết"})
+            raise Invalid("agency.wrong_level", "agency", level=procedure.agency_level)
         return agency
     if procedure.agency_id is None:
-        raise Invalid({"agency": "hãy chọn cơ quan giải quyết (choose the handling agency)"})
+        raise Invalid("agency.required", "agency")
     agency = s.get(Agency, procedure.agency_id)
     assert agency is not None
     return agency
@@ -177,18 +197,17 @@ def _check_uploads(services: Services, procedure: Procedure,
                    uploads: list[Upload]) -> list[tuple[str, tuple[StoredFile, bytes]]]:
     keys = {d["key"] for d in procedure.catalogue.get("documents", [])}
     result = []
-    errors: dict[str, str] = {}
+    reasons: list[Reason] = []
     for up in uploads:
         field_name = f"documents.{up.document_key}"
         if up.document_key not in keys:
-            errors[field_name] = "thủ tục không có giấy tờ này (unknown document)"
+            reasons.append(Reason("submission.document_unknown", field_name))
             continue
         try:
             result.append((up.document_key, (services.attachments.check(field_name, up.filename, up.data), up.data)))
         except Invalid as exc:
-            errors.update(exc.fields)
-    if errors:
-        raise Invalid(errors)
+            reasons += exc.reasons
+    collect(reasons)
     return result
 
 

@@ -95,13 +95,20 @@ def test_supplement_acceptance_coordination_approval_and_delivery_at_the_desk(
     assert leader.get_by_text("Không có thông tin bất lợi").count() == 1  # the answer came back
     leader.get_by_label("Trả lại chuyên viên").check()
     leader.get_by_role("button", name="Hoàn thành", exact=True).click()
-    assert leader.get_by_text("hãy ghi lý do trả lại").count() >= 1  # a return states its reasons
+    leader.get_by_text("hãy ghi lý do trả lại").first.wait_for()  # a return states its reasons
     leader.get_by_label("Phê duyệt", exact=True).check()
     complete(leader)
     assert get_dossier(services, "citizen", code)["status_code"] == 9
 
     reception.goto(f"{live_server}/officer/tasks")
     open_task(reception, code)
+    reception.get_by_label("Họ tên người nhận").fill("Nguyễn Văn An")
+    reception.get_by_label("Đã trả kết quả cho người nộp").check()
+    reception.get_by_role("button", name="Hoàn thành", exact=True).click()
+    reception.get_by_text("phí, lệ phí chưa nộp").first.wait_for()  # not handed over while unpaid
+    reception.get_by_label("Số biên lai thu phí, lệ phí").fill("BL-0001")
+    reception.get_by_role("button", name="Ghi nhận đã nộp tại quầy").click()
+    reception.get_by_text("Đã ghi nhận nộp phí, lệ phí.").wait_for()
     reception.get_by_label("Họ tên người nhận").fill("Nguyễn Văn An")
     reception.get_by_label("Số giấy tờ tùy thân của người nhận").fill("062095001234")
     reception.get_by_label("Đã kiểm tra giấy tờ tùy thân của người nhận").check()

@@ -16,7 +16,7 @@ from werkzeug.test import encode_multipart
 from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from processes.definitions.deploy import deploy_file
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, api_agreeing
 from tests.integration.versions_support import HKD_BPMN, HKD_TOML, copy_with, hkd_version_2_bytes
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
@@ -152,7 +152,7 @@ def test_an_oversized_diagram_under_the_request_limit_is_refused_by_its_size(cli
 def submit(client: Any, token: Any) -> str:
     files = {"documents.giay_de_nghi": (io.BytesIO(PDF), "de-nghi.pdf"),
              "documents.giay_to_phap_ly": (io.BytesIO(PNG), "cccd.png")}
-    payload = json.dumps({"procedure": HKD, "form": HKD_FORM, "channel": "counter"})
+    payload = json.dumps({"procedure": HKD, "form": HKD_FORM, "channel": "counter", "declaration": True})
     resp = client.post("/api/v1/dossiers", headers=token("citizen"), content_type="multipart/form-data",
                        data={"payload": payload, **files})
     assert resp.status_code == 201, resp.json
@@ -162,8 +162,7 @@ def submit(client: Any, token: Any) -> str:
 def work(client: Any, token: Any, code: str, user: str) -> None:
     for task in client.get("/api/v1/tasks", headers=token(user)).json:
         if task["dossier"] == code:
-            resp = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=token(user),
-                               json={"data": affirmative(task["form"])})
+            resp = client.post(f"/api/v1/tasks/{task['id']}/complete", **api_agreeing(client, token, task, user))
             assert resp.status_code == 200, resp.json
 
 
@@ -204,7 +203,7 @@ def test_an_open_task_past_its_due_instant_is_overdue(client: Any, token: Any, c
 def test_people_not_involved_are_told_the_dossier_does_not_exist(client: Any, token: Any, user: str) -> None:
     code = submit(client, token)
     resp = client.get(f"/api/v1/dossiers/{code}/diagram.svg", headers=token(user))
-    assert resp.status_code == 404 and resp.json["error"]["code"] == "not_found"
+    assert resp.status_code == 404 and resp.json["error"]["code"] == "dossier.not_found"
 
 
 def test_the_drawing_for_logged_in_pages_uses_the_session(client: Any, token: Any) -> None:

@@ -5,13 +5,13 @@ import io
 import json
 from typing import Any
 
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative, api_agreeing
 
 
 def submit(client: Any, token: Any, **extra: Any) -> dict[str, Any]:
     files = {"documents.giay_de_nghi": (io.BytesIO(PDF), "de-nghi.pdf"),
              "documents.giay_to_phap_ly": (io.BytesIO(PNG), "cccd.png")}
-    payload = json.dumps({"procedure": HKD, "form": HKD_FORM, "channel": "counter", **extra})
+    payload = json.dumps({"procedure": HKD, "form": HKD_FORM, "channel": "counter", "declaration": True, **extra})
     resp = client.post("/api/v1/dossiers", headers=token("citizen"), content_type="multipart/form-data",
                        data={"payload": payload, **files})
     assert resp.status_code == 201, resp.json
@@ -24,8 +24,7 @@ def work(client: Any, token: Any, code: str, user: str, overrides: dict[str, Any
     for task in client.get("/api/v1/tasks", headers=token(user)).json:
         if task["dossier"] != code:
             continue
-        resp = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=token(user),
-                           json={"data": affirmative(task["form"], overrides)})
+        resp = client.post(f"/api/v1/tasks/{task['id']}/complete", **api_agreeing(client, token, task, user, overrides))
         assert resp.status_code == 200, resp.json
         done.append(task["name"])
     return done
@@ -124,13 +123,15 @@ def test_malformed_json_is_400(client: Any, token: Any) -> None:
 
 
 def test_unknown_procedure_is_404(client: Any, token: Any) -> None:
-    resp = client.post("/api/v1/dossiers", headers=token("citizen"), json={"procedure": "9.999", "form": {}})
+    resp = client.post("/api/v1/dossiers", headers=token("citizen"), json={"procedure": "9.999", "form": {},
+                                                                                  "declaration": True})
     assert resp.status_code == 404 and "9.999" in resp.json["error"]["message"]
 
 
 def test_missing_required_fields_are_named_and_nothing_is_stored(client: Any, token: Any) -> None:
     form = {k: v for k, v in HKD_FORM.items() if k != "so_dinh_danh"}
-    resp = client.post("/api/v1/dossiers", headers=token("citizen"), json={"procedure": HKD, "form": form})
+    resp = client.post("/api/v1/dossiers", headers=token("citizen"), json={"procedure": HKD, "form": form,
+                                                                                  "declaration": True})
     assert resp.status_code == 422
     assert "form.so_dinh_danh" in resp.json["error"]["fields"]
     assert client.get("/api/v1/tasks", headers=token("reception")).json == []
@@ -138,7 +139,7 @@ def test_missing_required_fields_are_named_and_nothing_is_stored(client: Any, to
 
 def test_file_that_claims_to_be_pdf_but_is_not_is_refused(client: Any, token: Any) -> None:
     resp = client.post("/api/v1/dossiers", headers=token("citizen"), content_type="multipart/form-data",
-                       data={"payload": json.dumps({"procedure": HKD, "form": HKD_FORM}),
+                       data={"payload": json.dumps({"procedure": HKD, "form": HKD_FORM, "declaration": True}),
                              "documents.giay_de_nghi": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "x.pdf")})
     assert resp.status_code == 422
     assert "documents.giay_de_nghi" in resp.json["error"]["fields"]
@@ -156,7 +157,7 @@ def test_task_of_another_role_is_403_and_unknown_task_is_404(client: Any, token:
 def test_completed_task_completed_again_is_409(client: Any, token: Any) -> None:
     code = submit(client, token)["code"]
     task = next(t for t in client.get("/api/v1/tasks", headers=token("reception")).json if t["dossier"] == code)
-    data = {"data": affirmative(task["form"])}
+    data = api_agreeing(client, token, task, "reception")["json"]
     assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=token("reception"), json=data).status_code == 200
     again = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=token("reception"), json=data)
     assert again.status_code == 409

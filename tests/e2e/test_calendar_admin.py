@@ -131,7 +131,7 @@ def test_a_leader_sends_the_apology_letter_of_a_late_dossier(client: Any, token:
     url = f"/api/v1/dossiers/{code}/apology"
     body = {"new_due": "2026-03-10T16:00:00+07:00", "reason": "Chờ xác minh ngành nghề kinh doanh"}
     early = client.post(url, headers=token("leader"), json=body)
-    assert early.status_code == 409 and "not late" in early.json["error"]["message"]
+    assert early.status_code == 409 and early.json["error"]["code"] == "apology.not_late"
     fire_due_timers(services, at=local(2026, 3, 5, 10))
     clock.set(local(2026, 3, 5, 10))
     assert client.post(url, headers=token("specialist"), json=body).status_code == 403

@@ -22,5 +22,6 @@ def test_every_online_service_accepts_a_dossier_filled_with_the_examples(client:
         files = {f"documents.{d['key']}": (io.BytesIO(PDF), f"{d['key']}.pdf")
                  for d in proc["documents"] if d["required"]}
         resp = client.post("/api/v1/dossiers", headers=token("citizen"), content_type="multipart/form-data",
-                           data={"payload": json.dumps({"procedure": proc["code"], "form": form}), **files})
+                           data={"payload": json.dumps({"procedure": proc["code"], "form": form,
+                                                        "declaration": True}), **files})
         assert resp.status_code == 201, (proc["code"], resp.json)

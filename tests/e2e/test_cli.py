@@ -233,7 +233,8 @@ def test_timers_sweep_fires_what_is_due_once(cli: Cli, services_of: Any) -> None
     clock = ManualClock(datetime.fromisoformat("2026-03-02T09:00:00+07:00"))
     uploads = [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
     svc = services_of(clock)
-    submit_dossier(svc, "citizen", Submission(procedure=HKD, form=HKD_FORM, uploads=uploads))
+    submit_dossier(svc, "citizen", Submission(procedure=HKD, form=HKD_FORM, uploads=uploads,
+                                              declaration=True))
     svc.db.dispose()
     # Reception has half a working day to forward it (until 14:30); at 11:00 nothing is due yet.
     early = cli("timers", "sweep", "--at", "2026-03-02T11:00:00+07:00")

@@ -250,7 +250,7 @@ def test_missing_declaration_and_required_field_are_named(client: Any, services:
     log_in(client)
     resp = post_submission(client, submit_form(client, declaration=None, **{"form.ho_ten_chu_ho": ""}))
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 422 and "cam đoan" in page and "bắt buộc nhập" in page
+    assert resp.status_code == 422 and "Hãy đánh dấu lời cam đoan" in page and "Thông tin này là bắt buộc." in page
     assert count(services, Dossier) == 0
 
 

@@ -32,8 +32,9 @@ def token_of(link: str) -> str:
 
 
 def submit(services: Services, username: str) -> dict[str, Any]:
-    return submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM,
-                                                         uploads=[Upload("giay_de_nghi", "a.pdf", PDF)]))
+    return submit_dossier(services, username, Submission(procedure=HKD, form=HKD_FORM, declaration=True,
+                                                         uploads=[Upload("giay_de_nghi", "a.pdf", PDF),
+                                                                  Upload("giay_to_phap_ly", "b.pdf", PDF)]))
 
 
 def test_a_registered_citizen_submits_only_after_confirming_the_address(services: Services, mailer: Any) -> None:
@@ -41,7 +42,7 @@ def test_a_registered_citizen_submits_only_after_confirming_the_address(services
     with services.session_factory() as s:
         user = s.scalar(sa.select(User).where(User.username == username))
         assert user is not None and user.roles == ["citizen"] and user.password_hash.startswith("$argon2")
-    with pytest.raises(Forbidden, match="xác nhận thư điện tử"):
+    with pytest.raises(Forbidden, match="submission.applicants_only"):
         submit(services, username)
     link = mailed_link(services, mailer, "bao@example.vn", "/confirm/")
     assert link.startswith(services.config["app"]["base_url"])  # never the request's Host header

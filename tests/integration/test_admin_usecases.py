@@ -203,8 +203,9 @@ def test_a_locked_officer_can_no_longer_log_in_nor_act_until_unlocked(services: 
 # --- reports ----------------------------------------------------------------------------------
 
 def submitted(services: Services) -> str:
-    made = submit_dossier(services, "citizen", Submission(procedure=HKD, form=HKD_FORM,
-                                                          uploads=[Upload("giay_de_nghi", "a.pdf", PDF)]))
+    made = submit_dossier(services, "citizen", Submission(procedure=HKD, form=HKD_FORM, declaration=True,
+                                                          uploads=[Upload("giay_de_nghi", "a.pdf", PDF),
+                                                                   Upload("giay_to_phap_ly", "b.pdf", PDF)]))
     return str(made["code"])
 
 

@@ -19,12 +19,12 @@ from engine.clock import ManualClock
 from handlers.default import default_registry
 from handlers.registry import HandlerContext, HandlerRegistry
 from models import AuditEvent, Dossier, DossierNotice, OutboxMessage, Timer, UserTask
-from processes.desk.tasks import complete_task
+from processes.desk.tasks import Completion, complete_task
 from processes.dossier.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Unprocessable
 from processes.outbox import dispatch_outbox
 from processes.submission.submission import Upload, answer_supplement
-from tests.helpers import PDF, affirmative, offered, submit, work
+from tests.helpers import PDF, agreeing, offered, submit, work
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 AGENCY = "000.00.22.H34"
@@ -165,7 +165,7 @@ def test_two_officers_completing_the_same_task_at_once_one_wins_the_other_gets_a
         services: Services) -> None:
     code = submit(services)
     [task] = offered(services, code, "reception")
-    data = affirmative(task["form"])
+    data = agreeing(services, task, "reception")
     before = snapshot(services, code)["dossier"][0]
     barrier = threading.Barrier(2)
     outcomes: list[Any] = []
@@ -173,7 +173,7 @@ def test_two_officers_completing_the_same_task_at_once_one_wins_the_other_gets_a
     def attempt() -> None:
         barrier.wait()
         try:
-            outcomes.append(complete_task(services, "reception", task["id"], data))
+            outcomes.append(complete_task(services, "reception", data))
         except Exception as exc:  # noqa: BLE001 — the test inspects what each thread got
             outcomes.append(exc)
 
@@ -196,7 +196,8 @@ def test_two_officers_completing_the_same_task_at_once_one_wins_the_other_gets_a
         assert [e.detail["task"] for e in completed] == ["Task_reception_check"]
         refused = s.scalars(sa.select(AuditEvent).where(AuditEvent.kind == "task_refused",
                                                         AuditEvent.dossier_id == d.id)).all()
-        assert [e.detail["reason"] for e in refused] == ["conflict"]  # the loser's attempt is audited
+        assert [e.detail["reason"] for e in refused] in (  # the loser's attempt is audited
+            ["task.already_done"], ["task.changed"], ["dossier.changed"])
         assert len(list(s.scalars(sa.select(AuditEvent).where(
             AuditEvent.dossier_id == d.id, AuditEvent.kind == "dossier_accepted")))) == 1
     assert [t["name"] for t in offered(services, code, "specialist")] == ["Task_specialist_review"]
@@ -224,14 +225,14 @@ def test_a_handler_that_raises_refuses_the_step_naming_the_element_and_writes_no
     try:
         before = snapshot(services, code)
         with pytest.raises(Unprocessable) as caught:
-            complete_task(failing, "reception", task["id"], affirmative(task["form"]))
-        assert "Task_accept_dossier" in caught.value.message
-        assert "máy in phiếu hẹn bị lỗi" in caught.value.message
+            complete_task(failing, "reception", agreeing(services, task, "reception"))
+        assert (caught.value.code, caught.value.field) == ("workflow.step_failed", "Task_accept_dossier")
+        assert "máy in phiếu hẹn bị lỗi" in caught.value.params["problem"]
         assert snapshot(services, code) == before
     finally:
         failing.db.dispose()
     # Once the handler works again, the same task completes normally.
-    complete_task(services, "reception", task["id"], affirmative(task["form"]))
+    complete_task(services, "reception", agreeing(services, task, "reception"))
     assert dossier(services, code)["status_code"] == 4
 
 
@@ -245,7 +246,7 @@ def test_a_handler_that_raises_at_submission_stores_no_dossier_and_uses_no_code(
     try:
         with pytest.raises(Unprocessable) as caught:
             submit(failing)
-        assert "Task_check_completeness" in caught.value.message
+        assert (caught.value.code, caught.value.field) == ("workflow.step_failed", "Task_check_completeness")
     finally:
         failing.db.dispose()
     assert count(services, sa.select(sa.func.count()).select_from(Dossier)) == 0
@@ -258,8 +259,9 @@ def test_a_handler_that_raises_at_submission_stores_no_dossier_and_uses_no_code(
 def test_a_forged_task_id_is_not_found(services: Services) -> None:
     submit(services)
     with pytest.raises(NotFound) as caught:
-        complete_task(services, "reception", "00000000-0000-0000-0000-000000000000", {"reception_decision": "accept"})
-    assert "00000000-0000-0000-0000-000000000000" in caught.value.message
+        complete_task(services, "reception", Completion("00000000-0000-0000-0000-000000000000",
+                                                        {"reception_decision": "accept"}))
+    assert caught.value.code == "task.not_found"
 
 
 def test_an_officer_of_another_agency_is_refused_and_the_attempt_is_audited(services: Services) -> None:
@@ -268,7 +270,7 @@ def test_an_officer_of_another_agency_is_refused_and_the_attempt_is_audited(serv
     assert offered(services, code, "reception2") == []
     before = snapshot(services, code)
     with pytest.raises(Forbidden):
-        complete_task(services, "reception2", task["id"], affirmative(task["form"]))
+        complete_task(services, "reception2", agreeing(services, task, "reception2"))
     after = snapshot(services, code)
     assert after["audit"] == before["audit"] + 1
     assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
@@ -284,8 +286,8 @@ def test_data_outside_the_form_is_refused_naming_the_field_and_writes_nothing(se
     [task] = offered(services, code, "reception")
     before = snapshot(services, code)
     with pytest.raises(Invalid) as caught:
-        complete_task(services, "reception", task["id"], {"reception_decision": "approve_everything"})
-    assert "data.reception_decision" in caught.value.fields
+        complete_task(services, "reception", Completion(task["id"], {"reception_decision": "approve_everything"}))
+    assert caught.value.fields["data.reception_decision"].code == "form.not_an_option"
     after = snapshot(services, code)
     assert after["audit"] == before["audit"] + 1  # the refused attempt is audited, nothing else changed
     assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}

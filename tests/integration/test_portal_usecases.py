@@ -22,13 +22,14 @@ from tests.unit.test_portal_rules import SIGNED
 IP = "203.0.113.9"
 
 
-def cmd(*uploads: Upload, **form: Any) -> Submission:
+def cmd(*uploads: Upload, declaration: bool = True, **form: Any) -> Submission:
     files = list(uploads) or [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
-    return Submission(procedure=HKD, form={**HKD_FORM, **form}, channel="online", uploads=files)
+    return Submission(procedure=HKD, form={**HKD_FORM, **form}, channel="online", uploads=files,
+                      declaration=declaration)
 
 
 def submit(services: Services, username: str = "citizen", *uploads: Upload) -> str:
-    return submit_online(services, username, new_nonce(), cmd(*uploads), declared=True).code
+    return submit_online(services, username, new_nonce(), cmd(*uploads)).code
 
 
 def rows(services: Services, model: Any, *where: Any) -> int:
@@ -67,11 +68,11 @@ def test_template_files_stay_inside_the_diagrams_folder() -> None:
 # -- submission ---------------------------------------------------------------------------------
 def test_the_same_nonce_makes_one_dossier(services: Services) -> None:
     nonce = new_nonce()
-    first = submit_online(services, "citizen", nonce, cmd(), declared=True)
-    again = submit_online(services, "citizen", nonce, cmd(), declared=True)
+    first = submit_online(services, "citizen", nonce, cmd())
+    again = submit_online(services, "citizen", nonce, cmd())
     assert not first.duplicate and again.duplicate and again.code == first.code
     assert rows(services, Dossier) == 1
-    other = submit_online(services, "citizen2", nonce, cmd(), declared=True)  # nonces are per account
+    other = submit_online(services, "citizen2", nonce, cmd())  # nonces are per account
     assert other.code != first.code
 
 
@@ -80,7 +81,7 @@ def test_two_simultaneous_clicks_make_one_dossier(services: Services) -> None:
 
     def click() -> None:
         try:
-            results.append(submit_online(services, "citizen", nonce, cmd(), declared=True))
+            results.append(submit_online(services, "citizen", nonce, cmd()))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -98,17 +99,21 @@ def test_a_refused_submission_leaves_nothing_and_the_form_can_be_sent_again(serv
     nonce = new_nonce()
     with pytest.raises(Invalid) as refused:
         submit_online(services, "citizen", nonce, cmd(Upload("giay_de_nghi", "x.pdf", b"GIF89a not pdf"),
-                                                     so_dinh_danh="12ab"), declared=False)
+                                                     so_dinh_danh="12ab", declaration=False))
     assert {"declaration", "documents.giay_de_nghi", "form.so_dinh_danh"} <= set(refused.value.fields)
+    assert refused.value.fields["declaration"].code == "dossier.declaration_required"
+    assert refused.value.fields["form.so_dinh_danh"].code == "form.identity_number"
+    # giay_to_phap_ly was not attached this time: a required document is named too
+    assert refused.value.fields["documents.giay_to_phap_ly"].code == "submission.document_required"
     assert rows(services, Dossier) == rows(services, Attachment) == 0
     assert rows(services, AuditEvent, AuditEvent.kind == "dossier_submitted") == 0
-    assert not submit_online(services, "citizen", nonce, cmd(), declared=True).duplicate
+    assert not submit_online(services, "citizen", nonce, cmd()).duplicate
 
 
 def test_a_malformed_nonce_is_refused(services: Services) -> None:
     with pytest.raises(Invalid) as refused:
-        submit_online(services, "citizen", "x", cmd(), declared=True)
-    assert "nonce" in refused.value.fields
+        submit_online(services, "citizen", "x", cmd())
+    assert (refused.value.code, refused.value.field) == ("submission.nonce_missing", "nonce")
 
 
 def test_the_declaration_is_recorded_in_the_audit_trail(services: Services) -> None:
@@ -125,7 +130,8 @@ def test_level_4_lists_the_unsigned_documents_to_post(services: Services) -> Non
     report = portal_dossiers.my_dossier(services, "citizen", code)["signatures"]
     assert [(f["key"], f["signed"]) for f in report["files"]] == [("giay_de_nghi", True), ("giay_to_phap_ly", False)]
     assert report["paper_copies_needed"] and [f["key"] for f in report["unsigned"]] == ["giay_to_phap_ly"]
-    signed_only = submit(services, "citizen", Upload("giay_de_nghi", "ky-so.pdf", SIGNED))
+    signed_only = submit(services, "citizen", Upload("giay_de_nghi", "ky-so.pdf", SIGNED),
+                         Upload("giay_to_phap_ly", "cccd-ky-so.pdf", SIGNED))
     assert not portal_dossiers.my_dossier(services, "citizen", signed_only)["signatures"]["paper_copies_needed"]
 
 
@@ -182,7 +188,7 @@ def test_a_finished_dossier_cannot_be_withdrawn(services: Services) -> None:
     code = submit(services)
     for user in ("reception", "specialist", "leader"):
         work(services, code, user)
-    with pytest.raises(Conflict, match="không rút được"):
+    with pytest.raises(Conflict, match="withdrawal.not_now"):
         portal_dossiers.withdraw_dossier(services, "citizen", code, "")
 
 
@@ -201,7 +207,7 @@ def test_public_look_up_refuses_a_wrong_phone_like_an_unknown_code_and_is_limite
     for wrong in ((code, "0999999999"), ("000.00.22.H34-260302-9999", "0912345678")):
         with pytest.raises(NotFound) as refused:
             portal_dossiers.public_status(services, *wrong, IP)
-        assert "mã và số điện thoại" in refused.value.message
+        assert refused.value.code == "lookup.no_match"
     with pytest.raises(Invalid) as empty:
         portal_dossiers.public_status(services, "", "12", IP)
     assert set(empty.value.fields) == {"code", "phone"}
@@ -216,14 +222,14 @@ def test_public_look_up_refuses_a_wrong_phone_like_an_unknown_code_and_is_limite
 # -- feedback -----------------------------------------------------------------------------------
 def test_a_finished_dossier_is_rated_once_by_its_applicant(services: Services) -> None:
     code = submit(services)
-    with pytest.raises(Conflict, match="chưa|đã giải quyết xong"):
+    with pytest.raises(Conflict, match="feedback.not_finished"):
         feedback.rate_dossier(services, "citizen", code, 5, "")
     for user in ("reception", "specialist", "leader"):
         work(services, code, user)
     with pytest.raises(Invalid):
         feedback.rate_dossier(services, "citizen", code, 6, "")
     feedback.rate_dossier(services, "citizen", code, 4, "Đúng hẹn")
-    with pytest.raises(Conflict, match="đã đánh giá"):
+    with pytest.raises(Conflict, match="feedback.already_rated"):
         feedback.rate_dossier(services, "citizen", code, 5, "")
     assert portal_dossiers.my_dossier(services, "citizen", code)["rating"] == {"rating": 4, "comment": "Đúng hẹn"}
 

@@ -18,10 +18,10 @@ from adapters.config import PROJECT_ROOT
 from engine.clock import ManualClock
 from models import OutboxMessage
 from processes.administration.demo import USERS
-from processes.desk.tasks import complete_task, list_tasks
+from processes.desk.tasks import Completion, complete_task, list_tasks
 from processes.errors import Forbidden
 from processes.submission.submission import Submission, Upload, submit_dossier
-from tests.helpers import PDF, affirmative, catalogue_form
+from tests.helpers import PDF, agreeing, catalogue_form
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
 CATALOGUES = sorted(p for p in DIAGRAMS.glob("*.toml") if p.with_suffix(".bpmn").exists())
@@ -73,7 +73,7 @@ def catalogue(path: Path) -> dict[str, Any]:
 def submit(services: Services, cat: dict[str, Any], channel: str = "counter") -> str:
     uploads = [Upload(d["key"], f"{d['key']}.pdf", PDF) for d in cat.get("documents", []) if d.get("required")]
     created = submit_dossier(services, "citizen", Submission(procedure=cat["code"], form=catalogue_form(cat),
-                                                             channel=channel, uploads=uploads))
+                                                             channel=channel, uploads=uploads, declaration=True))
     assert created["status_code"] == 1
     assert created["code"].startswith(cat["agency"] + "-")
     return str(created["code"])
@@ -87,7 +87,7 @@ def work(services: Services, username: str, code: str, overrides: dict[str, Any]
     """`username` completes, agreeing, every task their queue offers on this dossier; returns the tasks."""
     done = []
     for task in tasks_of(services, username, code):
-        result = complete_task(services, username, task["id"], affirmative(task["form"], overrides))
+        result = complete_task(services, username, agreeing(services, task, username, overrides))
         assert result["code"] == code
         done.append(task["name"])
     return done
@@ -155,7 +155,7 @@ def test_an_officer_of_another_agency_cannot_act_on_a_commune_dossier(services: 
     assert tasks_of(services, "reception", code) == []  # the district's desk does not see the commune's
     task = tasks_of(services, "reception2", code)[0]
     with pytest.raises(Forbidden):
-        complete_task(services, "reception", task["id"], {"reception_decision": "accept"})
+        complete_task(services, "reception", Completion(task["id"], {"reception_decision": "accept"}))
 
 
 # -- a procedure that consults another agency (R8.2) -------------------------------------------------
@@ -180,13 +180,13 @@ def test_judicial_record_consults_the_police_in_their_own_queue_with_the_sub_dea
         assert tasks_of(services, lead_officer, code) == []
     assert tasks_of(services, "leader_ca", code) == []  # the police's specialists, not their leaders
     with pytest.raises(Forbidden):
-        complete_task(services, "specialist_tp", task["id"], {"police_result": "no_record"})
+        complete_task(services, "specialist_tp", Completion(task["id"], {"police_result": "no_record"}))
     [alert] = outbox_to(services, "specialist_ca@example.vn")
     assert code in alert.subject and "10:00 ngày 10/03/2026" in alert.body
 
     # The answer returns into the lead dossier's flow: the Sở Tư pháp drafts the certificate.
-    complete_task(services, "specialist_ca", task["id"], {"police_result": "has_record",
-                                                          "police_note": "Bản án số 12/2019/HS-ST, đã xóa án tích"})
+    complete_task(services, "specialist_ca", Completion(task["id"], {
+        "police_result": "has_record", "police_note": "Bản án số 12/2019/HS-ST, đã xóa án tích"}))
     assert [t["name"] for t in tasks_of(services, "specialist_tp", code)] == ["Task_specialist_review"]
     assert view(services, code)["status_code"] == 4
 

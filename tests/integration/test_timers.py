@@ -220,7 +220,7 @@ def test_a_late_dossier_gets_a_new_date_only_through_the_apology_letter(
     clock.set(local(2026, 3, 9, 10))
     assert fire_due_timers(services, at=clock.now()).fired == 3  # the review step's limit, warning, due
     on_time = submit_test_procedure(services, PAUSING)
-    with pytest.raises(Conflict, match="chưa quá hạn"):
+    with pytest.raises(Conflict, match="apology.not_late"):
         issue_apology(services, "leader", on_time, local(2026, 3, 20, 9), "Chưa trễ")
     with pytest.raises(Forbidden):
         issue_apology(services, "specialist", code, local(2026, 3, 13, 16), "Thiếu ý kiến phối hợp")

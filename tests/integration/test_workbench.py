@@ -14,10 +14,11 @@ import sqlalchemy as sa
 from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from models import AuditEvent, Dossier, DossierNote, FeePayment, OutboxMessage, ResultDelivery, User, UserTask
-from processes.desk.desk import DeliveryInput, PageInput, complete_from_page, mark_fee_paid
+from processes.desk.fees import mark_fee_paid
 from processes.desk.paper import applicable_forms
+from processes.desk.steps import Delivery
 from processes.desk.task_page import DocumentDamaged, add_note, read_document, task_page
-from processes.desk.tasks import complete_task
+from processes.desk.tasks import Completion, complete_task
 from processes.desk.workbench import (
     QueueFilters,
     claim_task,
@@ -52,9 +53,10 @@ def add_officer(services: Services, username: str, role: str, like: str = "recep
                    created_at=services.clock.now()))
 
 
-def page_complete(services: Services, user: str, code: str, data: dict[str, Any], **page: Any) -> dict[str, Any]:
+def page_complete(services: Services, user: str, code: str, data: dict[str, Any], **desk: Any) -> dict[str, Any]:
+    """Complete the dossier's open task of `user` with the form's data and the desk's (checklist, delivery)."""
     task = task_of(services, user, code)
-    return complete_from_page(services, user, task["id"], data, PageInput(**page))
+    return complete_task(services, user, Completion(task["id"], data, **desk))
 
 
 def to_delivery(services: Services, clock: ManualClock, channel: str) -> str:
@@ -66,6 +68,7 @@ def to_delivery(services: Services, clock: ManualClock, channel: str) -> str:
     page_complete(services, "specialist_ca", code, {"police_opinion": "agree"})
     page_complete(services, "leader", code, {"leader_decision": "approve"})
     assert get_dossier(services, "citizen", code)["status_code"] == 9
+    mark_fee_paid(services, "reception", code, "BL-0001")
     return code
 
 
@@ -85,9 +88,9 @@ def test_claim_moves_a_task_from_the_group_to_mine_and_a_colleague_cannot_take_i
     assert held["assignee"] == "reception" and held["mine"] is False
     with pytest.raises(Conflict) as caught:
         claim_task(services, "reception_b", held["id"])
-    assert "Lê Thị Cúc" in caught.value.message
+    assert (caught.value.code, caught.value.params["holder"]) == ("task.claimed_by_other", "Lê Thị Cúc (một cửa)")
     with pytest.raises(Forbidden):
-        complete_task(services, "reception_b", held["id"], {"reception_decision": "accept"})
+        complete_task(services, "reception_b", Completion(held["id"], {"reception_decision": "accept"}))
     release_task(services, "reception", held["id"])
     assert task_queue(services, "reception", "mine").items == []
     claim_task(services, "reception_b", held["id"])
@@ -116,7 +119,7 @@ def test_queue_filters_sort_by_due_and_mark_overdue_and_near_due(services: Servi
     first = submit(services)  # reception forwards within half a working day: due 14:30
     clock.advance(timedelta(hours=1))
     second = str(submit_dossier(services, "citizen2", Submission(
-        procedure=HKD, form={**HKD_FORM, "ho_ten_chu_ho": "Trần Thị Bình"},
+        procedure=HKD, declaration=True, form={**HKD_FORM, "ho_ten_chu_ho": "Trần Thị Bình"},
         uploads=[Upload("giay_de_nghi", "a.pdf", PDF), Upload("giay_to_phap_ly", "b.pdf", PDF)]))["code"])
     page = task_queue(services, "reception", "group")
     assert [t["dossier"] for t in page.items] == [first, second]  # soonest due first
@@ -177,11 +180,11 @@ def test_a_forged_task_id_is_not_found_and_audited(services: Services) -> None:
     forged = "11111111-2222-3333-4444-555555555555"
     for attempt in (lambda: task_page(services, "reception", forged),
                     lambda: claim_task(services, "reception", forged),
-                    lambda: complete_from_page(services, "reception", forged, {}, PageInput())):
+                    lambda: complete_task(services, "reception", Completion(forged, {}))):
         with pytest.raises(NotFound):
             attempt()
         event = last_event(services)
-        assert (event.kind, event.detail["task"], event.detail["reason"]) == ("task_refused", forged, "not_found")
+        assert (event.kind, event.detail["task"], event.detail["reason"]) == ("task_refused", forged, "task.not_found")
 
 
 # -- the task page and reception ------------------------------------------------------------------
@@ -207,7 +210,8 @@ def test_accepting_needs_every_required_document_checked_and_the_refusal_changes
     with pytest.raises(Invalid) as caught:
         page_complete(services, "reception", code, {"reception_decision": "accept"},
                       checklist={"giay_de_nghi": True})
-    assert list(caught.value.fields) == ["checklist.giay_to_phap_ly"]
+    assert [(r.code, r.field) for r in caught.value.reasons] == [
+        ("desk.document_not_checked", "checklist.giay_to_phap_ly")]
     after = snapshot(services, code)
     assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
     assert last_event(services).kind == "task_refused"
@@ -237,7 +241,7 @@ def test_refusal_and_return_must_state_their_reasons(services: Services) -> None
     code = submit(services)
     with pytest.raises(Invalid) as caught:
         page_complete(services, "reception", code, {"reception_decision": "refuse"}, checklist={})
-    assert "data.reception_decision" in caught.value.fields
+    assert (caught.value.code, caught.value.field) == ("desk.refusal_reason_required", "data.reception_note")
     page_complete(services, "reception", code, {"reception_decision": "accept"}, checklist=ALL_OK)
     page_complete(services, "specialist", code, {"specialist_proposal": "approve", "specialist_note": "Dự thảo GCN"})
     with pytest.raises(Invalid):
@@ -265,16 +269,16 @@ def test_two_officers_completing_the_same_task_the_second_is_told_and_audited(se
     add_officer(services, "reception_b", "reception")
     code = submit(services)
     task = task_of(services, "reception", code)
-    complete_from_page(services, "reception", task["id"], {"reception_decision": "accept"}, PageInput(ALL_OK))
+    complete_task(services, "reception", Completion(task["id"], {"reception_decision": "accept"}, ALL_OK))
     before = snapshot(services, code)
     with pytest.raises(Conflict) as caught:
-        complete_from_page(services, "reception_b", task["id"], {"reception_decision": "refuse",
-                                                                 "reception_note": "x"}, PageInput(ALL_OK))
-    assert "reception" in caught.value.message
+        complete_task(services, "reception_b", Completion(task["id"], {"reception_decision": "refuse",
+                                                                       "reception_note": "x"}, ALL_OK))
+    assert (caught.value.code, caught.value.params) == ("task.already_done", {"by": "reception"})
     after = snapshot(services, code)
     assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
     event = last_event(services)
-    assert (event.kind, event.actor, event.detail["reason"]) == ("task_refused", "reception_b", "conflict")
+    assert (event.kind, event.actor, event.detail["reason"]) == ("task_refused", "reception_b", "task.already_done")
 
 
 # -- coordination with a second agency (R8.2) -----------------------------------------------------
@@ -311,11 +315,13 @@ def test_hand_over_at_the_desk_records_identity_originals_and_signature(
     task = task_of(services, "reception", code)
     assert task_page(services, "reception", task["id"])["task"]["step"] == "delivery"
     with pytest.raises(Invalid) as caught:
-        complete_from_page(services, "reception", task["id"], {"result_delivered": True},
-                           PageInput(delivery=DeliveryInput(recipient_name="Nguyễn Văn An", identity_checked=True)))
-    assert set(caught.value.fields) == {"delivery.originals_compared", "delivery.applicant_signed",
-                                        "delivery.identity_document"}
-    complete_from_page(services, "reception", task["id"], {"result_delivered": True}, PageInput(delivery=DeliveryInput(
+        complete_task(services, "reception", Completion(task["id"], {"result_delivered": True}, delivery=Delivery(
+            recipient_name="Nguyễn Văn An", identity_checked=True)))
+    assert {(r.code, r.field) for r in caught.value.reasons} == {
+        ("desk.originals_not_compared", "delivery.originals_compared"),
+        ("desk.applicant_not_signed", "delivery.applicant_signed"),
+        ("desk.identity_document_required", "delivery.identity_document")}
+    complete_task(services, "reception", Completion(task["id"], {"result_delivered": True}, delivery=Delivery(
         recipient_name="Nguyễn Văn An", identity_document="062095001234", identity_checked=True,
         originals_compared=True, applicant_signed=True)))
     d = get_dossier(services, "citizen", code)
@@ -332,21 +338,23 @@ def test_hand_over_by_post_needs_the_tracking_number(services: Services, clock: 
     code = to_delivery(services, clock, "post")
     with pytest.raises(Invalid) as caught:
         page_complete(services, "reception", code, {"result_delivered": True},
-                      delivery=DeliveryInput(tracking_number="?"))
-    assert list(caught.value.fields) == ["delivery.tracking_number"]
+                      delivery=Delivery(tracking_number="?"))
+    assert [(r.code, r.field) for r in caught.value.reasons] == [
+        ("desk.tracking_number_invalid", "delivery.tracking_number")]
     page_complete(services, "reception", code, {"result_delivered": True},
-                  delivery=DeliveryInput(tracking_number="ee123456789vn"))
+                  delivery=Delivery(tracking_number="ee123456789vn"))
     assert "EE123456789VN" in get_dossier(services, "citizen", code)["notices"][-1]["body"]
 
 
 def test_online_hand_over_makes_the_signed_result_available_to_the_applicant(
         services: Services, clock: ManualClock) -> None:
     code = to_delivery(services, clock, "online")
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid) as caught:
         page_complete(services, "reception", code, {"result_delivered": True})
+    assert caught.value.code == "desk.result_file_required"
     signed = b"%PDF-1.7\n% signed result\n%%EOF\n"
     page_complete(services, "reception", code, {"result_delivered": True},
-                  delivery=DeliveryInput(result_file=Upload("result", "gcn-ky-so.pdf", signed)))
+                  delivery=Delivery(result_file=Upload("result", "gcn-ky-so.pdf", signed)))
     d = get_dossier(services, "citizen", code)
     assert d["status_code"] == 10
     with services.session_factory() as s:
@@ -360,14 +368,17 @@ def test_online_hand_over_makes_the_signed_result_available_to_the_applicant(
 # -- fees, notes, damaged documents ---------------------------------------------------------------
 def test_fees_are_marked_paid_at_the_counter_once_by_reception(services: Services) -> None:
     code = submit(services)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden) as forbidden:
         mark_fee_paid(services, "specialist", code, "BL-0001")
-    with pytest.raises(Invalid):
+    assert forbidden.value.code == "fee.reception_only"
+    with pytest.raises(Invalid) as invalid:
         mark_fee_paid(services, "reception", code, " ")
+    assert (invalid.value.code, invalid.value.field) == ("fee.receipt_required", "receipt_no")
     paid = mark_fee_paid(services, "reception", code, "BL-0001")
     assert paid["amount_vnd"] == 100000
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as conflict:
         mark_fee_paid(services, "reception", code, "BL-0002")
+    assert conflict.value.code == "fee.already_paid"
     with services.session_factory() as s:
         assert s.scalars(sa.select(FeePayment.receipt_no)).all() == ["BL-0001"]
 

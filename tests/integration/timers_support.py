@@ -16,7 +16,7 @@ from adapters.config import PROJECT_ROOT
 from processes.definitions.deploy import deploy_paths
 from processes.desk.tasks import complete_task, list_tasks
 from processes.submission.submission import Submission, Upload, answer_supplement, submit_dossier
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, affirmative
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, agreeing
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "deadlines"
@@ -35,12 +35,14 @@ def deploy_fixture(services: Services, name: str) -> None:
 
 def submit_hkd(services: Services) -> str:
     uploads = [Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)]
-    created = submit_dossier(services, "citizen", Submission(procedure=HKD, form=HKD_FORM, uploads=uploads))
+    created = submit_dossier(services, "citizen", Submission(procedure=HKD, form=HKD_FORM, uploads=uploads,
+                                                            declaration=True))
     return str(created["code"])
 
 
 def submit_test_procedure(services: Services, procedure: str) -> str:
-    created = submit_dossier(services, "citizen", Submission(procedure=procedure, form={"ho_ten": "Nguyễn Văn An"}))
+    created = submit_dossier(services, "citizen", Submission(procedure=procedure, form={"ho_ten": "Nguyễn Văn An"},
+                                                            declaration=True))
     return str(created["code"])
 
 
@@ -49,7 +51,7 @@ def work(services: Services, code: str, username: str, overrides: Mapping[str, A
     done = []
     for task in list_tasks(services, username):
         if task["dossier"] == code:
-            complete_task(services, username, task["id"], affirmative(task["form"], dict(overrides or {})))
+            complete_task(services, username, agreeing(services, task, username, dict(overrides or {})))
             done.append(task["name"])
     return done
 

@@ -25,6 +25,13 @@ def errors_of(fields: list[FormField], data: dict[str, Any]) -> dict[str, str]:
     return caught.value.errors
 
 
+def codes_of(fields: list[FormField], data: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each refused field's code and parameters (what a person reads comes from web/refusals.py)."""
+    with pytest.raises(FormErrors) as caught:
+        clean_form(fields, data)
+    return caught.value.codes
+
+
 # --- what is accepted, converted ---------------------------------------------------------------
 
 def test_a_complete_form_comes_back_converted_to_the_field_types() -> None:
@@ -76,8 +83,9 @@ def test_a_required_field_left_empty_is_refused(raw: Any) -> None:
 
 def test_an_enum_value_outside_the_options_is_refused_and_the_options_are_listed() -> None:
     message = errors_of([DECISION], {"decision": "reject"})["decision"]
-    assert "one of the options" in message
     assert "accept" in message and "supplement" in message
+    assert codes_of([DECISION], {"decision": "reject"}) == {
+        "decision": ("form.not_an_option", {"options": "Tiếp nhận, Bổ sung"})}
 
 
 @pytest.mark.parametrize("raw", ["abc", "4.5", "1e3", True, ""])
@@ -108,7 +116,16 @@ def test_a_malformed_phone_number_is_refused(raw: str) -> None:
 
 @pytest.mark.parametrize("raw", ["00109001234", "0010900123456", "00109001234x"])
 def test_a_value_not_matching_the_pattern_is_refused_as_a_whole(raw: str) -> None:
-    assert r"\d{12}" in errors_of([ID_NUMBER], {"id_number": raw})["id_number"]
+    assert codes_of([ID_NUMBER], {"id_number": raw}) == {"id_number": ("form.bad_format", {"label": "Số CCCD"})}
+
+
+def test_the_identity_number_has_its_own_code_never_the_regex() -> None:
+    field = FormField("so_dinh_danh", "Số định danh", "string", pattern="^[0-9]{12}$")
+    assert codes_of([field], {"so_dinh_danh": "0621"}) == {"so_dinh_danh": ("form.identity_number",
+                                                                            {"label": "Số định danh"})}
+    assert codes_of([NAME, DECISION], {"extra": 1, "decision": "x"}) == {
+        "extra": ("form.unknown_field", {}), "full_name": ("required", {}),
+        "decision": ("form.not_an_option", {"options": "Tiếp nhận, Bổ sung"})}
 
 
 def test_an_unknown_field_is_refused_even_when_the_declared_ones_are_fine() -> None:

@@ -14,9 +14,8 @@ from adapters.forms_pdf import Block, FormDocument, Letterhead, find_font_dir, r
 from engine.definitions import UserTaskInfo
 from models import Dossier, User, UserTask
 from processes import access
-from processes.desk.desk import _require_reasons
 from processes.desk.paper import _timeliness
-from processes.desk.task_page import task_step
+from processes.desk.steps import require_reasons, task_step
 from processes.errors import Invalid
 
 AGENCY, OTHER = 10, 20
@@ -89,17 +88,30 @@ def test_the_desk_step_of_a_task(element_id: str, role: str, properties: dict[st
     assert task_step(info(element_id, role, **properties), task(role, agency=agency), d) == expected
 
 
-@pytest.mark.parametrize("data, refused", [
-    ({"leader_decision": "return"}, True), ({"leader_decision": "return", "leader_note": " "}, True),
-    ({"leader_decision": "return", "leader_note": "Sai tên"}, False), ({"reception_decision": "refuse"}, True),
-    ({"leader_decision": "approve"}, False)])
-def test_a_refusal_or_a_return_states_its_reasons(data: dict[str, str], refused: bool) -> None:
-    if refused:
+@pytest.mark.parametrize("data, refusal", [
+    ({"leader_decision": "return"}, ("desk.return_reason_required", "data.leader_note")),
+    ({"leader_decision": "return", "leader_note": " "}, ("desk.return_reason_required", "data.leader_note")),
+    ({"leader_decision": "return", "leader_note": "Sai tên"}, None),
+    ({"reception_decision": "refuse"}, ("desk.refusal_reason_required", "data.reception_note")),
+    ({"leader_decision": "approve"}, None)])
+def test_a_refusal_or_a_return_states_its_reasons_in_the_note(data: dict[str, str],
+                                                              refusal: tuple[str, str] | None) -> None:
+    form = ["reception_decision", "reception_note", "leader_decision", "leader_note"]
+    if refusal:
         with pytest.raises(Invalid) as caught:
-            _require_reasons(data)
-        assert list(caught.value.fields) == [f"data.{next(iter(data))}"]
+            require_reasons(data, form)
+        assert (caught.value.code, caught.value.field) == refusal
     else:
-        _require_reasons(data)
+        require_reasons(data, form)
+
+
+def test_the_reasons_go_to_the_forms_own_note_field_else_the_decision() -> None:
+    with pytest.raises(Invalid) as caught:
+        require_reasons({"police_opinion": "refuse"}, ["police_opinion", "police_note"])
+    assert caught.value.field == "data.police_note"
+    with pytest.raises(Invalid) as caught:
+        require_reasons({"verdict": "refuse"}, ["verdict"])
+    assert caught.value.field == "data.verdict"
 
 
 def test_timeliness_on_the_process_control_sheet() -> None:

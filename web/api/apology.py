@@ -24,6 +24,5 @@ def issue(code: str) -> Response:
     except ValueError:
         new_due = None
     if new_due is None or new_due.tzinfo is None:
-        raise Invalid({"new_due": "bắt buộc: thời điểm ISO 8601 có múi giờ, vd. 2026-03-10T16:00:00+07:00 "
-                                  "(an ISO 8601 instant with its UTC offset)"})
+        raise Invalid("apology.new_due_required", "new_due")
     return jsonify(apology.issue_apology(services(), g.username, code, new_due, body.get("reason", "")))

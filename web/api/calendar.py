@@ -20,8 +20,7 @@ def overrides() -> Response:
     year = request.args.get("year")
     first, last = calendar_admin.FIRST_YEAR, calendar_admin.LAST_YEAR
     if year is not None and not (year.isdigit() and first <= int(year) <= last):
-        raise Invalid({"year": f"năm từ {calendar_admin.FIRST_YEAR} đến {calendar_admin.LAST_YEAR} "
-                               f"(a year from {calendar_admin.FIRST_YEAR} to {calendar_admin.LAST_YEAR})"})
+        raise Invalid("calendar.year_range", "year", first=first, last=last)
     return jsonify(calendar_admin.list_overrides(services(), g.username, int(year) if year else None))
 
 

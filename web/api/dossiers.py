@@ -7,11 +7,12 @@ from typing import Any
 from flask import Response, g, jsonify, request
 
 from processes.definitions import diagrams
-from processes.desk import tasks
+from processes.desk import fees, tasks
 from processes.dossier import dossiers
 from processes.errors import Invalid, Malformed
 from processes.submission import submission
-from processes.submission.submission import Submission, Upload
+from processes.submission.submission import Upload
+from web import commands
 from web.api import bp
 from web.api.openapi import OPENAPI
 from web.auth import require_token
@@ -34,9 +35,7 @@ def procedures() -> Response:
 @require_token
 def submit() -> Any:
     body, uploads = _payload_and_uploads()
-    cmd = Submission(procedure=_text(body, "procedure"), form=_object(body, "form"),
-                     channel=body.get("channel"), agency=body.get("agency"), uploads=uploads)
-    return jsonify(submission.submit_dossier(services(), g.username, cmd)), 201
+    return jsonify(submission.submit_dossier(services(), g.username, commands.submission(body, uploads))), 201
 
 
 @bp.get("/dossiers/<code>")
@@ -52,6 +51,16 @@ def dossier_diagram(code: str) -> Response:
     """The dossier's diagram with its done, active and overdue steps marked (legend in ?lang)."""
     svg = diagrams.dossier_diagram(services(), g.username, code, legend())
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post("/dossiers/<code>/fees")
+@require_token
+def fees_paid(code: str) -> Response:
+    """Reception records the catalogue's fees as paid at the counter (R7.2): `{"receipt_no": "..."}`."""
+    receipt = json_body().get("receipt_no")
+    if not isinstance(receipt, str):
+        raise Invalid("must_be_text", "receipt_no")
+    return jsonify(fees.mark_fee_paid(services(), g.username, code, receipt))
 
 
 @bp.post("/dossiers/<code>/supplement")
@@ -73,8 +82,18 @@ def task_list() -> Response:
 @bp.post("/tasks/<task_id>/complete")
 @require_token
 def complete(task_id: str) -> Response:
-    body = json_body()
-    return jsonify(tasks.complete_task(services(), g.username, task_id, body.get("data", {})))
+    """The same completion as the task page's: JSON `{"data", "checklist"?, "delivery"?}`, or multipart
+    with that JSON as `payload` and the signed result of an online hand-over as the file `result`."""
+    if request.mimetype == "multipart/form-data":
+        body = _payload()
+        unknown = [name for name in request.files if name != "result"]
+        if unknown:
+            raise Invalid("upload.result_field_name", unknown[0])
+        file = request.files.get("result")
+        result = Upload("result", file.filename or "", file.read()) if file and file.filename else None
+    else:
+        body, result = json_body(), None
+    return jsonify(tasks.complete_task(services(), g.username, commands.completion(task_id, body, result)))
 
 
 # -- parsing helpers ------------------------------------------------------------------------------
@@ -91,32 +110,24 @@ def json_body() -> dict[str, Any]:
     return body
 
 
-def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
-    if request.mimetype != "multipart/form-data":
-        return json_body(), []
+def _payload() -> dict[str, Any]:
+    """The JSON of a multipart request, sent as its `payload` field."""
     try:
         body = json.loads(request.form.get("payload") or "{}")
     except ValueError:
         raise Malformed("malformed_json", "payload") from None
     if not isinstance(body, dict):
         raise Malformed("must_be_object", "payload")
+    return body
+
+
+def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
+    if request.mimetype != "multipart/form-data":
+        return json_body(), []
+    body = _payload()
     uploads = []
     for field_name, file in request.files.items(multi=True):
         if not field_name.startswith("documents."):
             raise Invalid("upload.field_name", field_name)
         uploads.append(Upload(field_name.split(".", 1)[1], file.filename or "", file.read()))
     return body, uploads
-
-
-def _text(body: dict[str, Any], key: str) -> str:
-    value = body.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid("must_be_text", key)
-    return value
-
-
-def _object(body: dict[str, Any], key: str) -> dict[str, Any]:
-    value = body.get(key, {})
-    if not isinstance(value, dict):
-        raise Invalid("must_be_object", key)
-    return value

@@ -31,14 +31,40 @@ OPENAPI: dict[str, Any] = {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "string"}, "message": {"type": "string"},
+                "code": {"type": "string", "description": "a stable code, e.g. desk.refusal_reason_required"},
+                "message": {"type": "string"}, "field": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
-            "Submission": {"type": "object", "required": ["procedure", "form"], "properties": {
+            "Submission": {"type": "object", "required": ["procedure", "form", "declaration"], "properties": {
                 "procedure": {"type": "string"}, "form": {"type": "object"},
-                "channel": {"type": "string", "enum": ["counter", "post", "online"]},
-                "agency": {"type": "string", "description": "e-code of the handling agency"}}},
+                "channel": {"type": "string", "enum": ["counter", "post", "online"], "description":
+                            "how the result is handed over (default counter); a level-3 procedure hands it "
+                            "over at the desk only: post or online is refused (422 submission.channel_desk_only)"},
+                "agency": {"type": "string", "description": "e-code of the handling agency"},
+                "declaration": {"type": "boolean", "enum": [True], "description":
+                                "the applicant declares the information true and answers for it; required "
+                                "(422 dossier.declaration_required otherwise)"}},
+                "description": "Every required document of the catalogue is attached (multipart "
+                               "documents.<key>), else 422 submission.document_required naming it."},
             "Supplement": {"type": "object", "properties": {"form": {"type": "object"}}},
-            "Completion": {"type": "object", "properties": {"data": {"type": "object"}}},
+            "Completion": {"type": "object", "required": ["data"], "properties": {
+                "data": {"type": "object", "description": "the task form's values; a refuse or return "
+                         "decision needs its reasons in the form's note (422 desk.refusal_reason_required)"},
+                "checklist": {"type": "object", "additionalProperties": {"type": "boolean"}, "description":
+                              "intake: document key -> checked present and valid; accepting needs every "
+                              "required document (422 desk.checklist_required, desk.document_not_checked)"},
+                "delivery": {"$ref": "#/components/schemas/Delivery"}}},
+            "Delivery": {"type": "object", "description": "the hand-over of the result, by the applicant's "
+                         "channel: at the desk identity checked, originals compared and signed (422 "
+                         "desk.identity_not_checked, desk.originals_not_compared…); by post a tracking number; "
+                         "online the signed PDF as the multipart file `result`. Refused while a fee is "
+                         "unpaid (422 desk.fee_unpaid) unless fee_waiver_reason says why it is waived.",
+                         "properties": {
+                "recipient_name": {"type": "string"}, "identity_document": {"type": "string"},
+                "identity_checked": {"type": "boolean"}, "originals_compared": {"type": "boolean"},
+                "applicant_signed": {"type": "boolean"}, "tracking_number": {"type": "string"},
+                "fee_waiver_reason": {"type": "string", "maxLength": 500}}},
+            "FeePaid": {"type": "object", "required": ["receipt_no"], "properties": {
+                "receipt_no": {"type": "string", "maxLength": 60}}},
             "CalendarOverride": {"type": "object", "required": ["day", "kind"], "properties": {
                 "day": {"type": "string", "format": "date", "description": "2000-01-01 to 2100-12-31"},
                 "kind": {"type": "string", "enum": ["day_off", "working_day"]},
@@ -58,10 +84,16 @@ OPENAPI: dict[str, Any] = {
             "English legend; 422 diagram_unavailable when the diagram has no layout", "200", 401, 404, 422)},
         "/dossiers/{code}/supplement": {"parameters": [_CODE], "post": _op(
             "Answer a supplement request", "200", 400, 401, 403, 404, 409, 413, 422, body="Supplement")},
-        "/tasks": {"get": _op("The caller's open user tasks", "200", 401)},
+        "/dossiers/{code}/fees": {"parameters": [_CODE], "post": _op(
+            "Reception records the catalogue's fees as paid at the counter, with the receipt number; 409 "
+            "when already paid", "200", 400, 401, 403, 404, 409, 422, body="FeePaid")},
+        "/tasks": {"get": _op("The caller's open user tasks, each with its desk step; intake tasks list the "
+                              "checklist, delivery tasks the result channel and the fee still due", "200", 401)},
         "/tasks/{id}/complete": {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "post": _op("Complete a user task", "200", 400, 401, 403, 404, 409, 422, body="Completion")},
+            "post": _op("Complete a user task: the same use case and rules as the task page and `motcua tasks "
+                        "complete` (JSON, or multipart with payload + the file result for an online hand-over)",
+                        "200", 400, 401, 403, 404, 409, 422, body="Completion")},
         "/dossiers/{code}/forms/{form_no}.pdf": {
             "parameters": [_CODE, {"name": "form_no", "in": "path", "required": True,
                                    "schema": {"type": "string", "enum": ["01", "02", "03", "04", "05"]}}],

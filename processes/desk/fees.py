@@ -1,0 +1,43 @@
+"""Fees and charges paid at the counter (R7.2). A result is not handed over while a fee is unpaid
+unless the desk waives it with a reason (processes.desk.steps.hand_over)."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from adapters.bootstrap import Services
+from models import FeePayment
+from processes import audit
+from processes.access import acting_user, may_take_payment
+from processes.dossier.dossiers import load_visible
+from processes.errors import Conflict, Forbidden, Invalid
+from processes.uow import UnitOfWork
+
+MAX_RECEIPT = 60
+
+
+def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str) -> dict[str, Any]:
+    """R7.2: reception records the fees of the catalogue as paid at the counter, with the receipt number."""
+    number = (receipt_no or "").strip()
+    if not number or len(number) > MAX_RECEIPT:
+        raise Invalid("fee.receipt_required", "receipt_no", max=MAX_RECEIPT)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = acting_user(s, username)
+        dossier, procedure = load_visible(s, username, code)
+        if not may_take_payment(user, dossier):
+            raise Forbidden("fee.reception_only")
+        if s.scalar(sa.select(FeePayment.id).where(FeePayment.dossier_id == dossier.id)) is not None:
+            raise Conflict("fee.already_paid", code=code)
+        amount = sum(int(f.get("amount_vnd", 0)) for f in procedure.catalogue.get("fees", []))
+        now = services.clock.now()
+        s.add(FeePayment(dossier_id=dossier.id, amount_vnd=amount, receipt_no=number, paid_at=now,
+                         received_by=user.id))
+        audit.append(s, at=now, actor=user.username, kind="fee_paid", dossier_id=dossier.id,
+                     detail={"amount_vnd": amount, "receipt_no": number})
+        try:
+            uow.commit()
+        except sa.exc.IntegrityError:
+            raise Conflict("fee.already_paid", code=code) from None
+        return {"code": code, "amount_vnd": amount, "receipt_no": number, "paid_at": now.isoformat()}
