@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine.forms import FormErrors
 
 
 @dataclass(frozen=True)
@@ -43,9 +42,9 @@ class Refused(Exception):
 
     kind = "refused"
 
-    def __init__(self, code: str | Mapping[str, Any], field: str | None = None, /, **params: Any):
-        self.reasons: tuple[Reason, ...] = _legacy(code) or (Reason(str(code), field, params),)
-        super().__init__(self.reasons[0].code)
+    def __init__(self, code: str, field: str | None = None, /, **params: Any):
+        self.reasons: tuple[Reason, ...] = (Reason(code, field, params),)
+        super().__init__(code)
 
     @classmethod
     def many(cls, reasons: Iterable[Reason]) -> Refused:
@@ -77,11 +76,6 @@ class Refused(Exception):
             if reason.field is not None:
                 found.setdefault(reason.field, reason)
         return found
-
-    @property
-    def message(self) -> str:
-        """TRANSITIONAL: the prose of a refusal raised the old way; the code otherwise."""
-        return str(self.params.get("message", self.code)) if self.code == LEGACY else self.code
 
     def __str__(self) -> str:  # for logs and test failures; people read web/refusals.py's sentences
         return "; ".join(f"{r.code}" + (f"[{r.field}]" if r.field else "")
@@ -126,27 +120,15 @@ class Throttled(Refused):
         self.retry_after = retry_after
 
 
-LEGACY = "legacy"  # TRANSITIONAL: a refusal still written as prose; to be gone when every site has a code
-
-
-def _legacy(code: str | Mapping[str, Any]) -> tuple[Reason, ...] | None:
-    if isinstance(code, Mapping):
-        return tuple(v if isinstance(v, Reason) and v.field else
-                     Reason(v.code, k, v.params) if isinstance(v, Reason) else
-                     Reason(LEGACY, k, {"message": str(v)}) for k, v in code.items())
-    if " " in code or not code.isascii():
-        return (Reason(LEGACY, None, {"message": code}),)
-    return None
-
-
 def collect(reasons: list[Reason], kind: type[Refused] = Invalid) -> None:
     """Raise one refusal of `kind` for every reason gathered, or nothing when the list is empty."""
     if reasons:
         raise kind.many(reasons)
 
 
-def form_refusal(errors: FormErrors, prefix: str) -> Invalid:
-    """Every field a form refused (engine.forms), as one refusal: `<prefix><field id>` with its code."""
-    refusal = Invalid.many([Reason(code, f"{prefix}{name}", params) for name, (code, params) in errors.codes.items()])
+def form_refusal(codes: Mapping[str, tuple[str, Mapping[str, Any]]], prefix: str) -> Invalid:
+    """Every field a form refused (engine.forms' `FormErrors.codes`), as one refusal:
+    `<prefix><field id>` with its code and parameters."""
+    refusal = Invalid.many([Reason(code, f"{prefix}{name}", params) for name, (code, params) in codes.items()])
     assert isinstance(refusal, Invalid)
     return refusal

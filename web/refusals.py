@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from processes.errors import LEGACY, Reason, Refused
+from processes.errors import Reason, Refused
 from web.i18n import N_, gettext
 
 STATUS: dict[str, int] = {
@@ -249,8 +249,6 @@ def status_of(refusal: Refused) -> int:
 
 def describe(reason: Reason) -> str:
     """The sentence for one reason, in the current language, its parameters filled in."""
-    if reason.code == LEGACY:
-        return str(reason.params.get("message", ""))
     text = MESSAGES.get(reason.code)
     if text is None:  # a code without a sentence is a bug; say something true rather than the code
         text = MESSAGES["forbidden"] if reason.code.endswith("forbidden") else N_("Yêu cầu không hợp lệ")
@@ -273,17 +271,17 @@ def field_messages(refusal: Refused) -> dict[str, str]:
 
 def as_json(refusal: Refused) -> dict[str, Any]:
     """The API's error body: `{"error": {"code", "message", "field"?, "fields"?, "params"?}}`."""
-    body: dict[str, Any] = {"code": refusal.code if refusal.code != LEGACY else refusal.kind,
+    body: dict[str, Any] = {"code": refusal.code,
                             "message": message_of(refusal)}
     if refusal.field:
         body["field"] = refusal.field
-    if refusal.params and refusal.code != LEGACY:
+    if refusal.params:
         body["params"] = {k: v for k, v in refusal.params.items() if _plain(v)}
     fields = field_messages(refusal)
     fields.pop("", None)
     if fields:
         body["fields"] = fields  # each bad field with its sentence
-    body["reasons"] = [{"code": r.code if r.code != LEGACY else refusal.kind, "field": r.field,
+    body["reasons"] = [{"code": r.code, "field": r.field,
                         "message": describe(r)} for r in refusal.reasons]
     return {"error": body}
 

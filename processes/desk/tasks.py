@@ -19,7 +19,7 @@ from processes.access import acting_user, may_complete_task
 from processes.desk.steps import Delivery, StepContext, desk_step, fee_due, task_step
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.views import dossier_view
-from processes.errors import LEGACY, Conflict, Forbidden, Invalid, NotFound, Refused, form_refusal
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused, form_refusal
 from processes.uow import UnitOfWork
 
 
@@ -139,7 +139,7 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, c
     try:
         cleaned = clean_form(info.form, cmd.data)
     except FormErrors as exc:
-        raise form_refusal(exc, "data.") from None
+        raise form_refusal(exc.codes, "data.") from None
     variables = dict(desk_step(services, StepContext(s, user, task, dossier, procedure, run, info, cleaned),
                                cmd.checklist, cmd.delivery))
     instance = run.load()
@@ -168,14 +168,12 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, c
 def log_refusal(services: Services, actor: str, dossier_id: int | None, task_id: str, refusal: Refused) -> None:
     """Refused attempts are audited in their own transaction (the refused one saves nothing)."""
     kind = "access_refused" if isinstance(refusal, Forbidden) else "task_refused"
-    reason = "not_allowed" if isinstance(refusal, Forbidden) else (
-        refusal.kind if refusal.code == LEGACY else refusal.code)
+    reason = "not_allowed" if isinstance(refusal, Forbidden) else refusal.code
     detail: dict[str, Any] = {"task": task_id, "reason": reason}
     if isinstance(refusal, Invalid):
-        detail["fields"] = {name: (r.params.get("message") if r.code == LEGACY else r.code)
-                            for name, r in refusal.fields.items()}
-    elif not isinstance(refusal, Forbidden):
-        detail["message"] = refusal.message
+        detail["fields"] = {name: r.code for name, r in refusal.fields.items()}
+    elif not isinstance(refusal, Forbidden) and refusal.params:
+        detail["params"] = {k: v for k, v in refusal.params.items() if isinstance(v, (str, int, float, bool))}
     with UnitOfWork(services.session_factory) as uow:
         audit.append(uow.session, at=services.clock.now(), actor=actor, kind=kind,
                      dossier_id=dossier_id, detail=detail)

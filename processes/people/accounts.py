@@ -23,7 +23,7 @@ from engine.forms import FormErrors, FormField, clean_form
 from models import EmailVerification, OutboxMessage, User
 from processes import audit
 from processes.access import acting_user
-from processes.errors import Conflict, Invalid, Reason, Throttled, collect
+from processes.errors import Conflict, Invalid, Reason, Throttled, collect, form_refusal
 from processes.people import account_tokens
 from processes.people.account_state import email_confirmed
 from processes.people.users import hash_password
@@ -64,8 +64,8 @@ def check_new_password(password: str, repeat: str, username: str, field: str = "
 def _clean(fields: list[FormField], data: dict[str, Any]) -> dict[str, Any]:
     try:
         return clean_form(fields, data)
-    except FormErrors as exc:  # TRANSITIONAL: engine.forms words its refusals; codes come with its rework
-        raise Invalid(exc.errors) from None
+    except FormErrors as exc:
+        raise form_refusal(exc.codes, "") from None
 
 
 def register(services: Services, reg: Registration) -> str:

@@ -84,7 +84,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     try:
         form = clean_form(form_fields(procedure.catalogue), cmd.form)
     except FormErrors as exc:
-        reasons += form_refusal(exc, "form.").reasons
+        reasons += form_refusal(exc.codes, "form.").reasons
     channel = cmd.channel or "counter"
     if channel not in RESULT_CHANNELS:
         reasons.append(Reason("submission.channel_unknown", "channel"))
@@ -147,7 +147,7 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
             try:
                 merged = clean_form(fields, {**dossier.form, **form})
             except FormErrors as exc:
-                raise form_refusal(exc, "form.") from None
+                raise form_refusal(exc.codes, "form.") from None
             dossier.form = merged
         if not form and not uploads:
             raise Invalid("supplement.nothing_supplied", "documents")

@@ -144,7 +144,7 @@ def test_registration_refusals_name_the_field(client: Any) -> None:
     resp = register(client, username="ab", email="not-an-address", password="short", password_repeat="other")
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "ít nhất 10 ký tự" in page and "không hợp lệ" in page and "không khớp" in page
+    assert "ít nhất 10 ký tự" in page and "Địa chỉ thư điện tử chưa đúng" in page and "không khớp" in page
     assert register(client, username="citizen").status_code == 422  # taken
 
 

@@ -126,6 +126,7 @@ def submission() -> Any:
         form=HKD_FORM,
         channel="online",
         uploads=[Upload("giay_de_nghi", "de-nghi.pdf", PDF), Upload("giay_to_phap_ly", "cccd.png", PNG)],
+        declaration=True,
     )
 
 
@@ -271,7 +272,7 @@ TABLE: dict[str, Row] = {
     ),
     "processes.submission.portal_submission:submit_online": Row(
         lambda f, svc, who, w: f(
-            svc, who, _m("processes.submission.portal_submission.new_nonce")(), submission(), True
+            svc, who, _m("processes.submission.portal_submission.new_nonce")(), submission()
         ),
         "citizen",
         NON_CITIZENS,
@@ -294,11 +295,10 @@ TABLE: dict[str, Row] = {
     "processes.submission.feedback:list_feedback": Row(lambda f, svc, who, w: f(svc, who), "admin"),
     "processes.dossier.dossiers:get_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
     # -- the desk and task work (the desk helper's rooms) --------------------------------------------
-    "processes.desk.tasks:complete_task": Row(lambda f, svc, who, w: f(svc, who, w.task_id, {}), "reception"),
-    "processes.desk.desk:complete_from_page": Row(
-        lambda f, svc, who, w: f(svc, who, w.task_id, {}, _m("processes.desk.desk.PageInput")()), "reception"
+    "processes.desk.tasks:complete_task": Row(
+        lambda f, svc, who, w: f(svc, who, _m("processes.desk.tasks.Completion")(w.task_id, {})), "reception"
     ),
-    "processes.desk.desk:mark_fee_paid": Row(
+    "processes.desk.fees:mark_fee_paid": Row(
         lambda f, svc, who, w: f(svc, who, w.code, "BL-0001"), "reception"
     ),
     "processes.desk.apology:issue_apology": Row(
@@ -359,6 +359,9 @@ NO_ACTOR: dict[str, str] = {
     "processes.people.credentials:reset_password": "anonymous by nature: the signed link is the proof",
     "processes.people.users:list_users": "operator bootstrap tool (`motcua users list`)",
     "processes.administration.demo:seed_demo": "set-up (`motcua init` in demo mode)",
+    "processes.desk.steps:desk_step": "a step inside complete_task's transaction (its context carries the "
+    "officer complete_task has authorised)",
+    "processes.desk.steps:hand_over": "a step inside complete_task's transaction (desk_step's delivery part)",
     "processes.administration.system_account:ensure_system_account": "set-up (`motcua init`)",
     "processes.outbox:dispatch_outbox": "the outbox worker (timer sweeper), acting as SYSTEM",
     "processes.timekeeping.timers:claim_due_timers": "the timer sweeper, acting as SYSTEM",

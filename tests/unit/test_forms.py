@@ -78,12 +78,10 @@ def test_text_exactly_at_the_limit_is_accepted() -> None:
 @pytest.mark.parametrize("raw", [None, "", "   "])
 def test_a_required_field_left_empty_is_refused(raw: Any) -> None:
     data = {} if raw is None else {"full_name": raw}
-    assert "required" in errors_of([NAME], data)["full_name"]
+    assert errors_of([NAME], data)["full_name"] == "required"
 
 
-def test_an_enum_value_outside_the_options_is_refused_and_the_options_are_listed() -> None:
-    message = errors_of([DECISION], {"decision": "reject"})["decision"]
-    assert "accept" in message and "supplement" in message
+def test_an_enum_value_outside_the_options_is_refused_naming_the_options() -> None:
     assert codes_of([DECISION], {"decision": "reject"}) == {
         "decision": ("form.not_an_option", {"options": "Tiếp nhận, Bổ sung"})}
 
@@ -96,22 +94,22 @@ def test_a_long_that_is_no_integer_is_refused(raw: Any) -> None:
 
 @pytest.mark.parametrize("raw", ["maybe", "2", 5])
 def test_a_boolean_that_is_neither_true_nor_false_is_refused(raw: Any) -> None:
-    assert "true or false" in errors_of([URGENT], {"urgent": raw})["urgent"]
+    assert errors_of([URGENT], {"urgent": raw})["urgent"] == "form.not_boolean"
 
 
 @pytest.mark.parametrize("raw", ["02/07/1990", "1990-02-30", "yesterday", "1990-7-2"])
 def test_a_date_that_is_not_a_calendar_date_in_iso_form_is_refused(raw: str) -> None:
-    assert "must be a date" in errors_of([BIRTH_DATE], {"birth_date": raw})["birth_date"]
+    assert errors_of([BIRTH_DATE], {"birth_date": raw})["birth_date"] == "form.not_date"
 
 
 @pytest.mark.parametrize("raw", ["an.example.vn", "an@", "an @example.vn", "an@example"])
 def test_a_malformed_email_is_refused(raw: str) -> None:
-    assert "e-mail" in errors_of([EMAIL], {"email": raw})["email"]
+    assert errors_of([EMAIL], {"email": raw})["email"] == "form.not_email"
 
 
 @pytest.mark.parametrize("raw", ["0912", "phone-number", "0912 345 678 901 234", "+84-abc-345"])
 def test_a_malformed_phone_number_is_refused(raw: str) -> None:
-    assert "phone" in errors_of([PHONE], {"phone": raw})["phone"]
+    assert errors_of([PHONE], {"phone": raw})["phone"] == "form.not_phone"
 
 
 @pytest.mark.parametrize("raw", ["00109001234", "0010900123456", "00109001234x"])
@@ -131,16 +129,16 @@ def test_the_identity_number_has_its_own_code_never_the_regex() -> None:
 def test_an_unknown_field_is_refused_even_when_the_declared_ones_are_fine() -> None:
     errors = errors_of([NAME], {"full_name": "An", "is_admin": "true"})
     assert list(errors) == ["is_admin"]
-    assert "unknown field" in errors["is_admin"]
+    assert errors["is_admin"] == "form.unknown_field"
 
 
 def test_text_longer_than_the_limit_is_refused() -> None:
-    assert str(MAX_TEXT) in errors_of([NOTE], {"note": "a" * (MAX_TEXT + 1)})["note"]
+    assert codes_of([NOTE], {"note": "a" * (MAX_TEXT + 1)})["note"] == ("form.too_long", {"max": MAX_TEXT})
 
 
 @pytest.mark.parametrize("raw", [["a"], {"a": 1}, True])
 def test_a_structured_value_for_a_text_field_is_refused(raw: Any) -> None:
-    assert "must be text" in errors_of([NAME], {"full_name": raw})["full_name"]
+    assert errors_of([NAME], {"full_name": raw})["full_name"] == "form.not_text"
 
 
 def test_every_bad_field_is_reported_at_once() -> None:

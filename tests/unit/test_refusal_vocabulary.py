@@ -75,9 +75,17 @@ def test_every_kind_has_a_status() -> None:
         assert getattr(errors, kind).kind in STATUS, kind
 
 
+def _english() -> dict[str, str]:
+    with CATALOGUE.open("rb") as po:
+        return {m.id: m.string for m in read_po(po) if m.id}
+
+
+ENGLISH = _english()
+
+
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_every_sentence_has_its_english_with_the_same_placeholders(code: str) -> None:
-    catalogue = {m.id: m.string for m in read_po(CATALOGUE.open("rb")) if m.id}
+    catalogue = ENGLISH
     source = MESSAGES[code]
     assert catalogue.get(source), f"{code}: no English for {source!r}"
     names = {f for _, f, _, _ in string.Formatter().parse(source) if f}
