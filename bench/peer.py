@@ -89,7 +89,8 @@ def open_task_id(services: Services, code: str) -> str:
 def usecase_instance(services: Services, samples: Samples) -> None:
     """One peer instance through the use cases: submit, then complete both user tasks."""
     with samples.time("submit"):
-        code = submit_dossier(services, APPLICANT, Submission(PEER_CODE, dict(FORM), "counter", declaration=True))["code"]
+        cmd = Submission(PEER_CODE, dict(FORM), "counter", declaration=True)
+        code = submit_dossier(services, APPLICANT, cmd)["code"]
     task_id = open_task_id(services, code)
     for n, (officer, data) in enumerate(STEPS):
         with samples.time("complete"):

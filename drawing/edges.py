@@ -139,9 +139,9 @@ def _open_arrow(parent: Element, points: Sequence[Point], colour: str) -> None:
 
 def _midpoint(points: Sequence[Point]) -> Point:
     """The point halfway along the polyline."""
-    lengths = [math.dist(a, b) for a, b in zip(points, points[1:])]
+    lengths = [math.dist(a, b) for a, b in zip(points, points[1:], strict=False)]
     remaining = sum(lengths) / 2
-    for (a, b), length in zip(zip(points, points[1:]), lengths):
+    for (a, b), length in zip(zip(points, points[1:], strict=False), lengths, strict=True):
         if remaining <= length and length > 0:
             t = remaining / length
             return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))

@@ -82,5 +82,6 @@ def timer_boundary_hosts(specs: list[BpmnProcessSpec]) -> dict[str, str]:
             timer = isinstance(getattr(task_spec, "event_definition", None), TimerEventDefinition)
             if isinstance(task_spec, BoundaryEvent) and timer:
                 for split in task_spec.inputs:  # <host>.BoundaryEventSplit, whose first output is the host
-                    found.update({task_spec.name: o.name for o in split.outputs[:1]})
+                    if split.outputs:
+                        found[task_spec.name] = split.outputs[0].name
     return found

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Any
 
 
-
 @dataclass(frozen=True)
 class Reason:
     """One thing that is wrong: a stable code, what it is about, and the values its message needs."""

@@ -74,7 +74,8 @@ def submit(code: str) -> Any:
         return _submit_page(page, nonce or new_nonce(), {**values, "channel": channel, "agency": agency},
                             field_errors(exc), 422)
     except Forbidden as exc:
-        return _submit_page(page, nonce, {**values, "channel": channel, "agency": agency}, {"": refusals.message_of(exc)}, 403)
+        values = {**values, "channel": channel, "agency": agency}
+        return _submit_page(page, nonce, values, {"": refusals.message_of(exc)}, 403)
     except Refused as exc:
         return refusal_page(exc)
     if outcome.duplicate:

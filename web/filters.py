@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import (  # type: ignore[import-untyped]
+from flask_babel import (
     format_currency,
     format_date,
     format_datetime,

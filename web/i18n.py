@@ -11,9 +11,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, g, has_request_context, request, session
-from flask_babel import Babel, LazyString  # type: ignore[import-untyped]
-from flask_babel import gettext as babel_gettext  # type: ignore[import-untyped]
-from flask_babel import ngettext as babel_ngettext  # type: ignore[import-untyped]
+from flask_babel import Babel, LazyString
+from flask_babel import gettext as babel_gettext
+from flask_babel import ngettext as babel_ngettext
 from markupsafe import Markup, escape
 
 LANGUAGES = ("vi", "en")

@@ -111,7 +111,8 @@ def complete(task_id: str) -> Any:
         recipient_name=f.get("delivery.recipient_name", ""), identity_document=f.get("delivery.identity_document", ""),
         identity_checked=bool(f.get("delivery.identity_checked")),
         originals_compared=bool(f.get("delivery.originals_compared")),
-        applicant_signed=bool(f.get("delivery.applicant_signed")), tracking_number=f.get("delivery.tracking_number", ""),
+        applicant_signed=bool(f.get("delivery.applicant_signed")),
+        tracking_number=f.get("delivery.tracking_number", ""),
         fee_waiver_reason=f.get("delivery.fee_waiver_reason", ""),
         result_file=Upload("result", file.filename or "", file.read()) if file and file.filename else None)
     try:  # the same use case as POST /api/v1/tasks/ID/complete and `motcua tasks complete`

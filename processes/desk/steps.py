@@ -163,7 +163,8 @@ def hand_over(services: Services, ctx: StepContext, d: Delivery) -> dict[str, An
             ("identity_document", bool(d.identity_document.strip()), "desk.identity_document_required"))
             if not ok]
         collect(reasons)
-        record.recipient_name, record.identity_document = d.recipient_name.strip()[:200], d.identity_document.strip()[:60]
+        record.recipient_name = d.recipient_name.strip()[:200]
+        record.identity_document = d.identity_document.strip()[:60]
         record.identity_checked = record.originals_compared = record.applicant_signed = True
         summary["recipient_name"] = record.recipient_name
     elif channel == "post":

@@ -99,7 +99,8 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
             "due": dossier.due_at, "received": dossier.received_at,
             "lead_agency": lead.name if lead else "", "coordination": task.agency_id != dossier.agency_id,
             # Form 04 (R8.1): a late dossier's leader apologises and sets a new date from this page.
-            "may_apologise": dossier.late and dossier.status_code not in FINAL_STATUSES | {DossierStatus.PROCESSING_FINISHED}
+            "may_apologise": dossier.late and dossier.status_code not in (
+                FINAL_STATUSES | {DossierStatus.PROCESSING_FINISHED})
             and may_issue_apology(user, dossier)},
         "applicant_fields": [{"label": f.label, "value": dossier.form.get(f.id)}
                              for f in form_fields(procedure.catalogue) if dossier.form.get(f.id) not in (None, "")],

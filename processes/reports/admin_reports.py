@@ -132,8 +132,9 @@ class _Tally:
         self.withdrawn += d.status_code == DossierStatus.WITHDRAWAL_REQUESTED
         self.supplement_requests += supplements
         self.repeated += max(supplements - 1, 0)
-        if d.finished_at is not None and d.status_code not in (DossierStatus.NOT_ACCEPTED, DossierStatus.WITHDRAWAL_REQUESTED,
-                                                           DossierStatus.PROCESSING_STOPPED):
+        closed_unfinished = (DossierStatus.NOT_ACCEPTED, DossierStatus.WITHDRAWAL_REQUESTED,
+                             DossierStatus.PROCESSING_STOPPED)
+        if d.finished_at is not None and d.status_code not in closed_unfinished:
             self.finished += 1
             if d.due_at is None or d.finished_at <= d.due_at:
                 self.on_time += 1

@@ -36,8 +36,9 @@ from processes.submission.portal_submission import signature_report
 from processes.uow import UnitOfWork
 
 MAX_WITHDRAW_REASON = 1000
+# Before a result exists, and while nothing has closed the dossier.
 WITHDRAWABLE = (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED, DossierStatus.IN_PROCESS,
-                DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUESTED)  # before a result exists and while nothing has closed the dossier
+                DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUESTED)
 RATABLE = (DossierStatus.PROCESSING_FINISHED, DossierStatus.RESULT_RETURNED)
 TIMELINE_KINDS = ("dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
                   "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",

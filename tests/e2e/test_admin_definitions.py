@@ -90,7 +90,8 @@ def test_validation_shows_problem_lines_and_stores_nothing(client: Any) -> None:
 
 def test_a_missing_catalogue_is_named_with_the_diagrams_own_problems(client: Any) -> None:
     login(client, "analyst")
-    page = text(upload(client, "validate", HKD_BPMN.read_bytes().replace(b'isExecutable="true"', b'isExecutable="false"')))
+    model_only = HKD_BPMN.read_bytes().replace(b'isExecutable="true"', b'isExecutable="false"')
+    page = text(upload(client, "validate", model_only))
     assert "no process is marked isExecutable" in page and "no catalogue entry: dang_ky_ho_kinh_doanh.toml" in page
 
 

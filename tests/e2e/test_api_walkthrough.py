@@ -149,8 +149,9 @@ def test_task_of_another_role_is_403_and_unknown_task_is_404(client: Any, token:
     code = submit(client, token)["code"]
     task = next(t for t in client.get("/api/v1/tasks", headers=token("reception")).json if t["dossier"] == code)
     data = {"data": affirmative(task["form"])}
-    assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=token("specialist"), json=data).status_code == 403
-    assert client.post(f"/api/v1/tasks/{task['id']}/complete", headers=token("reception2"), json=data).status_code == 403
+    complete = f"/api/v1/tasks/{task['id']}/complete"
+    assert client.post(complete, headers=token("specialist"), json=data).status_code == 403
+    assert client.post(complete, headers=token("reception2"), json=data).status_code == 403
     assert client.post("/api/v1/tasks/no-such-task/complete", headers=token("reception"), json=data).status_code == 404
 
 

@@ -77,7 +77,8 @@ def test_bad_entries_are_refused_naming_the_field(client: Any, token: Any) -> No
 def test_only_administrators_edit_the_calendar(client: Any, token: Any) -> None:
     for user in ("citizen", "reception", "leader"):
         assert client.get(OVERRIDES, headers=token(user)).status_code == 403
-        assert client.post(OVERRIDES, headers=token(user), json={"day": "2026-01-02", "kind": "day_off"}).status_code == 403
+        entry = {"day": "2026-01-02", "kind": "day_off"}
+        assert client.post(OVERRIDES, headers=token(user), json=entry).status_code == 403
     assert client.get(OVERRIDES).status_code == 401
 
 

@@ -117,7 +117,8 @@ def services_of(cli: Cli) -> Iterator[Any]:
 
 
 # -- deploy: refusals are problem lines, never a traceback ----------------------------------------
-MALFORMED = '<?xml version="1.0"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">\n  <bpmn:process id="p"\n'
+MALFORMED = ('<?xml version="1.0"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">\n'
+             '  <bpmn:process id="p"\n')
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [
   <!ENTITY lol "lol">

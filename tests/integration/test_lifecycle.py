@@ -49,10 +49,12 @@ def snapshot(services: Services, code: str) -> dict[str, Any]:
         d = s.scalar(sa.select(Dossier).where(Dossier.code == code))
         assert d is not None
         return {
-            "dossier": (d.version, d.status_code, d.accepted_at, d.due_at, hashlib.sha256(d.state.encode()).hexdigest()),
+            "dossier": (d.version, d.status_code, d.accepted_at, d.due_at,
+                        hashlib.sha256(d.state.encode()).hexdigest()),
             "user_tasks": sorted((t.id, t.element_id, t.completed_at) for t in
                                  s.scalars(sa.select(UserTask).where(UserTask.dossier_id == d.id))),
-            "timers": sorted((t.element_id, t.due_at) for t in s.scalars(sa.select(Timer).where(Timer.dossier_id == d.id))),
+            "timers": sorted((t.element_id, t.due_at)
+                             for t in s.scalars(sa.select(Timer).where(Timer.dossier_id == d.id))),
             "audit": s.scalar(sa.select(sa.func.count()).select_from(AuditEvent)),
             "outbox": s.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)),
             "notices": s.scalar(sa.select(sa.func.count()).select_from(DossierNotice)),

@@ -149,7 +149,8 @@ def test_my_dossier_shows_the_request_the_timeline_and_result_files(services: Se
         assert dossier is not None
         services.attachments.save(services.attachments.check("result", "gcn.pdf", PDF), PDF)
         stored = services.attachments.check("result", "gcn.pdf", PDF)
-        s.add(Attachment(dossier_id=dossier.id, document_key="result", filename="gcn.pdf", content_type=stored.content_type,
+        s.add(Attachment(dossier_id=dossier.id, document_key="result", filename="gcn.pdf",
+                         content_type=stored.content_type,
                          size=stored.size, sha256=stored.sha256, uploaded_at=dossier.received_at,
                          uploaded_by=dossier.applicant_id))
         s.commit()

@@ -142,4 +142,5 @@ def test_a_pause_still_open_counts_as_waiting_until_now() -> None:
 
 
 def test_a_pause_before_acceptance_does_not_count_against_the_processing_time() -> None:
-    assert net_processing_hours(CAL, at(2026, 3, 3, 9), at(2026, 3, 4, 9), [(at(2026, 3, 2, 9), at(2026, 3, 2, 15))]) == 8.0
+    paused = [(at(2026, 3, 2, 9), at(2026, 3, 2, 15))]
+    assert net_processing_hours(CAL, at(2026, 3, 3, 9), at(2026, 3, 4, 9), paused) == 8.0

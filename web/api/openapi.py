@@ -119,7 +119,8 @@ OPENAPI: dict[str, Any] = {
                         "is never both), 422 for a bad date (2000–2100) or kind", "201", 400, 401, 403, 409, 422,
                         body="CalendarOverride")},
         "/calendar/overrides/{day}": {
-            "parameters": [{"name": "day", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}],
+            "parameters": [{"name": "day", "in": "path", "required": True,
+                            "schema": {"type": "string", "format": "date"}}],
             "delete": _op("Remove the entry of a date", "200", 401, 403, 404, 422)},
         "/dossiers/{code}/apology": {"parameters": [_CODE], "post": _op(
             "A leader's apology-and-new-date letter (form 04) for a late dossier: moves the appointment; 409 "
