@@ -152,10 +152,7 @@ def deploy_source(services: Services, actor: str, source: DiagramSource,
     """Validate and (unless dry_run) publish a diagram with its catalogue entry, in one transaction."""
     with UnitOfWork(services.session_factory) as uow:
         authorise(uow.session, actor, _right(dry_run))
-        validation = validate_source(source, services.handlers.topics())
-        outcome = DeployOutcome(source.path, list(validation.problems))
-        if validation.catalogue is not None:
-            outcome.procedure_code = validation.catalogue.code
+        validation, outcome = checked_source(services, source)
         if outcome.problems:
             return outcome
         if dry_run:
@@ -165,6 +162,15 @@ def deploy_source(services: Services, actor: str, source: DiagramSource,
         if outcome.ok:
             uow.commit()
     return outcome
+
+
+def checked_source(services: Services, source: DiagramSource) -> tuple[Validation, DeployOutcome]:
+    """The source validated, and the outcome that reports it (its problems, the procedure it names)."""
+    validation = validate_source(source, services.handlers.topics())
+    outcome = DeployOutcome(source.path, list(validation.problems))
+    if validation.catalogue is not None:
+        outcome.procedure_code = validation.catalogue.code
+    return validation, outcome
 
 
 def agency_id(s: so.Session, catalogue: Catalogue | None, source: DiagramSource,

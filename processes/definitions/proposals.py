@@ -24,6 +24,7 @@ from processes.definitions.deploy import (
     DiagramSource,
     Validation,
     agency_id,
+    checked_source,
     publish_in,
     validate_source,
 )
@@ -125,9 +126,7 @@ def deploy_proposal(services: Services, username: str, proposal_id: int) -> Depl
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         authorise(s, username, may_deploy)
-        proposal = _proposal(s, proposal_id)
-        if proposal.state != "proposed":
-            raise Conflict("definition.proposal_decided", "proposal", id=proposal_id, state=proposal.state)
+        proposal = _undecided(s, proposal_id)
         source = DiagramSource(proposal.filename, proposal.bpmn, proposal.catalogue_filename,
                                proposal.catalogue_text.encode("utf-8"))
         outcome = _publish(services, uow, source, username, proposal)
@@ -138,9 +137,7 @@ def reject_proposal(services: Services, username: str, proposal_id: int, note: s
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         authorise(s, username, may_deploy)
-        proposal = _proposal(s, proposal_id)
-        if proposal.state != "proposed":
-            raise Conflict("definition.proposal_decided", "proposal", id=proposal_id, state=proposal.state)
+        proposal = _undecided(s, proposal_id)
         now = services.clock.now()
         proposal.state, proposal.decided_by, proposal.decided_at = "rejected", username, now
         audit.append(s, at=now, actor=username, kind="definition_proposal_rejected",
@@ -205,10 +202,7 @@ def _compare_with_published(s: so.Session, check: UploadCheck, bpmn: bytes) -> N
 def _publish(services: Services, uow: UnitOfWork, source: DiagramSource, username: str,
              proposal: DefinitionProposal | None = None) -> DeployOutcome:
     s = uow.session
-    validation = validate_source(source, services.handlers.topics())
-    outcome = DeployOutcome(source.path, list(validation.problems))
-    if validation.catalogue is not None:
-        outcome.procedure_code = validation.catalogue.code
+    validation, outcome = checked_source(services, source)
     if outcome.problems:
         return outcome
     stored = publish_in(s, services, validation, source, username, outcome)
@@ -229,6 +223,14 @@ def _proposal(s: so.Session, proposal_id: int) -> DefinitionProposal:
     proposal = s.get(DefinitionProposal, proposal_id)
     if proposal is None:
         raise NotFound("definition.proposal_not_found", "proposal", id=proposal_id)
+    return proposal
+
+
+def _undecided(s: so.Session, proposal_id: int) -> DefinitionProposal:
+    """A proposal still waiting for an administrator's decision (decided once, never twice)."""
+    proposal = _proposal(s, proposal_id)
+    if proposal.state != "proposed":
+        raise Conflict("definition.proposal_decided", "proposal", id=proposal_id, state=proposal.state)
     return proposal
 
 

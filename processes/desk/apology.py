@@ -13,12 +13,12 @@ from typing import Any
 from adapters.bootstrap import Services
 from handlers.registry import HandlerContext
 from handlers.texts import fmt_instant
-from processes.access import acting_user, may_issue_apology
+from processes.access import may_issue_apology
 from processes.dossier.dossier_run import DossierRun, procedure_facts
-from processes.dossier.dossiers import load_visible
+from processes.dossier.dossiers import load_for
 from processes.dossier.status import FINAL_STATUSES
 from processes.dossier.views import dossier_view
-from processes.errors import Conflict, Forbidden, Invalid, Reason, collect
+from processes.errors import Conflict, Invalid, Reason, collect
 from processes.uow import UnitOfWork
 
 FORM_04_TITLE = "Phiếu xin lỗi và hẹn lại ngày trả kết quả"
@@ -41,10 +41,7 @@ def issue_apology(services: Services, username: str, code: str, new_due: datetim
     collect(reasons)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = acting_user(s, username)
-        dossier, procedure = load_visible(s, username, code)
-        if not may_issue_apology(user, dossier):
-            raise Forbidden("apology.leaders_only")
+        user, dossier, procedure = load_for(s, username, code, may_issue_apology, "apology.leaders_only")
         run = DossierRun(services, s, dossier, procedure, user.username)
         facts = run.facts
         if facts.finished_at is not None or facts.status_code in FINAL_STATUSES:

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from adapters.bootstrap import Services
 from models import FeePayment
 from processes import audit
-from processes.access import acting_user, may_take_payment
-from processes.dossier.dossiers import load_visible
-from processes.errors import Conflict, Forbidden, Invalid
+from processes.access import may_take_payment
+from processes.dossier.dossiers import load_for
+from processes.errors import Conflict, Invalid
 from processes.uow import UnitOfWork
 
 MAX_RECEIPT = 60
@@ -24,10 +24,7 @@ def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str)
         raise Invalid("fee.receipt_required", "receipt_no", max=MAX_RECEIPT)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = acting_user(s, username)
-        dossier, procedure = load_visible(s, username, code)
-        if not may_take_payment(user, dossier):
-            raise Forbidden("fee.reception_only")
+        user, dossier, procedure = load_for(s, username, code, may_take_payment, "fee.reception_only")
         if s.scalar(sa.select(FeePayment.id).where(FeePayment.dossier_id == dossier.id)) is not None:
             raise Conflict("fee.already_paid", code=code)
         amount = sum(int(f.get("amount_vnd", 0)) for f in procedure.catalogue.get("fees", []))

@@ -1,16 +1,17 @@
 """Reading a dossier: the applicant and the officers of the agencies involved, nobody else."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from models import Dossier, Procedure, UserTask
+from models import Dossier, Procedure, User, UserTask
 from processes.access import acting_user, may_view_dossier
 from processes.dossier.views import dossier_view
-from processes.errors import NotFound
+from processes.errors import Forbidden, NotFound
 from processes.uow import UnitOfWork
 
 
@@ -28,6 +29,17 @@ def load_visible(s: so.Session, username: str, code: str) -> tuple[Dossier, Proc
     procedure = s.get(Procedure, dossier.procedure_id)
     assert procedure is not None
     return dossier, procedure
+
+
+def load_for(s: so.Session, username: str, code: str, right: Callable[[User, Dossier], bool],
+             refusal: str) -> tuple[User, Dossier, Procedure]:
+    """The acting user and a dossier they may see and act on under `right`; NotFound for a dossier
+    they may not see, Forbidden with `refusal` for one they see but may not act on."""
+    user = acting_user(s, username)
+    dossier, procedure = load_visible(s, username, code)
+    if not right(user, dossier):
+        raise Forbidden(refusal)
+    return user, dossier, procedure
 
 
 def get_dossier(services: Services, username: str, code: str) -> dict[str, Any]:

@@ -9,9 +9,12 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from processes.errors import Invalid
+
 CONFIRM = "confirm-email"
 RESET = "reset-password"
 MAX_AGE = {CONFIRM: timedelta(days=7), RESET: timedelta(hours=1)}
+REFUSAL = {CONFIRM: "account.confirm_link", RESET: "account.reset_link"}  # + "_expired" / "_invalid"
 
 
 class BadToken(Exception):
@@ -43,3 +46,11 @@ def read(secret: str, purpose: str, token: str, now: datetime) -> tuple[str, str
     if now - issued > MAX_AGE[purpose] or issued - now > timedelta(minutes=5):
         raise BadToken(expired=True)
     return str(data["u"]), str(data["f"])
+
+
+def read_link(secret: str, purpose: str, token: str, now: datetime) -> tuple[str, str]:
+    """`read`, for a use case: a bad link is refused as expired or invalid, on the field `token`."""
+    try:
+        return read(secret, purpose, token, now)
+    except BadToken as exc:
+        raise Invalid(f"{REFUSAL[purpose]}_{'expired' if exc.expired else 'invalid'}", "token") from None

@@ -75,12 +75,8 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
 def reset_password(services: Services, token: str, password: str, repeat: str) -> str:
     """Set a new password from a valid link; the link then stops working. Returns the username."""
     now = services.clock.now()
-    try:
-        username, bound = account_tokens.read(services.config["app"]["secret_key"], account_tokens.RESET,
-                                              token, now)
-    except account_tokens.BadToken as exc:
-        raise Invalid("account.reset_link_expired" if exc.expired else "account.reset_link_invalid",
-                      "token") from None
+    username, bound = account_tokens.read_link(services.config["app"]["secret_key"], account_tokens.RESET,
+                                               token, now)
     check_new_password(password, repeat, username)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
