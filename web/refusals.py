@@ -33,6 +33,8 @@ MESSAGES: dict[str, str] = {
     "diagram.no_layout": N_("Sơ đồ quy trình không có bố cục (BPMN-DI) nên không vẽ được; hãy mở bằng công cụ vẽ "
                             "và lưu lại kèm bố cục."),
     "diagram.cannot_draw": N_("Không vẽ được sơ đồ quy trình: phần tử {element} (dòng {line}): {problem}"),
+    "upload.inline_document": N_("Mỗi giấy tờ gửi kèm trong JSON cần tên tệp (filename) và nội dung mã hóa "
+                                 "base64 (content_base64)."),
     "upload.field_name": N_("Tệp phải gửi trong trường documents.<mã giấy tờ>, ví dụ documents.giay_de_nghi."),
     # -- accounts and look-ups (rate limits, R6.1) ------------------------------------------------
     "login.too_many_failures": N_("Đăng nhập sai quá {attempts} lần; hãy thử lại sau {minutes} phút "

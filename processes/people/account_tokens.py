@@ -14,7 +14,10 @@ from processes.errors import Invalid
 CONFIRM = "confirm-email"
 RESET = "reset-password"
 MAX_AGE = {CONFIRM: timedelta(days=7), RESET: timedelta(hours=1)}
-REFUSAL = {CONFIRM: "account.confirm_link", RESET: "account.reset_link"}  # + "_expired" / "_invalid"
+REFUSAL = {  # (purpose, expired) -> the code of the refusal
+    (CONFIRM, True): "account.confirm_link_expired", (CONFIRM, False): "account.confirm_link_invalid",
+    (RESET, True): "account.reset_link_expired", (RESET, False): "account.reset_link_invalid",
+}
 
 
 class BadToken(Exception):
@@ -53,4 +56,4 @@ def read_link(secret: str, purpose: str, token: str, now: datetime) -> tuple[str
     try:
         return read(secret, purpose, token, now)
     except BadToken as exc:
-        raise Invalid(f"{REFUSAL[purpose]}_{'expired' if exc.expired else 'invalid'}", "token") from None
+        raise Invalid(REFUSAL[purpose, exc.expired], "token") from None

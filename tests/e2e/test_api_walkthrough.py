@@ -1,6 +1,7 @@
 """The whole procedure through the JSON API, as an outside client that knows only the contract."""
 from __future__ import annotations
 
+import base64
 import io
 import json
 from typing import Any
@@ -185,3 +186,25 @@ def test_openapi_describes_every_contract_path(client: Any) -> None:
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {"/procedures", "/dossiers", "/dossiers/{code}", "/dossiers/{code}/supplement", "/tasks",
             "/tasks/{id}/complete"} <= set(paths)
+
+
+def test_a_json_submission_carries_its_papers_inline_and_they_are_checked_by_content(client: Any, token: Any) -> None:
+    def inline(filename: str, content: bytes) -> dict[str, str]:
+        return {"filename": filename, "content_base64": base64.b64encode(content).decode()}
+
+    body = {"procedure": HKD, "form": HKD_FORM, "channel": "counter", "declaration": True}
+    missing = client.post("/api/v1/dossiers", headers=token("citizen"), json=body)
+    assert missing.status_code == 422 and missing.json["error"]["code"] == "submission.document_required"
+    garbled = client.post("/api/v1/dossiers", headers=token("citizen"), json={**body, "documents": {
+        "giay_de_nghi": {"filename": "de-nghi.pdf", "content_base64": "not base64!"}}})
+    assert garbled.status_code == 422
+    assert garbled.json["error"]["fields"]["documents.giay_de_nghi"].startswith("Mỗi giấy tờ gửi kèm")
+    created = client.post("/api/v1/dossiers", headers=token("citizen"), json={**body, "documents": {
+        "giay_de_nghi": inline("de-nghi.pdf", PDF), "giay_to_phap_ly": inline("cccd.png", PNG)}})
+    assert created.status_code == 201, created.json
+    assert created.json["status"] == "Mới đăng ký"
+    english = client.get(f"/api/v1/dossiers/{created.json['code']}?lang=en", headers=token("citizen")).json
+    assert english["status"] == "Newly registered"
+    not_a_pdf = client.post("/api/v1/dossiers", headers=token("citizen"), json={**body, "documents": {
+        "giay_de_nghi": inline("de-nghi.pdf", b"MZ\x90\x00 an executable"), "giay_to_phap_ly": inline("cccd.png", PNG)}})
+    assert not_a_pdf.status_code == 422 and "documents.giay_de_nghi" in not_a_pdf.json["error"]["fields"]

@@ -1,6 +1,8 @@
 """The JSON API (`/api/v1`), as ../shared/CONTRACT.md promises it. Routes parse, call, render."""
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 
@@ -35,7 +37,8 @@ def procedures() -> Response:
 @require_token
 def submit() -> Any:
     body, uploads = _payload_and_uploads()
-    return jsonify(submission.submit_dossier(services(), g.username, commands.submission(body, uploads))), 201
+    created = submission.submit_dossier(services(), g.username, commands.submission(body, uploads))
+    return jsonify(created | {"status": gettext(created["status"])}), 201
 
 
 @bp.get("/dossiers/<code>")
@@ -70,7 +73,8 @@ def supplement(code: str) -> Response:
     form = body.get("form") or {}
     if not isinstance(form, dict):
         raise Invalid("must_be_object", "form")
-    return jsonify(submission.answer_supplement(services(), g.username, code, form, uploads))
+    answered = submission.answer_supplement(services(), g.username, code, form, uploads)
+    return jsonify(answered | {"status": gettext(answered["status"])})
 
 
 @bp.get("/tasks")
@@ -123,7 +127,8 @@ def _payload() -> dict[str, Any]:
 
 def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
     if request.mimetype != "multipart/form-data":
-        return json_body(), []
+        body = json_body()
+        return body, inline_documents(body)
     body = _payload()
     uploads = []
     for field_name, file in request.files.items(multi=True):
@@ -131,3 +136,26 @@ def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
             raise Invalid("upload.field_name", field_name)
         uploads.append(Upload(field_name.split(".", 1)[1], file.filename or "", file.read()))
     return body, uploads
+
+
+def inline_documents(body: dict[str, Any]) -> list[Upload]:
+    """A JSON body may carry its papers inline, `"documents": {key: {"filename", "content_base64"}}`,
+    so that a JSON-only client can attach the documents a procedure requires (multipart is the other
+    way). The files are then checked by content like any upload."""
+    documents = body.get("documents")
+    if documents is None:
+        return []
+    if not isinstance(documents, dict):
+        raise Invalid("must_be_object", "documents")
+    uploads = []
+    for key, doc in documents.items():
+        name = f"documents.{key}"
+        if not isinstance(doc, dict) or not isinstance(doc.get("filename"), str) \
+                or not isinstance(doc.get("content_base64"), str):
+            raise Invalid("upload.inline_document", name)
+        try:
+            content = base64.b64decode(doc["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise Invalid("upload.inline_document", name) from None
+        uploads.append(Upload(str(key), doc["filename"], content))
+    return uploads
