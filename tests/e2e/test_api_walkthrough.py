@@ -205,6 +205,7 @@ def test_a_json_submission_carries_its_papers_inline_and_they_are_checked_by_con
     assert created.json["status"] == "Mới đăng ký"
     english = client.get(f"/api/v1/dossiers/{created.json['code']}?lang=en", headers=token("citizen")).json
     assert english["status"] == "Newly registered"
+    executable = inline("de-nghi.pdf", b"MZ\x90\x00 an executable")
     not_a_pdf = client.post("/api/v1/dossiers", headers=token("citizen"), json={**body, "documents": {
-        "giay_de_nghi": inline("de-nghi.pdf", b"MZ\x90\x00 an executable"), "giay_to_phap_ly": inline("cccd.png", PNG)}})
+        "giay_de_nghi": executable, "giay_to_phap_ly": inline("cccd.png", PNG)}})
     assert not_a_pdf.status_code == 422 and "documents.giay_de_nghi" in not_a_pdf.json["error"]["fields"]
