@@ -17,6 +17,7 @@ from engine.calendar import WorkCalendar
 from engine.clock import Clock, SystemClock
 from engine.definitions import Definition, load_definition
 from engine.runner import Runner
+from engine.sandbox import Limits
 from handlers.default import default_registry
 from handlers.registry import HandlerRegistry
 from models import CalendarOverride, Procedure, ProcessDefinition
@@ -89,7 +90,7 @@ def bootstrap(config: Mapping[str, Any] | None = None, *, clock: Clock | None = 
     db = make_engine(url)
     return Services(
         config=config, db=db, session_factory=make_session_factory(db),
-        clock=clock or SystemClock(), runner=Runner(),
+        clock=clock or SystemClock(), runner=Runner(limits=Limits.from_config(config)),
         handlers=handlers or default_registry(),
         attachments=AttachmentStore(var / "attachments", int(config["storage"]["max_upload_bytes"])),
         mailer=mailer or FileMailer(var / "outbox" / "mail.jsonl"),

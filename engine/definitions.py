@@ -329,7 +329,21 @@ def _check_expressions(tree: etree._ElementTree, path: str) -> list[Problem]:
             except sandbox.SandboxError as exc:
                 problems.append(Problem(path, el.sourceline, owner_id,
                                         f"{what} expression {text[:60]!r} is refused: {exc}"))
+                continue
+            if what == "script":
+                problems.extend(_endless_loops(el, text, path, owner_id))
     return problems
+
+
+def _endless_loops(el: Any, text: str, path: str, owner_id: str | None) -> list[Problem]:
+    """`while True:` with no way out would only ever be stopped by the script budget: refuse it now,
+    at the line of the loop in the file (the script's text starts on the line of its element)."""
+    raw = el.text or ""
+    first = (el.sourceline or 1) + raw[:len(raw) - len(raw.lstrip())].count("\n")
+    return [Problem(path, first + line - 1, owner_id,
+                    "this loop never ends (while True with no break, return or raise); add a condition "
+                    "or a break")
+            for line in sandbox.endless_loops(text)]
 
 
 # An ISO 8601 duration or date-time written without quotes (the timer would fail when it starts).

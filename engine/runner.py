@@ -23,14 +23,20 @@ from engine.definitions import Definition, UserTaskInfo
 from engine.scripting import HandlerCall, HandlerFailed, MotCuaScriptEngine
 from engine.serializer import StateCodec
 
+# What the engine completing one task on its own (a gateway, an event, a plain task) costs in
+# script steps: with the default 10^6 steps, at most 10^4 such tasks per advance.
+TASK_STEPS = 100
+
 
 class EngineError(Exception):
     """The workflow cannot advance; names the element where it stopped and why."""
 
-    def __init__(self, element_id: str | None, message: str):
+    def __init__(self, element_id: str | None, message: str,
+                 budget: sandbox.BudgetExceeded | None = None):
         super().__init__(f"{element_id or '-'}: {message}")
         self.element_id = element_id
         self.message = message
+        self.budget = budget  # set when a script or expression spent its budget
 
 
 class TaskNotReady(Exception):
@@ -118,7 +124,7 @@ class Instance:
         task = next(t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
                     if str(t.id) == task_id)
         task.data.update(data)
-        self._advance(lambda: (task.run(), self.workflow.do_engine_steps()))
+        self._advance(lambda: (task.run(), self._engine_steps()))
         return ready[task_id].info
 
     def deliver_message(self, name: str, payload: Mapping[str, Any]) -> bool:
@@ -132,7 +138,7 @@ class Instance:
         if isinstance(definition, CamundaMessageEventDefinition):
             body = {"payload": body, "result_var": definition.result_var or name}
         event = BpmnEvent(definition, body)
-        self._advance(lambda: (self.workflow.send_event(event), self.workflow.do_engine_steps()))
+        self._advance(lambda: (self.workflow.send_event(event), self._engine_steps()))
         return True
 
     def fire_due_timers(self) -> list[str]:
@@ -140,17 +146,35 @@ class Instance:
         now = self.engine.now()
         due = [t.element_id for t in self.waiting_timers() if t.due_at <= now]
         if due:
-            self._advance(lambda: (self.workflow.refresh_timers(), self.workflow.do_engine_steps()))
+            self._advance(lambda: (self.workflow.refresh_timers(), self._engine_steps()))
         return due
 
     def run_engine(self) -> None:
-        self._advance(self.workflow.do_engine_steps)
+        self._advance(self._engine_steps)
 
     def cancel(self) -> None:
         """Cancel every open task and timer (the applicant withdrew the dossier); nothing runs after."""
         self._advance(self.workflow.cancel)
 
+    def _engine_steps(self) -> Any:
+        self.workflow.do_engine_steps(did_complete_task=self._charge_task)
+
+    def _charge_task(self, task: Any) -> None:
+        """Each task the engine completes on its own costs steps: a diagram that loops through
+        gateways and plain tasks, with no script in the loop, is cut too."""
+        try:
+            self.engine.sandbox.budget.tick(TASK_STEPS)
+        except sandbox.Exhausted:
+            pass
+        try:
+            self.engine.sandbox.budget.check()
+        except sandbox.BudgetExceeded as exc:
+            exc.element_id = task.task_spec.bpmn_id
+            raise
+
     def _advance(self, step: Any) -> None:
+        """Run one step of the workflow under a fresh script budget (see engine.sandbox.Budget)."""
+        self.engine.sandbox.new_budget()
         try:
             step()
         except HandlerFailed as exc:
@@ -161,20 +185,36 @@ class Instance:
             cause = getattr(exc, "exception", None)
             if isinstance(cause, HandlerFailed):
                 raise EngineError(cause.element_id, f"handler '{cause.topic}' failed: {cause.cause}") from exc
+            spent = _budget_spent(exc)
+            if spent is not None:
+                raise EngineError(element, str(spent), spent) from exc
             raise EngineError(element, str(exc).split("\n")[0]) from exc
+        except sandbox.BudgetExceeded as exc:
+            raise EngineError(exc.element_id, str(exc), exc) from exc
         except sandbox.SandboxError as exc:
             raise EngineError(None, str(exc)) from exc
+
+
+def _budget_spent(exc: BaseException) -> sandbox.BudgetExceeded | None:
+    """The spent budget behind a library exception (SpiffWorkflow wraps what a script raised)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, sandbox.BudgetExceeded):
+            return seen
+        seen = getattr(seen, "exception", None) or seen.__cause__ or seen.__context__
+    return None
 
 
 class Runner:
     """Starts and loads instances; one per process, shared (it holds no per-dossier state)."""
 
-    def __init__(self, codec: StateCodec | None = None):
+    def __init__(self, codec: StateCodec | None = None, limits: sandbox.Limits | None = None):
         self.codec = codec or StateCodec()
+        self.limits = limits or sandbox.Limits()
 
     def start(self, definition: Definition, variables: Mapping[str, Any], clock: Clock,
               call_handler: HandlerCall) -> Instance:
-        engine = MotCuaScriptEngine(clock, call_handler)
+        engine = MotCuaScriptEngine(clock, call_handler, self.limits)
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine)
         for task in workflow.get_tasks(state=TaskState.READY):  # the start task
             task.data.update(variables)
@@ -183,7 +223,7 @@ class Runner:
         return instance
 
     def load(self, definition: Definition, state: str, clock: Clock, call_handler: HandlerCall) -> Instance:
-        engine = MotCuaScriptEngine(clock, call_handler)
+        engine = MotCuaScriptEngine(clock, call_handler, self.limits)
         workflow = self.codec.load_state(state, definition.spec, definition.subprocess_specs)
         workflow.script_engine = engine
         return Instance(definition, workflow, engine)

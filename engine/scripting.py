@@ -25,17 +25,27 @@ class HandlerFailed(Exception):
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
-    """Evaluates expressions and runs scripts through RestrictedPython only."""
+    """Evaluates expressions and runs scripts through RestrictedPython only, charging one budget:
+    the runner gives each advance of the workflow a fresh one (`new_budget`)."""
+
+    def __init__(self, limits: sandbox.Limits | None = None):
+        super().__init__()
+        self.limits = limits or sandbox.Limits()
+        self.budget = sandbox.Budget(self.limits)
+
+    def new_budget(self) -> sandbox.Budget:
+        self.budget = sandbox.Budget(self.limits)
+        return self.budget
 
     def evaluate(self, expression: str, context: dict[str, Any],
                  external_context: Mapping[str, Any] | None = None) -> Any:
         scope = dict(external_context or {})
         scope.update(context)
-        return sandbox.evaluate(expression, scope)
+        return sandbox.evaluate(expression, scope, self.budget)
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: Mapping[str, Any] | None = None) -> bool:
-        sandbox.execute(script, context)
+        sandbox.execute(script, context, self.budget)
         return True
 
     def call_service(self, context: dict[str, Any], **kwargs: Any) -> str:
@@ -49,8 +59,10 @@ def _no_handlers(element_id: str, topic: str, data: Mapping[str, Any]) -> Mappin
 class MotCuaScriptEngine(PythonScriptEngine):
     """One per run: knows the clock and how to call the handlers of this unit of work."""
 
-    def __init__(self, clock: Clock, call_handler: HandlerCall | None = None):
-        super().__init__(environment=SandboxEnvironment())
+    def __init__(self, clock: Clock, call_handler: HandlerCall | None = None,
+                 limits: sandbox.Limits | None = None):
+        self.sandbox = SandboxEnvironment(limits)
+        super().__init__(environment=self.sandbox)
         self.clock = clock
         self.handler_call: HandlerCall = call_handler or _no_handlers
 

@@ -148,6 +148,13 @@ MESSAGES: dict[str, str] = {
     "calendar.year_range": N_("Hãy chọn năm từ {first} đến {last}."),
     "workflow.step_failed": N_("Không thể xử lý bước {element} của quy trình; chưa có gì thay đổi. Hãy báo "
                                "quản trị viên."),
+    "workflow.script_budget.seconds": N_("Bước {element} của quy trình chạy quá {limit} giây nên đã bị dừng; "
+                                         "chưa có gì thay đổi. Hãy báo người thiết kế quy trình."),
+    "workflow.script_budget.steps": N_("Bước {element} của quy trình cần quá nhiều bước tính ({limit}) nên đã "
+                                       "bị dừng; chưa có gì thay đổi. Hãy báo người thiết kế quy trình."),
+    "workflow.script_budget.size": N_("Bước {element} của quy trình tạo ra dữ liệu quá lớn (quá {limit} phần "
+                                      "tử) nên đã bị dừng; chưa có gì thay đổi. Hãy báo người thiết kế quy "
+                                      "trình."),
     "workflow.consulted_agency_unknown": N_("Quy trình nhờ phối hợp một cơ quan chưa có trong danh mục "
                                             "({agency}); hãy báo quản trị viên."),
     "must_be_boolean": N_("Phải là true hoặc false."),

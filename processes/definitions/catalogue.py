@@ -41,6 +41,10 @@ def form_fields(data: dict[str, Any]) -> list[FormField]:
                       pattern=f.get("pattern")) for f in data.get("form", [])]
 
 
+MAX_CATALOGUE_BYTES = 256 * 1024  # the largest real entry is a few kilobytes
+MAX_NESTING = 16  # a catalogue entry nests three or four levels (agencies, documents, form options)
+
+
 def sidecar_path(bpmn_path: Path) -> Path:
     return bpmn_path.with_suffix(".toml")
 
@@ -65,15 +69,71 @@ def parse_catalogue(raw: bytes, shown: str) -> tuple[Catalogue | None, list[Prob
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(shown, raw.count(b"\n", 0, exc.start) + 1, None, "the file is not UTF-8 text")]
+    if len(raw) > MAX_CATALOGUE_BYTES:
+        return None, [Problem(shown, None, None, f"the file is {len(raw):,} bytes; a catalogue entry is at "
+                                                 f"most {MAX_CATALOGUE_BYTES:,} bytes")]
+    too_deep = _nesting_line(text)
+    if too_deep is not None:
+        return None, [Problem(shown, too_deep, None, f"arrays and tables nested deeper than {MAX_NESTING} "
+                                                     f"levels; a catalogue entry needs a few at most")]
     try:
         data = tomllib.loads(text)
+    except RecursionError:  # the scan above should have caught it; never a 500 in any case
+        return None, [Problem(shown, None, None, f"nested deeper than {MAX_NESTING} levels")]
     except tomllib.TOMLDecodeError as exc:
         # tomllib keeps the position only in its message: "... (at line 3, column 7)".
         found = re.search(r"at line (\d+)", str(exc))
         return None, [Problem(shown, int(found.group(1)) if found else None, None, f"not valid TOML: {exc}")]
+    if _depth(data) > MAX_NESTING:  # dotted keys (a.b.c…) nest without a bracket
+        return None, [Problem(shown, None, None, f"keys nested deeper than {MAX_NESTING} levels")]
     problems = [Problem(p.path, p.line or key_line(text, p.element_id), p.element_id, p.message)
                 for p in check_catalogue(data, shown)]
     return (Catalogue(shown, data), []) if not problems else (None, problems)
+
+
+def _nesting_line(text: str) -> int | None:
+    """The line where brackets and braces (outside strings and comments) open deeper than allowed;
+    tomllib recurses once per level, so a deep file would otherwise end in a RecursionError."""
+    depth, line, i, n = 0, 1, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            end = i + len(quote)
+            while end < n and not text.startswith(quote, end):
+                end += 2 if quote == '"' and text[end] == "\\" else 1
+                if quote in ('"', "'") and end < n and text[end] == "\n":
+                    break  # an unterminated one-line string: tomllib will say where
+            line += text.count("\n", i, end)
+            i = end + len(quote)
+            continue
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return None
+
+
+def _depth(data: Any) -> int:
+    """How deeply tables and arrays nest in parsed data (counted without recursion)."""
+    deepest, pending = 0, [(data, 0)]
+    while pending:
+        value, level = pending.pop()
+        deepest = max(deepest, level)
+        if deepest > MAX_NESTING:
+            break
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        pending.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def key_line(text: str, key: str | None) -> int | None:

@@ -28,6 +28,10 @@ _OPEN_TASKS = sa.select(UserTask).where(UserTask.dossier_id == sa.bindparam("dos
 _TIMERS = sa.select(Timer).where(Timer.dossier_id == sa.bindparam("dossier_id")).order_by(Timer.id)
 _ATTACHMENTS = sa.select(Attachment).where(Attachment.dossier_id == sa.bindparam("dossier_id"))
 
+# A diagram's script spent its budget (engine.sandbox.Limits), by the limit it reached.
+_BUDGET_CODES = {"seconds": "workflow.script_budget.seconds", "steps": "workflow.script_budget.steps",
+                 "size": "workflow.script_budget.size"}
+
 _FACT_FIELDS = [f.name for f in fields(DossierFacts) if f.name not in {"code", "applicant_name", "form",
                                                                         "documents", "result_channel"}]
 
@@ -91,6 +95,9 @@ class DossierRun:
         try:
             result = step()
         except EngineError as exc:
+            if exc.budget is not None:  # a script or expression of the diagram spent its budget
+                raise Unprocessable(_BUDGET_CODES[exc.budget.limit], exc.element_id,
+                                    element=exc.element_id or "-", limit=f"{exc.budget.value:g}") from exc
             raise Unprocessable("workflow.step_failed", exc.element_id, element=exc.element_id or "-",
                                 problem=exc.message) from exc
         if isinstance(result, Instance):

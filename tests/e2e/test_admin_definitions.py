@@ -226,3 +226,12 @@ def test_a_diagram_without_layout_is_a_clear_error_not_a_blank_picture(
     assert resp.status_code == 422
     assert resp.json["error"]["code"] == "diagram.no_layout"
     assert "BPMN-DI" in resp.json["error"]["message"]
+
+
+@pytest.mark.parametrize("sidecar", ["a = " + "[" * 100_000 + "]" * 100_000,
+                                     "a = " + "{b = " * 5000 + "1" + "}" * 5000], ids=["arrays", "inline tables"])
+def test_a_deeply_nested_catalogue_upload_is_a_problem_line_not_a_500(client: Any, sidecar: str) -> None:
+    login(client, "admin")
+    resp = upload(client, "validate", HKD_BPMN.read_bytes(), sidecar.encode("utf-8"))
+    assert resp.status_code < 500
+    assert f"{HKD_TOML.name}:1: -: arrays and tables nested deeper than" in text(resp)

@@ -12,7 +12,7 @@ from lxml import etree
 from engine.definitions import Definition, load_definition
 from engine.forms import FormField, Option
 from engine.problems import DiagramRefused, Problem
-from engine.xml_safety import MAX_DIAGRAM_BYTES, parse_xml
+from engine.xml_safety import MAX_DIAGRAM_BYTES, parse_xml, safe_parser
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
 MIWG = sorted((Path(__file__).parents[1] / "conformance" / "miwg").glob("*.bpmn"))
@@ -223,13 +223,33 @@ def test_an_entity_declared_further_down_than_the_doctype_check_looks_is_still_r
     assert "DOCTYPE and ENTITY" in only(refusal(padded))["message"]
 
 
-def test_the_parser_itself_resolves_no_entity_even_when_the_text_check_is_slipped_past() -> None:
-    # UTF-16 hides "<!DOCTYPE" from the byte check; the parser must still leave the entity unresolved.
+def test_a_bare_doctype_after_four_kilobytes_of_comment_is_refused_at_its_line() -> None:
+    # No ENTITY anywhere: only the parsed document shows the DOCTYPE that the first bytes hide.
+    text = MINI.replace("<bpmn:definitions", "<!--" + "x" * 5000 + "-->\n<!DOCTYPE definitions>\n<bpmn:definitions", 1)
+    problem = only(refusal(text))
+    assert problem["line"] == line_of(text, "<!DOCTYPE")
+    assert "DOCTYPE and ENTITY declarations are not allowed" in problem["message"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_doctype_in_a_utf16_diagram_is_refused_at_its_line(encoding: str) -> None:
+    declared = XXE.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
+    data = declared.encode(encoding) if encoding == "utf-16" else "\ufeff".encode(encoding) + declared.encode(encoding)
+    problem = only(refusal(data))
+    assert problem["line"] == "2"
+    assert "DOCTYPE and ENTITY declarations are not allowed" in problem["message"]
+
+
+def test_a_doctype_written_inside_a_comment_is_only_a_comment() -> None:
+    text = MINI.replace("<bpmn:definitions", "<!-- <!DOCTYPE x> <!ENTITY y 'z'> -->\n<bpmn:definitions", 1)
+    assert load_definition(text.encode("utf-8"), "mini.bpmn").process_id == "mini"
+
+
+def test_the_parser_itself_resolves_no_entity() -> None:
+    # Belt and braces: even before the DOCTYPE refusal, the parser leaves the entity unresolved.
     data = XXE.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-16"?>')
-    tree = parse_xml(data.encode("utf-16"), "xxe16.bpmn")
-    documentation = tree.getroot()[0][0]
-    assert "root:" not in "".join(documentation.itertext())
-    assert "root:" not in etree.tostring(tree, encoding="unicode")
+    root = etree.fromstring(data.encode("utf-16"), safe_parser())
+    assert "root:" not in etree.tostring(root, encoding="unicode")
 
 
 def test_a_file_over_the_size_limit_is_refused_unread() -> None:
