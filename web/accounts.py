@@ -13,17 +13,10 @@ from web import refusals
 from web.context import services
 from web.i18n import _
 from web.page_kit import client_ip, field_errors
-from web.session import current_username, home_path, login_required, login_user, logout_user
+from web.session import current_username, home_path, login_required, login_user, logout_user, safe_path
 
 bp = Blueprint("auth", __name__)
 REGISTER_FIELDS = ("username", "full_name", "email", "phone")
-
-
-def _safe_next(target: str | None, default: str = "/my/dossiers") -> str:
-    """Only a path on this site (never //host or a scheme), else the user's home page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -70,7 +63,7 @@ def login() -> Any:
             "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút, hoặc lấy lại mật khẩu.",
             minutes=exc.retry_after // 60)}, next=next_url), 429
     login_user(username)
-    return redirect(_safe_next(next_url, home_path(username)), code=303)
+    return redirect(safe_path(next_url, home_path(username)), code=303)
 
 
 @bp.route("/logout", methods=["GET", "POST"])

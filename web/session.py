@@ -2,11 +2,29 @@
 what a user may do is decided in processes.access."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, request, session, url_for
+
+
+def safe_path(target: str | None, default: str, prefix: str = "/") -> str:
+    """A redirect target: a path on this site only, else `default`. Refused: anything with a control
+    or format character (tabs, CR/LF, NUL, zero-width: browsers strip some of them, turning
+    `/\t/evil` into `//evil`), a backslash, `//`, a scheme or host, anything outside `prefix`."""
+    if not target or len(target) > 2000 or not target.startswith(prefix):
+        return default
+    if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in target) or " " in target:
+        return default
+    if "\\" in target or target.startswith("//") or "//" in target.split("?", 1)[0]:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return default
+    return target
 
 
 def current_username() -> str | None:
