@@ -152,7 +152,7 @@ def deploy_source(services: Services, actor: str, source: DiagramSource,
     """Validate and (unless dry_run) publish a diagram with its catalogue entry, in one transaction."""
     with UnitOfWork(services.session_factory) as uow:
         authorise(uow.session, actor, _right(dry_run))
-        validation, outcome = checked_source(services, source)
+        validation, outcome = checked_source(source, services.handlers.topics())
         if outcome.problems:
             return outcome
         if dry_run:
@@ -164,9 +164,9 @@ def deploy_source(services: Services, actor: str, source: DiagramSource,
     return outcome
 
 
-def checked_source(services: Services, source: DiagramSource) -> tuple[Validation, DeployOutcome]:
+def checked_source(source: DiagramSource, known_topics: Collection[str]) -> tuple[Validation, DeployOutcome]:
     """The source validated, and the outcome that reports it (its problems, the procedure it names)."""
-    validation = validate_source(source, services.handlers.topics())
+    validation = validate_source(source, known_topics)
     outcome = DeployOutcome(source.path, list(validation.problems))
     if validation.catalogue is not None:
         outcome.procedure_code = validation.catalogue.code

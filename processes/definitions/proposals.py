@@ -202,7 +202,7 @@ def _compare_with_published(s: so.Session, check: UploadCheck, bpmn: bytes) -> N
 def _publish(services: Services, uow: UnitOfWork, source: DiagramSource, username: str,
              proposal: DefinitionProposal | None = None) -> DeployOutcome:
     s = uow.session
-    validation, outcome = checked_source(services, source)
+    validation, outcome = checked_source(source, services.handlers.topics())
     if outcome.problems:
         return outcome
     stored = publish_in(s, services, validation, source, username, outcome)
