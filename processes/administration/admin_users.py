@@ -1,7 +1,8 @@
 """Officer accounts (R2.1): list (by agency, by role), create, change roles and agency, lock and
-unlock. A system administrator manages every account; an agency administrator only the accounts
-of its own agency and never grants the agency-administrator role. A locked account (`active`
-false) can no longer log in nor act with a token it already holds. Every change is audited."""
+unlock, sign out everywhere. A system administrator manages every account; an agency administrator
+only the accounts of its own agency and never grants the agency-administrator role. Locking an
+account ends its sessions and tokens (unlocking revives none of them); an account made here must
+choose its own password at first log-in. Every change is audited."""
 from __future__ import annotations
 
 import re
@@ -26,6 +27,7 @@ from processes.access import (
 from processes.administration.admin_agencies import MAX_NAME, email_field
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect
 from processes.people.accounts import check_new_password
+from processes.people.sessions import end_all
 from processes.people.users import hash_password
 from processes.texts import N_
 from processes.uow import UnitOfWork
@@ -86,7 +88,8 @@ def create_officer(services: Services, username: str, new_username: object, full
         if s.scalar(sa.select(User.id).where(User.username == name)) is not None:
             raise Invalid("account.username_taken", "username", username=name)
         s.add(User(username=name, password_hash=hash_password(secret), full_name=full, email=mail,
-                   roles=sorted(wanted), agency_id=agency.id, active=True, created_at=services.clock.now()))
+                   roles=sorted(wanted), agency_id=agency.id, active=True, created_at=services.clock.now(),
+                   must_change_password=True))
         audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
                      detail={"action": "created", "username": name, "roles": sorted(wanted),
                              "agency": agency.code})
@@ -128,10 +131,28 @@ def set_locked(services: Services, username: str, target: str, locked: bool) -> 
         if user.id == me.id:
             raise Invalid("account.lock_self", "username")
         user.active = not locked
-        audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
-                     detail={"action": "locked" if locked else "unlocked", "username": user.username})
+        now = services.clock.now()
+        ended = end_all(s, user.id, now) if locked else 0
+        audit.append(s, at=now, actor=me.username, kind="user_changed",
+                     detail={"action": "locked" if locked else "unlocked", "username": user.username,
+                             **({"sessions_ended": ended} if locked else {})})
         uow.commit()
         return {"username": user.username, "active": user.active}
+
+
+def sign_out_everywhere(services: Services, username: str, target: str) -> dict[str, Any]:
+    """End every browser session and API token of an account the user manages (a lost phone, a
+    leaked token): its holder must log in again; nothing else changes."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = authorise(s, username, may_administer_accounts)
+        user = _target(s, me, target)
+        now = services.clock.now()
+        ended = end_all(s, user.id, now)
+        audit.append(s, at=now, actor=me.username, kind="user_changed",
+                     detail={"action": "signed_out", "username": user.username, "sessions_ended": ended})
+        uow.commit()
+        return {"username": user.username, "sessions_ended": ended}
 
 
 def _roles(roles: list[str], reasons: list[Reason]) -> set[str]:
