@@ -198,3 +198,34 @@ def test_the_account_page_makes_lists_and_revokes_tokens(client: Any) -> None:
     token_id = made.group(1).split(".")[0]
     client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf(client)})
     assert client.get("/api/v1/tasks", headers=headers).status_code == 401
+
+
+# -- 3. initial passwords are changed at first log-in -----------------------------------------------------
+
+def test_an_account_made_by_an_administrator_must_choose_its_password_first(client: Any, services: Any,
+                                                                             token: Any) -> None:
+    from processes.administration.admin_users import create_officer
+
+    made = create_officer(services, "admin", "canbo_moi", "Cán Bộ Mới", "cbm@example.vn", ["reception"],
+                          "000.00.22.H34")
+    headers = token("canbo_moi")
+    refused = client.get("/api/v1/tasks", headers=headers)
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "account.password_change_required"
+    assert log_in(client, "canbo_moi", made["password"], next_url="/officer/tasks").status_code == 303
+    for path in ("/officer/tasks", "/account", "/account/tokens", "/"):
+        resp = client.get(path)
+        assert resp.status_code == 303 and resp.headers["Location"] == "/account/password", path
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "mật khẩu ban đầu" in page
+    new = "mat-khau-rieng-123"
+    resp = client.post("/account/password", data={"csrf_token": csrf(client), "current_password": made["password"],
+                                                   "password": new, "password_repeat": new})
+    assert resp.status_code == 303 and resp.headers["Location"] == "/officer/tasks"
+    assert client.get("/officer/tasks").status_code == 200
+    assert client.get("/api/v1/tasks", headers=headers).status_code == 401  # ended with the old password
+    assert client.get("/api/v1/tasks", headers=token("canbo_moi")).status_code == 200
+
+
+def test_the_demo_users_have_no_initial_password_to_change(client: Any) -> None:
+    log_in(client, "reception")
+    assert client.get("/officer/tasks").status_code == 200
