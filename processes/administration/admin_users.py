@@ -191,3 +191,44 @@ def _target(s: so.Session, me: User, target: str) -> User:
     if not me.has_role("admin") and user.has_role("agency_admin") and user.id != me.id:
         raise Forbidden("account.other_agency_admin")
     return user
+
+
+FIRST_ACCOUNT_ROLES = ("admin", "analyst", *GRANTABLE_ROLES)
+
+
+def create_first_account(services: Services, account: object, roles: list[str], email: object,
+                         full_name: object, agency_code: object = "") -> dict[str, Any]:
+    """The host operator's bootstrap tool (`motcua users create`): an account the admin pages cannot
+    make, above all the first administrator of a production database. The password is generated,
+    returned once and must be changed at first log-in. Recorded in the audit trail as `SYSTEM`."""
+    name = account.strip().lower() if isinstance(account, str) else ""
+    reasons: list[Reason] = []
+    if not USERNAME.match(name) or name == SYSTEM:
+        reasons.append(Reason("account.username_format", "username"))
+    wanted = {r for r in roles if r}
+    if not wanted or not wanted <= set(FIRST_ACCOUNT_ROLES):
+        reasons.append(Reason("account.roles_not_grantable", "roles"))
+    mail = email_field(email, reasons) if email else None
+    full = full_name.strip() if isinstance(full_name, str) else ""
+    if not full or len(full) > MAX_NAME:
+        reasons.append(Reason("account.full_name_required", "full_name", {"max": MAX_NAME}))
+    collect(reasons)
+    secret = secrets.token_urlsafe(12)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        officer = bool(wanted & set(GRANTABLE_ROLES))
+        agency = _agency(s, agency_code) if officer or agency_code else None
+        if s.scalar(sa.select(User.id).where(User.username == name)) is not None:
+            raise Invalid("account.username_taken", "username", username=name)
+        now = services.clock.now()
+        s.add(User(username=name, password_hash=hash_password(secret), full_name=full, email=mail,
+                   roles=sorted(wanted), agency_id=agency.id if agency else None, active=True, created_at=now,
+                   must_change_password=True))
+        audit.append(s, at=now, actor=SYSTEM, kind="user_changed",
+                     detail={"action": "created", "username": name, "roles": sorted(wanted),
+                             "agency": agency.code if agency else None, "by": "motcua users create"})
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict("account.username_taken", "username", username=name) from None
+    return {"username": name, "roles": sorted(wanted), "password": secret}

@@ -380,6 +380,8 @@ NO_ACTOR: dict[str, str] = {
     "processes.people.sessions:end_session": "log-out: the credential's secret is the proof",
     "processes.people.sessions:operator_token": "operator bootstrap tool (`motcua token`)",
     "processes.people.sessions:token_days": "configuration, not a use case",
+    "processes.administration.admin_users:create_first_account": "operator bootstrap tool (`motcua users "
+    "create`): the first administrator of a production database, before any account may act",
     "processes.people.users:list_users": "operator bootstrap tool (`motcua users list`)",
     "processes.administration.demo:seed_demo": "set-up (`motcua init` in demo mode)",
     "processes.desk.steps:desk_step": "a step inside complete_task's transaction (its context carries the "
