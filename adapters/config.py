@@ -31,6 +31,28 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return config
 
 
+DEFAULT_SECRET_KEY = "dev-only-secret-change-me"  # the shipped config.toml's: fine for a demonstration only
+MIN_SECRET_KEY = 16
+
+
+class InsecureConfig(ConfigError):
+    """The configuration would run a production site insecurely (the message says what to set)."""
+
+
+def check_secret_key(config: Mapping[str, Any]) -> None:
+    """With `app.demo` off, refuse the shipped default secret key, an empty or a short one: whoever
+    knows it could forge session cookies and mailed links."""
+    app = config.get("app", {})
+    if app.get("demo"):
+        return
+    key = str(app.get("secret_key") or "")
+    if key == DEFAULT_SECRET_KEY or len(key) < MIN_SECRET_KEY:
+        raise InsecureConfig(
+            "[app] secret_key is the shipped default (or shorter than 16 characters) while [app] demo is off: "
+            "set MOTCUA_APP__SECRET_KEY to a long random value (e.g. `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`) before starting")
+
+
 def _value(raw: str) -> Any:
     try:
         return tomllib.loads(f"v = {raw}")["v"]

@@ -5,10 +5,10 @@ from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinit
 from models.dossiers import Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
-from models.users import User
+from models.users import User, UserSession
 from models.workbench import DossierNote, FeePayment, ResultDelivery
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
-           "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication"]
+           "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession"]

@@ -25,6 +25,27 @@ class User(Base):
     agency_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agencies.id"), index=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column()
+    # An initial password (set by an administrator, or generated) must be replaced at first log-in.
+    must_change_password: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     def has_role(self, role: str) -> bool:
         return role in (self.roles or [])
+
+
+class UserSession(Base):
+    """A log-in the server can end: a browser session (`web`) or an API token (`api`). The client holds
+    `ID.SECRET`; only a hash of the secret is stored. Ended by log-out, by revoking the token, or for
+    every session of the user on a password change, a lock or an administrator's "sign out everywhere"
+    (an ended row never comes back, so unlocking an account revives nothing)."""
+
+    __tablename__ = "user_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10))
+    secret_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    label: so.Mapped[str] = so.mapped_column(sa.String(100), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column()
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column()
+    expires_at: so.Mapped[datetime | None] = so.mapped_column()
+    ended_at: so.Mapped[datetime | None] = so.mapped_column()

@@ -115,6 +115,7 @@ def dossiers_at_every_desk(services: Services) -> Stage:
         ("citizen", "/my/dossiers"), ("citizen", f"/my/dossiers/{codes['leader']}"),
         ("citizen", f"/my/dossiers/{codes['reception']}/receipt"),
         ("citizen", f"/procedures/{HKD}/submit"), ("citizen", "/account"),
+        ("citizen", "/account/tokens"), ("citizen", "/account/password"),
         ("reception", "/officer/tasks"),
         ("reception", f"/officer/tasks/{task_of('reception', codes['reception'])}"),
         ("reception", "/officer/forms/06"),

@@ -140,3 +140,11 @@ def api_agreeing(client: Any, token: Any, task: dict[str, Any], user: str,
             return {"headers": token(user), "content_type": "multipart/form-data",
                     "data": {"payload": json.dumps(body), "result": (io.BytesIO(PDF), "ket-qua.pdf")}}
     return {"headers": token(user), "json": body}
+
+
+def session_of(client: Any, username: str) -> str:
+    """The credential of a new server-side browser session of `username`, for a test client's cookie
+    (`s["sid"] = session_of(client, "citizen")` inside `client.session_transaction()`)."""
+    from processes.people.sessions import start_session
+
+    return start_session(client.application.extensions["motcua"], username)

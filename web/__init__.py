@@ -8,12 +8,13 @@ from typing import Any
 from flask import Flask
 
 from adapters.bootstrap import Services, bootstrap
-from adapters.config import load_config
+from adapters.config import check_secret_key, load_config
 
 
 def create_app(services: Services | None = None, config: Mapping[str, Any] | None = None) -> Flask:
     """Build the web app around the given services (tests pass their own, with fakes)."""
     services = services or bootstrap(config or load_config())
+    check_secret_key(services.config)  # no production site on the shipped key
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=services.config["app"]["secret_key"],

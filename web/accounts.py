@@ -8,22 +8,15 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, render_template, request
 
 from processes.errors import Conflict, Invalid, Throttled
-from processes.people import accounts, credentials
+from processes.people import accounts, credentials, sessions
 from web import refusals
 from web.context import services
 from web.i18n import _
 from web.page_kit import client_ip, field_errors
-from web.session import current_username, home_path, login_required, login_user, logout_user
+from web.session import current_username, home_path, login_required, login_user, logout_user, safe_path
 
 bp = Blueprint("auth", __name__)
 REGISTER_FIELDS = ("username", "full_name", "email", "phone")
-
-
-def _safe_next(target: str | None, default: str = "/my/dossiers") -> str:
-    """Only a path on this site (never //host or a scheme), else the user's home page."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -70,7 +63,7 @@ def login() -> Any:
             "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút, hoặc lấy lại mật khẩu.",
             minutes=exc.retry_after // 60)}, next=next_url), 429
     login_user(username)
-    return redirect(_safe_next(next_url, home_path(username)), code=303)
+    return redirect(safe_path(next_url, home_path(username)), code=303)
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -134,6 +127,13 @@ def update_account() -> Any:
     return redirect("/account", code=303)
 
 
+@bp.get("/account/password")
+@login_required
+def password_page() -> Any:
+    """Change the password; the only page an account with an initial password may open."""
+    return render_template("accounts/password.html", errors={})
+
+
 @bp.post("/account/password")
 @login_required
 def change_password() -> Any:
@@ -141,10 +141,35 @@ def change_password() -> Any:
         credentials.change_password(services(), g.username, request.form.get("current_password", ""),
                                     request.form.get("password", ""), request.form.get("password_repeat", ""))
     except Invalid as exc:
-        profile = accounts.get_profile(services(), g.username)
-        return render_template("accounts/account.html", profile=profile, errors=field_errors(exc)), 422
-    flash(_("Đã đổi mật khẩu."), "success")
-    return redirect("/account", code=303)
+        return render_template("accounts/password.html", errors=field_errors(exc)), 422
+    login_user(g.username)  # every session and token ended; this browser starts a new session
+    flash(_("Đã đổi mật khẩu. Các phiên đăng nhập và mã truy cập khác của tài khoản đã bị hủy."), "success")
+    return redirect(home_path(g.username), code=303)
+
+
+@bp.get("/account/tokens")
+@login_required
+def tokens_page() -> Any:
+    """The caller's own API tokens: when made, last used, until when; each can be revoked."""
+    return render_template("accounts/tokens.html", tokens=sessions.list_tokens(services(), g.username),
+                           issued=None, days=sessions.token_days(services()))
+
+
+@bp.post("/account/tokens")
+@login_required
+def issue_token() -> Any:
+    issued = sessions.issue_token(services(), g.username, request.form.get("label", "").strip()[:100])
+    # Shown once, on this answer only; only its hash is kept.
+    return render_template("accounts/tokens.html", tokens=sessions.list_tokens(services(), g.username),
+                           issued=issued, days=sessions.token_days(services()))
+
+
+@bp.post("/account/tokens/<token_id>/revoke")
+@login_required
+def revoke_token(token_id: str) -> Any:
+    sessions.revoke_token(services(), g.username, token_id)
+    flash(_("Đã thu hồi mã truy cập."), "success")
+    return redirect("/account/tokens", code=303)
 
 
 @bp.post("/account/confirmation")

@@ -66,6 +66,16 @@ def lock(username: str) -> Any:
     return redirect(url_for(".index"))
 
 
+@bp.post("/<username>/sign-out")
+@login_required
+def sign_out(username: str) -> Any:
+    """End every session and API token of the account (a lost device, a leaked token)."""
+    done = admin_users.sign_out_everywhere(services(), g.username, username)
+    flash(_("Đã đăng xuất tài khoản {username} khỏi mọi nơi ({count} phiên và mã truy cập).",
+            username=username, count=done["sessions_ended"]), "success")
+    return redirect(url_for(".index"))
+
+
 def _page(form: dict[str, Any], errors: dict[str, str], created: dict[str, Any] | None = None) -> str:
     agency, role = request.args.get("agency", ""), request.args.get("role", "")
     rows = admin_users.list_accounts(services(), g.username, agency, role)

@@ -1,4 +1,6 @@
-"""Bearer tokens for the API: signed, carrying the username; checked against the database."""
+"""Bearer tokens for the API: `ID.SECRET` credentials of processes.people.sessions, checked against
+the database on every request (a revoked token, a token of a locked account, or one ended by a
+password change or "sign out everywhere" stops working at once)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,13 +8,11 @@ from functools import wraps
 from typing import Any
 
 from flask import g, request
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from adapters.bootstrap import Services
+from processes.errors import Forbidden
+from processes.people import sessions
 from web.context import services
-
-TOKEN_MAX_AGE = 30 * 24 * 3600
-_SALT = "motcua-api-token"
 
 
 class Unauthorized(Exception):
@@ -21,17 +21,9 @@ class Unauthorized(Exception):
         self.message = message
 
 
-def make_token(svc: Services, username: str) -> str:
-    return URLSafeTimedSerializer(svc.config["app"]["secret_key"], salt=_SALT).dumps({"u": username})
-
-
-def username_from_token(svc: Services, token: str) -> str | None:
-    try:
-        data = URLSafeTimedSerializer(svc.config["app"]["secret_key"], salt=_SALT).loads(
-            token, max_age=TOKEN_MAX_AGE)
-    except BadSignature:
-        return None
-    return data.get("u") if isinstance(data, dict) else None
+def make_token(svc: Services, username: str, label: str = "motcua token") -> str:
+    """A new recorded token for an active account (the operator's `motcua token`, tests, the bench)."""
+    return sessions.operator_token(svc, username, label)
 
 
 def require_token(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -42,11 +34,14 @@ def require_token(view: Callable[..., Any]) -> Callable[..., Any]:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise Unauthorized("Thiếu mã xác thực: gửi 'Authorization: Bearer TOKEN' (missing bearer token)")
-        username = username_from_token(services(), token.strip())
-        if username is None:
-            raise Unauthorized("Mã xác thực không hợp lệ hoặc đã hết hạn (invalid or expired token)")
-        g.username = username
+            raise Unauthorized("missing bearer token")
+        holder = sessions.check(services(), sessions.API, token.strip())
+        if holder is None:
+            raise Unauthorized("invalid, expired or revoked token")
+        if holder.must_change_password:
+            raise Forbidden("account.password_change_required")
+        g.username = holder.username
+        g.token_id = holder.session_id
         return view(*args, **kwargs)
 
     return wrapper

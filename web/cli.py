@@ -17,11 +17,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
 from adapters.bootstrap import Services, bootstrap
-from adapters.config import ConfigError, database_url, load_config
+from adapters.config import ConfigError, InsecureConfig, check_secret_key, database_url, load_config
 from engine.calendar import CalendarError
 from engine.problems import DiagramRefused
 from processes.errors import Forbidden, Refused
@@ -31,8 +32,15 @@ Command = Callable[[argparse.Namespace], int]
 DEFAULT_OPERATOR = "admin"  # when the configuration has no [cli] operator
 
 
+def cli_config() -> dict[str, Any]:
+    """The configuration, refused when it would run production on the shipped secret key."""
+    config = load_config()
+    check_secret_key(config)
+    return config
+
+
 def cli_services() -> Services:
-    return bootstrap(load_config())
+    return bootstrap(cli_config())
 
 
 def operator(args: argparse.Namespace, services: Services) -> str:
@@ -58,7 +66,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from processes.administration.system_account import ensure_system_account
     from processes.definitions.deploy import deploy_paths
 
-    config = load_config()
+    config = cli_config()
     upgrade(database_url(config))
     services = bootstrap(config)
     if config["app"].get("demo"):
@@ -79,7 +87,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     from models.migrate import upgrade
 
-    upgrade(database_url(load_config()))
+    upgrade(database_url(cli_config()))
     print("database is at the newest schema")
     return 0
 
@@ -148,6 +156,19 @@ def cmd_token(args: argparse.Namespace) -> int:
               f"no token is issued for it", file=sys.stderr)
         return 1
     print(make_token(services, username))
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    """An operator bootstrap tool: the first administrator of a production database (or any account
+    the admin pages cannot make). Prints a one-time password, to be changed at first log-in."""
+    from processes.administration.admin_users import create_first_account
+
+    made = create_first_account(cli_services(), args.username, args.roles, args.email or "",
+                                args.full_name or args.username, args.agency or "")
+    print(f"created '{made['username']}' ({', '.join(made['roles'])}); its one-time password follows on "
+          f"standard output: give it to its owner, who must change it at first log-in", file=sys.stderr)
+    print(made["password"])
     return 0
 
 
@@ -296,6 +317,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_token)
 
     users = sub.add_parser("users").add_subparsers(dest="users_command", required=True)
+    p = users.add_parser("create", help="create an account (the first administrator of a production database)")
+    p.add_argument("username")
+    p.add_argument("--role", dest="roles", action="append", required=True, metavar="ROLE",
+                   help="admin, analyst, or an officer role with --agency (repeatable)")
+    p.add_argument("--email", metavar="ADDRESS")
+    p.add_argument("--full-name", metavar="NAME")
+    p.add_argument("--agency", metavar="CODE", help="the agency of an officer role")
+    p.set_defaults(fn=cmd_users_create)
     p = users.add_parser("list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_users_list)
@@ -349,6 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     fn: Command = args.fn
     try:
         return fn(args)
+    except InsecureConfig as exc:  # refuse to run a production site insecurely: a failure, not a usage error
+        print(f"motcua: {exc}", file=sys.stderr)
+        return 1
     except (UsageError, CalendarError, ConfigError) as exc:
         print(f"motcua: {exc}", file=sys.stderr)
         return 2

@@ -1,11 +1,17 @@
 """gunicorn settings for `make run`: the production server, with the sweeper in the master."""
 from __future__ import annotations
 
+import sys
 from typing import Any
 
-from adapters.config import load_config
+from adapters.config import InsecureConfig, check_secret_key, load_config
 
 _config = load_config()
+try:
+    check_secret_key(_config)
+except InsecureConfig as _exc:
+    print(f"motcua: {_exc}", file=sys.stderr)
+    raise SystemExit(1) from None
 _server = _config.get("server", {})
 
 import os  # noqa: E402

@@ -26,7 +26,7 @@ from web.errors import refusal_response
 from web.filters import LOCAL
 from web.i18n import _
 from web.page_kit import field_errors
-from web.session import login_required
+from web.session import login_required, safe_path
 
 bp = Blueprint("officer", __name__)
 FILTER_KEYS = ("procedure", "status", "due", "overdue", "applicant", "code")
@@ -277,5 +277,4 @@ def _date(raw: str | None, name: str) -> date | None:
 
 def _back() -> str:
     """Where a small action returns: the page it came from when that is ours, else the task list."""
-    target = request.form.get("back", "")
-    return target if target.startswith("/officer/") and "//" not in target else "/officer/tasks"
+    return safe_path(request.form.get("back", ""), "/officer/tasks", prefix="/officer/")

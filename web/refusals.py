@@ -212,6 +212,10 @@ MESSAGES: dict[str, str] = {
     "account.reset_link_invalid": N_("Liên kết đặt lại mật khẩu không hợp lệ."),
     "account.reset_link_used": N_("Liên kết đã được dùng; hãy yêu cầu liên kết mới."),
     "account.current_password_wrong": N_("Mật khẩu hiện tại không đúng."),
+    "password.unchanged": N_("Mật khẩu mới phải khác mật khẩu hiện tại."),
+    "account.password_change_required": N_("Tài khoản đang dùng mật khẩu ban đầu: hãy đăng nhập trên trang web "
+                                           "và đặt mật khẩu của riêng bạn trước khi dùng API."),
+    "token.not_found": N_("Không có mã truy cập số {id} của bạn (có thể đã bị thu hồi hoặc hết hạn)."),
 
     # -- administration and reports (processes/administration, processes/reports) -----------------
     "agency.code_format": N_("Mã cơ quan {code} không đúng dạng mã định danh 000.NN.NN.Hxx, ví dụ "

@@ -1,32 +1,100 @@
-"""Who is logged in to the HTML pages (a signed, HttpOnly, SameSite cookie). Authentication only:
-what a user may do is decided in processes.access."""
+"""Who is logged in to the HTML pages: a signed, HttpOnly, SameSite cookie carrying the credential of
+a server-side session (processes.people.sessions), checked on every request, so that log-out, a
+password change, a lock or "sign out everywhere" end it for real. Authentication only: what a user
+may do is decided in processes.access."""
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, request, session, url_for
 
 
+def safe_path(target: str | None, default: str, prefix: str = "/") -> str:
+    """A redirect target: a path on this site only, else `default`. Refused: anything with a control
+    or format character (tabs, CR/LF, NUL, zero-width: browsers strip some of them, turning
+    `/\t/evil` into `//evil`), a backslash, `//`, a scheme or host, anything outside `prefix`."""
+    if not target or len(target) > 2000 or not target.startswith(prefix):
+        return default
+    if any(unicodedata.category(ch)[0] in "CZ" and ch != " " for ch in target) or " " in target:
+        return default
+    if "\\" in target or target.startswith("//") or "//" in target.split("?", 1)[0]:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return default
+    return target
+
+
+# What a holder of an initial password may still open: the page to choose a new one, log-out, files.
+PASSWORD_PENDING_ENDPOINTS = {"auth.password_page", "auth.change_password", "auth.logout", "static"}
+PASSWORD_PAGE = "/account/password"
+
+
 def current_username() -> str | None:
-    return session.get("user")
+    """The account of this request's browser session, checked against the server's sessions table
+    once per request (an ended session or a locked account is nobody)."""
+    holder = g.get("session_holder")
+    return holder.username if holder is not None else None
 
 
 def login_user(username: str) -> None:
+    """Start a server-side session for an account whose password was just checked."""
+    from processes.people.sessions import start_session
+    from web.context import services
+
     lang = session.get("lang")
     session.clear()  # a new session id on login: no fixation
-    session["user"] = username
+    session["sid"] = start_session(services(), username)
     if lang:
         session["lang"] = lang
     session.permanent = False
+    g.session_holder = None  # resolved again on the next request
 
 
 def logout_user() -> None:
+    """End this browser's session on the server (a copy of the cookie stops working too)."""
+    from processes.people.sessions import end_session
+    from web.context import services
+
+    credential = session.get("sid")
+    if isinstance(credential, str):
+        end_session(services(), credential)
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+    g.session_holder = None
+
+
+def _resolve_session() -> Any:
+    """Before every request: who holds this browser session, if it still works; an account with an
+    initial password is sent to choose its own before anything else."""
+    g.session_holder = None
+    if request.endpoint == "static" or request.path.startswith("/api/"):
+        return None
+    credential = session.get("sid")
+    if credential is None:
+        return None
+    from processes.people.sessions import WEB, check
+    from web.context import services
+
+    holder = check(services(), WEB, credential) if isinstance(credential, str) else None
+    if holder is None:
+        session.pop("sid", None)  # ended, expired or locked: the browser is logged out
+        return None
+    g.session_holder = holder
+    if holder.must_change_password and request.endpoint not in PASSWORD_PENDING_ENDPOINTS:
+        return redirect(PASSWORD_PAGE, code=303)
+    return None
+
+
+def password_change_pending() -> bool:
+    holder = g.get("session_holder")
+    return bool(holder is not None and holder.must_change_password)
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,5 +137,7 @@ def home_path(username: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_resolve_session)
+    app.jinja_env.globals["password_change_pending"] = password_change_pending
     app.jinja_env.globals["current_username"] = current_username
     app.jinja_env.globals["current_roles"] = current_roles

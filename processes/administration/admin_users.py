@@ -1,7 +1,8 @@
 """Officer accounts (R2.1): list (by agency, by role), create, change roles and agency, lock and
-unlock. A system administrator manages every account; an agency administrator only the accounts
-of its own agency and never grants the agency-administrator role. A locked account (`active`
-false) can no longer log in nor act with a token it already holds. Every change is audited."""
+unlock, sign out everywhere. A system administrator manages every account; an agency administrator
+only the accounts of its own agency and never grants the agency-administrator role. Locking an
+account ends its sessions and tokens (unlocking revives none of them); an account made here must
+choose its own password at first log-in. Every change is audited."""
 from __future__ import annotations
 
 import re
@@ -26,6 +27,7 @@ from processes.access import (
 from processes.administration.admin_agencies import MAX_NAME, email_field
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect
 from processes.people.accounts import check_new_password
+from processes.people.sessions import end_all
 from processes.people.users import hash_password
 from processes.texts import N_
 from processes.uow import UnitOfWork
@@ -86,7 +88,8 @@ def create_officer(services: Services, username: str, new_username: object, full
         if s.scalar(sa.select(User.id).where(User.username == name)) is not None:
             raise Invalid("account.username_taken", "username", username=name)
         s.add(User(username=name, password_hash=hash_password(secret), full_name=full, email=mail,
-                   roles=sorted(wanted), agency_id=agency.id, active=True, created_at=services.clock.now()))
+                   roles=sorted(wanted), agency_id=agency.id, active=True, created_at=services.clock.now(),
+                   must_change_password=True))
         audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
                      detail={"action": "created", "username": name, "roles": sorted(wanted),
                              "agency": agency.code})
@@ -128,10 +131,28 @@ def set_locked(services: Services, username: str, target: str, locked: bool) -> 
         if user.id == me.id:
             raise Invalid("account.lock_self", "username")
         user.active = not locked
-        audit.append(s, at=services.clock.now(), actor=me.username, kind="user_changed",
-                     detail={"action": "locked" if locked else "unlocked", "username": user.username})
+        now = services.clock.now()
+        ended = end_all(s, user.id, now) if locked else 0
+        audit.append(s, at=now, actor=me.username, kind="user_changed",
+                     detail={"action": "locked" if locked else "unlocked", "username": user.username,
+                             **({"sessions_ended": ended} if locked else {})})
         uow.commit()
         return {"username": user.username, "active": user.active}
+
+
+def sign_out_everywhere(services: Services, username: str, target: str) -> dict[str, Any]:
+    """End every browser session and API token of an account the user manages (a lost phone, a
+    leaked token): its holder must log in again; nothing else changes."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = authorise(s, username, may_administer_accounts)
+        user = _target(s, me, target)
+        now = services.clock.now()
+        ended = end_all(s, user.id, now)
+        audit.append(s, at=now, actor=me.username, kind="user_changed",
+                     detail={"action": "signed_out", "username": user.username, "sessions_ended": ended})
+        uow.commit()
+        return {"username": user.username, "sessions_ended": ended}
 
 
 def _roles(roles: list[str], reasons: list[Reason]) -> set[str]:
@@ -170,3 +191,44 @@ def _target(s: so.Session, me: User, target: str) -> User:
     if not me.has_role("admin") and user.has_role("agency_admin") and user.id != me.id:
         raise Forbidden("account.other_agency_admin")
     return user
+
+
+FIRST_ACCOUNT_ROLES = ("admin", "analyst", *GRANTABLE_ROLES)
+
+
+def create_first_account(services: Services, account: object, roles: list[str], email: object,
+                         full_name: object, agency_code: object = "") -> dict[str, Any]:
+    """The host operator's bootstrap tool (`motcua users create`): an account the admin pages cannot
+    make, above all the first administrator of a production database. The password is generated,
+    returned once and must be changed at first log-in. Recorded in the audit trail as `SYSTEM`."""
+    name = account.strip().lower() if isinstance(account, str) else ""
+    reasons: list[Reason] = []
+    if not USERNAME.match(name) or name == SYSTEM:
+        reasons.append(Reason("account.username_format", "username"))
+    wanted = {r for r in roles if r}
+    if not wanted or not wanted <= set(FIRST_ACCOUNT_ROLES):
+        reasons.append(Reason("account.roles_not_grantable", "roles"))
+    mail = email_field(email, reasons) if email else None
+    full = full_name.strip() if isinstance(full_name, str) else ""
+    if not full or len(full) > MAX_NAME:
+        reasons.append(Reason("account.full_name_required", "full_name", {"max": MAX_NAME}))
+    collect(reasons)
+    secret = secrets.token_urlsafe(12)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        officer = bool(wanted & set(GRANTABLE_ROLES))
+        agency = _agency(s, agency_code) if officer or agency_code else None
+        if s.scalar(sa.select(User.id).where(User.username == name)) is not None:
+            raise Invalid("account.username_taken", "username", username=name)
+        now = services.clock.now()
+        s.add(User(username=name, password_hash=hash_password(secret), full_name=full, email=mail,
+                   roles=sorted(wanted), agency_id=agency.id if agency else None, active=True, created_at=now,
+                   must_change_password=True))
+        audit.append(s, at=now, actor=SYSTEM, kind="user_changed",
+                     detail={"action": "created", "username": name, "roles": sorted(wanted),
+                             "agency": agency.code if agency else None, "by": "motcua users create"})
+        try:
+            uow.commit()
+        except IntegrityError:
+            raise Conflict("account.username_taken", "username", username=name) from None
+    return {"username": name, "roles": sorted(wanted), "password": secret}

@@ -15,6 +15,7 @@ from processes import audit
 from processes.errors import Invalid, Throttled
 from processes.people import account_tokens
 from processes.people.accounts import active_account, base_url, check_new_password, mail
+from processes.people.sessions import end_all
 from processes.people.users import authenticate, hash_password, verify_password
 from processes.uow import UnitOfWork
 
@@ -84,6 +85,8 @@ def reset_password(services: Services, token: str, password: str, repeat: str) -
         if user is None or account_tokens.fingerprint(user.password_hash) != bound:
             raise Invalid("account.reset_link_used", "token")
         user.password_hash = hash_password(password)
+        user.must_change_password = False
+        end_all(s, user.id, now)  # whoever held a session or token of this account is out
         row = s.get(EmailVerification, user.id)
         if row is not None and row.confirmed_at is None and row.email == (user.email or "").lower():
             row.confirmed_at = now  # the link reached that mailbox: the address is proven
@@ -93,13 +96,19 @@ def reset_password(services: Services, token: str, password: str, repeat: str) -
 
 
 def change_password(services: Services, username: str, current: str, password: str, repeat: str) -> None:
-    """Replace the caller's own password after checking the current one."""
+    """Replace the caller's own password after checking the current one (an initial password too:
+    the account may then act). Every session and token of the account ends, this one included: the
+    page logs its browser in again."""
     check_new_password(password, repeat, username)
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
         user = active_account(s, username)
         if not verify_password(user.password_hash, current):
             raise Invalid("account.current_password_wrong", "current_password")
+        if password == current:
+            raise Invalid("password.unchanged", "password")
         user.password_hash = hash_password(password)
+        user.must_change_password = False
+        end_all(s, user.id, now)
         audit.append(s, at=now, actor=username, kind="password_changed", detail={})
         uow.commit()

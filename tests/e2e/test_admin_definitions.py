@@ -16,7 +16,7 @@ from werkzeug.test import encode_multipart
 from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from processes.definitions.deploy import deploy_file
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, api_agreeing
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, api_agreeing, session_of
 from tests.integration.versions_support import HKD_BPMN, HKD_TOML, copy_with, hkd_version_2_bytes
 
 SVG = {"s": "http://www.w3.org/2000/svg"}
@@ -24,7 +24,7 @@ SVG = {"s": "http://www.w3.org/2000/svg"}
 
 def login(client: Any, username: str) -> None:
     with client.session_transaction() as s:
-        s["user"] = username
+        s["sid"] = session_of(client, username)
         s["csrf"] = "t"
 
 

@@ -13,13 +13,14 @@ from models import Agency, Incident, User
 from processes.people.users import authenticate, hash_password
 from processes.uow import UnitOfWork
 from tests.e2e.test_api_walkthrough import submit
+from tests.helpers import session_of
 
 MAIN = "000.00.22.H34"
 
 
 def login(client: Any, username: str) -> Any:
     with client.session_transaction() as s:
-        s["user"] = username
+        s["sid"] = session_of(client, username)
         s["csrf"] = "t"
     return client
 

@@ -9,7 +9,7 @@ from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from processes.dossier.dossiers import get_dossier
 from processes.timekeeping.timers import fire_due_timers
-from tests.helpers import offered, submit, work
+from tests.helpers import offered, session_of, submit, work
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -25,7 +25,7 @@ def test_leader_sends_form_04_from_the_task_page_of_a_late_dossier(client: Any, 
     assert get_dossier(services, "leader", code)["late"] is True
     task_id = offered(services, code, "leader")[0]["id"]
     with client.session_transaction() as s:
-        s["user"], s["csrf"] = "leader", "t"
+        s["sid"], s["csrf"] = session_of(client, "leader"), "t"
     page = client.get(f"/officer/tasks/{task_id}").get_data(as_text=True)
     assert "mẫu 04" in page and 'name="new_due"' in page
 
@@ -45,5 +45,5 @@ def test_the_apology_form_is_not_offered_for_a_dossier_on_time(client: Any, serv
     work(services, code, "specialist")
     task_id = offered(services, code, "leader")[0]["id"]
     with client.session_transaction() as s:
-        s["user"] = "leader"
+        s["sid"] = session_of(client, "leader")
     assert 'name="new_due"' not in client.get(f"/officer/tasks/{task_id}").get_data(as_text=True)

@@ -9,6 +9,7 @@ from typing import Any
 from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from processes.timekeeping.timers import fire_due_timers
+from tests.helpers import session_of
 from tests.integration.timers_support import local, submit_hkd, work
 
 OVERRIDES = "/api/v1/calendar/overrides"
@@ -16,7 +17,7 @@ OVERRIDES = "/api/v1/calendar/overrides"
 
 def login(client: Any, username: str) -> Any:
     with client.session_transaction() as s:
-        s["user"] = username
+        s["sid"] = session_of(client, username)
         s["csrf"] = "t"
     return client
 

@@ -215,6 +215,8 @@ def test_token_is_accepted_by_the_api_and_an_unknown_user_gets_none(cli: Cli, se
     client = create_app(services_of()).test_client()
     resp = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
     assert resp.status_code == 200 and resp.json == []
+    listed = client.get("/api/v1/tokens", headers={"Authorization": f"Bearer {token}"}).json
+    assert [t["id"] for t in listed] == [int(token.split(".")[0])] and listed[0]["label"] == "motcua token"
     nobody = cli("token", "nobody")
     assert nobody.returncode == 1 and nobody.stdout == "" and "nobody" in nobody.stderr
 

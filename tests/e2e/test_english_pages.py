@@ -8,7 +8,7 @@ from typing import Any
 
 from adapters.bootstrap import Services
 from tests.english_pages import dossiers_at_every_desk, walk_english
-from tests.helpers import HKD, submit
+from tests.helpers import HKD, session_of, submit
 
 INSTANT = re.compile(r"\b\d\d/\d\d/\d{4} \d\d:\d\d\b")
 
@@ -19,7 +19,7 @@ def english(client: Any) -> Any:
         with client.session_transaction() as s:
             s.clear()
             if username:
-                s["user"] = username
+                s["sid"] = session_of(client, username)
             s["csrf"] = "t"
         resp = client.get(path + ("&" if "?" in path else "?") + "lang=en")
         assert resp.status_code == 200, f"{username} {path}: {resp.status_code}"
@@ -50,14 +50,14 @@ def test_amounts_dates_and_counts_are_formatted_in_each_language(client: Any, se
     vietnamese = client.get(f"/procedures/{HKD}").get_data(as_text=True)
     assert "100.000\xa0₫" in vietnamese
     with client.session_transaction() as s:
-        s["user"] = "leader"
+        s["sid"] = session_of(client, "leader")
     assert "02/03/2026 09:00" in client.get(leader_task).get_data(as_text=True)
 
 
 def test_switching_language_keeps_the_page_and_its_query(client: Any, services: Services) -> None:
     submit(services)
     with client.session_transaction() as s:
-        s["user"] = "reception"
+        s["sid"] = session_of(client, "reception")
     page = client.get("/officer/tasks?queue=mine&code=000.00&lang=vi").get_data(as_text=True)
     assert ('href="/officer/tasks?queue=mine&amp;code=000.00&amp;lang=en" hreflang="en" lang="en">English<'
             in page)
@@ -70,6 +70,6 @@ def test_switching_language_keeps_the_page_and_its_query(client: Any, services: 
 def test_the_dossier_drawing_has_its_legend_in_the_readers_language(client: Any, services: Services) -> None:
     code = submit(services)
     with client.session_transaction() as s:
-        s["user"] = "citizen"
+        s["sid"] = session_of(client, "citizen")
     assert b">Done<" in client.get(f"/dossiers/{code}/diagram.svg?lang=en").data
     assert "Đã xong".encode() in client.get(f"/dossiers/{code}/diagram.svg?lang=vi").data

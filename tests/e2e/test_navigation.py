@@ -5,6 +5,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import session_of
+
 
 @pytest.mark.parametrize(("username", "home"), [("citizen", "/my/dossiers"), ("reception", "/officer/tasks"),
                                                 ("leader2", "/officer/tasks"), ("admin", "/admin"),
@@ -20,10 +22,10 @@ def test_log_in_lands_on_the_users_own_work(client: Any, username: str, home: st
 
 def test_officers_see_their_tasks_in_the_header_and_citizens_their_dossiers(client: Any) -> None:
     with client.session_transaction() as s:
-        s["user"] = "specialist"
+        s["sid"] = session_of(client, "specialist")
     page = client.get("/").get_data(as_text=True)
     assert 'href="/officer/tasks"' in page and 'href="/my/dossiers"' not in page
     with client.session_transaction() as s:
-        s["user"] = "citizen"
+        s["sid"] = session_of(client, "citizen")
     page = client.get("/").get_data(as_text=True)
     assert 'href="/my/dossiers"' in page and 'href="/officer/tasks"' not in page

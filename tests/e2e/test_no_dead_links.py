@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlparse
 import pytest
 
 from tests.e2e.test_api_walkthrough import submit
+from tests.helpers import session_of
 
 HREF = re.compile(r'href="([^"#]+)"')
 SKIP = ("/logout", "/static/", "mailto:", "?lang=")
@@ -40,7 +41,7 @@ def test_no_page_links_to_a_missing_or_broken_page(client: Any, token: Any, user
     submit(client, token)  # something in every list
     if username:
         with client.session_transaction() as s:
-            s["user"] = username
+            s["sid"] = session_of(client, username)
     seen = crawl(client, "/")
     for home in ("/my/dossiers", "/officer/tasks", "/admin"):
         seen.update(crawl(client, home, limit=120))

@@ -16,7 +16,7 @@ from adapters.bootstrap import Services
 from processes.desk.task_page import task_page
 from processes.dossier.dossiers import get_dossier
 from tests.e2e.test_api_walkthrough import work
-from tests.helpers import PDF, PNG, affirmative
+from tests.helpers import PDF, PNG, affirmative, session_of
 from tests.integration.test_lifecycle import submit
 from tests.integration.test_procedures import CATALOGUES, OFFICERS, catalogue
 from tests.integration.test_procedures import submit as submit_procedure
@@ -25,7 +25,7 @@ from tests.workbench_support import COORD, COORD_FORM, deploy_coordination, subm
 
 def login(client: Any, username: str) -> Any:
     with client.session_transaction() as s:
-        s["user"] = username
+        s["sid"] = session_of(client, username)
         s["csrf"] = "t"
     return client
 

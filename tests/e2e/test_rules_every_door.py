@@ -20,7 +20,7 @@ from adapters.bootstrap import Services
 from models import AuditEvent, Dossier, FeePayment, ResultDelivery, UserTask
 from processes.desk.fees import mark_fee_paid
 from processes.errors import Reason
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, catalogue_form, offered, submit, work
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, catalogue_form, offered, session_of, submit, work
 from tests.integration.test_lifecycle import snapshot
 from web import cli, refusals
 
@@ -119,7 +119,7 @@ class Doors:
             return str(resp.json["error"]["code"])
         if door == "page":
             with self.client.session_transaction() as s:
-                s["user"], s["csrf"] = "reception", "t"
+                s["sid"], s["csrf"] = session_of(self.client, "reception"), "t"
             resp = self.client.post(f"/officer/tasks/{task_id}", data={"csrf_token": "t", **page_fields(case)})
             assert resp.status_code == 422
             assert sentence in unescape(resp.get_data(as_text=True))
@@ -265,7 +265,7 @@ def test_a_submission_rule_refuses_the_same_way_through_every_door(
         assert resp.json["error"]["message"] == sentence
     else:
         with client.session_transaction() as s:
-            s["user"], s["csrf"] = "citizen", "t"
+            s["sid"], s["csrf"] = session_of(client, "citizen"), "t"
         page = client.get(f"/procedures/{case.procedure}/submit").get_data(as_text=True)
         nonce = page.split('name="nonce" value="', 1)[1].split('"', 1)[0]
         if case.procedure == MARRIAGE:  # the form offers the desk only; a forged post is still refused

@@ -99,6 +99,13 @@ class World:
             )
 
     @cached_property
+    def citizen_token_id(self) -> str:
+        """An API token of the citizen `citizen` (its number)."""
+        from processes.people.sessions import issue_token
+
+        return str(issue_token(self.services, "citizen")["id"])
+
+    @cached_property
     def dossier_id(self) -> int:
         with UnitOfWork(self.services.session_factory) as uow:
             return int(uow.session.scalar(sa.select(Dossier.id).where(Dossier.code == self.code)))
@@ -158,7 +165,8 @@ def _call(call: Call, key: str, services: Services, who: str, world: World) -> A
 
 def _warm(call: Call, world: World) -> None:
     """Make what the call needs before counting the audit trail (the world is made on first use)."""
-    for name in ("code", "task_id", "claimed_task_id", "attachment_id", "proposal_id", "form_no"):
+    for name in ("code", "task_id", "claimed_task_id", "attachment_id", "proposal_id", "form_no",
+                 "citizen_token_id"):
         if name in call.__code__.co_names:
             getattr(world, name)
 
@@ -243,6 +251,9 @@ TABLE: dict[str, Row] = {
     "processes.administration.admin_users:set_locked": Row(
         lambda f, svc, who, w: f(svc, who, "reception", True), "admin"
     ),
+    "processes.administration.admin_users:sign_out_everywhere": Row(
+        lambda f, svc, who, w: f(svc, who, "reception"), "admin"
+    ),
     "processes.reports.admin_reports:report": Row(
         lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"
     ),
@@ -261,6 +272,12 @@ TABLE: dict[str, Row] = {
     "processes.people.accounts:resend_confirmation": Row(
         lambda f, svc, who, w: f(svc, who, "127.0.0.1"), "citizen", NOT_THE_ACCOUNT
     ),
+    "processes.people.sessions:issue_token": Row(lambda f, svc, who, w: f(svc, who), "citizen", NOT_THE_ACCOUNT),
+    "processes.people.sessions:list_tokens": Row(lambda f, svc, who, w: f(svc, who), "citizen", NOT_THE_ACCOUNT),
+    "processes.people.sessions:revoke_token": Row(
+        lambda f, svc, who, w: f(svc, who, w.citizen_token_id),
+        "citizen",
+    ),  # another account's token is not found; an unknown or locked caller is refused
     "processes.people.credentials:change_password": Row(
         lambda f, svc, who, w: f(svc, who, "demo", "mat-khau-moi-123", "mat-khau-moi-123"),
         "citizen",
@@ -343,6 +360,8 @@ EXEMPT: dict[str, str] = {
     "processes.people.credentials:log_in": "anonymous by nature: the username is the identity claimed, the "
     "password the proof",
     "processes.people.users:authenticate": "anonymous by nature: checks a password (log_in's helper)",
+    "processes.people.sessions:start_session": "called by the log-in door once credentials.log_in proved the "
+    "password (or register made the account); an unknown or locked account is refused",
     "processes.people.users:roles_of": "the caller's own roles (none for an unknown or locked account)",
     "processes.definitions.versions:definition_rights": "the caller's own rights (all False for a stranger)",
     "processes.desk.tasks:log_refusal": "records a refusal another use case already made; no door calls it",
@@ -357,6 +376,12 @@ NO_ACTOR: dict[str, str] = {
     "processes.people.credentials:request_password_reset": "anonymous by nature: the mailbox is the proof "
     "(the answer is the same whether the address exists)",
     "processes.people.credentials:reset_password": "anonymous by nature: the signed link is the proof",
+    "processes.people.sessions:check": "authentication: the credential's secret is the proof",
+    "processes.people.sessions:end_session": "log-out: the credential's secret is the proof",
+    "processes.people.sessions:operator_token": "operator bootstrap tool (`motcua token`)",
+    "processes.people.sessions:token_days": "configuration, not a use case",
+    "processes.administration.admin_users:create_first_account": "operator bootstrap tool (`motcua users "
+    "create`): the first administrator of a production database, before any account may act",
     "processes.people.users:list_users": "operator bootstrap tool (`motcua users list`)",
     "processes.administration.demo:seed_demo": "set-up (`motcua init` in demo mode)",
     "processes.desk.steps:desk_step": "a step inside complete_task's transaction (its context carries the "
