@@ -34,7 +34,7 @@ def register() -> Any:
     try:
         username = accounts.register(services(), accounts.Registration(
             password=request.form.get("password", ""),
-            password_repeat=request.form.get("password_repeat", ""), **form))
+            password_repeat=request.form.get("password_repeat", ""), **form), client_ip())
     except Invalid as exc:
         return render_template("accounts/register.html", form=form, errors=field_errors(exc)), 422
     login_user(username)
@@ -91,9 +91,9 @@ def forgot() -> Any:
         credentials.request_password_reset(services(), form["email"], client_ip())
     except Invalid as exc:
         return render_template("accounts/forgot.html", form=form, errors=field_errors(exc)), 422
-    except Throttled:
-        return render_template("accounts/forgot.html", form=form, errors={"": _(
-            "Đã yêu cầu nhiều lần; hãy thử lại sau 1 giờ.")}), 429
+    except Throttled as exc:
+        return render_template("accounts/forgot.html", form=form, errors={"": refusals.message_of(exc)}), 429, {
+            "Retry-After": str(exc.retry_after)}
     flash(_("Nếu địa chỉ này gắn với một tài khoản, thư hướng dẫn đặt lại mật khẩu đã được gửi; "
             "liên kết có hiệu lực 1 giờ."), "success")
     return redirect("/login", code=303)

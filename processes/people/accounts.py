@@ -68,9 +68,10 @@ def _clean(fields: list[FormField], data: dict[str, Any]) -> dict[str, Any]:
         raise form_refusal(exc.codes, "") from None
 
 
-def register(services: Services, reg: Registration) -> str:
+def register(services: Services, reg: Registration, ip: str) -> str:
     """Create a citizen account and mail it a confirmation link; return the username. Anonymous by
-    nature: whoever registers has no account yet."""
+    nature: whoever registers has no account yet. Rate-limited per client address and per e-mail
+    address (a well-formed registration counts, taken or not)."""
     username = reg.username.strip().lower()
     reasons: list[Reason] = []
     values: dict[str, Any] = {}
@@ -87,6 +88,7 @@ def register(services: Services, reg: Registration) -> str:
     email = values["email"].lower()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
+        _take_registration(s, email, ip, services.clock.now())
         if s.scalar(sa.select(User.id).where(User.username == username)) is not None:
             raise Invalid("account.username_taken", "username", username=username)
         if s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)) is not None:
@@ -102,6 +104,14 @@ def register(services: Services, reg: Registration) -> str:
         audit.append(s, at=now, actor=username, kind="account_registered", detail={"roles": ["citizen"]})
         uow.commit()
         return username
+
+
+def _take_registration(s: so.Session, email: str, ip: str, now: datetime) -> None:
+    for limit, key in ((throttle.REGISTRATIONS_PER_EMAIL, throttle.key_of("register", email)),
+                       (throttle.REGISTRATIONS_PER_IP, throttle.key_of("register", ip))):
+        if not throttle.take(s, limit, key, now):
+            wait = throttle.minutes(limit)
+            raise Throttled("account.too_many_registrations", retry_after=wait * 60, minutes=wait)
 
 
 def _mail_confirmation(services: Services, s: so.Session, user: User, now: datetime) -> None:
@@ -156,10 +166,8 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
         if row is None or row.confirmed_at is not None:
             raise Conflict("account.already_confirmed")
         now = services.clock.now()
-        key = throttle.key_of("resend", username, ip)
-        if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
+        if not throttle.take(s, throttle.MAIL_REQUESTS, throttle.key_of("resend", username, ip), now):
             raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
-        throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
         _mail_confirmation(services, s, user, now)
         uow.commit()
 

@@ -55,10 +55,11 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
         raise Invalid("account.email_invalid", "email")
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
-        for key in (throttle.key_of("reset", ip), throttle.key_of("reset", address)):
-            if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
+        # per address of the caller and per account (its e-mail address, whether or not it exists, so
+        # that the limit itself says nothing); taken in this transaction, before any mail is queued
+        for key in (throttle.key_of("reset", address), throttle.key_of("reset", ip)):
+            if not throttle.take(s, throttle.MAIL_REQUESTS, key, now):
                 raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
-            throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
         user = s.scalar(sa.select(User).where(sa.func.lower(User.email) == address, User.active.is_(True)))
         if user is not None:
             token = account_tokens.make(services.config["app"]["secret_key"], account_tokens.RESET,

@@ -24,7 +24,7 @@ IP = "203.0.113.7"
 
 def new_account(services: Services, username: str = "tranvanbao", email: str = "bao@example.vn") -> str:
     return accounts.register(services, Registration(username, "Trần Văn Bảo", email, "0905111222",
-                                                    "mot-mat-khau-dai", "mot-mat-khau-dai"))
+                                                    "mot-mat-khau-dai", "mot-mat-khau-dai"), IP)
 
 
 def token_of(link: str) -> str:
@@ -61,7 +61,7 @@ def test_registration_refuses_taken_names_and_addresses_and_weak_passwords(servi
     assert "email" in used.value.fields
     with pytest.raises(Invalid) as weak:
         accounts.register(services, Registration("nguoimoi", "Người Mới", "moi@example.vn", "0905111333",
-                                                 "ngan", "khac"))
+                                                 "ngan", "khac"), IP)
     assert {"password", "password_repeat"} <= set(weak.value.fields)
 
 

@@ -12,8 +12,10 @@ import pytest
 from adapters import throttle
 from adapters.bootstrap import Services
 from engine.clock import ManualClock
-from processes.errors import Invalid, Throttled
-from processes.people import credentials
+from processes.errors import Invalid, NotFound, Throttled
+from processes.people import accounts, credentials
+from processes.people.accounts import Registration
+from processes.submission import feedback, portal_dossiers
 from processes.uow import UnitOfWork
 
 IP = "203.0.113.9"
@@ -75,3 +77,43 @@ def test_a_successful_log_in_gives_its_attempt_back(services: Services, clock: M
             credentials.log_in(services, "citizen", "sai-mat-khau", IP)
     with pytest.raises(Throttled):
         credentials.log_in(services, "citizen", "demo", IP)
+
+
+def test_twenty_concurrent_wrong_look_ups_get_exactly_ten_answers(services: Services) -> None:
+    outcomes = all_at_once(lambda: portal_dossiers.public_status(services, "X-1", "0912345678", IP))
+    assert sum(isinstance(o, NotFound) for o in outcomes) == throttle.LOOKUP_FAILURES.attempts
+    assert all(isinstance(o, (NotFound, Throttled)) for o in outcomes)
+
+
+def registration(n: int, email: str | None = None) -> Registration:
+    return Registration(f"nguoidan{n}", "Người Dân", email or f"dan{n}@example.vn", "0905111222",
+                        "mot-mat-khau-dai", "mot-mat-khau-dai")
+
+
+def test_registrations_are_limited_per_client_address(services: Services, clock: ManualClock) -> None:
+    for n in range(throttle.REGISTRATIONS_PER_IP.attempts):
+        accounts.register(services, registration(n), IP)
+    with pytest.raises(Throttled) as refused:
+        accounts.register(services, registration(99), IP)
+    assert refused.value.code == "account.too_many_registrations" and refused.value.retry_after == 3600
+    accounts.register(services, registration(100), "198.51.100.3")  # another address
+    clock.advance(timedelta(minutes=61))
+    accounts.register(services, registration(99), IP)
+
+
+def test_anonymous_feedback_is_limited_per_client_address(services: Services) -> None:
+    for n in range(throttle.FEEDBACK_PER_IP.attempts):
+        feedback.give_feedback(services, None, f"Góp ý {n}", ip=IP)
+    with pytest.raises(Throttled) as refused:
+        feedback.give_feedback(services, None, "Thêm một góp ý", ip=IP)
+    assert refused.value.code == "feedback.too_many"
+    feedback.give_feedback(services, None, "Từ nơi khác", ip="198.51.100.3")
+    feedback.give_feedback(services, "citizen", "Đã đăng nhập", ip=IP)  # counted per account instead
+
+
+def test_reset_requests_are_limited_per_account_from_any_address(services: Services) -> None:
+    for n in range(throttle.MAIL_REQUESTS.attempts):
+        credentials.request_password_reset(services, "citizen@example.vn", f"198.51.100.{n}")
+    with pytest.raises(Throttled) as refused:
+        credentials.request_password_reset(services, "Citizen@Example.vn", "198.51.100.99")
+    assert refused.value.code == "account.too_many_mails"
