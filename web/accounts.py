@@ -25,15 +25,15 @@ def register() -> Any:
         return render_template("accounts/register.html", form={}, errors={})
     form = {k: request.form.get(k, "") for k in REGISTER_FIELDS}
     try:
-        username = accounts.register(services(), accounts.Registration(
+        accounts.register(services(), accounts.Registration(
             password=request.form.get("password", ""),
-            password_repeat=request.form.get("password_repeat", ""), **form))
+            password_repeat=request.form.get("password_repeat", ""), **form), client_ip())
     except Invalid as exc:
         return render_template("accounts/register.html", form=form, errors=field_errors(exc)), 422
-    login_user(username)
-    flash(_("Đã tạo tài khoản. Chúng tôi đã gửi thư tới {email}: hãy mở liên kết trong thư để xác nhận "
-            "địa chỉ trước khi nộp hồ sơ.", email=form["email"].strip()), "success")
-    return redirect("/account", code=303)
+    # The same answer whether the name or the address was free or taken: the mail says which.
+    flash(_("Đã nhận đăng ký. Chúng tôi đã gửi thư tới {email}: hãy làm theo hướng dẫn trong thư (mở liên kết "
+            "để xác nhận địa chỉ), rồi đăng nhập.", email=form["email"].strip()), "success")
+    return redirect("/login", code=303)
 
 
 @bp.get("/confirm/<token>")
@@ -84,9 +84,9 @@ def forgot() -> Any:
         credentials.request_password_reset(services(), form["email"], client_ip())
     except Invalid as exc:
         return render_template("accounts/forgot.html", form=form, errors=field_errors(exc)), 422
-    except Throttled:
-        return render_template("accounts/forgot.html", form=form, errors={"": _(
-            "Đã yêu cầu nhiều lần; hãy thử lại sau 1 giờ.")}), 429
+    except Throttled as exc:
+        return render_template("accounts/forgot.html", form=form, errors={"": refusals.message_of(exc)}), 429, {
+            "Retry-After": str(exc.retry_after)}
     flash(_("Nếu địa chỉ này gắn với một tài khoản, thư hướng dẫn đặt lại mật khẩu đã được gửi; "
             "liên kết có hiệu lực 1 giờ."), "success")
     return redirect("/login", code=303)

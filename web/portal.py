@@ -66,8 +66,9 @@ def track() -> Any:
     except Invalid as exc:
         return render_template("portal/track.html", form=form, errors=field_errors(exc), result=None), 422
     except (NotFound, Throttled) as exc:
+        wait = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else {}
         return render_template("portal/track.html", form=form, errors={"": refusals.message_of(exc)},
-                               result=None), refusals.status_of(exc)
+                               result=None), refusals.status_of(exc), wait
     return render_template("portal/track.html", form=form, errors={}, result=result)
 
 
@@ -78,7 +79,7 @@ def general_feedback() -> Any:
     form = {k: request.form.get(k, "") for k in ("comment", "name", "contact", "rating")}
     try:
         feedback.give_feedback(services(), current_username(), form["comment"], form["name"], form["contact"],
-                               form["rating"])
+                               form["rating"], ip=client_ip())
     except Invalid as exc:
         return render_template("portal/feedback.html", form=form, errors=field_errors(exc)), 422
     flash(_("Cảm ơn bạn đã góp ý. Ý kiến đã được ghi nhận để cơ quan xem xét."), "success")

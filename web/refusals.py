@@ -41,6 +41,8 @@ MESSAGES: dict[str, str] = {
                                   "hoặc lấy lại mật khẩu."),
     "account.too_many_mails": N_("Đã gửi nhiều thư; hãy thử lại sau {minutes} phút."),
     "lookup.too_many": N_("Tra cứu quá nhiều lần; hãy thử lại sau {minutes} phút."),
+    "account.too_many_registrations": N_("Đã có nhiều lượt đăng ký gần đây; hãy thử lại sau {minutes} phút."),
+    "feedback.too_many": N_("Bạn đã gửi nhiều góp ý; hãy thử lại sau {minutes} phút."),
     # -- submission and the applicant's side (processes/submission) -------------------------------
     "dossier.declaration_required": N_("Hãy đánh dấu lời cam đoan: thông tin kê khai là đúng sự thật và bạn "
                                        "chịu trách nhiệm về hồ sơ đã nộp."),

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.exc import IntegrityError
 
 from adapters import throttle
 from adapters.bootstrap import Services
@@ -68,9 +69,18 @@ def _clean(fields: list[FormField], data: dict[str, Any]) -> dict[str, Any]:
         raise form_refusal(exc.codes, "") from None
 
 
-def register(services: Services, reg: Registration) -> str:
-    """Create a citizen account and mail it a confirmation link; return the username. Anonymous by
-    nature: whoever registers has no account yet."""
+def register(services: Services, reg: Registration, ip: str) -> None:
+    """Register a citizen account and say nothing about who else has one (issue 11).
+
+    Anonymous by nature: whoever registers has no account yet. The answer is the same for a new
+    and for a taken username or e-mail address; only the mailbox learns which it was:
+    - both new: the account is created (not logged in) and mailed its confirmation link;
+    - the e-mail address already has an account: nothing is created; its owner is told that
+      someone tried to register with it (with their own username and the reset page);
+    - the username is taken, the address is new: nothing is created; the address is told to
+      register again with another name.
+    Rate-limited per client address and per e-mail address (every well-formed attempt counts).
+    The password is hashed on every path, so the time taken says nothing either."""
     username = reg.username.strip().lower()
     reasons: list[Reason] = []
     values: dict[str, Any] = {}
@@ -84,24 +94,67 @@ def register(services: Services, reg: Registration) -> str:
     except Invalid as exc:
         reasons.extend(exc.reasons)
     collect(reasons)  # every bad field at once
-    email = values["email"].lower()
+    email, password_hash = values["email"].lower(), hash_password(reg.password)
+    for last_try in (False, True):
+        try:
+            _register(services, username, email, password_hash, values, ip)
+            return
+        except IntegrityError:  # the same name or address registered at the same instant: once more,
+            if last_try:        # it is now taken and answered as such
+                raise
+
+
+def _register(services: Services, username: str, email: str, password_hash: str, values: dict[str, Any],
+              ip: str) -> None:
     with UnitOfWork(services.session_factory) as uow:
-        s = uow.session
-        if s.scalar(sa.select(User.id).where(User.username == username)) is not None:
-            raise Invalid("account.username_taken", "username", username=username)
-        if s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email)) is not None:
-            raise Invalid("account.email_taken", "email")
-        now = services.clock.now()
-        user = User(username=username, password_hash=hash_password(reg.password),
-                    full_name=values["full_name"], email=email, phone=values["phone"], roles=["citizen"],
-                    active=True, created_at=now)
-        s.add(user)
-        s.flush()
-        s.add(EmailVerification(user_id=user.id, email=email, requested_at=now))
-        _mail_confirmation(services, s, user, now)
-        audit.append(s, at=now, actor=username, kind="account_registered", detail={"roles": ["citizen"]})
+        s, now = uow.session, services.clock.now()
+        _take_registration(s, email, ip, now)
+        owner = s.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+        if owner is not None:
+            _mail_address_taken(services, s, email, owner, now)
+            audit.append(s, at=now, actor="-", kind="registration_refused", detail={"taken": "email",
+                                                                                   "username": username})
+        elif s.scalar(sa.select(User.id).where(User.username == username)) is not None:
+            _mail_username_taken(services, s, email, username, now)
+            audit.append(s, at=now, actor="-", kind="registration_refused", detail={"taken": "username",
+                                                                                   "username": username})
+        else:
+            user = User(username=username, password_hash=password_hash, full_name=values["full_name"], email=email,
+                        phone=values["phone"], roles=["citizen"], active=True, created_at=now)
+            s.add(user)
+            s.flush()
+            s.add(EmailVerification(user_id=user.id, email=email, requested_at=now))
+            _mail_confirmation(services, s, user, now)
+            audit.append(s, at=now, actor=username, kind="account_registered", detail={"roles": ["citizen"]})
         uow.commit()
-        return username
+
+
+def _mail_address_taken(services: Services, s: so.Session, email: str, owner: User, now: datetime) -> None:
+    site = base_url(services)
+    body = (f"Chào {owner.full_name},\n\nVừa có người dùng địa chỉ thư điện tử này để đăng ký một tài khoản mới "
+            f"trên Cổng dịch vụ công tỉnh Kon Tum. Địa chỉ này đã gắn với tài khoản '{owner.username}' của bạn, "
+            f"nên không có tài khoản mới nào được tạo.\n\nNếu đó là bạn: hãy đăng nhập tại {site}/login; nếu "
+            f"quên mật khẩu, hãy lấy lại tại {site}/password/forgot.\nNếu không phải bạn: hãy bỏ qua thư này; "
+            f"tài khoản của bạn không thay đổi.")
+    mail(s, email, "Có người đăng ký bằng địa chỉ của bạn — Cổng dịch vụ công tỉnh Kon Tum", body,
+         f"register-taken:{owner.id}:{secrets.token_hex(8)}", now)
+
+
+def _mail_username_taken(services: Services, s: so.Session, email: str, username: str, now: datetime) -> None:
+    body = (f"Chào bạn,\n\nVừa có người dùng địa chỉ thư điện tử này để đăng ký tài khoản với tên đăng nhập "
+            f"'{username}' trên Cổng dịch vụ công tỉnh Kon Tum, nhưng tên này đã có người dùng, nên tài khoản "
+            f"chưa được tạo.\n\nNếu đó là bạn: hãy đăng ký lại với một tên đăng nhập khác tại "
+            f"{base_url(services)}/register.\nNếu không phải bạn: hãy bỏ qua thư này.")
+    mail(s, email, "Đăng ký chưa hoàn tất — Cổng dịch vụ công tỉnh Kon Tum", body,
+         f"register-name:{secrets.token_hex(12)}", now)
+
+
+def _take_registration(s: so.Session, email: str, ip: str, now: datetime) -> None:
+    for limit, key in ((throttle.REGISTRATIONS_PER_EMAIL, throttle.key_of("register", email)),
+                       (throttle.REGISTRATIONS_PER_IP, throttle.key_of("register", ip))):
+        if not throttle.take(s, limit, key, now):
+            wait = throttle.minutes(limit)
+            raise Throttled("account.too_many_registrations", retry_after=wait * 60, minutes=wait)
 
 
 def _mail_confirmation(services: Services, s: so.Session, user: User, now: datetime) -> None:
@@ -156,10 +209,8 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
         if row is None or row.confirmed_at is not None:
             raise Conflict("account.already_confirmed")
         now = services.clock.now()
-        key = throttle.key_of("resend", username, ip)
-        if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
+        if not throttle.take(s, throttle.MAIL_REQUESTS, throttle.key_of("resend", username, ip), now):
             raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
-        throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
         _mail_confirmation(services, s, user, now)
         uow.commit()
 

@@ -26,23 +26,23 @@ def log_in(services: Services, username: str, password: str, ip: str) -> str:
     web process sees it)."""
     name = username.strip().lower()
     per_user, per_ip = throttle.key_of(name, ip), throttle.key_of(ip)
-    with UnitOfWork(services.session_factory) as uow:
-        now = services.clock.now()
-        if (throttle.exceeded(uow.session, throttle.LOGIN_FAILURES, per_user, now)
-                or throttle.exceeded(uow.session, throttle.LOGIN_FAILURES_PER_IP, per_ip, now)):
+    with UnitOfWork(services.session_factory) as uow:  # the attempt is counted before the password is checked
+        taken_at = services.clock.now()
+        if not (throttle.take(uow.session, throttle.LOGIN_FAILURES, per_user, taken_at)
+                and throttle.take(uow.session, throttle.LOGIN_FAILURES_PER_IP, per_ip, taken_at)):
             wait = throttle.minutes(throttle.LOGIN_FAILURES)
             raise Throttled("login.too_many_failures", retry_after=wait * 60, minutes=wait,
                             attempts=throttle.LOGIN_FAILURES.attempts)
+        uow.commit()
     found = authenticate(services, name, password)  # its own transaction (SQLite: one writer at a time)
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
         if found is None:
-            throttle.hit(s, throttle.LOGIN_FAILURES, per_user, now)
-            throttle.hit(s, throttle.LOGIN_FAILURES_PER_IP, per_ip, now)
             audit.append(s, at=now, actor=name[:100] or "-", kind="login_failed", detail={})
             uow.commit()
             raise Invalid("login.wrong_credentials", "password")
         throttle.clear(s, throttle.LOGIN_FAILURES, per_user)
+        throttle.give_back(s, throttle.LOGIN_FAILURES_PER_IP, per_ip, taken_at)  # only failures count per address
         audit.append(s, at=now, actor=found, kind="logged_in", detail={})
         uow.commit()
         return found
@@ -56,10 +56,11 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
         raise Invalid("account.email_invalid", "email")
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
-        for key in (throttle.key_of("reset", ip), throttle.key_of("reset", address)):
-            if throttle.exceeded(s, throttle.MAIL_REQUESTS, key, now):
+        # per address of the caller and per account (its e-mail address, whether or not it exists, so
+        # that the limit itself says nothing); taken in this transaction, before any mail is queued
+        for key in (throttle.key_of("reset", address), throttle.key_of("reset", ip)):
+            if not throttle.take(s, throttle.MAIL_REQUESTS, key, now):
                 raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
-            throttle.hit(s, throttle.MAIL_REQUESTS, key, now)
         user = s.scalar(sa.select(User).where(sa.func.lower(User.email) == address, User.active.is_(True)))
         if user is not None:
             token = account_tokens.make(services.config["app"]["secret_key"], account_tokens.RESET,

@@ -7,11 +7,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from adapters import throttle
 from adapters.bootstrap import Services
 from models import Dossier, Feedback
 from processes import audit
 from processes.access import acting_user, may_read_feedback
-from processes.errors import Conflict, Forbidden, Invalid
+from processes.errors import Conflict, Forbidden, Invalid, Throttled
 from processes.submission.portal_dossiers import RATABLE, own_dossier
 from processes.uow import UnitOfWork
 
@@ -62,14 +63,19 @@ def rate_dossier(services: Services, username: str, code: str, rating: Any, comm
 
 
 def give_feedback(services: Services, username: str | None, comment: str, name: str = "",
-                  contact: str = "", rating: Any = None) -> int:
-    """Store a general comment (anyone, logged in or not); return its number."""
+                  contact: str = "", rating: Any = None, *, ip: str) -> int:
+    """Store a general comment (anyone, logged in or not); return its number. At most
+    FEEDBACK_PER_IP.attempts an hour per client address (anonymous) or per account (logged in)."""
     text = _comment(comment, True)
     value = _rating(rating, False)
     name, contact = (name or "").strip()[:200], (contact or "").strip()[:200]
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username) if username else None
+        key = throttle.key_of("user", user.username) if user else throttle.key_of("ip", ip)
+        if not throttle.take(s, throttle.FEEDBACK_PER_IP, key, services.clock.now()):
+            wait = throttle.minutes(throttle.FEEDBACK_PER_IP)
+            raise Throttled("feedback.too_many", retry_after=wait * 60, minutes=wait)
         row = Feedback(kind="general", user_id=user.id if user else None, rating=value, comment=text,
                        name=name or (user.full_name if user else None), contact=contact or None,
                        created_at=services.clock.now())

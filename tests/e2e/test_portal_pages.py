@@ -13,6 +13,7 @@ from werkzeug.test import encode_multipart
 
 from adapters.bootstrap import Services
 from models import Attachment, Dossier, Feedback, User
+from processes.outbox import dispatch_outbox
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
 from tests.portal_kit import mailed_link, path_of, work
 
@@ -127,7 +128,9 @@ def register(client: Any, username: str = "nguyenthimai", email: str = "mai@exam
 
 def test_register_confirm_then_submit(client: Any, services: Services, mailer: Any) -> None:
     resp = register(client)
-    assert resp.status_code == 303 and resp.headers["Location"] == "/account"
+    assert resp.status_code == 303 and resp.headers["Location"] == "/login"
+    assert "Chúng tôi đã gửi thư tới mai@example.vn" in client.get("/login").get_data(as_text=True)
+    assert log_in(client, "nguyenthimai", "mật-khẩu-đủ-dài").status_code == 303
     assert "chưa được xác nhận" in client.get("/account").get_data(as_text=True)
     refused = post_submission(client, submit_form(client))
     assert refused.status_code == 403 and "xác nhận thư điện tử" in refused.get_data(as_text=True)
@@ -145,7 +148,26 @@ def test_registration_refusals_name_the_field(client: Any) -> None:
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert "ít nhất 10 ký tự" in page and "Địa chỉ thư điện tử chưa đúng" in page and "không khớp" in page
-    assert register(client, username="citizen").status_code == 422  # taken
+
+
+
+def test_registration_answers_alike_whether_the_name_or_address_is_new_or_taken(app: Any, mailer: Any,
+                                                                                services: Services) -> None:
+    def answer(username: str, email: str) -> tuple[int, str | None, str]:
+        client = app.test_client()
+        resp = register(client, username=username, email=email)
+        page = TOKEN.sub("", client.get("/login").get_data(as_text=True))  # the flashed sentence
+        return resp.status_code, resp.headers.get("Location"), resp.get_data(as_text=True) + page.replace(email, "@")
+
+    new = answer("nguyenthimai", "mai@example.vn")
+    assert new[:2] == (303, "/login")
+    assert answer("citizen", "khac@example.vn") == new  # a taken name
+    assert answer("nguoikhac", "citizen@example.vn") == new  # a taken address
+    with services.session_factory() as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(User).where(
+            User.username.in_(["nguoikhac"]))) == 0
+    dispatch_outbox(services)
+    assert {to for to, *_ in mailer.sent} >= {"mai@example.vn", "khac@example.vn", "citizen@example.vn"}
 
 
 def test_login_is_rate_limited_per_username_and_address(client: Any) -> None:

@@ -23,8 +23,9 @@ IP = "203.0.113.7"
 
 
 def new_account(services: Services, username: str = "tranvanbao", email: str = "bao@example.vn") -> str:
-    return accounts.register(services, Registration(username, "Trần Văn Bảo", email, "0905111222",
-                                                    "mot-mat-khau-dai", "mot-mat-khau-dai"))
+    accounts.register(services, Registration(username, "Trần Văn Bảo", email, "0905111222",
+                                             "mot-mat-khau-dai", "mot-mat-khau-dai"), IP)
+    return username
 
 
 def token_of(link: str) -> str:
@@ -51,18 +52,38 @@ def test_a_registered_citizen_submits_only_after_confirming_the_address(services
     assert submit(services, username)["status_code"] == 1
 
 
-def test_registration_refuses_taken_names_and_addresses_and_weak_passwords(services: Services) -> None:
+def users_named(services: Services, username: str) -> list[str]:
+    with services.session_factory() as s:
+        return list(s.scalars(sa.select(User.email).where(User.username == username)))
+
+
+def test_a_taken_name_or_address_creates_nothing_and_only_the_mailbox_is_told(services: Services,
+                                                                             mailer: Any) -> None:
     new_account(services)
-    with pytest.raises(Invalid) as taken:
-        new_account(services, "tranvanbao", "other@example.vn")
-    assert "username" in taken.value.fields
-    with pytest.raises(Invalid) as used:
-        new_account(services, "someoneelse", "BAO@example.vn")
-    assert "email" in used.value.fields
+    new_account(services, "tranvanbao", "other@example.vn")  # no refusal: the answer says nothing
+    new_account(services, "someoneelse", "BAO@example.vn")
+    assert users_named(services, "tranvanbao") == ["bao@example.vn"] and users_named(services, "someoneelse") == []
+    dispatch_outbox(services)
+    mails = {(to, subject): body for to, subject, body, _key in mailer.sent}
+    taken_name = mails[("other@example.vn", "Đăng ký chưa hoàn tất — Cổng dịch vụ công tỉnh Kon Tum")]
+    assert "'tranvanbao'" in taken_name and "/register" in taken_name and "/confirm/" not in taken_name
+    taken_address = mails[("bao@example.vn", "Có người đăng ký bằng địa chỉ của bạn — Cổng dịch vụ công tỉnh Kon Tum")]
+    assert "'tranvanbao'" in taken_address and "/password/forgot" in taken_address
+    assert [to for to, *_ in mailer.sent].count("bao@example.vn") == 2  # its confirmation, then the notice
+
+
+def test_registration_refuses_weak_passwords(services: Services) -> None:
     with pytest.raises(Invalid) as weak:
         accounts.register(services, Registration("nguoimoi", "Người Mới", "moi@example.vn", "0905111333",
-                                                 "ngan", "khac"))
+                                                 "ngan", "khac"), IP)
     assert {"password", "password_repeat"} <= set(weak.value.fields)
+
+
+def test_registrations_of_one_address_are_limited_whether_it_is_taken_or_not(services: Services) -> None:
+    for n in range(3):
+        new_account(services, f"nguoi{n}", "bao@example.vn")
+    with pytest.raises(Throttled, match="account.too_many_registrations"):
+        new_account(services, "nguoi9", "bao@example.vn")
 
 
 def test_a_confirmation_link_expires_after_seven_days(services: Services, mailer: Any, clock: ManualClock) -> None:
