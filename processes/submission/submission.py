@@ -41,6 +41,10 @@ class Upload:
     document_key: str
     filename: str
     data: bytes
+    content_type: str = ""  # as the client declared it; the content decides, this must agree
+
+
+MAX_FILES_PER_DOCUMENT = 20  # files under one document key in one submission or supplement
 
 
 @dataclass
@@ -198,13 +202,21 @@ def _check_uploads(services: Services, procedure: Procedure,
     keys = {d["key"] for d in procedure.catalogue.get("documents", [])}
     result = []
     reasons: list[Reason] = []
+    per_key: dict[str, int] = {}
+    for up in uploads:
+        per_key[up.document_key] = per_key.get(up.document_key, 0) + 1
+    for key, count in per_key.items():
+        if count > MAX_FILES_PER_DOCUMENT:
+            reasons.append(Reason("upload.too_many_files", f"documents.{key}", {"max": MAX_FILES_PER_DOCUMENT}))
+    collect(reasons)
     for up in uploads:
         field_name = f"documents.{up.document_key}"
         if up.document_key not in keys:
             reasons.append(Reason("submission.document_unknown", field_name))
             continue
         try:
-            result.append((up.document_key, (services.attachments.check(field_name, up.filename, up.data), up.data)))
+            stored = services.attachments.check(field_name, up.filename, up.data, up.content_type)
+            result.append((up.document_key, (stored, up.data)))
         except Invalid as exc:
             reasons += exc.reasons
     collect(reasons)

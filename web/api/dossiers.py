@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
 from flask import Response, g, jsonify, request
@@ -14,7 +13,7 @@ from processes.dossier import dossiers
 from processes.errors import Invalid, Malformed
 from processes.submission import submission
 from processes.submission.submission import Upload
-from web import commands
+from web import commands, gate
 from web.api import bp
 from web.api.openapi import OPENAPI
 from web.auth import require_token
@@ -102,13 +101,13 @@ def complete(task_id: str) -> Response:
 
 # -- parsing helpers ------------------------------------------------------------------------------
 def json_body() -> dict[str, Any]:
-    raw = request.get_data(cache=True)
-    if not raw:
-        return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Malformed("malformed_json") from None
+    """The request's JSON object, read through the input gate (web/gate.py) once."""
+    if "json_body" in g:
+        body = g.json_body
+    else:
+        raw = request.get_data(cache=True)
+        body = gate.parse_json(raw) if raw else {}
+        g.json_body = body
     if not isinstance(body, dict):
         raise Malformed("must_be_object")
     return body
@@ -116,10 +115,7 @@ def json_body() -> dict[str, Any]:
 
 def _payload() -> dict[str, Any]:
     """The JSON of a multipart request, sent as its `payload` field."""
-    try:
-        body = json.loads(request.form.get("payload") or "{}")
-    except ValueError:
-        raise Malformed("malformed_json", "payload") from None
+    body = gate.parse_json(request.form.get("payload") or "{}", "payload")
     if not isinstance(body, dict):
         raise Malformed("must_be_object", "payload")
     return body
@@ -134,7 +130,7 @@ def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
     for field_name, file in request.files.items(multi=True):
         if not field_name.startswith("documents."):
             raise Invalid("upload.field_name", field_name)
-        uploads.append(Upload(field_name.split(".", 1)[1], file.filename or "", file.read()))
+        uploads.append(Upload(field_name.split(".", 1)[1], file.filename or "", file.read(), file.mimetype))
     return body, uploads
 
 
