@@ -2,15 +2,16 @@
 file names, JSON) is normalised and checked before a route sees it, so that no odd input reaches a
 use case or a database as anything but a refusal naming its field.
 
-- valid Unicode only (a JSON "\\ud800" is not text) and no control characters but tab and line breaks
-  (a NUL byte breaks PostgreSQL text columns): 400 `input.not_unicode` / `input.control_character`;
+- valid Unicode only (a JSON "\\ud800" is not text) and no control characters but tab and line breaks in
+  a form field or JSON string, none at all in a URL part or query parameter (a NUL byte breaks PostgreSQL
+  text columns, a line break a redirect): 400 `input.not_unicode` / `input.control_character`;
 - at most `MAX_QUERY` characters per query parameter or URL part and `MAX_FIELD` per form field or
   JSON string: 422 `input.too_long` (the use cases keep their own, tighter limits per field);
 - JSON at most `MAX_JSON_DEPTH` deep with at most `MAX_JSON_VALUES` values: 400 `input.json_too_deep`,
   `input.json_too_large` (its size in bytes is bounded by MAX_CONTENT_LENGTH: 413);
 - a value written as a date (YYYY-MM-DD, optionally with a time) must fall in the years
   `YEARS`, and a value written as an integer must fit in 64 bits: 422 `input.date_out_of_range`,
-  `input.number_out_of_range`; integers in URL parts out of that range are simply not found (404).
+  `input.number_out_of_range`; an integer in a URL part (a row id) beyond 2^31-1 is simply not found (404).
 
 Texts are normalised to NFC (Vietnamese typed on some systems arrives decomposed), passwords excepted:
 they are compared as typed."""
@@ -33,30 +34,38 @@ MAX_JSON_DEPTH = 32
 MAX_JSON_VALUES = 20_000
 YEARS = (1900, 2200)
 MAX_INT = 2**63 - 1
+MAX_ID = 2**31 - 1  # the largest row id a database INTEGER column holds (PostgreSQL int4)
+# Parameters that name a count or a row of the database (a version, a page, a year): an integer there
+# must fit an INTEGER column, or PostgreSQL refuses the query.
+COUNTED = {"version", "old", "new", "to", "page", "year", "id"}
 # Fields whose size is bounded elsewhere: the JSON of a multipart request (checked once parsed) and an
 # inline document's base64 (checked by the attachment store, like any upload).
 UNBOUNDED = {"payload", "content_base64"}
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text in a form
+_CONTROL_IN_URL = re.compile(r"[\x00-\x1f\x7f]")  # not in a URL part or a query parameter
 _DATE = re.compile(r"(\d{4,})-\d\d-\d\d(?:[T ][0-9:.]+(?:Z|[+-]\d\d:?\d\d)?)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 
 
 class BoundedInteger(IntegerConverter):
-    """`<int:...>` in a URL: a number that fits in a database integer, or no such page (404)."""
+    """`<int:...>` in a URL (a row id): a number a database INTEGER holds, or no such page (404)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (werkzeug's name)
-        kwargs.setdefault("max", MAX_INT)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 
-def text(value: str, field: str, limit: int = MAX_FIELD, *, normalise: bool = True) -> str:
+def text(value: str, field: str, limit: int = MAX_FIELD, *, normalise: bool = True,
+         controls: re.Pattern[str] = _CONTROL) -> str:
     """One text checked and normalised, or a refusal naming `field`."""
+    # The field's name may itself be the odd text (a JSON key): named in a form that can be sent back.
+    field = field.encode("utf-8", "backslashreplace").decode("utf-8")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise Malformed("input.not_unicode", field, field=field) from None
-    if _CONTROL.search(value):
+    if controls.search(value):
         raise Malformed("input.control_character", field, field=field)
     if field not in UNBOUNDED and len(value) > limit:
         raise Invalid("input.too_long", field, field=field, max=limit)
@@ -72,7 +81,7 @@ def _check_shape(value: str, field: str) -> None:
     date = _DATE.fullmatch(stripped)
     if date and not YEARS[0] <= int(date.group(1)) <= YEARS[1]:
         raise Invalid("input.date_out_of_range", field, field=field, first=YEARS[0], last=YEARS[1])
-    if _INTEGER.fullmatch(stripped) and abs(int(stripped)) > MAX_INT:
+    if _INTEGER.fullmatch(stripped) and abs(int(stripped)) > (MAX_ID if field in COUNTED else MAX_INT):
         raise Invalid("input.number_out_of_range", field, field=field)
 
 
@@ -124,8 +133,9 @@ def _secret(field: str) -> bool:
     return "password" in field.rsplit(".", 1)[-1]
 
 
-def _multidict(pairs: Any, limit: int) -> ImmutableMultiDict[str, str]:
-    return ImmutableMultiDict([(text(k, k, MAX_QUERY), text(v, k, limit, normalise=not _secret(k)))
+def _multidict(pairs: Any, limit: int, controls: re.Pattern[str] = _CONTROL) -> ImmutableMultiDict[str, str]:
+    return ImmutableMultiDict([(text(k, k, MAX_QUERY, controls=_CONTROL_IN_URL),
+                                text(v, k, limit, normalise=not _secret(k), controls=controls))
                                for k, v in pairs.items(multi=True)])
 
 
@@ -133,8 +143,8 @@ def check_request() -> None:
     """Before every route: the URL parts, the query string, the form, the file names and the JSON."""
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str):
-            text(value, name, MAX_QUERY)
-    request.args = _multidict(request.args, MAX_QUERY)
+            text(value, name, MAX_QUERY, controls=_CONTROL_IN_URL)
+    request.args = _multidict(request.args, MAX_QUERY, _CONTROL_IN_URL)
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         request.form = _multidict(request.form, MAX_FIELD)
         for name, file in request.files.items(multi=True):

@@ -27,6 +27,10 @@ MESSAGES: dict[str, str] = {
     "malformed_json": N_("Nội dung gửi lên không phải JSON hợp lệ."),
     "must_be_object": N_("Phải là một đối tượng JSON."),
     "must_be_text": N_("Bắt buộc, dạng chuỗi ký tự."),
+    "idempotency.key_invalid": N_("Khóa Idempotency-Key gồm 1 đến 200 ký tự in được, không có dấu cách (ví dụ "
+                                  "một UUID)."),
+    "idempotency.key_reused": N_("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng khóa "
+                                 "mới cho mỗi yêu cầu mới."),
     "input.not_unicode": N_("Ô {field} chứa ký tự không đọc được; hãy gõ lại nội dung."),
     "input.control_character": N_("Ô {field} chứa ký tự điều khiển không được phép; hãy gõ lại nội dung."),
     "input.too_long": N_("Ô {field}: tối đa {max} ký tự."),

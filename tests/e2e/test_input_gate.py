@@ -90,12 +90,13 @@ def test_dates_out_of_range_in_a_body_are_a_422_naming_the_field(client: Any, se
 def test_integers_above_2_63_are_not_found_in_urls_and_refused_in_parameters(client: Any, services: Services,
                                                                             token: Any) -> None:
     code = submit(services)
+    for huge in (str(2**31), str(2**63 - 1), str(2**63), "9" * 30):  # beyond what an INTEGER id column holds
+        resp = client.get(f"/api/v1/dossiers/{code}/documents/{huge}", headers=token("citizen"))
+        assert resp.status_code == 404
+        with client.session_transaction() as s:
+            s["user"] = "citizen"
+        assert client.get(f"/my/dossiers/{code}/files/{huge}").status_code == 404
     huge = str(2**63)
-    resp = client.get(f"/api/v1/dossiers/{code}/documents/{huge}", headers=token("citizen"))
-    assert resp.status_code == 404
-    with client.session_transaction() as s:
-        s["user"] = "citizen"
-    assert client.get(f"/my/dossiers/{code}/files/{huge}").status_code == 404
     resp = client.get(f"/api/v1/calendar/overrides?year={huge}", headers=token("admin"))
     assert resp.status_code == 422 and _error(resp)["field"] == "year"
     body = {"procedure": HKD, "form": HKD_FORM | {"so_lao_dong": 2**64}, "declaration": True}
@@ -127,7 +128,8 @@ def test_a_nul_byte_on_an_unauthenticated_page_is_a_400_naming_the_field(client:
 
 
 @pytest.mark.parametrize("url", ["/track?code=a%00b&phone=1", "/login?next=/my%00", "/feedback?x=%00",
-                                 "/register?u=%00", "/procedures/1.001612%00"])
+                                 "/register?u=%00", "/procedures/1.001612%00", "/login?next=/%0D%0AX:1",
+                                 "/dossiers/%0D%0AX%3A1/forms/06.pdf", "/api/v1/dossiers/a%0Ab/forms/07.pdf"])
 def test_a_nul_byte_in_a_query_string_or_url_part_is_a_400(client: Any, url: str) -> None:
     assert client.get(url).status_code == 400
 
@@ -159,3 +161,19 @@ def test_a_second_apology_to_the_same_instant_is_a_409_not_a_500(client: Any, se
     resp = _post_json(client, f"/api/v1/dossiers/{code}/apology", again, token("leader"))
     assert resp.status_code == 409 and _error(resp)["code"] == "apology.same_due"
     assert [n["form"] for n in get_dossier(services, "citizen", code)["notices"]].count("04") == 1
+
+
+def test_a_lone_surrogate_in_a_json_key_is_named_in_a_form_that_can_be_sent_back(client: Any, token: Any) -> None:
+    resp = _post_json(client, "/api/v1/dossiers", '{"form": {"\\ud800": "x"}}', token("citizen"))
+    assert resp.status_code == 400
+    assert _error(resp)["code"] == "input.not_unicode" and _error(resp)["field"] == "form.\\ud800"
+
+
+@pytest.mark.parametrize("url", ["/admin/definitions/1.001612/compare?old=2147483648&new=1",
+                                 "/admin/definitions/1.001612/migrate?to=2147483648",
+                                 "/officer/tasks?page=9223372036854775807"])
+def test_a_count_beyond_an_integer_column_is_a_422_not_a_database_error(client: Any, url: str) -> None:
+    with client.session_transaction() as s:
+        s["user"] = "admin" if url.startswith("/admin") else "reception"
+    resp = client.get(url)
+    assert resp.status_code == 422 and "số quá lớn" in resp.get_data(as_text=True)

@@ -36,7 +36,8 @@ def procedures() -> Response:
 @require_token
 def submit() -> Any:
     body, uploads = _payload_and_uploads()
-    created = submission.submit_dossier(services(), g.username, commands.submission(body, uploads))
+    created = submission.submit_dossier(services(), g.username, commands.submission(body, uploads),
+                                        idempotency_key())
     return jsonify(created | {"status": gettext(created["status"])}), 201
 
 
@@ -62,7 +63,7 @@ def fees_paid(code: str) -> Response:
     receipt = json_body().get("receipt_no")
     if not isinstance(receipt, str):
         raise Invalid("must_be_text", "receipt_no")
-    return jsonify(fees.mark_fee_paid(services(), g.username, code, receipt))
+    return jsonify(fees.mark_fee_paid(services(), g.username, code, receipt, idempotency_key()))
 
 
 @bp.post("/dossiers/<code>/supplement")
@@ -96,10 +97,16 @@ def complete(task_id: str) -> Response:
         result = Upload("result", file.filename or "", file.read()) if file and file.filename else None
     else:
         body, result = json_body(), None
-    return jsonify(tasks.complete_task(services(), g.username, commands.completion(task_id, body, result)))
+    return jsonify(tasks.complete_task(services(), g.username, commands.completion(task_id, body, result),
+                                       idempotency_key()))
 
 
 # -- parsing helpers ------------------------------------------------------------------------------
+def idempotency_key() -> str | None:
+    """The `Idempotency-Key` header as sent (the use case checks and keeps it), or None."""
+    return request.headers.get("Idempotency-Key")
+
+
 def json_body() -> dict[str, Any]:
     """The request's JSON object, read through the input gate (web/gate.py) once."""
     if "json_body" in g:
