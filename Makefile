@@ -7,7 +7,7 @@ PO     := web/translations/en/LC_MESSAGES/messages.po
 MO     := $(PO:.po=.mo)
 PACKAGES := engine drawing processes adapters handlers models web bench
 
-.PHONY: run test install bench lint i18n clean
+.PHONY: run test install bench lint i18n clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -q
+
+# The fuzz stage alone (it also runs in `make test`, bounded): every URL rule with odd input, no 5xx.
+# Longer: `make fuzz MOTCUA_FUZZ_SECONDS=300 MOTCUA_FUZZ_REQUESTS=50000 MOTCUA_FUZZ_SEED=7`; PostgreSQL too with
+# MOTCUA_TEST_POSTGRES_URL set.
+fuzz: install
+	MOTCUA_FUZZ_SECONDS=$(or $(MOTCUA_FUZZ_SECONDS),40) MOTCUA_FUZZ_REQUESTS=$(or $(MOTCUA_FUZZ_REQUESTS),2000) \
+	  $(BIN)/python -m pytest -q -s tests/fuzz
 
 lint: install
 	$(BIN)/ruff check .

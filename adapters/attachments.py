@@ -12,6 +12,17 @@ from processes.errors import Invalid
 
 _SIGNATURES = [(b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"),
                (b"\x89PNG\r\n\x1a\n", "image/png")]
+# The file name's extension each content type may carry, and the declared types a browser or client may
+# send for it (a generic "application/octet-stream" or none at all says nothing, and is accepted).
+EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+DECLARED = {"application/pdf": {"application/pdf", "application/x-pdf"},
+            "image/jpeg": {"image/jpeg", "image/jpg", "image/pjpeg"}, "image/png": {"image/png"}}
+GENERIC = {"", "application/octet-stream", "binary/octet-stream"}
+# What a browser would take for a page if it ever sniffed the bytes (it looks at the first 512 or so):
+# a PDF or image that also reads as HTML or SVG is a polyglot and refused, whatever its name.
+_MARKUP = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed|meta|a\s|img\s"
+                     rb"|style|form|base|title)\b", re.IGNORECASE)
+SNIFF_WINDOW = 1024
 
 
 @dataclass(frozen=True)
@@ -42,16 +53,24 @@ class AttachmentStore:
         self.root = root
         self.max_bytes = max_bytes
 
-    def check(self, field: str, filename: str, data: bytes) -> StoredFile:
-        """Refuse what is empty, too large or not really a PDF/JPEG/PNG; name the field and rule."""
+    def check(self, field: str, filename: str, data: bytes, declared: str = "") -> StoredFile:
+        """Refuse what is empty, too large or not really a PDF/JPEG/PNG; name the field and rule.
+        The content decides the type; the name's extension and the declared type (the upload's
+        Content-Type) must agree with it, and no part of the first bytes may read as a web page."""
         if not data:
             raise Invalid("upload.empty", field, filename=safe_filename(filename))
         if len(data) > self.max_bytes:
             raise Invalid("upload.too_large", field, filename=safe_filename(filename),
                           max_mb=round(self.max_bytes / (1024 * 1024), 1))
         content_type = sniff(data)
-        if content_type is None:
+        if content_type is None or _MARKUP.search(data[:SNIFF_WINDOW]):
             raise Invalid("upload.type_not_allowed", field, filename=safe_filename(filename))
+        if not safe_filename(filename).lower().endswith(EXTENSIONS[content_type]):
+            raise Invalid("upload.extension_mismatch", field, filename=safe_filename(filename),
+                          extension=EXTENSIONS[content_type][0])
+        declared = (declared or "").split(";")[0].strip().lower()
+        if declared not in GENERIC and declared not in DECLARED[content_type]:
+            raise Invalid("upload.declared_type_mismatch", field, filename=safe_filename(filename))
         return StoredFile(hashlib.sha256(data).hexdigest(), len(data), content_type, safe_filename(filename))
 
     def save(self, stored: StoredFile, data: bytes) -> None:

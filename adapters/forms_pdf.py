@@ -8,6 +8,7 @@ those of Circular 01/2018/TT-VPCP (guiding Decree 61/2018/NĐ-CP): 01 receipt an
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,6 +45,18 @@ A5 = Paper("A5", (148, 210), margin=12, top=10, head=7.5, title=11, body=8.5, li
            table_line=3.3, qr=22)
 A4 = Paper("A4", (210, 297), margin=18, top=15, head=9, title=13, body=10, line=5.5, table=8,
            table_line=4.5, qr=32)
+
+
+# The most a slot prints before it is shortened with an ellipsis (after wrapping): a citizen's 4,000-character
+# name still prints, and never makes a page too small for one row of a table.
+MAX_HEAD = 200  # agency names in the letterhead, the title, the subtitle
+MAX_LINE = 1_000  # the value of a "label: value" line
+MAX_PARAGRAPH = 4_000
+MAX_NAME = 120  # the name under a signature
+MAX_CELL_LINES = 6  # a table cell: at most this many wrapped lines
+ELLIPSIS = "…"
+# Dropped: controls, format characters (bidi overrides, zero-width), surrogates, private use, unassigned.
+_DROPPED = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
 class FontMissing(Exception):
@@ -107,6 +120,48 @@ class _Pdf(FPDF):
         self.set_auto_page_break(True, margin=paper.top + 2)
         self.footer_text = ""
 
+    def clean(self, text: object, limit: int) -> str:
+        """Printable text: controls and invisible format characters dropped (line breaks kept), every
+        character the font lacks shown as "?", then shortened to `limit` characters with an ellipsis."""
+        cmap = getattr(self.fonts["dejavu"], "cmap", {})
+        out = []
+        for ch in unicodedata.normalize("NFC", str(text)):
+            if ch == "\n":
+                out.append(ch)
+            elif ch == "\t":
+                out.append(" ")
+            elif unicodedata.category(ch) in _DROPPED:
+                continue
+            else:
+                out.append(ch if ord(ch) in cmap else "?")
+        cleaned = "".join(out)
+        return cleaned if len(cleaned) <= limit else cleaned[:limit - 1].rstrip() + ELLIPSIS
+
+    def fit_cell(self, text: str, width: float) -> str:
+        """A table cell's text, shortened with an ellipsis to what `MAX_CELL_LINES` wrapped lines of
+        `width` millimetres hold in the current font."""
+        room = width - 0.5  # multi_cell takes its own cell margins off
+        most = int(MAX_CELL_LINES * room / (0.2 * self.font_size)) + 1  # no glyph is narrower than 0.2 em…
+        cleaned = self.clean(text, MAX_LINE)
+        text = cleaned[:most]  # …but a combining mark, shown then with fewer marks
+        # A glyph wider than the column alone (a wide ligature in a narrow column) cannot be wrapped.
+        fits = {ch: ch == "\n" or self.get_string_width(ch) < room - 2 * self.c_margin for ch in set(text)}
+        text = "".join(ch if fits[ch] else "?" for ch in text)
+        if len(text) == len(cleaned) and self._lines(text, room) <= MAX_CELL_LINES:
+            return text
+        low, high = 0, len(text)
+        while low < high:  # the longest prefix that still fits, by bisection
+            mid = (low + high + 1) // 2
+            if self._lines(text[:mid].rstrip() + ELLIPSIS, room) <= MAX_CELL_LINES:
+                low = mid
+            else:
+                high = mid - 1
+        return text[:low].rstrip() + ELLIPSIS
+
+    def _lines(self, text: str, width: float) -> int:
+        lines = self.multi_cell(width, 1, text, dry_run=True, output="LINES")
+        return len(lines) if isinstance(lines, list) else MAX_CELL_LINES + 1
+
     def footer(self) -> None:
         self.set_y(-(self.paper.top - 1))
         self.set_font("DejaVu", size=6.5)
@@ -116,10 +171,10 @@ class _Pdf(FPDF):
 def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None) -> bytes:
     """The form as PDF bytes."""
     pdf = _Pdf(font_dir, doc.paper, doc.landscape)
-    pdf.footer_text = f"Mẫu số {doc.form_no} · {doc.letterhead.number}".strip(" ·")
-    pdf.set_title(f"Mẫu số {doc.form_no}: {doc.title}")
+    pdf.footer_text = pdf.clean(f"Mẫu số {doc.form_no} · {doc.letterhead.number}".strip(" ·"), MAX_HEAD)
+    pdf.set_title(pdf.clean(f"Mẫu số {doc.form_no}: {doc.title}", MAX_HEAD))
     pdf.set_lang("vi")
-    pdf.set_author(doc.letterhead.agency)
+    pdf.set_author(pdf.clean(doc.letterhead.agency, MAX_HEAD))
     if created_at is not None:
         pdf.set_creation_date(created_at)
     pdf.add_page()
@@ -127,10 +182,12 @@ def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None
     paper = doc.paper
     pdf.ln(paper.line * 0.7)
     pdf.set_font("DejaVu", "B", paper.title)
-    pdf.multi_cell(0, paper.title * 0.53, doc.title.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, paper.title * 0.53, pdf.clean(doc.title.upper(), MAX_HEAD), align="C", new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     if doc.subtitle:
         pdf.set_font("DejaVu", size=paper.body)
-        pdf.multi_cell(0, paper.line, doc.subtitle, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, paper.line, pdf.clean(doc.subtitle, MAX_HEAD), align="C", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
     pdf.ln(paper.line * 0.5)
     for block in doc.blocks:
         _block(pdf, block)
@@ -147,13 +204,15 @@ def _letterhead(pdf: _Pdf, head: Letterhead) -> None:
     left, right = width * 0.42, width * 0.58
     top = pdf.get_y()
     pdf.set_font("DejaVu", size=size)
-    pdf.multi_cell(left, line, head.parent_agency.upper() or " ", align="C", new_x=XPos.LMARGIN,
-                   new_y=YPos.NEXT)
+    pdf.multi_cell(left, line, pdf.clean(head.parent_agency.upper(), MAX_HEAD) or " ", align="C",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("DejaVu", "B", size)
-    pdf.multi_cell(left, line, head.agency.upper(), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(left, line, pdf.clean(head.agency.upper(), MAX_HEAD) or " ", align="C", new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     if head.number:
         pdf.set_font("DejaVu", size=size)
-        pdf.multi_cell(left, line, f"Số: {head.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(left, line, pdf.clean(f"Số: {head.number}", MAX_HEAD), align="C", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
     bottom = pdf.get_y()
     pdf.set_xy(pdf.l_margin + left, top)
     pdf.set_font("DejaVu", "B", size)
@@ -161,7 +220,7 @@ def _letterhead(pdf: _Pdf, head: Letterhead) -> None:
     pdf.cell(right, line, MOTTO, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     if head.when is not None:
         pdf.set_font("DejaVu", size=size)
-        when = f"{head.place}, ngày {head.when:%d} tháng {head.when:%m} năm {head.when:%Y}"
+        when = pdf.clean(f"{head.place}, ngày {head.when:%d} tháng {head.when:%m} năm {head.when:%Y}", 60)
         pdf.cell(right, line * 1.2, when, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_xy(pdf.l_margin, max(bottom, pdf.get_y()))
 
@@ -170,26 +229,31 @@ def _block(pdf: _Pdf, block: Block) -> None:
     paper = pdf.paper
     if block.heading:
         pdf.set_font("DejaVu", "B", paper.body)
-        pdf.multi_cell(0, paper.line * 1.1, block.heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, paper.line * 1.1, pdf.clean(block.heading, MAX_HEAD) or " ", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
     for label, value in block.lines:
         pdf.set_font("DejaVu", size=paper.body)
-        pdf.multi_cell(0, paper.line, f"{label}: {value}" if label else value, new_x=XPos.LMARGIN,
-                       new_y=YPos.NEXT)
-    for text in block.paragraphs:
+        text = f"{pdf.clean(label, MAX_HEAD)}: {pdf.clean(value, MAX_LINE)}" if label else pdf.clean(value, MAX_LINE)
+        pdf.multi_cell(0, paper.line, text or " ", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    for paragraph in block.paragraphs:
         pdf.set_font("DejaVu", size=paper.body)
-        pdf.multi_cell(0, paper.line, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(0, paper.line, pdf.clean(paragraph, MAX_PARAGRAPH) or " ", new_x=XPos.LMARGIN,
+                       new_y=YPos.NEXT)
     if block.table is not None:
         headers, rows, widths = block.table
         pdf.set_font("DejaVu", size=paper.table)
+        scale = pdf.epw / sum(widths)  # the table fills the width between the margins
         with pdf.table(col_widths=tuple(widths), line_height=paper.table_line, text_align="LEFT",
                        headings_style=_heading_style()) as table:
             head = table.row()
-            for h in headers:
-                head.cell(h)
+            pdf.set_font("DejaVu", "B", paper.table)
+            for h, w in zip(headers, widths, strict=False):
+                head.cell(pdf.fit_cell(h, w * scale))
+            pdf.set_font("DejaVu", size=paper.table)
             for r in rows:
                 row = table.row()
-                for value in r:
-                    row.cell(value)
+                for value, w in zip(r, widths, strict=False):
+                    row.cell(pdf.fit_cell(value, w * scale))
     pdf.ln(paper.line * 0.4)
 
 
@@ -210,7 +274,8 @@ def _qr(pdf: _Pdf, url: str, caption: str) -> None:
     pdf.image(png, x=pdf.l_margin, y=y, w=side, h=side)
     pdf.set_xy(pdf.l_margin + side + 3, y + side / 5)
     pdf.set_font("DejaVu", size=paper.body - 1)
-    pdf.multi_cell(pdf.epw - side - 3, paper.line, f"{caption}\n{url}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(pdf.epw - side - 3, paper.line, pdf.clean(f"{caption}\n{url}", MAX_LINE), new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     pdf.set_y(max(y + side + 2, pdf.get_y()))
 
 
@@ -225,10 +290,12 @@ def _signatures(pdf: _Pdf, signatures: list[tuple[str, str]]) -> None:
         x = pdf.l_margin + n * width
         pdf.set_xy(x, y)
         pdf.set_font("DejaVu", "B", paper.body)
-        pdf.multi_cell(width, paper.line, role, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(width, paper.line, pdf.clean(role, MAX_NAME) or " ", align="C", new_x=XPos.LEFT,
+                       new_y=YPos.NEXT)
         pdf.set_font("DejaVu", size=paper.table)
         pdf.multi_cell(width, paper.line, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.set_xy(x, y + gap)
         pdf.set_font("DejaVu", size=paper.body)
-        pdf.multi_cell(width, paper.line, name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(width, paper.line, pdf.clean(name, MAX_NAME) or " ", align="C", new_x=XPos.LEFT,
+                       new_y=YPos.NEXT)
     pdf.set_y(y + gap + paper.line * 1.6)

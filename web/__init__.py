@@ -27,9 +27,11 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["motcua"] = services
 
-    from web import api, csrf, errors, i18n, pages, session
+    from web import api, csrf, errors, gate, headers, i18n, pages, session
 
     errors.init_app(app)
+    gate.init_app(app)
+    headers.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
     session.init_app(app)

@@ -3,11 +3,10 @@
 Routes parse, call, render; every decision is in processes/."""
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file
+from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.people import accounts
@@ -16,6 +15,7 @@ from processes.submission.portal_submission import DECLARATION, new_nonce, submi
 from processes.submission.submission import Submission
 from web import refusals
 from web.context import services
+from web.documents import send_document
 from web.i18n import _
 from web.page_kit import field_errors, refusal_page, uploads
 from web.session import login_required
@@ -158,4 +158,4 @@ def download(code: str, file_id: int) -> Any:
         data, filename, content_type = portal_dossiers.attachment_content(services(), g.username, code, file_id)
     except NotFound:
         abort(404)
-    return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)
+    return send_document(data, content_type, filename)

@@ -22,6 +22,7 @@ from processes.errors import Conflict, Invalid, Refused
 from processes.submission.submission import Upload
 from web import refusals
 from web.context import services
+from web.documents import send_document
 from web.errors import refusal_response
 from web.filters import LOCAL
 from web.i18n import _
@@ -247,8 +248,7 @@ def document(code: str, attachment_id: int) -> Any:
         filename, content_type, data = task_page.read_document(services(), g.username, code, attachment_id)
     except Refused as exc:
         return refused(exc)
-    return send_file(io.BytesIO(data), mimetype=content_type, download_name=filename, as_attachment=False,
-                     max_age=0, etag=False)
+    return send_document(data, content_type, filename)
 
 
 def _pdf(data: bytes, filename: str) -> Response:

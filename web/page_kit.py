@@ -23,7 +23,7 @@ def uploads(prefix: str = "documents.") -> list[Upload]:
     for name, file in request.files.items(multi=True):
         if not name.startswith(prefix) or not file or not file.filename:
             continue
-        found.append(Upload(name[len(prefix):], file.filename, file.read()))
+        found.append(Upload(name[len(prefix):], file.filename, file.read(), file.mimetype))
     return found
 
 

@@ -27,6 +27,17 @@ MESSAGES: dict[str, str] = {
     "malformed_json": N_("Nội dung gửi lên không phải JSON hợp lệ."),
     "must_be_object": N_("Phải là một đối tượng JSON."),
     "must_be_text": N_("Bắt buộc, dạng chuỗi ký tự."),
+    "idempotency.key_invalid": N_("Khóa Idempotency-Key gồm 1 đến 200 ký tự in được, không có dấu cách (ví dụ "
+                                  "một UUID)."),
+    "idempotency.key_reused": N_("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng khóa "
+                                 "mới cho mỗi yêu cầu mới."),
+    "input.not_unicode": N_("Ô {field} chứa ký tự không đọc được; hãy gõ lại nội dung."),
+    "input.control_character": N_("Ô {field} chứa ký tự điều khiển không được phép; hãy gõ lại nội dung."),
+    "input.too_long": N_("Ô {field}: tối đa {max} ký tự."),
+    "input.json_too_deep": N_("Nội dung JSON lồng quá {max} tầng."),
+    "input.json_too_large": N_("Nội dung JSON có quá {max} giá trị."),
+    "input.date_out_of_range": N_("Ô {field}: năm phải từ {first} đến {last}."),
+    "input.number_out_of_range": N_("Ô {field}: số quá lớn."),
     # -- documents and diagrams -------------------------------------------------------------------
     "document.damaged": N_("Tài liệu {filename} không khớp mã kiểm tra hoặc không còn trong kho lưu trữ; "
                            "tài liệu không được hiển thị và sự việc đã được ghi vào nhật ký."),
@@ -147,6 +158,8 @@ MESSAGES: dict[str, str] = {
                                "quả."),
     "apology.dossier_finished": N_("Hồ sơ đã giải quyết xong hoặc đã dừng."),
     "apology.not_late": N_("Hồ sơ chưa quá hạn: Phiếu xin lỗi (mẫu 04) chỉ dùng cho hồ sơ trễ hạn."),
+    "apology.same_due": N_("Hồ sơ đã được hẹn trả kết quả vào {due}; hãy chọn ngày hẹn khác (ngày giờ ngoài "
+                           "giờ làm việc được dời sang giờ làm việc kế tiếp)."),
     "calendar.year_range": N_("Hãy chọn năm từ {first} đến {last}."),
     "workflow.step_failed": N_("Không thể xử lý bước {element} của quy trình; chưa có gì thay đổi. Hãy báo "
                                "quản trị viên."),
@@ -254,6 +267,10 @@ MESSAGES: dict[str, str] = {
                            "hơn) rồi gửi lại."),
     "upload.type_not_allowed": N_("Tệp {filename}: chỉ nhận tệp PDF, JPEG hoặc PNG; nội dung tệp không phải "
                                   "các loại này."),
+    "upload.extension_mismatch": N_("Tệp {filename}: tên tệp không khớp nội dung; tệp này cần có đuôi "
+                                    "{extension}."),
+    "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
+    "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
 }
 

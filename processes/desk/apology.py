@@ -29,7 +29,8 @@ def issue_apology(services: Services, username: str, code: str, new_due: datetim
                   reason: str) -> dict[str, Any]:
     """Form 04: a leader of the handling agency apologises for a late dossier and sets the new
     appointment (moved to the next working instant when outside office hours). Refused when the
-    dossier is not late, is finished, or the new date is not in the future. Returns the dossier view."""
+    dossier is not late, is finished, the new date is not in the future or resolves to the appointment
+    already given (409 `apology.same_due`: no second letter). Returns the dossier view."""
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     reasons = []
     if not reason:
@@ -52,6 +53,10 @@ def issue_apology(services: Services, username: str, code: str, new_due: datetim
         moved = run.calendar.next_working_instant(new_due)
         if moved <= run.now:
             raise Invalid("apology.new_due_past", "new_due", now=fmt_instant(run.now))
+        if facts.due_at is not None and moved == facts.due_at:
+            # The appointment is already there (a second click, or a date that resolves to the same
+            # working instant): a second letter would promise nothing new.
+            raise Conflict("apology.same_due", "new_due", due=fmt_instant(moved))
         run.load()
         before = facts.due_at
         facts.due_at, facts.late = moved, True

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adapters.bootstrap import Services
 from models import FeePayment
-from processes import audit
+from processes import audit, idempotency
 from processes.access import may_take_payment
 from processes.dossier.dossiers import load_for
 from processes.errors import Conflict, Invalid
@@ -17,13 +17,19 @@ from processes.uow import UnitOfWork
 MAX_RECEIPT = 60
 
 
-def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str) -> dict[str, Any]:
-    """R7.2: reception records the fees of the catalogue as paid at the counter, with the receipt number."""
+def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str,
+                  idempotency_key: str | None = None) -> dict[str, Any]:
+    """R7.2: reception records the fees of the catalogue as paid at the counter, with the receipt number.
+    With an `idempotency_key`, a repeat by the same caller returns the first answer (not 409)."""
     number = (receipt_no or "").strip()
     if not number or len(number) > MAX_RECEIPT:
         raise Invalid("fee.receipt_required", "receipt_no", max=MAX_RECEIPT)
+    request = idempotency.request_of(idempotency_key, "fee.paid", code, number)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
+        earlier = idempotency.replay(s, username, request, services.clock.now())
+        if earlier is not None:
+            return earlier
         user, dossier, procedure = load_for(s, username, code, may_take_payment, "fee.reception_only")
         if s.scalar(sa.select(FeePayment.id).where(FeePayment.dossier_id == dossier.id)) is not None:
             raise Conflict("fee.already_paid", code=code)
@@ -33,8 +39,14 @@ def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str)
                          received_by=user.id))
         audit.append(s, at=now, actor=user.username, kind="fee_paid", dossier_id=dossier.id,
                      detail={"amount_vnd": amount, "receipt_no": number})
+        answer = idempotency.remember(s, username, request, {
+            "code": code, "amount_vnd": amount, "receipt_no": number, "paid_at": now.isoformat()}, now)
         try:
             uow.commit()
         except sa.exc.IntegrityError:
-            raise Conflict("fee.already_paid", code=code) from None
-        return {"code": code, "amount_vnd": amount, "receipt_no": number, "paid_at": now.isoformat()}
+            uow.session.rollback()
+            twin = idempotency.after_race(services, username, request)
+            if twin is None:
+                raise Conflict("fee.already_paid", code=code) from None
+            return twin
+        return answer

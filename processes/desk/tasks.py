@@ -14,7 +14,7 @@ from adapters.bootstrap import Services
 from engine.forms import FormErrors, clean_form
 from engine.runner import TaskNotReady
 from models import Attachment, Dossier, Procedure, User, UserTask
-from processes import audit
+from processes import audit, idempotency
 from processes.access import acting_user, may_complete_task
 from processes.desk.steps import Delivery, StepContext, desk_step, fee_due, task_step
 from processes.dossier.dossier_run import DossierRun
@@ -93,19 +93,25 @@ _TASK_DOSSIER_PROCEDURE = (sa.select(UserTask, Dossier, Procedure)  # built once
                            .where(UserTask.id == sa.bindparam("task_id")))
 
 
-def complete_task(services: Services, username: str, cmd: Completion) -> dict[str, Any]:
+def complete_task(services: Services, username: str, cmd: Completion,
+                  idempotency_key: str | None = None) -> dict[str, Any]:
     """Complete one user task: its form's data checked, then the desk step of the task (reasons,
     checklist, hand-over: processes.desk.steps), all or nothing; returns the dossier's new state.
 
     Refusals (not the caller's task, already done, data or a desk rule refused) change nothing and are
-    audited in a transaction of their own."""
+    audited in a transaction of their own. With an `idempotency_key`, a repeat by the same caller returns
+    the first answer instead of 409 task.already_done (processes/idempotency.py)."""
     if not isinstance(cmd.data, Mapping):
         raise Invalid("must_be_object", "data")
     if cmd.checklist is not None and not isinstance(cmd.checklist, Mapping):
         raise Invalid("must_be_object", "checklist")
     task_id = cmd.task_id
+    request = idempotency.request_of(idempotency_key, "task.complete", cmd)
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
+        earlier = idempotency.replay(s, username, request, services.clock.now())
+        if earlier is not None:
+            return earlier
         user = acting_user(s, username)
         # One round trip for the task, its dossier and procedure (the completion needs all three).
         found = s.execute(_TASK_DOSSIER_PROCEDURE, {"task_id": task_id}).first()
@@ -119,15 +125,18 @@ def complete_task(services: Services, username: str, cmd: Completion) -> dict[st
             # Read before completing: a failed flush (a concurrent writer) expires the row.
             where = (task.dossier_id, task.id)
             try:
-                return _complete(services, uow, user, task, cmd)
+                return _complete(services, uow, user, task, cmd, request)
             except (Conflict, Invalid) as exc:
                 refusal = exc
+    if isinstance(refusal, Conflict) and (twin := idempotency.after_race(services, username, request)) is not None:
+        return twin  # the same completion, sent twice at once: the first one's answer
     # Audited after the refused transaction has ended (SQLite has one writer at a time).
     log_refusal(services, username, *where, refusal)
     raise refusal
 
 
-def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, cmd: Completion) -> dict[str, Any]:
+def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, cmd: Completion,
+              request: idempotency.Request | None = None) -> dict[str, Any]:
     s = uow.session
     if task.completed_at is not None:
         raise Conflict("task.already_done", by=task.completed_by)
@@ -159,6 +168,7 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, c
         # Read in the same transaction, before the commit: one transaction per completion (on SQLite a
         # second one would queue for the write lock again only to read).
         view = dossier_view(services, s, dossier, procedure, open_tasks=run.open_tasks)
+        idempotency.remember(s, user.username, request, view, run.now)
         uow.commit()
     except (StaleDataError, sa.exc.IntegrityError):
         raise Conflict("dossier.changed") from None

@@ -19,7 +19,7 @@ from adapters.attachments import StoredFile
 from adapters.bootstrap import Services
 from engine.forms import FormErrors, clean_form
 from models import Agency, Attachment, Dossier, DossierSequence, Procedure
-from processes import audit
+from processes import audit, idempotency
 from processes.access import acting_user, may_submit, may_view_dossier
 from processes.definitions.catalogue import form_fields
 from processes.dossier.dossier_run import DossierRun
@@ -41,6 +41,16 @@ class Upload:
     document_key: str
     filename: str
     data: bytes
+    content_type: str = ""  # as the client declared it; the content decides, this must agree
+
+
+MAX_FILES_PER_DOCUMENT = 20  # files under one document key in one submission or supplement
+APPLICANT_NAME_LENGTH = 200  # the dossier's column; the form keeps the name in full
+
+
+def _short(text: str, limit: int) -> str:
+    """A name as long as the column holds, shortened with an ellipsis (the form field allows more)."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 @dataclass
@@ -55,13 +65,29 @@ class Submission:
     declaration: bool = False  # R16.1: the applicant declares the information true (DECLARATION)
 
 
-def submit_dossier(services: Services, username: str, cmd: Submission) -> dict[str, Any]:
-    """Register a new dossier, start its workflow, return {code, status, status_code}."""
+def submit_dossier(services: Services, username: str, cmd: Submission,
+                   idempotency_key: str | None = None) -> dict[str, Any]:
+    """Register a new dossier, start its workflow, return {code, status, status_code}. With an
+    `idempotency_key`, a repeat of the same submission by the same caller returns the first answer and
+    registers nothing (processes/idempotency.py)."""
+    request = idempotency.request_of(idempotency_key, "dossier.submit", cmd)
     with UnitOfWork(services.session_factory) as uow:
+        earlier = idempotency.replay(uow.session, username, request, services.clock.now())
+        if earlier is not None:
+            return earlier
         dossier = register_dossier(services, uow.session, username, cmd)
-        uow.commit()
-        return {"code": dossier.code, "status": status_name(dossier.status_code),
-                "status_code": dossier.status_code}
+        answer = idempotency.remember(uow.session, username, request, {
+            "code": dossier.code, "status": status_name(dossier.status_code),
+            "status_code": dossier.status_code}, services.clock.now())
+        try:
+            uow.commit()
+        except sa.exc.IntegrityError:
+            uow.session.rollback()
+            twin = idempotency.after_race(services, username, request)
+            if twin is None:
+                raise
+            return twin
+        return answer
 
 
 def register_dossier(services: Services, s: so.Session, username: str, cmd: Submission) -> Dossier:
@@ -108,8 +134,8 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     now = services.clock.now()
     dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
                       definition_id=procedure.current_definition_id, agency_id=agency.id,
-                      applicant_id=user.id, applicant_name=str(form.get("ho_ten") or form.get(
-                          "ho_ten_chu_ho") or user.full_name), applicant_phone=user.phone,
+                      applicant_id=user.id, applicant_name=_short(str(form.get("ho_ten") or form.get(
+                          "ho_ten_chu_ho") or user.full_name), APPLICANT_NAME_LENGTH), applicant_phone=user.phone,
                       status_code=DossierStatus.NEWLY_REGISTERED, channel="online", result_channel=channel, form=form,
                       received_at=now, state="")
     s.add(dossier)
@@ -198,13 +224,21 @@ def _check_uploads(services: Services, procedure: Procedure,
     keys = {d["key"] for d in procedure.catalogue.get("documents", [])}
     result = []
     reasons: list[Reason] = []
+    per_key: dict[str, int] = {}
+    for up in uploads:
+        per_key[up.document_key] = per_key.get(up.document_key, 0) + 1
+    for key, count in per_key.items():
+        if count > MAX_FILES_PER_DOCUMENT:
+            reasons.append(Reason("upload.too_many_files", f"documents.{key}", {"max": MAX_FILES_PER_DOCUMENT}))
+    collect(reasons)
     for up in uploads:
         field_name = f"documents.{up.document_key}"
         if up.document_key not in keys:
             reasons.append(Reason("submission.document_unknown", field_name))
             continue
         try:
-            result.append((up.document_key, (services.attachments.check(field_name, up.filename, up.data), up.data)))
+            stored = services.attachments.check(field_name, up.filename, up.data, up.content_type)
+            result.append((up.document_key, (stored, up.data)))
         except Invalid as exc:
             reasons += exc.reasons
     collect(reasons)

@@ -166,3 +166,18 @@ def test_the_former_numbers_move_for_good_to_the_new_ones(client: Any, token: An
     followed = client.get(old.format(code=code), headers=token("reception"), follow_redirects=True)
     assert followed.status_code == 200 and followed.mimetype == "application/pdf"
     assert heading_of(followed.data)[0].startswith("Mẫu số 05:" if "05" in new else "Mẫu số 06:")
+
+
+def test_a_citizens_1000_character_name_breaks_neither_the_register_nor_the_control_sheet(
+        client: Any, token: Any) -> None:
+    name = ("Nguyễn Thị Ánh Tuyết " * 60)[:1000]
+    code = submit(client, token, form=helpers.HKD_FORM | {"ho_ten_chu_ho": name})["code"]
+    work(client, token, code, "reception")
+    register = client.get(f"/api/v1/forms/06.pdf?{PERIOD}", headers=token("reception"))
+    assert register.status_code == 200 and register.mimetype == "application/pdf"
+    assert code in text_of(register.data) and "…" in text_of(register.data)
+    sheet = form(client, token, code, "05", "reception")
+    assert sheet.status_code == 200
+    assert "Nguyễn Thị Ánh Tuyết" in text_of(sheet.data) and heading_of(sheet.data)[1][0] == A5
+    for number in ("01", "05"):
+        assert form(client, token, code, number).status_code == 200

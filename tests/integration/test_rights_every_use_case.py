@@ -365,6 +365,8 @@ EXEMPT: dict[str, str] = {
     "processes.people.users:roles_of": "the caller's own roles (none for an unknown or locked account)",
     "processes.definitions.versions:definition_rights": "the caller's own rights (all False for a stranger)",
     "processes.desk.tasks:log_refusal": "records a refusal another use case already made; no door calls it",
+    "processes.idempotency:after_race": "reads back the caller's own earlier answer, inside a use case that "
+    "has authorised the caller; no door calls it",
     "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not",
 }
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from typing import Any
 
 from flask import Response, g, jsonify, request
@@ -14,7 +13,7 @@ from processes.dossier import dossiers
 from processes.errors import Invalid, Malformed
 from processes.submission import submission
 from processes.submission.submission import Upload
-from web import commands
+from web import commands, gate
 from web.api import bp
 from web.api.openapi import OPENAPI
 from web.auth import require_token
@@ -37,7 +36,8 @@ def procedures() -> Response:
 @require_token
 def submit() -> Any:
     body, uploads = _payload_and_uploads()
-    created = submission.submit_dossier(services(), g.username, commands.submission(body, uploads))
+    created = submission.submit_dossier(services(), g.username, commands.submission(body, uploads),
+                                        idempotency_key())
     return jsonify(created | {"status": gettext(created["status"])}), 201
 
 
@@ -63,7 +63,7 @@ def fees_paid(code: str) -> Response:
     receipt = json_body().get("receipt_no")
     if not isinstance(receipt, str):
         raise Invalid("must_be_text", "receipt_no")
-    return jsonify(fees.mark_fee_paid(services(), g.username, code, receipt))
+    return jsonify(fees.mark_fee_paid(services(), g.username, code, receipt, idempotency_key()))
 
 
 @bp.post("/dossiers/<code>/supplement")
@@ -97,18 +97,24 @@ def complete(task_id: str) -> Response:
         result = Upload("result", file.filename or "", file.read()) if file and file.filename else None
     else:
         body, result = json_body(), None
-    return jsonify(tasks.complete_task(services(), g.username, commands.completion(task_id, body, result)))
+    return jsonify(tasks.complete_task(services(), g.username, commands.completion(task_id, body, result),
+                                       idempotency_key()))
 
 
 # -- parsing helpers ------------------------------------------------------------------------------
+def idempotency_key() -> str | None:
+    """The `Idempotency-Key` header as sent (the use case checks and keeps it), or None."""
+    return request.headers.get("Idempotency-Key")
+
+
 def json_body() -> dict[str, Any]:
-    raw = request.get_data(cache=True)
-    if not raw:
-        return {}
-    try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise Malformed("malformed_json") from None
+    """The request's JSON object, read through the input gate (web/gate.py) once."""
+    if "json_body" in g:
+        body = g.json_body
+    else:
+        raw = request.get_data(cache=True)
+        body = gate.parse_json(raw) if raw else {}
+        g.json_body = body
     if not isinstance(body, dict):
         raise Malformed("must_be_object")
     return body
@@ -116,10 +122,7 @@ def json_body() -> dict[str, Any]:
 
 def _payload() -> dict[str, Any]:
     """The JSON of a multipart request, sent as its `payload` field."""
-    try:
-        body = json.loads(request.form.get("payload") or "{}")
-    except ValueError:
-        raise Malformed("malformed_json", "payload") from None
+    body = gate.parse_json(request.form.get("payload") or "{}", "payload")
     if not isinstance(body, dict):
         raise Malformed("must_be_object", "payload")
     return body
@@ -134,7 +137,7 @@ def _payload_and_uploads() -> tuple[dict[str, Any], list[Upload]]:
     for field_name, file in request.files.items(multi=True):
         if not field_name.startswith("documents."):
             raise Invalid("upload.field_name", field_name)
-        uploads.append(Upload(field_name.split(".", 1)[1], file.filename or "", file.read()))
+        uploads.append(Upload(field_name.split(".", 1)[1], file.filename or "", file.read(), file.mimetype))
     return body, uploads
 
 

@@ -18,6 +18,7 @@ from processes.errors import Invalid
 from web.api import bp
 from web.auth import require_token
 from web.context import services
+from web.documents import send_document
 
 REGISTER_URL = f"/api/v1/forms/{paper.REGISTER}.pdf"
 
@@ -57,7 +58,7 @@ def former_register() -> Any:
 @require_token
 def document(code: str, attachment_id: int) -> Any:
     filename, content_type, data = task_page.read_document(services(), g.username, code, attachment_id)
-    return _send(data, content_type, filename)
+    return send_document(data, content_type, filename)
 
 
 def _day(name: str) -> date:

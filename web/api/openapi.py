@@ -21,6 +21,14 @@ def _op(summary: str, ok: str, *errors: int, body: str | None = None, auth: bool
 
 
 _CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
+_IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+                "description": "a repeat with the same key and request returns the first answer and does nothing "
+                               "again; the same key with another request is 422 idempotency.key_reused"}
+
+
+def _keyed(op: dict[str, Any]) -> dict[str, Any]:
+    return op | {"parameters": [_IDEMPOTENCY]}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -76,24 +84,24 @@ OPENAPI: dict[str, Any] = {
     },
     "paths": {
         "/procedures": {"get": _op("The public catalogue", "200", auth=False)},
-        "/dossiers": {"post": _op("Submit a dossier (JSON, or multipart with payload + documents.<key>)",
-                                  "201", 400, 401, 403, 404, 413, 422, body="Submission")},
+        "/dossiers": {"post": _keyed(_op("Submit a dossier (JSON, or multipart with payload + documents.<key>)",
+                                         "201", 400, 401, 403, 404, 413, 422, body="Submission"))},
         "/dossiers/{code}": {"parameters": [_CODE], "get": _op("One dossier", "200", 401, 404)},
         "/dossiers/{code}/diagram.svg": {"parameters": [_CODE], "get": _op(
             "The dossier's diagram (image/svg+xml), its done, active and overdue steps marked; ?lang=en for an "
             "English legend; 422 diagram_unavailable when the diagram has no layout", "200", 401, 404, 422)},
         "/dossiers/{code}/supplement": {"parameters": [_CODE], "post": _op(
             "Answer a supplement request", "200", 400, 401, 403, 404, 409, 413, 422, body="Supplement")},
-        "/dossiers/{code}/fees": {"parameters": [_CODE], "post": _op(
+        "/dossiers/{code}/fees": {"parameters": [_CODE], "post": _keyed(_op(
             "Reception records the catalogue's fees as paid at the counter, with the receipt number; 409 "
-            "when already paid", "200", 400, 401, 403, 404, 409, 422, body="FeePaid")},
+            "when already paid", "200", 400, 401, 403, 404, 409, 422, body="FeePaid"))},
         "/tasks": {"get": _op("The caller's open user tasks, each with its desk step; intake tasks list the "
                               "checklist, delivery tasks the result channel and the fee still due", "200", 401)},
         "/tasks/{id}/complete": {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "post": _op("Complete a user task: the same use case and rules as the task page and `motcua tasks "
-                        "complete` (JSON, or multipart with payload + the file result for an online hand-over)",
-                        "200", 400, 401, 403, 404, 409, 422, body="Completion")},
+            "post": _keyed(_op("Complete a user task: the same use case and rules as the task page and `motcua "
+                               "tasks complete` (JSON, or multipart with payload + the file result for an online "
+                               "hand-over)", "200", 400, 401, 403, 404, 409, 422, body="Completion"))},
         "/dossiers/{code}/forms/{form_no}.pdf": {
             "parameters": [_CODE, {"name": "form_no", "in": "path", "required": True,
                                    "schema": {"type": "string", "enum": ["01", "02", "03", "04", "05"]}}],

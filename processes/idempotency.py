@@ -1,0 +1,94 @@
+"""`Idempotency-Key`: a client that lost an answer sends the same request again with the same key and
+gets the first answer, with nothing done twice (a second dossier, a second payment).
+
+The use case owns it: it computes what was asked (`request_of`: a SHA-256 of the command, files by their
+hash), answers from `replay` when the caller already used the key, and otherwise `remember`s its answer
+in the same transaction as its effect — a crash leaves both or neither. Two twins racing: the database's
+unique key lets one commit; the other rolls back and answers the winner's answer (`after_race`). The same
+key with a different request is refused (422 `idempotency.key_reused`); keys are kept `RETENTION`."""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from adapters.bootstrap import Services
+from models import IdempotentRequest
+from processes.errors import Invalid, Malformed
+from processes.uow import UnitOfWork
+
+FIELD = "Idempotency-Key"
+RETENTION = timedelta(hours=24)
+_KEY = re.compile(r"[\x21-\x7e]{1,200}")  # printable ASCII, no spaces (a UUID fits)
+
+
+@dataclass(frozen=True)
+class Request:
+    key: str
+    fingerprint: str
+
+
+def request_of(key: str | None, scope: str, *what: Any) -> Request | None:
+    """The request as the key will remember it, or None when no key was sent."""
+    if key is None:
+        return None
+    if not isinstance(key, str) or not _KEY.fullmatch(key):
+        raise Malformed("idempotency.key_invalid", FIELD)
+    text = json.dumps([scope, *[_plain(w) for w in what]], sort_keys=True, ensure_ascii=False, default=str)
+    return Request(key, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (bytes, bytearray)):
+        return "sha256:" + hashlib.sha256(value).hexdigest()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def replay(s: so.Session, username: str, request: Request | None, now: datetime) -> dict[str, Any] | None:
+    """The first answer to this key of this caller, or None when the key is new (or expired)."""
+    if request is None:
+        return None
+    row = s.scalar(sa.select(IdempotentRequest).where(IdempotentRequest.username == username,
+                                                      IdempotentRequest.key == request.key))
+    if row is None:
+        return None
+    if row.created_at + RETENTION < now:
+        s.delete(row)
+        s.flush()
+        return None
+    if row.fingerprint != request.fingerprint:
+        raise Invalid("idempotency.key_reused", FIELD)
+    return dict(row.answer)
+
+
+def remember(s: so.Session, username: str, request: Request | None, answer: dict[str, Any],
+             now: datetime) -> dict[str, Any]:
+    """Keep the answer with the effect (same transaction); returns the answer."""
+    if request is not None:
+        s.add(IdempotentRequest(username=username, key=request.key, fingerprint=request.fingerprint,
+                                answer=json.loads(json.dumps(answer, default=str)), created_at=now))
+    return answer
+
+
+def after_race(services: Services, username: str, request: Request | None) -> dict[str, Any] | None:
+    """After a commit failed: the answer of a twin that committed first with the same key, if any."""
+    if request is None:
+        return None
+    with UnitOfWork(services.session_factory) as uow:
+        return replay(uow.session, username, request, services.clock.now())

@@ -1,0 +1,1 @@
+"""Fuzz stage: odd input at every door, no 5xx."""
