@@ -18,7 +18,7 @@ from engine.clock import ManualClock
 from models import Dossier
 from processes.dossier.dossiers import get_dossier
 from processes.timekeeping.timers import fire_due_timers
-from tests.helpers import HKD, HKD_FORM, PDF, PNG, submit, work
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, session_of, submit, work
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -73,7 +73,7 @@ def test_dates_out_of_range_in_a_query_string_are_a_422_naming_the_field(client:
     assert resp.status_code == 422
     assert _error(resp)["code"] == "input.date_out_of_range" and _error(resp)["field"] == "from"
     with client.session_transaction() as s:
-        s["user"] = "reception"
+        s["sid"] = session_of(client, "reception")
     page = client.get(f"/officer/forms/06.pdf?{query}")
     assert page.status_code == 422 and "năm phải từ 1900 đến 2200" in page.get_data(as_text=True)
 
@@ -94,7 +94,7 @@ def test_integers_above_2_63_are_not_found_in_urls_and_refused_in_parameters(cli
         resp = client.get(f"/api/v1/dossiers/{code}/documents/{huge}", headers=token("citizen"))
         assert resp.status_code == 404
         with client.session_transaction() as s:
-            s["user"] = "citizen"
+            s["sid"] = session_of(client, "citizen")
         assert client.get(f"/my/dossiers/{code}/files/{huge}").status_code == 404
     huge = str(2**63)
     resp = client.get(f"/api/v1/calendar/overrides?year={huge}", headers=token("admin"))
@@ -174,6 +174,6 @@ def test_a_lone_surrogate_in_a_json_key_is_named_in_a_form_that_can_be_sent_back
                                  "/officer/tasks?page=9223372036854775807"])
 def test_a_count_beyond_an_integer_column_is_a_422_not_a_database_error(client: Any, url: str) -> None:
     with client.session_transaction() as s:
-        s["user"] = "admin" if url.startswith("/admin") else "reception"
+        s["sid"] = session_of(client, "admin" if url.startswith("/admin") else "reception")
     resp = client.get(url)
     assert resp.status_code == 422 and "số quá lớn" in resp.get_data(as_text=True)

@@ -14,6 +14,7 @@ import pytest
 from adapters.bootstrap import Services
 from tests.e2e.test_api_walkthrough import submit
 from tests.e2e.test_no_dead_links import crawl
+from tests.helpers import session_of
 
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -40,7 +41,7 @@ def test_every_page_of_each_user_has_the_headers_and_nothing_inline(client: Any,
     code = submit(client, token)
     if username:
         with client.session_transaction() as s:
-            s["user"] = username
+            s["sid"] = session_of(client, username)
     pages = crawl(client, "/", limit=25)
     for home in ("/my/dossiers", "/officer/tasks", "/admin"):
         pages.update(crawl(client, home, limit=25))

@@ -13,7 +13,7 @@ import pytest
 from adapters.attachments import AttachmentStore
 from processes.errors import Invalid
 from processes.submission.submission import MAX_FILES_PER_DOCUMENT
-from tests.helpers import HKD, HKD_FORM, PDF, PNG
+from tests.helpers import HKD, HKD_FORM, PDF, PNG, session_of
 
 POLYGLOT = b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n"
 
@@ -75,7 +75,7 @@ def test_the_store_refuses_a_polyglot_whatever_door(tmp_path: Any) -> None:
 def _documents(client: Any, token: Any, code: str) -> list[str]:
     tid = next(t["id"] for t in client.get("/api/v1/tasks", headers=token("reception")).json if t["dossier"] == code)
     with client.session_transaction() as s:
-        s["user"] = "reception"
+        s["sid"] = session_of(client, "reception")
     page = client.get(f"/officer/tasks/{tid}").get_data(as_text=True)
     return sorted(set(re.findall(rf'/dossiers/{re.escape(code)}/documents/\d+', page)))
 
@@ -94,7 +94,7 @@ def test_documents_are_served_with_nosniff_pdf_inline_and_sandboxed_the_rest_as_
     assert served["application/pdf"].startswith("inline")
     assert served["image/png"].startswith("attachment")
     with client.session_transaction() as s:
-        s["user"] = "citizen"
+        s["sid"] = session_of(client, "citizen")
     mine = client.get(f"/my/dossiers/{code}").get_data(as_text=True)
     for url in set(re.findall(rf'/my/dossiers/{re.escape(code)}/files/\d+', mine)):
         resp = client.get(url)
