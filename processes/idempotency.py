@@ -22,7 +22,7 @@ import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
 from models import IdempotentRequest
-from processes.errors import Invalid, Malformed
+from processes.errors import Invalid, Malformed, Refused
 from processes.uow import UnitOfWork
 
 FIELD = "Idempotency-Key"
@@ -92,3 +92,20 @@ def after_race(services: Services, username: str, request: Request | None) -> di
         return None
     with UnitOfWork(services.session_factory) as uow:
         return replay(uow.session, username, request, services.clock.now())
+
+
+def commit_or_twin(services: Services, uow: UnitOfWork, username: str, request: Request | None,
+                   answer: dict[str, Any], lost: Refused | None = None) -> dict[str, Any]:
+    """Commit the effect with its answer. When the commit loses a race on a unique key, the answer of
+    the twin request that won (same caller and key); else `lost` (or the database's error) is raised."""
+    try:
+        uow.commit()
+    except sa.exc.IntegrityError:
+        uow.session.rollback()
+        twin = after_race(services, username, request)
+        if twin is None:
+            if lost is None:
+                raise
+            raise lost from None
+        return twin
+    return answer

@@ -41,12 +41,5 @@ def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str,
                      detail={"amount_vnd": amount, "receipt_no": number})
         answer = idempotency.remember(s, username, request, {
             "code": code, "amount_vnd": amount, "receipt_no": number, "paid_at": now.isoformat()}, now)
-        try:
-            uow.commit()
-        except sa.exc.IntegrityError:
-            uow.session.rollback()
-            twin = idempotency.after_race(services, username, request)
-            if twin is None:
-                raise Conflict("fee.already_paid", code=code) from None
-            return twin
-        return answer
+        return idempotency.commit_or_twin(services, uow, username, request, answer,
+                                          lost=Conflict("fee.already_paid", code=code))

@@ -79,15 +79,7 @@ def submit_dossier(services: Services, username: str, cmd: Submission,
         answer = idempotency.remember(uow.session, username, request, {
             "code": dossier.code, "status": status_name(dossier.status_code),
             "status_code": dossier.status_code}, services.clock.now())
-        try:
-            uow.commit()
-        except sa.exc.IntegrityError:
-            uow.session.rollback()
-            twin = idempotency.after_race(services, username, request)
-            if twin is None:
-                raise
-            return twin
-        return answer
+        return idempotency.commit_or_twin(services, uow, username, request, answer)
 
 
 def register_dossier(services: Services, s: so.Session, username: str, cmd: Submission) -> Dossier:

@@ -372,6 +372,8 @@ EXEMPT: dict[str, str] = {
 
 # Functions taking `services` and no acting user, and why that is right.
 NO_ACTOR: dict[str, str] = {
+    "processes.idempotency:commit_or_twin": "commits a use case's own transaction (after its authorisation) "
+    "or answers the twin request of the same caller",
     "processes.people.accounts:register": "anonymous by nature: whoever registers has no account yet",
     "processes.people.accounts:confirm_email": "anonymous by nature: the signed link is the proof",
     "processes.people.accounts:base_url": "configuration, not a use case",
