@@ -4,49 +4,22 @@ trail; an unknown, locked or unentitled operator is refused with a clear message
 `main()` in this process against the test database (the same code path as the script)."""
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from adapters.bootstrap import Services, bootstrap
+from adapters.bootstrap import Services
 from adapters.config import PROJECT_ROOT, load_config
 from models import AuditEvent, User
 from processes.access import SYSTEM
 from processes.uow import UnitOfWork
 from tests.helpers import HKD
 from tests.integration.versions_support import write_version_2
-from web import cli
-from web.cli import main
 
 HKD_BPMN = PROJECT_ROOT / "bpmn_diagrams" / "dang_ky_ho_kinh_doanh.bpmn"
 
-
-@pytest.fixture
-def motcua(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
-    """(exit code, stdout, stderr) of `motcua ARGS…` run in this process on the test database."""
-    for key in [k for k in os.environ if k.startswith("MOTCUA_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("MOTCUA_DATABASE__URL", db_url)
-    monkeypatch.setenv("MOTCUA_STORAGE__DATA_DIR", str(tmp_path / "data"))
-    opened: list[Services] = []
-
-    def services() -> Services:
-        opened.append(bootstrap(load_config()))
-        return opened[-1]
-    monkeypatch.setattr(cli, "cli_services", services)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-    yield run
-    for svc in opened:
-        svc.db.dispose()
 
 
 def _actors(services: Services, kind: str) -> list[str]:

@@ -8,47 +8,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from adapters.bootstrap import Services, bootstrap
-from adapters.config import PROJECT_ROOT, load_config
+from adapters.bootstrap import Services
+from adapters.config import PROJECT_ROOT
 from engine.clock import ManualClock
 from processes.dossier.dossiers import get_dossier
 from processes.timekeeping.calendar_admin import add_override
 from tests.integration.timers_support import local, submit_hkd, work
-from web import cli
-from web.cli import main
 
 _SCRIPT = Path(sys.executable).parent / "motcua"
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "web.cli"]
 
-
-@pytest.fixture
-def motcua(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-           capsys: pytest.CaptureFixture[str]) -> Iterator[Any]:
-    """Run the command line in this process against the test database: (exit code, stdout, stderr)."""
-    for key in [k for k in os.environ if k.startswith("MOTCUA_")]:
-        monkeypatch.delenv(key)
-    monkeypatch.setenv("MOTCUA_DATABASE__URL", db_url)
-    monkeypatch.setenv("MOTCUA_STORAGE__DATA_DIR", str(tmp_path / "data"))
-    opened: list[Services] = []  # a process of its own would close them on exit; this one must
-
-    def services() -> Services:
-        opened.append(bootstrap(load_config()))
-        return opened[-1]
-    monkeypatch.setattr(cli, "cli_services", services)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out.strip(), err.strip()
-    yield run
-    for svc in opened:
-        svc.db.dispose()
 
 
 @pytest.mark.parametrize("start, amount, expected", [
