@@ -24,7 +24,7 @@ class DossierNote(Base):
 
 
 class FeePayment(Base):
-    """Fees and charges paid at the reception desk (R7.2): one row per dossier."""
+    """Fees and charges paid (R7.2): one row per dossier, at the desk, online or by transfer."""
 
     __tablename__ = "fee_payments"
 
@@ -34,6 +34,8 @@ class FeePayment(Base):
     receipt_no: so.Mapped[str] = so.mapped_column(sa.String(60))
     paid_at: so.Mapped[datetime] = so.mapped_column()
     received_by: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    # counter (receipt typed at the desk) | online (through a payment gateway) | transfer (bank transfer)
+    method: so.Mapped[str] = so.mapped_column(sa.String(20), default="counter", server_default="counter")
 
 
 class ResultDelivery(Base):
