@@ -93,6 +93,8 @@ MESSAGES: dict[str, str] = {
     "form.unknown_field": N_("Biểu mẫu không có trường này."),
     "form.not_boolean": N_("Hãy chọn có hoặc không."),
     "form.not_integer": N_("Hãy nhập một số nguyên."),
+    "form.below_minimum": N_("Giá trị nhỏ nhất được chấp nhận là {min}."),
+    "form.above_maximum": N_("Giá trị lớn nhất được chấp nhận là {max}."),
     "form.not_date": N_("Hãy nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-02."),
     "form.not_an_option": N_("Hãy chọn một trong: {options}."),
     "form.not_text": N_("Hãy nhập nội dung dạng chữ."),

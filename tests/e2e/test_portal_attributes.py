@@ -61,3 +61,17 @@ def test_the_procedure_page_shows_the_fee_as_published(client: Any) -> None:
     page = client.get("/procedures/1.009994").get_data(as_text=True)
     assert "Mức thu theo Nghị quyết của Hội đồng nhân dân tỉnh" in page
     assert not any(mark in page for mark in AUTHORING_MARKS)
+
+
+def test_a_negative_capital_is_refused_on_the_page_and_through_the_api(client: Any, token: Any) -> None:
+    from tests.helpers import HKD, HKD_FORM
+    resp = client.post("/api/v1/dossiers", headers=token("citizen"),
+                       json={"procedure": HKD, "form": {**HKD_FORM, "von_kinh_doanh": -5}, "declaration": True})
+    assert resp.status_code == 422
+    assert resp.json["error"]["fields"]["form.von_kinh_doanh"] == "Giá trị nhỏ nhất được chấp nhận là 0."
+    assert client.get("/api/v1/tasks", headers=token("reception")).json == []
+    with client.session_transaction() as s:
+        s["sid"] = session_of(client, "citizen")
+    page = client.get(f"/procedures/{HKD}/submit").get_data(as_text=True)
+    box = _input(page, "form.von_kinh_doanh")
+    assert 'min="0"' in box and 'max="1000000000000000"' in box, box
