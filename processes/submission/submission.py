@@ -46,6 +46,7 @@ class Upload:
 
 MAX_FILES_PER_DOCUMENT = 20  # files under one document key in one submission or supplement
 APPLICANT_NAME_LENGTH = 200  # the dossier's column; the form keeps the name in full
+POSTAL_ADDRESS_LENGTH = 500
 
 
 def _short(text: str, limit: int) -> str:
@@ -63,6 +64,7 @@ class Submission:
     agency: str | None = None
     uploads: list[Upload] = field(default_factory=list)
     declaration: bool = False  # R16.1: the applicant declares the information true (DECLARATION)
+    postal_address: str | None = None  # where the result goes when it goes by post (then required)
 
 
 def submit_dossier(services: Services, username: str, cmd: Submission,
@@ -104,10 +106,15 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     except FormErrors as exc:
         reasons += form_refusal(exc.codes, "form.").reasons
     channel = cmd.channel or "counter"
+    postal_address = " ".join((cmd.postal_address or "").split()) or None
     if channel not in RESULT_CHANNELS:
         reasons.append(Reason("submission.channel_unknown", "channel"))
     elif procedure.level <= DESK_ONLY_LEVEL and channel != "counter":
         reasons.append(Reason("submission.channel_desk_only", "channel"))
+    elif channel == "post" and postal_address is None:
+        reasons.append(Reason("submission.postal_address_required", "postal_address"))
+    elif postal_address is not None and len(postal_address) > POSTAL_ADDRESS_LENGTH:
+        reasons.append(Reason("submission.postal_address_too_long", "postal_address", {"max": POSTAL_ADDRESS_LENGTH}))
     agency: Agency | None = None
     try:
         agency = _agency(s, procedure, cmd.agency)
@@ -129,7 +136,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
                       applicant_id=user.id, applicant_name=_short(str(form.get("ho_ten") or form.get(
                           "ho_ten_chu_ho") or user.full_name), APPLICANT_NAME_LENGTH), applicant_phone=user.phone,
                       status_code=DossierStatus.NEWLY_REGISTERED, channel="online", result_channel=channel, form=form,
-                      received_at=now, state="")
+                      postal_address=postal_address if channel == "post" else None, received_at=now, state="")
     s.add(dossier)
     s.flush()
     _attach(services, s, dossier, stored, user.id, now)

@@ -294,6 +294,21 @@ TABLE: dict[str, Row] = {
         "citizen",
         NON_CITIZENS,
     ),
+    "processes.submission.drafts:load_draft": Row(lambda f, svc, who, w: f(svc, who, HKD), "citizen", NON_CITIZENS),
+    "processes.submission.drafts:save_draft": Row(
+        lambda f, svc, who, w: f(svc, who, _m("processes.submission.drafts.DraftInput")(HKD, {"ho_ten": "A"})),
+        "citizen",
+        NON_CITIZENS,
+    ),
+    "processes.submission.drafts:discard_draft": Row(
+        lambda f, svc, who, w: f(svc, who, HKD), "citizen", NON_CITIZENS
+    ),  # the caller's own draft: none of another account's is reachable
+    "processes.submission.drafts:submit_draft": Row(
+        lambda f, svc, who, w: f(svc, who, _m("processes.submission.portal_submission.new_nonce")(), HKD),
+        "citizen",
+        NON_CITIZENS,
+        (Forbidden,),  # the citizen without a draft meets "no draft" (404), which is about the data
+    ),
     "processes.submission.submission:answer_supplement": Row(
         lambda f, svc, who, w: f(svc, who, w.code, {}, []), "citizen"
     ),
@@ -353,6 +368,7 @@ FILTERED: dict[str, Call] = {
     "processes.desk.tasks:list_tasks": lambda f, svc, who, w: f(svc, who),
     "processes.desk.workbench:task_queue": lambda f, svc, who, w: f(svc, who),
     "processes.submission.portal_dossiers:my_dossiers": lambda f, svc, who, w: f(svc, who),
+    "processes.submission.drafts:my_drafts": lambda f, svc, who, w: f(svc, who),
 }
 
 # Functions taking (services, username | actor, …) that need no right, and why.
