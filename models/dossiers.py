@@ -105,6 +105,8 @@ class Attachment(Base):
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     uploaded_at: so.Mapped[datetime] = so.mapped_column()
     uploaded_by: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    # A later file of the same document replaced this one (a supplement); kept, shown as an older version.
+    superseded_at: so.Mapped[datetime | None] = so.mapped_column()
 
 
 class DossierNotice(Base):

@@ -93,7 +93,7 @@ def submit(code: str) -> Any:
         return refusal_page(exc)
     if draft.refused:  # a chosen file was refused: say so before anything goes (the rest is kept)
         return _submit_page(page, nonce or new_nonce(), draft, field_errors(Invalid.many(draft.refused)), 422)
-    if request.form.get("action") == "save":
+    if request.form.get("intent") == "save":
         flash(_("Đã lưu bản nháp. Bạn có thể tiếp tục từ mục Hồ sơ của tôi."), "success")
         return redirect(f"/procedures/{code}/submit", code=303)
     try:  # the same rules as POST /api/v1/dossiers (processes.submission.submission.register_dossier)
@@ -166,7 +166,9 @@ def _dossier_action(code: str, action: Callable[[], object], done: str) -> Any:
 @bp.post("/my/dossiers/<code>/supplement")
 @login_required
 def supplement(code: str) -> Any:
-    return _dossier_action(code, lambda: submission.answer_supplement(services(), g.username, code, {}, uploads()),
+    files = uploads()
+    replace = [up.document_key for up in files if request.form.get(f"mode.{up.document_key}", "replace") == "replace"]
+    return _dossier_action(code, lambda: submission.answer_supplement(services(), g.username, code, {}, files, replace),
                            _("Đã gửi hồ sơ bổ sung; cơ quan sẽ kiểm tra lại."))
 
 

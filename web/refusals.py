@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "malformed_json": N_("Nội dung gửi lên không phải JSON hợp lệ."),
     "must_be_object": N_("Phải là một đối tượng JSON."),
     "must_be_text": N_("Bắt buộc, dạng chuỗi ký tự."),
+    "must_be_text_list": N_("Phải là một danh sách chuỗi ký tự."),
     "idempotency.key_invalid": N_("Khóa Idempotency-Key gồm 1 đến 200 ký tự in được, không có dấu cách (ví dụ "
                                   "một UUID)."),
     "idempotency.key_reused": N_("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng khóa "
@@ -72,6 +73,8 @@ MESSAGES: dict[str, str] = {
     "submission.nonce_missing": N_("Biểu mẫu đã cũ; hãy tải lại trang rồi nộp lại."),
     "submission.postal_address_required": N_("Kết quả gửi qua bưu chính: hãy ghi địa chỉ nhận kết quả."),
     "submission.postal_address_too_long": N_("Địa chỉ nhận kết quả dài quá {max} ký tự."),
+    "supplement.document_not_requested": N_("Cơ quan không yêu cầu bổ sung giấy tờ này; hãy chỉ gửi các giấy "
+                                            "tờ được nêu trong phiếu yêu cầu bổ sung."),
     "draft.not_found": N_("Không có bản nháp nào của thủ tục này."),
     "draft.too_many": N_("Bạn đang giữ {max} bản nháp; hãy nộp hoặc xóa bớt một bản nháp trước."),
     "draft.file_lost": N_("Không đọc lại được tệp {filename} đã lưu trong bản nháp; hãy chọn lại tệp đó."),

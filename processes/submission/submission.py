@@ -5,7 +5,7 @@ rule holds on each: the declaration (R16.1), the required documents attached, a 
 desk only (R8.4), a known agency of the right level, files that are what they claim to be."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.attachments import StoredFile
 from adapters.bootstrap import Services
 from engine.forms import FormErrors, clean_form
-from models import Agency, Attachment, Dossier, DossierSequence, Procedure
+from models import Agency, Attachment, AuditEvent, Dossier, DossierSequence, Procedure
 from processes import audit, idempotency
 from processes.access import acting_user, may_submit, may_view_dossier
 from processes.definitions.catalogue import form_fields
@@ -152,9 +152,22 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     return dossier
 
 
+def requested_documents(s: so.Session, dossier: Dossier, procedure: Procedure) -> list[dict[str, Any]]:
+    """The catalogue documents the open supplement request names (R14.2); every document when the request
+    named none (a note only)."""
+    documents = list(procedure.catalogue.get("documents", []))
+    detail = s.scalar(sa.select(AuditEvent.detail).where(AuditEvent.dossier_id == dossier.id,
+                                                         AuditEvent.kind == "supplement_requested")
+                      .order_by(AuditEvent.seq.desc()).limit(1)) or {}
+    named = set(detail.get("missing") or [])
+    return [d for d in documents if d["name"] in named or d["key"] in named] or documents
+
+
 def answer_supplement(services: Services, username: str, code: str, form: Mapping[str, Any],
-                      uploads: list[Upload]) -> dict[str, Any]:
-    """The applicant supplies what was asked; the paused clock resumes (R14.2)."""
+                      uploads: list[Upload], replace: Collection[str] = ()) -> dict[str, Any]:
+    """The applicant supplies what was asked; the paused clock resumes (R14.2). Only the documents the
+    request named are taken; for each document in `replace` the new file replaces the earlier ones
+    (kept as older versions), for the others it is added beside them."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
@@ -176,8 +189,16 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
             dossier.form = merged
         if not form and not uploads:
             raise Invalid("supplement.nothing_supplied", "documents")
+        requested = {d["key"]: d["name"] for d in requested_documents(s, dossier, procedure)}
+        collect([Reason("supplement.document_not_requested", f"documents.{up.document_key}")
+                 for up in uploads if up.document_key not in requested])
         stored = _check_uploads(services, procedure, uploads)
         now = services.clock.now()
+        replaced = {key for key, _ in stored if key in set(replace)}
+        if replaced:
+            s.execute(sa.update(Attachment).where(Attachment.dossier_id == dossier.id,
+                                                  Attachment.document_key.in_(replaced),
+                                                  Attachment.superseded_at.is_(None)).values(superseded_at=now))
         _attach(services, s, dossier, stored, user.id, now)
         run = DossierRun(services, s, dossier, procedure, user.username)
         instance = run.load()
@@ -192,7 +213,8 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
         if not delivered:
             raise Conflict("supplement.not_awaited")
         audit.append(s, at=now, actor=user.username, kind="supplement_answered", dossier_id=dossier.id,
-                     detail={"documents": sorted(k for k, _ in stored), "fields": sorted(form)})
+                     detail={"documents": sorted(k for k, _ in stored), "fields": sorted(form),
+                             "replaced": sorted(replaced)})
         run.save()
         uow.commit()
         return {"code": dossier.code, "status": status_name(dossier.status_code),

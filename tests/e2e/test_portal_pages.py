@@ -416,10 +416,11 @@ def test_a_level_2_service_offers_its_forms_and_no_online_submission(client: Any
     assert client.get("/procedures/9.000002/submit").headers["Location"] == "/procedures/9.000002"
 
 
-def test_the_dossier_page_embeds_its_diagram(client: Any) -> None:
+def test_the_dossier_page_offers_its_diagram_on_request(client: Any) -> None:
     log_in(client)
     code = submit(client)
-    assert f'src="/dossiers/{code}/diagram.svg"' in client.get(f"/my/dossiers/{code}").get_data(as_text=True)
+    page = client.get(f"/my/dossiers/{code}").get_data(as_text=True)
+    assert f'href="/dossiers/{code}/diagram.svg"' in page and "<img" not in page  # a plain list of steps instead
     drawing = client.get(f"/dossiers/{code}/diagram.svg")
     assert drawing.status_code == 200 and drawing.mimetype == "image/svg+xml"
 

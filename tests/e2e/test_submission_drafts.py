@@ -32,7 +32,7 @@ def log_in(client: Any, username: str = "citizen") -> None:
 def post(client: Any, page: str, files: bool = False, **fields: Any) -> Any:
     data: dict[str, Any] = {"csrf_token": TOKEN.search(page).group(1),  # type: ignore[union-attr]
                             "nonce": NONCE.search(page).group(1),  # type: ignore[union-attr]
-                            "channel": "counter", "action": "submit"}
+                            "channel": "counter", "intent": "submit"}
     data.update({f"form.{k}": str(v) for k, v in HKD_FORM.items()})
     if files:
         data["documents.giay_de_nghi"] = (io.BytesIO(PDF), "de-nghi.pdf")
@@ -88,7 +88,7 @@ def test_a_wrong_file_is_refused_by_name_and_the_others_are_kept(client: Any) ->
 def test_a_saved_draft_is_resumed_after_logging_out_and_in(client: Any) -> None:
     log_in(client)
     page = client.get(URL).get_data(as_text=True)
-    saved = post(client, page, files=True, action="save", **{"form.ten_ho_kinh_doanh": "Phở Bình Minh"})
+    saved = post(client, page, files=True, intent="save", **{"form.ten_ho_kinh_doanh": "Phở Bình Minh"})
     assert saved.status_code == 303
     client.post("/logout", data={"csrf_token": TOKEN.search(client.get("/").get_data(as_text=True)).group(1)})
     assert client.get(URL).status_code == 302  # logged out

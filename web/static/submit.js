@@ -37,6 +37,7 @@
   });
 
   if (!window.XMLHttpRequest || !window.FormData) return;
+  const target = new URL(form.getAttribute("action"), window.location.href);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -50,12 +51,12 @@
     if (area) area.hidden = false;
     if (text) text.textContent = form.dataset.sending || "";
     const request = new XMLHttpRequest();
-    request.open("POST", form.action);
+    request.open("POST", target.href);
     request.upload.addEventListener("progress", (e) => {
       if (e.lengthComputable && bar) bar.value = Math.round((e.loaded / e.total) * 100);
     });
     request.addEventListener("load", () => {
-      if (request.responseURL && new URL(request.responseURL).pathname !== new URL(form.action).pathname) {
+      if (request.responseURL && new URL(request.responseURL).pathname !== target.pathname) {
         window.location.assign(request.responseURL);  // the receipt (or the saved draft) after a redirect
         return;
       }

@@ -7,7 +7,8 @@ Create Date: 2026-12-07
 
 `submission_drafts`: one per applicant and procedure (answers as typed, result channel, agency, postal
 address, declaration). `draft_files`: the files already checked and stored for a draft's documents.
-`users.identity_number`, `users.address`; `dossiers.postal_address` (where a result by post goes).
+`users.identity_number`, `users.address`; `dossiers.postal_address` (where a result by post goes); `attachments.superseded_at` (a
+supplement replaced this file; it is kept as an older version of its document).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -62,9 +63,13 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('address', sa.String(length=500), nullable=True))
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('postal_address', sa.String(length=500), nullable=True))
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('superseded_at', models.base.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('attachments', schema=None) as batch_op:
+        batch_op.drop_column('superseded_at')
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.drop_column('postal_address')
     with op.batch_alter_table('users', schema=None) as batch_op:
