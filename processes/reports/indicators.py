@@ -217,9 +217,12 @@ def _indicator(spec: Spec, numerator: Sequence[str], population: Sequence[str]) 
 
 
 def compute(records: Iterable[DossierRecord], procedures: Iterable[ProcedureRecord], since: datetime,
-            until: datetime, tz: ZoneInfo) -> dict[str, Any]:
-    """Every indicator, count and group score over the dossiers received in [since, until)."""
+            until: datetime, tz: ZoneInfo, now: datetime | None = None) -> dict[str, Any]:
+    """Every indicator, count and group score over the dossiers received in [since, until), judged at
+    the period's end (or now, when the period has not ended yet)."""
     ds = sorted((d for d in records if since <= d.received_at < until), key=lambda d: d.code)
+    if now is not None and now < until:
+        until = now
     verdicts = {d.code: judge(d, until, tz) for d in ds}
     judged = [d.code for d in ds if verdicts[d.code] is not None]
     on_time = [c for c in judged if verdicts[c] in ("on_time", "early")]
@@ -302,7 +305,7 @@ def monthly_on_time(records: Iterable[DossierRecord], year: int, tz: ZoneInfo,
     """The on-time rate month by month over a year (dossiers received in the month, judged at the
     month's end or at `cut`, whichever is sooner). None where a month has no dossier."""
     rows = list(records)
-    out = []
+    out: list[dict[str, Any]] = []
     for month in range(1, 13):
         since = datetime(year, month, 1, tzinfo=tz)
         until = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)

@@ -2,8 +2,7 @@
 property: no score ever leaves its group's maximum (processes/reports/indicators.py)."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,52 +18,7 @@ from processes.reports.indicators import (
     monthly_on_time,
     round2,
 )
-
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-SINCE = datetime(2026, 1, 1, tzinfo=TZ)
-UNTIL = datetime(2026, 4, 1, tzinfo=TZ)  # the first quarter of 2026
-
-
-def at(month: int, day: int, hour: int = 9, year: int = 2026) -> datetime:
-    return datetime(year, month, day, hour, tzinfo=TZ)
-
-
-# P1 carries a fee of 50,000 VND and is published; P2 is free and published; P3 is free, unpublished.
-PROCEDURES = [ProcedureRecord("P1", True), ProcedureRecord("P2", True), ProcedureRecord("P3", False)]
-FEE = 50_000
-HISTORY = [
-    # D01 on time (finished on its appointment day), online, paid online, result online, digitised, rated 5.
-    DossierRecord("D01", "A", "P1", S.RESULT_RETURNED, "online", at(1, 5), due_at=at(1, 10, 17),
-                  finished_at=at(1, 10, 10), delivered_at=at(1, 11), fee_vnd=FEE, payment_method="online",
-                  result_channel="online", inputs_attached=True, result_attached=True, rating=5,
-                  receipt_notice=True),
-    # D02 early (finished five days before), at the counter, paid at the counter, no result file, rated 4.
-    DossierRecord("D02", "A", "P1", S.RESULT_RETURNED, "counter", at(1, 6), due_at=at(1, 20, 17),
-                  finished_at=at(1, 15), delivered_at=at(1, 16), fee_vnd=FEE, payment_method="counter",
-                  result_channel="counter", inputs_attached=True, result_attached=False, rating=4),
-    # D03 late with one supplement request (finished two days after its moved appointment); apologised;
-    # rated 2 (dissatisfied).
-    DossierRecord("D03", "A", "P2", S.RESULT_RETURNED, "online", at(2, 1), due_at=at(2, 10, 17),
-                  finished_at=at(2, 12), delivered_at=at(2, 13), supplement_requests=1, result_channel="online",
-                  inputs_attached=True, result_attached=True, rating=2, receipt_notice=True, apology=True),
-    # D04 finished before its appointment but with two supplement requests: late. Not yet handed over.
-    DossierRecord("D04", "A", "P2", S.PROCESSING_FINISHED, "online", at(2, 3), due_at=at(2, 28, 17),
-                  finished_at=at(2, 20), supplement_requests=2, inputs_attached=True, result_attached=True,
-                  rating=4, receipt_notice=True),
-    # D05 unfinished at the period's end and overdue (appointment 20 March): late. Fee unpaid.
-    DossierRecord("D05", "A", "P1", S.IN_PROCESS, "counter", at(3, 2), due_at=at(3, 20, 17), fee_vnd=FEE),
-    # D06 unfinished at the period's end, appointment in April: on time (not early).
-    DossierRecord("D06", "A", "P3", S.IN_PROCESS, "online", at(3, 25), due_at=at(4, 10, 17), receipt_notice=True),
-    # D07 withdrawn by the applicant: received, but not judged.
-    DossierRecord("D07", "A", "P2", S.WITHDRAWAL_REQUESTED, "online", at(3, 5), finished_at=at(3, 6)),
-    # D08 received before the period: outside every figure.
-    DossierRecord("D08", "A", "P1", S.RESULT_RETURNED, "online", at(12, 30, year=2025), due_at=at(1, 3, 17),
-                  finished_at=at(1, 2), fee_vnd=FEE, payment_method="online"),
-    # D09 finished late on 5 April, after the period; on 1 April its appointment (3 April) had not passed:
-    # judged on time at the period's end. Paid online (in April), counter submission.
-    DossierRecord("D09", "A", "P1", S.PROCESSING_FINISHED, "counter", at(3, 10), due_at=at(4, 3, 17),
-                  finished_at=at(4, 5), fee_vnd=FEE, payment_method="online"),
-]
+from tests.reports_history import EXPECTED, HISTORY, P1, PROCEDURES, SINCE, TZ, UNTIL, at
 
 
 def test_the_seeded_history_scores_as_worked_out_by_hand() -> None:
@@ -123,10 +77,13 @@ def test_the_seeded_history_scores_as_worked_out_by_hand() -> None:
                       "satisfaction": 6.43}
     # Every group applies: total = 10.5 + 10 + 18 + 17.64583 + 6.42857 = 62.5744 → 62.57.
     assert r["total"] == 62.57
+    assert r["counts"] == EXPECTED["counts"] and groups == EXPECTED["groups"] and r["total"] == EXPECTED["total"]
+    assert {k: (ind[k]["numerator"], ind[k]["denominator"], ind[k]["score"]) for k in EXPECTED["indicators"]} \
+        == EXPECTED["indicators"]
 
 
 def test_the_appointment_day_is_on_time_and_a_day_before_is_early() -> None:
-    base = DossierRecord("X", "A", "P", S.PROCESSING_FINISHED, "online", at(1, 2), due_at=at(1, 9, 17))
+    base = DossierRecord("X", "A", P1, S.PROCESSING_FINISHED, "online", at(1, 2), due_at=at(1, 9, 17))
     assert judge(base, at(1, 9), TZ) == "on_time"  # unfinished when the period ends, not yet overdue
     assert judge(base, UNTIL, TZ) == "late"  # unfinished and overdue when the period ends
     from dataclasses import replace
