@@ -272,6 +272,9 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # -- issue 17: oversight (indicators, dashboards, the annual report) --------------------------------
+    "report.year_invalid": N_("Năm {value} không hợp lệ: nhập năm từ 2000 đến 2100."),
+    "report.format_unknown": N_("Không có báo cáo dạng {format}: chọn PDF hoặc XLSX."),
 }
 
 

@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from adapters import annual_report as annual_file
 from adapters.bootstrap import Services
+from adapters.forms_pdf import FontMissing, find_font_dir
 from models import Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, User, UserTask
 from models.portal import Feedback
 from models.status import FINAL_STATUSES
 from models.workbench import FeePayment, ResultDelivery
 from processes.access import authorise, may_view_reports, may_view_some_report
-from processes.errors import Forbidden, Invalid, Reason, collect
+from processes.errors import Forbidden, Invalid, NotFound, Reason, Unprocessable, collect
 from processes.reports.indicators import (
     COUNTS,
     GROUPS,
@@ -305,6 +307,23 @@ def annual_report(services: Services, username: str, agency_code: str = "", year
                 "generated_at": now.astimezone(tz).isoformat(timespec="minutes"),
                 **result, "per_procedure": per_procedure, "per_agency": per_agency,
                 "count_labels": COUNTS, "group_labels": GROUPS}
+
+
+def annual_report_file(services: Services, username: str, agency_code: str = "", year: object = "",
+                       fmt: str = "xlsx") -> tuple[bytes, str]:
+    """The annual report as an Excel workbook (`xlsx`) or a PDF (`pdf`), and its file name."""
+    report = annual_report(services, username, agency_code, year)
+    who = report["agency"]["code"] or "toan-tinh"
+    name = f"bao-cao-nam-{report['year']}-{who}.{fmt}"
+    if fmt == "xlsx":
+        return annual_file.to_xlsx(report), name
+    if fmt != "pdf":
+        raise NotFound("report.format_unknown", "format", format=fmt[:10])
+    try:
+        font_dir = find_font_dir(services.config.get("forms", {}).get("font_dir") or None)
+    except FontMissing:
+        raise Unprocessable("forms.font_missing") from None
+    return annual_file.to_pdf(report, font_dir, services.clock.now().astimezone(_tz(services))), name
 
 
 def _reminder_dates(services: Services, year: int) -> list[tuple[str, date, date]]:

@@ -79,6 +79,23 @@ def test_the_dashboard_and_the_annual_report(seeded: Services) -> None:
         oversight.annual_report(seeded, "leader", "", "20x6")
 
 
+def test_the_annual_report_downloads_as_xlsx_and_pdf_and_opens(seeded: Services) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    data, name = oversight.annual_report_file(seeded, "leader", "", "2026", "xlsx")
+    assert name == f"bao-cao-nam-2026-{MAIN}.xlsx"
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["Tổng hợp", "Chỉ số", "Theo thủ tục", "Theo cơ quan"]
+    rows = {r[0]: r for r in wb["Chỉ số"].iter_rows(values_only=True)}
+    assert rows["Mã"][1] == "Chỉ số" and rows["on_time_rate"][3:5] == (4, 8 - 1)
+    pdf, name = oversight.annual_report_file(seeded, "admin", "", "2026", "pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert name == "bao-cao-nam-2026-toan-tinh.pdf" and "NĂM 2026" in text and "Toàn tỉnh".upper() in text
+
+
 def test_the_reminders_are_queued_on_their_dates_once(services: Services) -> None:
     def keys() -> list[str]:
         with UnitOfWork(services.session_factory) as uow:
