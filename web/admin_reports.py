@@ -7,8 +7,9 @@ from typing import Any
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from processes.errors import Invalid, Refused
-from processes.reports import admin_reports
+from processes.reports import admin_reports, oversight
 from processes.submission import feedback
+from web import charts as charts_svg
 from web import refusals
 from web.context import services
 from web.i18n import _
@@ -30,13 +31,14 @@ def index() -> Any:
     except Invalid as exc:
         return render_template("admin/reports.html", table=None, args=args,
                                errors=refusals.field_messages(exc), columns=admin_reports.COLUMNS,
-                               feedback=None), 422
+                               feedback=None, choice=oversight.choices(services(), g.username)), 422
     try:
         general = [f for f in feedback.list_feedback(services(), g.username) if f["kind"] == "general"]
     except Refused:
         general = None
     return render_template("admin/reports.html", table=table, args=args, errors={},
-                           columns=admin_reports.COLUMNS, feedback=general)
+                           columns=admin_reports.COLUMNS, feedback=general,
+                           choice=oversight.choices(services(), g.username))
 
 
 @bp.get("/report.csv")
@@ -55,3 +57,65 @@ def resolve(incident_id: int) -> Any:
     admin_reports.resolve_incident(services(), g.username, incident_id)
     flash(_("Đã đánh dấu sự cố {id} là đã xử lý.", id=incident_id), "success")
     return redirect(url_for(".index"))
+
+
+# -- issue 17: the dashboards with charts and the annual report ------------------------------------------
+
+def _board_args() -> dict[str, str]:
+    return {k: request.args.get(k, "").strip() for k in ("agency", "year", "procedure")}
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard() -> Any:
+    """A leader's dashboard (their agency) or the province's (administrators: every agency, ranked)."""
+    args = _board_args()
+    choice = oversight.choices(services(), g.username)
+    try:
+        board = oversight.dashboard(services(), g.username, args["agency"], args["year"], args["procedure"])
+    except Invalid as exc:
+        return render_template("admin/dashboard.html", board=None, args=args, choice=choice,
+                               errors=refusals.field_messages(exc), charts={}), 422
+    return render_template("admin/dashboard.html", board=board, args=args, choice=choice, errors={},
+                           charts=dashboard_charts(board))
+
+
+def dashboard_charts(board: dict[str, Any]) -> dict[str, Any]:
+    """The SVG charts of a dashboard, from the same numbers as the tables beside them."""
+    groups = [(_(g["name"]), g["score"], float(g["max"])) for g in board["groups"]]
+    months = [(str(m["month"]), None if m["rate"] is None else round(m["rate"] * 100, 2)) for m in board["months"]]
+    ratings = [(f"{n}★", float(board["ratings"][str(n)])) for n in range(1, 6)]
+    satisfaction = [(str(m["month"]), m["satisfaction"]) for m in board["months"]]
+    charts = {
+        "groups": charts_svg.hbar_chart("chart-groups", _("Điểm theo nhóm chỉ số"),
+                                        _("Điểm của mỗi nhóm so với điểm tối đa; bảng bên cạnh có cùng số liệu."),
+                                        groups),
+        "months": charts_svg.bar_chart("chart-months", _("Tỷ lệ đúng hạn theo tháng (%)"),
+                                       _("Tỷ lệ hồ sơ đúng hạn của mỗi tháng; bảng bên cạnh có cùng số liệu."),
+                                       months, 100),
+        "ratings": charts_svg.bar_chart("chart-ratings", _("Số đánh giá theo mức"),
+                                        _("Số hồ sơ được đánh giá ở mỗi mức từ 1 đến 5 sao."), ratings,
+                                        max([v for _, v in ratings] + [1.0])),
+        "satisfaction": charts_svg.bar_chart("chart-satisfaction", _("Điểm đánh giá trung bình theo tháng"),
+                                             _("Điểm đánh giá trung bình (1–5) của hồ sơ nhận trong tháng."),
+                                             satisfaction, 5),
+    }
+    if board["ranking"]:
+        charts["ranking"] = charts_svg.hbar_chart(
+            "chart-ranking", _("Xếp hạng cơ quan theo tổng điểm"),
+            _("Tổng điểm (trên 100) của mỗi cơ quan có hồ sơ trong năm."),
+            [(r["name"], r["total"], 100.0) for r in board["ranking"]])
+    return charts
+
+
+@bp.get("/annual.<fmt>")
+@login_required
+def annual(fmt: str) -> Response:
+    """The annual report (R17.1) as PDF or XLSX."""
+    args = _board_args()
+    data, name = oversight.annual_report_file(services(), g.username, args["agency"], args["year"], fmt)
+    mimetype = "application/pdf" if fmt == "pdf" else XLSX
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
