@@ -366,8 +366,9 @@ def queue_annual_reminders(services: Services, at: datetime | None = None) -> in
                 subject = f"Nhắc báo cáo năm {deadline.year}: hạn {deadline.strftime('%d/%m/%Y')}"
                 body = (f"Kính gửi {name or 'Quản trị tỉnh'},\n\nBáo cáo năm {deadline.year} về việc thực hiện cơ "
                         f"chế một cửa, một cửa liên thông (Nghị định 61/2018/NĐ-CP, Điều 17) phải gửi trước ngày "
-                        f"{deadline.strftime('%d/%m/%Y')}. Báo cáo lập sẵn (PDF, XLSX) tại /admin/reports/dashboard?year="
-                        f"{deadline.year}" + (f"&agency={code}" if whom == "agency" else "") + ".")
+                        f"{deadline.strftime('%d/%m/%Y')}. Báo cáo lập sẵn (PDF, XLSX) tại "
+                        f"/admin/reports/dashboard?year={deadline.year}"
+                        + (f"&agency={code}" if whom == "agency" else "") + ".")
                 s.add(OutboxMessage(key=key, channel="email", recipient=email, subject=subject, body=body,
                                     created_at=now, next_attempt_at=now))
                 queued += 1
