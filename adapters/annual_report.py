@@ -123,3 +123,31 @@ def to_pdf(report: dict[str, Any], font_dir: Path, created_at: datetime | None =
         ],
         signatures=[("Thủ trưởng cơ quan", "")], landscape=True, paper=A4)
     return render(doc, font_dir, created_at=created_at)
+
+
+def table_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A table as CSV in UTF-8 with a byte-order mark (so that Excel reads the Vietnamese headers)."""
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def table_xlsx(sheet: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """A table as a one-sheet workbook, headers in bold."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet[:31]
+    ws.append(list(headers))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(list(row))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -51,6 +51,16 @@ def csv() -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@bp.get("/report.xlsx")
+@login_required
+def xlsx() -> Response:
+    args = _args()
+    table = admin_reports.report(services(), g.username, args["agency"], args["from"], args["to"])
+    name = f"bao-cao-{table['agency'] or 'tat-ca'}-{table['from']}-{table['to']}.xlsx"
+    return Response(admin_reports.report_xlsx(table), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @bp.post("/incidents/<int:incident_id>/resolve")
 @login_required
 def resolve(incident_id: int) -> Any:
@@ -115,6 +125,17 @@ def annual(fmt: str) -> Response:
     args = _board_args()
     data, name = oversight.annual_report_file(services(), g.username, args["agency"], args["year"], fmt)
     mimetype = "application/pdf" if fmt == "pdf" else XLSX
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/indicators.<fmt>")
+@login_required
+def indicators_export(fmt: str) -> Response:
+    """The indicators' table as CSV or XLSX (Vietnamese column names)."""
+    a = request.args
+    data, name = oversight.indicators_file(services(), g.username, a.get("agency", "").strip(), a.get("from", ""),
+                                           a.get("to", ""), a.get("procedure", "").strip(), fmt)
+    mimetype = "text/csv" if fmt == "csv" else XLSX
     return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

@@ -268,8 +268,15 @@ def dashboard(services: Services, username: str, agency_code: str = "", year: ob
                 ranking.append({"code": a.code, "name": a.name, "total": scored["total"],
                                 "received": scored["counts"]["received"]})
             ranking.sort(key=lambda r: (-(r["total"] or 0), r["code"]))
+        names = dict(s.execute(sa.select(Procedure.code, Procedure.name)).all())
+        by_procedure = []
+        for code in sorted({r.procedure for r in records}):
+            sub = compute([r for r in records if r.procedure == code], procedures, since, until, tz)
+            by_procedure.append({"code": code, "name": names.get(code, code), "received": sub["counts"]["received"],
+                                 "late": sub["counts"]["late"], "rated": sub["counts"]["rated"],
+                                 "average_rating": sub["average_rating"], "total": sub["total"]})
         return {"agency": _agency_row(agency), "year": the_year, "procedure": procedure_code,
-                "from": since.date().isoformat(), "to": _last_day(until, tz),
+                "from": since.date().isoformat(), "to": _last_day(until, tz), "procedures": by_procedure,
                 **result, "months": months, "due_this_week": due_week, "late_now": late_now,
                 "officers": officers, "ranking": ranking}
 
@@ -324,6 +331,24 @@ def annual_report_file(services: Services, username: str, agency_code: str = "",
     except FontMissing:
         raise Unprocessable("forms.font_missing") from None
     return annual_file.to_pdf(report, font_dir, services.clock.now().astimezone(_tz(services))), name
+
+
+def indicators_file(services: Services, username: str, agency_code: str = "", date_from: object = "",
+                    date_to: object = "", procedure_code: str = "", fmt: str = "csv") -> tuple[bytes, str]:
+    """The indicators' table (with the counts below it) as CSV or XLSX, Vietnamese column names."""
+    found = indicators(services, username, agency_code, date_from, date_to, procedure_code)
+    rows: list[list[Any]] = [[i["key"], i["name"], i["source"], i["numerator"], i["denominator"],
+                              None if i["value"] is None else round(i["value"] * 100, 2), i["score"], i["max"],
+                              annual_file.NOT_APPLICABLE.get(i["reason"] or "", "")] for i in found["indicators"]]
+    rows += [[g["key"], g["name"], "766", None, None, None, g["score"], g["max"], ""] for g in found["groups"]]
+    rows.append(["total", "Tổng điểm", "766", None, None, None, found["total"], 100, ""])
+    rows += [[key, label, "", found["counts"][key], None, None, None, None, ""] for key, label in COUNTS]
+    name = f"chi-so-{found['agency']['code'] or 'toan-tinh'}-{found['from']}-{found['to']}.{fmt}"
+    if fmt == "csv":
+        return annual_file.table_csv(annual_file.INDICATOR_HEADERS, rows), name
+    if fmt == "xlsx":
+        return annual_file.table_xlsx("Chỉ số", annual_file.INDICATOR_HEADERS, rows), name
+    raise NotFound("report.format_unknown", "format", format=fmt[:10])
 
 
 def _reminder_dates(services: Services, year: int) -> list[tuple[str, date, date]]:

@@ -114,3 +114,24 @@ def test_the_sweep_at_the_dates_queues_the_reminders(motcua: Any, services: Serv
     assert f"annual_report:2026:agency:{MAIN}:leader@example.vn" in leaders
     assert motcua("timers", "sweep", "--at", "2026-12-16T09:00:00+07:00")[0] == 0
     assert sorted(set(keys()) - set(leaders)) == ["annual_report:2026:province:province:admin@example.vn"]
+
+
+def test_the_tables_export_as_csv_and_xlsx_with_vietnamese_headers(client: Any, services: Services,
+                                                                   clock: ManualClock) -> None:
+    seed(services)
+    clock.set(datetime(2026, 4, 2, 9, tzinfo=TZ))
+    login(client, "leader")
+    csv = client.get("/admin/reports/indicators.csv?from=2026-01-01&to=2026-03-31")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "Mã,Chỉ số,Căn cứ,Tử số,Mẫu số,Tỷ lệ (%),Điểm,Điểm tối đa,Ghi chú"
+    assert "on_time_rate,Tỷ lệ hồ sơ giải quyết đúng hạn,766 §2.1,4,7,57.14,8.0,14," in lines
+    assert "total,Tổng điểm,766,,,,62.57,100," in lines
+    book = load_workbook(io.BytesIO(client.get("/admin/reports/indicators.xlsx?from=2026-01-01&to=2026-03-31").data))
+    rows = list(book["Chỉ số"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Mã", "Chỉ số", "Căn cứ") and ("late", "Trễ hạn", None, 3) in [r[:4] for r in rows]
+    table = load_workbook(io.BytesIO(client.get("/admin/reports/report.xlsx?from=2026-01-01&to=2026-03-31").data))
+    head = next(table["Báo cáo"].iter_rows(values_only=True))
+    assert head[:3] == ("Cơ quan", "Thủ tục", "Tiếp nhận")
+    page = text(client.get("/admin/reports/dashboard?year=2026"))
+    assert "1.001193 — " in page  # the ratings per procedure
