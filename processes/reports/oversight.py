@@ -271,10 +271,10 @@ def dashboard(services: Services, username: str, agency_code: str = "", year: ob
         names = dict(s.execute(sa.select(Procedure.code, Procedure.name)).all())
         by_procedure = []
         for code in sorted({r.procedure for r in records}):
-            mine = compute([r for r in records if r.procedure == code], procedures, since, until, tz)
-            by_procedure.append({"code": code, "name": names.get(code, code), "received": mine["counts"]["received"],
-                                 "late": mine["counts"]["late"], "rated": mine["counts"]["rated"],
-                                 "average_rating": mine["average_rating"], "total": mine["total"]})
+            per_proc = compute([r for r in records if r.procedure == code], procedures, since, until, tz)
+            by_procedure.append({"code": code, "name": names.get(code, code), "received": per_proc["counts"]["received"],
+                                 "late": per_proc["counts"]["late"], "rated": per_proc["counts"]["rated"],
+                                 "average_rating": per_proc["average_rating"], "total": per_proc["total"]})
         return {"agency": _agency_row(agency), "year": the_year, "procedure": procedure_code,
                 "from": since.date().isoformat(), "to": _last_day(until, tz), "procedures": by_procedure,
                 **result, "months": months, "due_this_week": due_week, "late_now": late_now,
