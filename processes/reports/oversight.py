@@ -272,7 +272,8 @@ def dashboard(services: Services, username: str, agency_code: str = "", year: ob
         by_procedure = []
         for code in sorted({r.procedure for r in records}):
             per_proc = compute([r for r in records if r.procedure == code], procedures, since, until, tz)
-            by_procedure.append({"code": code, "name": names.get(code, code), "received": per_proc["counts"]["received"],
+            by_procedure.append({"code": code, "name": names.get(code, code),
+                                 "received": per_proc["counts"]["received"],
                                  "late": per_proc["counts"]["late"], "rated": per_proc["counts"]["rated"],
                                  "average_rating": per_proc["average_rating"], "total": per_proc["total"]})
         return {"agency": _agency_row(agency), "year": the_year, "procedure": procedure_code,
