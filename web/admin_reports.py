@@ -7,12 +7,12 @@ from typing import Any
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 
 from processes.errors import Invalid, Refused
-from processes.reports import admin_reports, oversight
+from processes.reports import admin_reports, feedback_answers, oversight
 from processes.submission import feedback
 from web import charts as charts_svg
 from web import refusals
 from web.context import services
-from web.i18n import _
+from web.i18n import N_, _
 from web.session import login_required
 
 bp = Blueprint("admin_reports", __name__, url_prefix="/admin/reports")
@@ -140,3 +140,41 @@ def indicators_export(fmt: str) -> Response:
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# -- issue 17: feedback and complaints answered (R9.1) ---------------------------------------------------
+
+@bp.get("/feedback")
+@login_required
+def feedback_list() -> Any:
+    status = request.args.get("status", "").strip()
+    return _feedback_page(status, {})
+
+
+def _feedback_page(status: str, errors: dict[str, str]) -> str:
+    rows = feedback_answers.list_for_answer(services(), g.username, status)
+    return render_template("admin/feedback.html", rows=rows, status=status, errors=errors,
+                           statuses=FEEDBACK_STATUSES)
+
+
+FEEDBACK_STATUSES = {"received": N_("Đã nhận"), "answered": N_("Đã trả lời"), "closed": N_("Đã đóng")}
+
+
+@bp.post("/feedback/<int:feedback_id>/answer")
+@login_required
+def feedback_answer(feedback_id: int) -> Any:
+    try:
+        feedback_answers.answer_feedback(services(), g.username, feedback_id, request.form.get("answer", ""),
+                                         request.form.get("publish") == "1")
+    except Invalid as exc:
+        return _feedback_page("", {str(feedback_id): " ".join(refusals.field_messages(exc).values())}), 422
+    flash(_("Đã trả lời góp ý số {id}; câu trả lời được gửi tới người góp ý.", id=feedback_id), "success")
+    return redirect(url_for(".feedback_list"))
+
+
+@bp.post("/feedback/<int:feedback_id>/close")
+@login_required
+def feedback_close(feedback_id: int) -> Any:
+    feedback_answers.close_feedback(services(), g.username, feedback_id)
+    flash(_("Đã đóng góp ý số {id}.", id=feedback_id), "success")
+    return redirect(url_for(".feedback_list"))

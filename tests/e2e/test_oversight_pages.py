@@ -135,3 +135,27 @@ def test_the_tables_export_as_csv_and_xlsx_with_vietnamese_headers(client: Any, 
     assert head[:3] == ("Cơ quan", "Thủ tục", "Tiếp nhận")
     page = text(client.get("/admin/reports/dashboard?year=2026"))
     assert "1.001193 — " in page  # the ratings per procedure
+
+
+def test_a_leader_answers_a_rating_and_the_portal_shows_the_published_answer(client: Any, services: Services,
+                                                                              clock: ManualClock) -> None:
+    seed(services)
+    clock.set(datetime(2026, 4, 2, 9, tzinfo=TZ))
+    login(client, "leader")
+    page = client.get("/admin/reports/feedback")
+    assert page.status_code == 200
+    ids = re.findall(r'<tr data-id="(\d+)">', page.get_data(as_text=True))
+    assert len(ids) == 4  # the four ratings of the city's dossiers
+    first = ids[0]
+    bad = client.post(f"/admin/reports/feedback/{first}/answer", data={"csrf_token": "t", "answer": ""})
+    assert bad.status_code == 422 and "Hãy nhập nội dung trả lời." in text(bad)
+    done = client.post(f"/admin/reports/feedback/{first}/answer", follow_redirects=True,
+                       data={"csrf_token": "t", "answer": "Cảm ơn ông bà đã đánh giá.", "publish": "1"})
+    assert f"Đã trả lời góp ý số {first}" in text(done)
+    public = text(client.get("/feedback/answers"))
+    assert "Cảm ơn ông bà đã đánh giá." in public and "Nguyễn Văn An" not in public
+    closed = client.post(f"/admin/reports/feedback/{first}/close", data={"csrf_token": "t"}, follow_redirects=True)
+    assert "Đã đóng góp ý số" in text(closed)
+    assert client.post(f"/admin/reports/feedback/{first}/close", data={"csrf_token": "t"}).status_code == 409
+    assert login(client, "leader2").post(f"/admin/reports/feedback/{first}/close",
+                                         data={"csrf_token": "t"}).status_code == 403

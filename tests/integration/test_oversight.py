@@ -110,3 +110,39 @@ def test_the_reminders_are_queued_on_their_dates_once(services: Services) -> Non
     assert oversight.queue_annual_reminders(services, datetime(2026, 11, 20, 8, tzinfo=TZ)) == 0  # once each
     assert oversight.queue_annual_reminders(services, datetime(2026, 12, 16, 8, tzinfo=TZ)) == 1  # the admin
     assert [k for k in keys() if ":province:" in k] == ["annual_report:2026:province:province:admin@example.vn"]
+
+
+def test_feedback_is_answered_to_its_author_published_and_closed(seeded: Services) -> None:
+    from models.portal import Feedback
+    from processes.errors import Conflict
+    from processes.reports import feedback_answers
+    from processes.submission import feedback
+
+    general = feedback.give_feedback(seeded, None, "Bãi gửi xe chật.", "Trần Văn C", "c@example.vn", ip="10.0.0.1")
+    # The leader of the city sees the ratings of the city's dossiers, not general feedback.
+    mine = feedback_answers.list_for_answer(seeded, "leader")
+    assert {f["dossier"] for f in mine} == {f"{MAIN}-D0{n}" for n in (1, 2, 3, 4)} and general not in [
+        f["id"] for f in mine]
+    assert feedback_answers.list_for_answer(seeded, "leader2") == []
+    rated = next(f for f in mine if f["rating"] == 2)
+    answered = feedback_answers.answer_feedback(seeded, "leader", rated["id"], "Xin lỗi ông, chúng tôi đã rút "
+                                                "kinh nghiệm.", publish=True)
+    assert answered["status"] == "answered" and answered["answered_by"] == "leader"
+    with pytest.raises(Forbidden):
+        feedback_answers.answer_feedback(seeded, "leader", general, "Cảm ơn.")
+    with pytest.raises(Invalid):
+        feedback_answers.answer_feedback(seeded, "admin", general, "   ")
+    feedback_answers.answer_feedback(seeded, "admin", general, "Đã mở rộng bãi xe.")
+    with UnitOfWork(seeded.session_factory) as uow:
+        mails = {m.recipient: (m.subject, m.body) for m in uow.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.key.like("feedback_answer:%")))}
+        statuses = dict(uow.session.execute(sa.select(Feedback.id, Feedback.status)).all())
+    assert mails["citizen@example.vn"][0] == f"Trả lời góp ý số {rated['id']} về hồ sơ {MAIN}-D03"
+    assert "Đã mở rộng bãi xe." in mails["c@example.vn"][1]
+    assert statuses[general] == "answered"
+    public = feedback_answers.published_answers(seeded)
+    assert [a["id"] for a in public] == [rated["id"]] and "name" not in public[0]
+    feedback_answers.close_feedback(seeded, "admin", general)
+    with pytest.raises(Conflict):
+        feedback_answers.answer_feedback(seeded, "admin", general, "Thêm nữa.")
+    assert [f["id"] for f in feedback_answers.list_for_answer(seeded, "admin", "closed")] == [general]
