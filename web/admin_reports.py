@@ -36,9 +36,11 @@ def index() -> Any:
         general = [f for f in feedback.list_feedback(services(), g.username) if f["kind"] == "general"]
     except Refused:
         general = None
+    choice = oversight.choices(services(), g.username)
+    if not choice["province"]:  # this table shows an officer's own agency only (the dashboard goes below it)
+        choice["agencies"] = [a for a in choice["agencies"] if a["code"] == table["agency"]]
     return render_template("admin/reports.html", table=table, args=args, errors={},
-                           columns=admin_reports.COLUMNS, feedback=general,
-                           choice=oversight.choices(services(), g.username))
+                           columns=admin_reports.COLUMNS, feedback=general, choice=choice)
 
 
 @bp.get("/report.csv")

@@ -107,6 +107,10 @@ def test_the_reminders_are_queued_on_their_dates_once(services: Services) -> Non
     leaders = keys()
     assert queued == len(leaders) > 0 and all(":agency:" in k for k in leaders)
     assert any(k.endswith(":leader@example.vn") and MAIN in k for k in leaders)
+    with UnitOfWork(services.session_factory) as uow:
+        when = {m.created_at for m in uow.session.scalars(sa.select(OutboxMessage)
+                                                          .where(OutboxMessage.key.like("annual_report:%")))}
+    assert when == {datetime(2026, 11, 15, 8, tzinfo=TZ)}  # queued on the day, by that sweep
     assert oversight.queue_annual_reminders(services, datetime(2026, 11, 20, 8, tzinfo=TZ)) == 0  # once each
     assert oversight.queue_annual_reminders(services, datetime(2026, 12, 16, 8, tzinfo=TZ)) == 1  # the admin
     assert [k for k in keys() if ":province:" in k] == ["annual_report:2026:province:province:admin@example.vn"]
