@@ -282,6 +282,15 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # -- issue 17: oversight (indicators, dashboards, the annual report) --------------------------------
+    "report.year_invalid": N_("Năm {value} không hợp lệ: nhập năm từ 2000 đến 2100."),
+    "report.format_unknown": N_("Không có báo cáo dạng {format}: chọn PDF hoặc XLSX."),
+    "feedback.status_unknown": N_("Trạng thái góp ý không hợp lệ: chọn đã nhận, đã trả lời hoặc đã đóng."),
+    "feedback.not_found": N_("Không có góp ý số {id}."),
+    "feedback.not_your_agency": N_("Góp ý này không thuộc cơ quan của bạn."),
+    "feedback.answer_required": N_("Hãy nhập nội dung trả lời."),
+    "feedback.answer_too_long": N_("Câu trả lời tối đa {max} ký tự."),
+    "feedback.closed": N_("Góp ý số {id} đã đóng."),
 }
 
 

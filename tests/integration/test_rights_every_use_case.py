@@ -260,6 +260,20 @@ TABLE: dict[str, Row] = {
     "processes.reports.admin_reports:resolve_incident": Row(
         lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
     ),  # never "no such incident" before the right is checked
+    # -- oversight (issue 17): a leader sees their agency, not another's ---------------------------------
+    "processes.reports.oversight:indicators": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:dashboard": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:annual_report": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:choices": Row(lambda f, svc, who, w: f(svc, who), "leader"),
+    "processes.reports.oversight:annual_report_file": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34", "", "xlsx"), "leader"),
+    "processes.reports.oversight:indicators_file": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34", "", "", "", "csv"), "leader"),
+    "processes.reports.feedback_answers:list_for_answer": Row(lambda f, svc, who, w: f(svc, who), "leader"),
+    "processes.reports.feedback_answers:answer_feedback": Row(
+        lambda f, svc, who, w: f(svc, who, 999999, "Cảm ơn."), "admin", refused=(Forbidden,)),
+    "processes.reports.feedback_answers:close_feedback": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)),
     # -- the caller's own account --------------------------------------------------------------------
     "processes.people.accounts:get_profile": Row(
         lambda f, svc, who, w: f(svc, who), "citizen", NOT_THE_ACCOUNT
@@ -414,6 +428,9 @@ NO_ACTOR: dict[str, str] = {
     "processes.timekeeping.timers:record_failure": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:fire_due_timers": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:sweep_until_done": "the timer sweeper, acting as SYSTEM",
+    "processes.reports.oversight:queue_annual_reminders": "the timer sweeper, acting as SYSTEM (issue 17)",
+    "processes.reports.feedback_answers:published_answers": "the portal's public page of published answers "
+    "(no author's name or contact)",
     "processes.dossier.dossiers:list_procedures": "the public catalogue",
     "processes.submission.portal_catalogue:browse": "the public catalogue",
     "processes.submission.portal_catalogue:procedure_page": "the public catalogue",
