@@ -272,6 +272,53 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # -- issue 12 (h12b): procedural acts and the operations console ---------------------------------
+    "reason.too_long": N_("Lý do tối đa {max} ký tự."),
+    "acts.officers_only": N_("Chỉ cán bộ của cơ quan giải quyết xem được các đề nghị của hồ sơ."),
+    "transfer.reason_required": N_("Hãy nêu lý do chuyển hồ sơ (vì sao hồ sơ không thuộc thẩm quyền)."),
+    "transfer.agency_unknown": N_("Không có cơ quan mã {code}; hãy chọn cơ quan trong danh sách."),
+    "transfer.same_agency": N_("Hồ sơ đang ở chính cơ quan này; hãy chọn cơ quan có thẩm quyền khác."),
+    "transfer.no_reception": N_("{agency} chưa có cán bộ một cửa đang hoạt động để nhận hồ sơ."),
+    "transfer.not_your_agency": N_("Chỉ bộ phận một cửa hoặc lãnh đạo của cơ quan đang giữ hồ sơ được chuyển hồ sơ."),
+    "transfer.dossier_closed": N_("Hồ sơ đang ở trạng thái “{status}”, không chuyển được."),
+    "transfer.after_acceptance": N_("Hồ sơ đã được tiếp nhận nên không chuyển cơ quan được; cơ quan tiếp nhận chịu "
+                                    "trách nhiệm giải quyết."),
+    "extension.specialists_only": N_("Chỉ chuyên viên của cơ quan giải quyết được đề nghị gia hạn."),
+    "extension.leaders_only": N_("Chỉ lãnh đạo của cơ quan giải quyết được quyết định gia hạn."),
+    "extension.reason_required": N_("Hãy nêu lý do đề nghị gia hạn."),
+    "extension.refusal_reason_required": N_("Hãy nêu lý do không chấp thuận gia hạn."),
+    "extension.days_invalid": N_("Số ngày làm việc gia hạn là số nguyên từ 1 đến {max}."),
+    "extension.dossier_closed": N_("Hồ sơ đang ở trạng thái “{status}”, không gia hạn được."),
+    "extension.not_accepted": N_("Hồ sơ chưa được tiếp nhận nên chưa có hạn trả kết quả để gia hạn."),
+    "extension.paused": N_("Hồ sơ đang chờ người nộp bổ sung (thời hạn đang tạm dừng); hãy gia hạn sau khi "
+                           "hồ sơ được bổ sung."),
+    "extension.already_pending": N_("Hồ sơ đã có một đề nghị gia hạn đang chờ lãnh đạo quyết định."),
+    "extension.not_found": N_("Không có đề nghị gia hạn số {id} của hồ sơ này."),
+    "extension.already_decided": N_("Đề nghị gia hạn này đã được quyết định."),
+    "withdrawal.already_requested": N_("Bạn đã gửi đề nghị rút hồ sơ; bộ phận một cửa đang xem xét."),
+    "withdrawal.reception_only": N_("Chỉ bộ phận một cửa của cơ quan giải quyết xem xét đề nghị rút hồ sơ."),
+    "withdrawal.no_request": N_("Hồ sơ không có đề nghị rút nào đang chờ xem xét."),
+    "withdrawal.refusal_reason_required": N_("Hãy nêu lý do không chấp nhận đề nghị rút hồ sơ."),
+    "substitute.officers_only": N_("Chỉ cán bộ của một cơ quan mới có người thay thế."),
+    "substitute.not_allowed": N_("Chỉ chính cán bộ vắng mặt, lãnh đạo hoặc quản trị của cơ quan được cử người thay."),
+    "substitute.end_before_start": N_("Ngày kết thúc phải từ ngày bắt đầu trở đi."),
+    "substitute.in_the_past": N_("Thời gian thay thế đã qua; hãy chọn ngày kết thúc từ hôm nay trở đi."),
+    "substitute.too_long": N_("Thời gian thay thế tối đa {max} ngày."),
+    "substitute.not_found": N_("Không có lượt cử người thay số {id}."),
+    "substitute.already_ended": N_("Lượt cử người thay này đã kết thúc."),
+    "operations.timer_not_found": N_("Không có bộ hẹn giờ số {id}."),
+    "operations.timer_orphan": N_("Bộ hẹn giờ số {id} thuộc một hồ sơ không còn tồn tại; không thử lại được, hãy "
+                                  "đánh dấu sự cố đã xử lý."),
+    "operations.timer_not_parked": N_("Bộ hẹn giờ số {id} không bị dừng vì lỗi; hệ thống tự chạy khi đến hạn."),
+    "operations.message_not_found": N_("Không có thư số {id}."),
+    "operations.message_not_failed": N_("Thư số {id} đang ở trạng thái “{status}”; chỉ gửi lại thư đã gửi lỗi."),
+    "operations.message_status_unknown": N_("Trạng thái thư chỉ là pending, sent hoặc failed."),
+    "operations.reason_required": N_("Hãy nêu lý do."),
+    "operations.dossier_closed": N_("Hồ sơ đang ở trạng thái “{status}”, đã kết thúc."),
+    "operations.already_suspended": N_("Hồ sơ đang bị tạm dừng."),
+    "operations.not_suspended": N_("Hồ sơ không bị tạm dừng."),
+    "operations.dossier_suspended": N_("Hồ sơ đang bị quản trị viên tạm dừng; chờ tiếp tục rồi thao tác lại."),
+
 }
 
 
