@@ -59,4 +59,8 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin_agencies.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_reports.bp)
+    from web import acts, admin_operations  # issue 12: procedural acts and the operations console
+
+    app.register_blueprint(acts.bp)
+    app.register_blueprint(admin_operations.bp)
     return app

@@ -75,7 +75,7 @@ def request_extension(services: Services, username: str, code: str, reason: str,
                         f"{user.full_name} đề nghị gia hạn hồ sơ {dossier.code} thêm {days} ngày làm việc. "
                         f"Lý do: {text}", f"extension:{row.id}:asked")
         uow.commit()
-        return _view(s, row)
+        return view(s, row)
 
 
 def decide_extension(services: Services, username: str, code: str, request_id: int, approve: bool,
@@ -109,7 +109,7 @@ def decide_extension(services: Services, username: str, code: str, request_id: i
                             f"Đề nghị gia hạn hồ sơ {dossier.code} không được chấp thuận", f"Lý do: {text}",
                             f"extension:{row.id}:refused")
             uow.commit()
-            return _view(s, row)
+            return view(s, row)
         _check_open(dossier)
         before = dossier.due_at
         assert before is not None
@@ -126,7 +126,7 @@ def decide_extension(services: Services, username: str, code: str, request_id: i
                          f"việc. Lý do: {row.reason}. Ngày hẹn trả kết quả mới: {fmt_instant(after)} "
                          f"(trước đây: {fmt_instant(before)}).", f"extension:{row.id}")
         uow.commit()
-        return _view(s, row)
+        return view(s, row)
 
 
 def list_extensions(services: Services, username: str, code: str) -> list[dict[str, Any]]:
@@ -136,7 +136,7 @@ def list_extensions(services: Services, username: str, code: str) -> list[dict[s
         _, dossier, _ = load_for(s, username, code, _not_the_applicant, "acts.officers_only")
         rows = s.scalars(sa.select(ExtensionRequest).where(ExtensionRequest.dossier_id == dossier.id)
                          .order_by(ExtensionRequest.id.desc())).all()
-        return [_view(s, r) for r in rows]
+        return [view(s, r) for r in rows]
 
 
 def _not_the_applicant(user: User, dossier: Dossier) -> bool:
@@ -148,7 +148,7 @@ def _pending(s: so.Session, dossier_id: int) -> ExtensionRequest | None:
                                                       ExtensionRequest.status == "pending"))
 
 
-def _view(s: so.Session, row: ExtensionRequest) -> dict[str, Any]:
+def view(s: so.Session, row: ExtensionRequest) -> dict[str, Any]:
     requester = s.get(User, row.requested_by)
     decider = s.get(User, row.decided_by) if row.decided_by else None
     return {"id": row.id, "status": row.status, "working_days": row.working_days, "reason": row.reason,

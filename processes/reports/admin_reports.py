@@ -30,10 +30,10 @@ from processes.uow import UnitOfWork
 COLUMNS = [("agency", N_("Cơ quan")), ("procedure", N_("Thủ tục")), ("received", N_("Tiếp nhận")),
            ("accepted", N_("Đã tiếp nhận")), ("finished", N_("Đã giải quyết")), ("on_time", N_("Đúng hạn")),
            ("late", N_("Trễ hạn")), ("refused", N_("Không tiếp nhận")), ("withdrawn", N_("Rút hồ sơ")),
-           ("extended", N_("Được gia hạn")),
            ("supplement_requests", N_("Yêu cầu bổ sung")),
            ("repeated_supplements", N_("Bổ sung lần 2 trở lên")),
-           ("avg_hours", N_("Giờ xử lý trung bình")), ("statutory_hours", N_("Giờ theo quy định"))]
+           ("avg_hours", N_("Giờ xử lý trung bình")), ("statutory_hours", N_("Giờ theo quy định")),
+           ("extended", N_("Được gia hạn"))]  # issue 12: approved extensions of the time limit
 HOURS_PER_DAY = 8.0
 
 
