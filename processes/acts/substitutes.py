@@ -57,15 +57,16 @@ def appoint_substitute(services: Services, username: str, officer: str, substitu
         if not is_officer(me):
             raise Forbidden("substitute.officers_only")
         absent = s.scalar(sa.select(User).where(User.username == officer))
-        if absent is None or absent.agency_id != me.agency_id:
+        if absent is None:
             raise Invalid("colleague.unknown", "officer", colleague=officer)
+        if absent.agency_id != me.agency_id or (
+                me.id != absent.id and not (me.has_role("leader") or me.has_role("agency_admin"))):
+            raise Forbidden("substitute.not_allowed")
         colleague = s.scalar(sa.select(User).where(User.username == substitute))
         if colleague is None:
             reasons.append(Reason("colleague.unknown", "substitute", {"colleague": substitute}))
         collect(reasons)
         assert colleague is not None and first is not None and last is not None
-        if me.id != absent.id and not (me.has_role("leader") or me.has_role("agency_admin")):
-            raise Forbidden("substitute.not_allowed")
         if not may_appoint_substitute(me, absent, colleague):
             raise Invalid("colleague.not_eligible", "substitute", colleague=substitute)
         if last < first:

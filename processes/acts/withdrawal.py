@@ -22,7 +22,7 @@ from processes.acts.notices import notify_applicant, notify_officers
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.dossiers import load_for
 from processes.dossier.status import DossierStatus, status_name
-from processes.errors import Conflict, NotFound, Reason, collect
+from processes.errors import Conflict, Reason, collect
 from processes.uow import UnitOfWork
 
 MAX_REASON = 2000
@@ -91,7 +91,7 @@ def review_withdrawal(services: Services, username: str, code: str, accept: bool
         user, dossier, procedure = load_for(s, username, code, may_review_withdrawal, "withdrawal.reception_only")
         row = pending_request(s, dossier.id)
         if row is None:
-            raise NotFound("withdrawal.no_request")
+            raise Conflict("withdrawal.no_request")
         reasons: list[Reason] = []
         if not accept and not text:
             reasons.append(Reason("withdrawal.refusal_reason_required", "reason"))

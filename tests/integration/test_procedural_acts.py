@@ -208,7 +208,7 @@ def test_reception_refuses_a_withdrawal_with_a_reason_and_processing_goes_on(ser
     assert done["decision"] == "refused" and done["status_code"] != 7
     notices, out = told(services, code, "không chấp nhận đề nghị rút")
     assert notices and "citizen@example.vn" in out
-    with pytest.raises(NotFound):
+    with pytest.raises(Conflict):
         review_withdrawal(services, "reception", code, True)  # nothing pending any more
     assert work(services, code, "specialist")  # processing goes on
 
