@@ -346,3 +346,14 @@ def test_the_rights_matrix_of_the_acts_over_the_api(client: Any, token: Any, ser
     for url, body, expected in calls:
         got = {user: client.post(url, headers=token(user), json=body).status_code for user in expected}
         assert got == expected, (url, got)
+
+
+def test_openapi_describes_every_route_of_the_acts_and_the_console(client: Any) -> None:
+    paths = set(client.get("/api/v1/openapi.json").json["paths"])
+    ours = {re.sub(r"<(?:int:)?[a-z_]+>", lambda m: "{code}" if m.group(0) == "<code>" else "{id}",
+                   rule.rule[len("/api/v1"):])
+            for rule in client.application.url_map.iter_rules()
+            if rule.endpoint.startswith("api.") and rule.rule.startswith("/api/v1/")
+            and any(part in rule.rule for part in ("/transfer", "/extensions", "/withdrawal", "/substitutes",
+                                                   "/operations"))}
+    assert len(ours) == 17 and ours <= paths, sorted(ours - paths)
