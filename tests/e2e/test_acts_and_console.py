@@ -357,3 +357,32 @@ def test_openapi_describes_every_route_of_the_acts_and_the_console(client: Any) 
             and any(part in rule.rule for part in ("/transfer", "/extensions", "/withdrawal", "/substitutes",
                                                    "/operations"))}
     assert len(ours) == 17 and ours <= paths, sorted(ours - paths)
+
+
+def test_the_new_pages_read_in_english_throughout(client: Any, token: Any, services: Services,
+                                                   mailer: FakeMailer) -> None:
+    from tests.english_pages import problems, shown_texts
+
+    add_officer(services, "specialist_b", ["specialist"])
+    code = accepted(client, token)
+    fresh = str(submit(client, token)["code"])
+    client.post(f"/api/v1/dossiers/{code}/extensions", headers=token("specialist"),
+                json={"reason": "Cần xác minh", "working_days": 2})
+    client.post(f"/api/v1/dossiers/{code}/withdrawal", headers=token("citizen"), json={"reason": "Không cần"})
+    client.post("/api/v1/substitutes", headers=token("specialist"),
+                json={"officer": "specialist", "substitute": "specialist_b", "from": "2026-03-02", "to": "2026-03-03"})
+    fail_a_message(services, mailer)
+    pages = [("leader", f"/officer/dossiers/{code}/acts"), ("reception", f"/officer/dossiers/{code}/acts"),
+             ("reception", f"/officer/dossiers/{fresh}/acts"), ("leader", "/officer/requests"),
+             ("reception", "/officer/requests"), ("specialist", "/officer/substitutes"),
+             ("specialist_b", "/officer/substitutes"), ("citizen", f"/my/dossiers/{code}"),
+             ("admin", "/admin/operations"), ("admin", f"/admin/operations/dossiers/{code}"),
+             ("admin", "/admin/operations/incidents?all=1"), ("admin", "/admin/operations/messages")]
+    found = {}
+    for user, path in pages:
+        login(client, user)
+        resp = client.get(path + ("&" if "?" in path else "?") + "lang=en")
+        assert resp.status_code == 200, (user, path)
+        if bad := problems(shown_texts(resp.get_data(as_text=True))):
+            found[f"{user} {path}"] = bad
+    assert found == {}
