@@ -292,6 +292,8 @@ MESSAGES: dict[str, str] = {
     "extension.not_accepted": N_("Hồ sơ chưa được tiếp nhận nên chưa có hạn trả kết quả để gia hạn."),
     "extension.paused": N_("Hồ sơ đang chờ người nộp bổ sung (thời hạn đang tạm dừng); hãy gia hạn sau khi "
                            "hồ sơ được bổ sung."),
+    "extension.already_late": N_("Hồ sơ đã quá hạn trả kết quả: không gia hạn được nữa; lãnh đạo gửi thư xin lỗi "
+                                 "và hẹn lại ngày trả kết quả (mẫu 04)."),
     "extension.already_pending": N_("Hồ sơ đã có một đề nghị gia hạn đang chờ lãnh đạo quyết định."),
     "extension.not_found": N_("Không có đề nghị gia hạn số {id} của hồ sơ này."),
     "extension.already_decided": N_("Đề nghị gia hạn này đã được quyết định."),

@@ -65,6 +65,10 @@ def request_extension(services: Services, username: str, code: str, reason: str,
         if _pending(s, dossier.id) is not None:
             raise Conflict("extension.already_pending")
         now = services.clock.now()
+        if dossier.due_at is not None and dossier.due_at <= now:
+            # Asked before the appointment passes; after it, the leader's apology letter (form 04) gives
+            # the new date (processes/desk/apology.py).
+            raise Conflict("extension.already_late")
         row = ExtensionRequest(dossier_id=dossier.id, requested_by=user.id, requested_at=now, reason=text,
                                working_days=days, status="pending", due_before=dossier.due_at)
         s.add(row)

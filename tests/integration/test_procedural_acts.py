@@ -167,6 +167,11 @@ def test_extension_refusals(services: Services) -> None:
         decide_extension(services, "specialist", code, asked["id"], True)
     with pytest.raises(NotFound):
         decide_extension(services, "leader2", code, asked["id"], True)
+    decide_extension(services, "leader", code, asked["id"], False, "Không cần")
+    services.clock.advance(timedelta(days=30))  # type: ignore[attr-defined]
+    with pytest.raises(Conflict) as late:
+        request_extension(services, "specialist", code, "Quá hạn rồi", 2)
+    assert late.value.code == "extension.already_late"  # form 04 is the way once late
 
 
 # -- withdrawal ---------------------------------------------------------------------------------------
