@@ -36,10 +36,11 @@ def dossier_acts(services: Services, username: str, code: str) -> dict[str, Any]
         pending_withdrawal = withdrawal.pending_request(s, dossier.id)
         may_transfer = open_ and dossier.accepted_at is None and may_transfer_dossier(user, dossier)
         targets = []
-        if may_transfer:
-            with_desk = sa.select(User.agency_id).where(User.active.is_(True), User.agency_id.is_not(None))
+        if may_transfer:  # the agencies with an active reception desk (transfer.transfer_targets' list)
+            desks = {u.agency_id for u in s.scalars(sa.select(User).where(
+                User.active.is_(True), User.agency_id.is_not(None))) if u.has_role("reception")}
             targets = [{"code": a.code, "name": a.name} for a in s.scalars(
-                sa.select(Agency).where(Agency.id != dossier.agency_id, Agency.id.in_(with_desk))
+                sa.select(Agency).where(Agency.id != dossier.agency_id, Agency.id.in_(desks or {-1}))
                 .order_by(Agency.code))]
         return {
             "code": dossier.code, "procedure_name": procedure.name, "status": status_name(dossier.status_code),
