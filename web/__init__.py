@@ -62,4 +62,8 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     from web import feedback_public
 
     app.register_blueprint(feedback_public.bp)
+    from web import acts, admin_operations  # issue 12: procedural acts and the operations console
+
+    app.register_blueprint(acts.bp)
+    app.register_blueprint(admin_operations.bp)
     return app
