@@ -1,20 +1,45 @@
-"""Send what waits in the outbox after its transaction committed; retry with backoff."""
+"""Send what waits in the outbox after its transaction committed; retry with backoff.
+
+Channels: email (services.mailer), sms (services.sms), zalo (services.zalo), national (the national
+portal, services.national). Rows that share an `ordering` (the national portal: one per dossier) leave one
+after the other: a row waits while an earlier row of its ordering has not been sent. A send that fails is
+retried with a doubling wait; after `[outbox] max_attempts` a notice is failed and an incident opened
+(`outbox.failed`), a national-portal message keeps being retried at the longest wait and opens one
+incident (`national_sync.failing`). Delivery is at least once: a crash between sending and committing
+sends again, with the same key (the receivers de-duplicate on it)."""
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from models import OutboxMessage
+from models import Incident, OutboxMessage
 from processes.uow import UnitOfWork
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = 8  # the default of [outbox] max_attempts
+
+_EARLIER_UNSENT = (sa.select(OutboxMessage.id)
+                   .where(OutboxMessage.ordering == sa.bindparam("ordering"),
+                          OutboxMessage.id < sa.bindparam("id"),
+                          OutboxMessage.status.not_in(("sent", "delivered"))).limit(1))
+
+
+def settings(config: Mapping[str, Any]) -> tuple[int, float, float]:
+    """(max attempts, first wait, longest wait) from [outbox]."""
+    cfg = config.get("outbox", {})
+    return (int(cfg.get("max_attempts", MAX_ATTEMPTS)), float(cfg.get("retry_base_seconds", 30)),
+            float(cfg.get("retry_max_seconds", 3600)))
 
 
 def dispatch_outbox(services: Services, now: datetime | None = None, batch: int = 100) -> int:
     """Send pending messages; return how many were sent. Each row is sent by one dispatcher."""
     now = now or services.clock.now()
+    max_attempts, base, longest = settings(services.config)
     sent = 0
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
@@ -23,19 +48,64 @@ def dispatch_outbox(services: Services, now: datetime | None = None, batch: int 
                  .order_by(OutboxMessage.id).limit(batch))
         if s.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        for msg in s.scalars(query):
+        held: set[str] = set()  # orderings whose earlier row did not leave in this round
+        for msg in s.scalars(query).all():
+            if msg.ordering is not None and (msg.ordering in held or _waits(s, msg)):
+                held.add(msg.ordering)
+                continue
             try:
-                if msg.channel == "sms":
-                    services.sms.send(msg.recipient, msg.body, msg.key)
-                else:
-                    services.mailer.send(msg.recipient, msg.subject, msg.body, msg.key)
+                ref = _send(services, msg)
             except Exception as exc:  # a port failure is retried, never lost
-                msg.attempts += 1
-                msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                msg.status = "failed" if msg.attempts >= MAX_ATTEMPTS else "pending"
-                msg.next_attempt_at = now + timedelta(seconds=30 * 2 ** min(msg.attempts, 10))
+                _failed(s, msg, exc, now, max_attempts, base, longest)
+                if msg.ordering is not None:
+                    held.add(msg.ordering)
                 continue
             msg.status, msg.sent_at, msg.attempts = "sent", now, msg.attempts + 1
+            msg.provider_ref = ref
             sent += 1
         uow.commit()
     return sent
+
+
+def _waits(s: so.Session, msg: OutboxMessage) -> bool:
+    return s.scalar(_EARLIER_UNSENT, {"ordering": msg.ordering, "id": msg.id}) is not None
+
+
+def _send(services: Services, msg: OutboxMessage) -> str | None:
+    if msg.channel == "email":
+        services.mailer.send(msg.recipient, msg.subject, msg.body, msg.key)
+        return None
+    if msg.channel == "sms":
+        return services.sms.send(msg.recipient, msg.body, msg.key, template=msg.event)
+    if msg.channel == "zalo":
+        if services.zalo is None:
+            raise RuntimeError("Zalo is off ([zalo] transport)")
+        payload = json.loads(msg.body)
+        return services.zalo.send(msg.recipient, str(payload.get("text", "")), msg.key, template=msg.event,
+                                  data=payload.get("data") or {})
+    if msg.channel == "national":
+        if services.national is None:
+            raise RuntimeError("the national portal is off ([national_portal] url)")
+        services.national.push(msg.subject, json.loads(msg.body), msg.key)
+        return None
+    raise RuntimeError(f"unknown outbox channel {msg.channel!r}")
+
+
+def _failed(s: so.Session, msg: OutboxMessage, exc: Exception, now: datetime, max_attempts: int,
+            base: float, longest: float) -> None:
+    msg.attempts += 1
+    msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    msg.next_attempt_at = now + timedelta(seconds=min(longest, base * 2 ** min(msg.attempts - 1, 30)))
+    if msg.attempts < max_attempts:
+        return
+    if msg.channel == "national":  # every step must reach the portal: keep trying, tell an operator once
+        if msg.attempts == max_attempts:
+            s.add(Incident(at=now, dossier_id=msg.dossier_id, kind="national_sync.failing",
+                           message=f"national portal {msg.subject} ({msg.key}) failed {msg.attempts} times and "
+                                   f"is retried every {longest:g} s; later steps of the dossier wait: "
+                                   f"{msg.last_error}"))
+        return
+    msg.status = "failed"
+    s.add(Incident(at=now, dossier_id=msg.dossier_id, kind="outbox.failed",
+                   message=f"{msg.channel} to {msg.recipient} ({msg.key}) failed {msg.attempts} times and "
+                           f"was given up: {msg.last_error}"))
