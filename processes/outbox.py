@@ -62,6 +62,8 @@ def dispatch_outbox(services: Services, now: datetime | None = None, batch: int 
                 continue
             msg.status, msg.sent_at, msg.attempts = "sent", now, msg.attempts + 1
             msg.provider_ref = ref
+            if msg.ordering is not None:
+                s.flush()  # the next row of its ordering reads it as sent (the session does not autoflush)
             sent += 1
         uow.commit()
     return sent

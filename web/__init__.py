@@ -59,4 +59,8 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin_agencies.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_reports.bp)
+    if services.config["app"].get("demo"):  # the outside systems' simulators (issue 15)
+        from web import simulators
+
+        app.extensions["motcua_simulators"] = simulators.register(app)
     return app
