@@ -19,6 +19,7 @@ class State:
     delay: float = 5.0
     received: list[dict[str, Any]] = field(default_factory=list)  # each accepted call, in order
     repeats: int = 0  # calls whose key was already received
+    hits: int = 0  # calls that came in, whatever became of them
     dossiers: dict[str, dict[str, Any]] = field(default_factory=dict)
     progress: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _keys: set[str] = field(default_factory=set)
@@ -38,6 +39,7 @@ def blueprint(state: State) -> Blueprint:
         return None
 
     def receive(service: str) -> Any:
+        state.hits += 1
         refusal = refused()
         if refusal is not None:
             return refusal
