@@ -86,13 +86,20 @@ class SmsBrandname:
 
     def report(self, raw: bytes, headers: Mapping[str, str]) -> tuple[str, str] | None:
         """(message id, delivered | failed) of a signed delivery report; None when not genuine."""
-        if not hmac.compare_digest(headers.get("X-Signature", ""), signature(self.secret, raw)):
+        sent = next((v for k, v in headers.items() if k.lower() == "x-signature"), "")
+        if not self.secret or not hmac.compare_digest(sent, signature(self.secret, raw)):
             return None
         try:
             body = json.loads(raw)
             return str(body["SMSID"]), "delivered" if body.get("Status") == "DELIVERED" else "failed"
         except (ValueError, KeyError, TypeError):
             return None
+
+
+def _both(name: str, value: str) -> dict[str, str]:
+    """Zalo names its headers with underscores (access_token, secret_key); servers and proxies that drop
+    such headers (gunicorn, werkzeug) see the dashed twin (Access-Token, Secret-Key)."""
+    return {name: value, name.replace("_", "-").title(): value}
 
 
 INVALID_TOKEN = -124  # ZNS: the access token is invalid or expired
@@ -138,7 +145,7 @@ class ZaloZns:
                 "template_data": dict(data or {}) or {"content": text}, "tracking_id": request_id(key)}
         for attempt in (1, 2):
             token = self.access_token(force=attempt == 2)
-            status, answer = post_json(self.url, body, {"access_token": token}, timeout=self.timeout)
+            status, answer = post_json(self.url, body, _both("access_token", token), timeout=self.timeout)
             error = answer.get("error") if isinstance(answer, dict) else None
             if error == INVALID_TOKEN and attempt == 1:
                 continue
@@ -154,7 +161,7 @@ class ZaloZns:
                 return self._token
             status, answer = post_form(self.oauth_url, {"refresh_token": self._refresh, "app_id": self.app_id,
                                                         "grant_type": "refresh_token"},
-                                       {"secret_key": self.secret_key}, timeout=self.timeout)
+                                       _both("secret_key", self.secret_key), timeout=self.timeout)
             if status != 200 or not isinstance(answer, dict) or not answer.get("access_token"):
                 raise DeliveryError(f"Zalo token refresh failed (HTTP {status}): {answer}")
             self._token = str(answer["access_token"])
@@ -174,7 +181,8 @@ class ZaloZns:
             return None
         expected = "mac=" + hashlib.sha256((self.app_id + raw.decode() + timestamp + self.secret_key)
                                            .encode()).hexdigest()
-        if not hmac.compare_digest(headers.get("X-ZEvent-Signature", ""), expected):
+        sent = next((v for k, v in headers.items() if k.lower() == "x-zevent-signature"), "")
+        if not self.secret_key or not hmac.compare_digest(sent, expected):
             return None
         message = body.get("message") or {}
         if not isinstance(message, dict) or not message.get("msg_id"):

@@ -49,7 +49,7 @@ def blueprint(state: State) -> Blueprint:
     @bp.post("/oa/access_token")
     def access_token() -> Any:
         form = request.form
-        if (request.headers.get("secret_key") != state.secret_key or form.get("app_id") != state.app_id
+        if (request.headers.get("Secret-Key") != state.secret_key or form.get("app_id") != state.app_id
                 or form.get("grant_type") != "refresh_token" or form.get("refresh_token") != state.refresh_token):
             return jsonify({"error": -14014, "error_name": "Invalid refresh token"}), 400
         token = uuid.uuid4().hex
@@ -64,7 +64,7 @@ def blueprint(state: State) -> Blueprint:
     def template() -> Any:
         if state.mode == "timeout":
             time.sleep(state.delay)
-        expiry = state.access_tokens.get(request.headers.get("access_token", ""), 0)
+        expiry = state.access_tokens.get(request.headers.get("Access-Token", ""), 0)
         if expiry < time.time():
             return jsonify({"error": -124, "message": "Access token is invalid"})
         if state.mode == "refuse":
