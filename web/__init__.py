@@ -59,6 +59,9 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin_agencies.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_reports.bp)
+    from web import notices_pages
+
+    app.register_blueprint(notices_pages.bp)
     if services.config["app"].get("demo"):  # the outside systems' simulators (issue 15)
         from web import simulators
 

@@ -272,6 +272,12 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # -- issue 15: notices that leave the building, the national portal --------------------------------
+    "notices.channel_unknown": N_("Kênh nhận thông báo “{channel}” không được hỗ trợ (thư điện tử, SMS, Zalo)."),
+    "notices.language_unknown": N_("Ngôn ngữ nhận thông báo phải là tiếng Việt hoặc tiếng Anh."),
+    "national.officers_only": N_("Chỉ cán bộ xử lý hồ sơ và quản trị viên được tra cứu đồng bộ với Cổng Dịch vụ công "
+                                 "quốc gia."),
+    "national.unreachable": N_("Không kết nối được Cổng Dịch vụ công quốc gia: {problem}"),
 }
 
 

@@ -15,7 +15,7 @@ from models import Dossier, Incident, OutboxMessage
 from processes import audit
 from processes.access import acting_user, is_officer
 from processes.dossier.dossiers import load_visible
-from processes.errors import Invalid, Unprocessable
+from processes.errors import Forbidden, Invalid, Unprocessable
 from processes.notices.sending import CHANNELS, channels_of
 from processes.notices.templates import LANGUAGES
 from processes.uow import UnitOfWork
@@ -58,6 +58,7 @@ def dossier_deliveries(services: Services, username: str, code: str) -> dict[str
                                                         OutboxMessage.event.is_not(None))
                          .order_by(OutboxMessage.id)).all()
         messages = [{"channel": r.channel, "recipient": r.recipient, "subject": r.subject, "event": r.event,
+                     "language": "en" if r.subject.isascii() else "vi",  # as it was sent
                      "state": STATES.get(r.status, r.status), "attempts": r.attempts, "queued_at": _at(r.created_at),
                      "sent_at": _at(r.sent_at), "delivered_at": _at(r.delivered_at)} for r in rows]
         officer = is_officer(user) or user.has_role("admin")
@@ -73,7 +74,7 @@ def national_look_up(services: Services, username: str, code: str) -> dict[str, 
         user = acting_user(s, username)
         dossier, _ = load_visible(s, username, code)
         if not (is_officer(user) or user.has_role("admin")):
-            raise Invalid("national.officers_only")
+            raise Forbidden("national.officers_only")
         local = sync_state(services, s, dossier.id)
         status = dossier.status_code
     if services.national is None:
