@@ -278,6 +278,9 @@ MESSAGES: dict[str, str] = {
     "national.officers_only": N_("Chỉ cán bộ xử lý hồ sơ và quản trị viên được tra cứu đồng bộ với Cổng Dịch vụ công "
                                  "quốc gia."),
     "national.unreachable": N_("Không kết nối được Cổng Dịch vụ công quốc gia: {problem}"),
+    "catalogue_import.too_large": N_("Tệp xuất từ Cơ sở dữ liệu quốc gia về thủ tục hành chính lớn hơn {max_mb} MB."),
+    "catalogue_import.unreadable": N_("Không đọc được tệp: cần tệp JSON hoặc XLSX xuất từ Cơ sở dữ liệu quốc gia "
+                                      "về thủ tục hành chính."),
 }
 
 

@@ -350,6 +350,8 @@ TABLE: dict[str, Row] = {
     "processes.notices.deliveries:national_backlog": Row(lambda f, svc, who, w: f(svc, who), "admin"),
     "processes.notices.deliveries:notice_preferences": Row(lambda f, svc, who, w: f(svc, who), "citizen",
                                                            NOT_THE_ACCOUNT),
+    "processes.definitions.national_import:import_catalogue": Row(
+        lambda f, svc, who, w: f(svc, who, "export.json", b'{"procedures": []}'), "analyst"),
     "processes.notices.deliveries:set_notice_preferences": Row(
         lambda f, svc, who, w: f(svc, who, ["email"], "vi"), "citizen", NOT_THE_ACCOUNT),
 }
