@@ -57,3 +57,25 @@ def _token(services: Services, username: str) -> dict[str, str]:
     from web.auth import make_token
 
     return {"Authorization": f"Bearer {make_token(services, username)}"}
+
+
+def test_demo_mode_mounts_the_simulators_and_production_does_not(client: Any, services: Services) -> None:
+    record = {"IdempotencyKey": "k1", "data": [{"MaHoSo": "X-1", "TrangThaiHoSo": "1"}]}
+    assert client.post("/_sim/national/DongBoHoSoMC", json=record).status_code == 401
+    bearer = {"Authorization": "Bearer demo-token"}
+    assert client.post("/_sim/national/DongBoHoSoMC", json=record, headers=bearer).json["error_code"] == 0
+    assert client.post("/_sim/national/TraCuuHoSo", json={"MaHoSo": "X-1"}, headers=bearer).json["data"][
+        "TrangThaiHoSo"] == "1"
+    sms = {"ApiKey": "demo-key", "SecretKey": "demo-secret", "Phone": "0912345678", "Content": "x", "RequestId": "r"}
+    assert client.post("/_sim/sms/send", json=sms).json["CodeResult"] == "100"
+    assert client.post("/_sim/zalo/control", json={"report": "unknown"}).status_code == 404
+
+    from web import create_app
+
+    app_config = services.config["app"]
+    saved = dict(app_config)
+    app_config.update(demo=False, secret_key="a-long-production-secret-for-this-test")
+    try:
+        assert create_app(services).test_client().post("/_sim/sms/send", json=sms).status_code == 404
+    finally:
+        app_config.update(saved)
