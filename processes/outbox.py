@@ -5,12 +5,13 @@ portal, services.national). Rows that share an `ordering` (the national portal: 
 after the other: a row waits while an earlier row of its ordering has not been sent. A send that fails is
 retried with a doubling wait; after `[outbox] max_attempts` a notice is failed and an incident opened
 (`outbox.failed`), a national-portal message keeps being retried at the longest wait and opens one
-incident (`national_sync.failing`). Delivery is at least once: a crash between sending and committing
-sends again, with the same key (the receivers de-duplicate on it)."""
+incident (`national_sync.failing`). Delivery is at least once: a crash between sending and recording
+sends again after the claim's lease, with the same key (the receivers de-duplicate on it)."""
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -36,11 +37,52 @@ def settings(config: Mapping[str, Any]) -> tuple[int, float, float]:
             float(cfg.get("retry_max_seconds", 3600)))
 
 
+@dataclass(frozen=True)
+class _Claimed:
+    """A message taken for one send, read before its claiming transaction ended."""
+
+    id: int
+    key: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    event: str | None
+    ordering: str | None
+
+
+MAX_ROUNDS = 50  # rounds of one dispatch: a dossier's queued portal steps go out one after the other
+
+
 def dispatch_outbox(services: Services, now: datetime | None = None, batch: int = 100) -> int:
-    """Send pending messages; return how many were sent. Each row is sent by one dispatcher."""
+    """Send pending messages; return how many were sent.
+
+    Three short steps, so that no transaction (on SQLite: the write lock) is held while an outside system
+    answers: claim due messages (their next try moved `[outbox] lease_seconds` ahead, so no other
+    dispatcher takes them meanwhile; a crash leaves them to be tried again after the lease), send them
+    with no transaction open, record each outcome. Rows of one ordering go one per round, in id order,
+    each only once the earlier ones were sent; rounds repeat while they make progress."""
     now = now or services.clock.now()
-    max_attempts, base, longest = settings(services.config)
-    sent = 0
+    total = 0
+    for _ in range(MAX_ROUNDS):
+        claimed = _claim(services, now, batch)
+        if not claimed:
+            break
+        outcomes: list[tuple[_Claimed, str | None, Exception | None]] = []
+        for msg in claimed:
+            try:
+                outcomes.append((msg, _send(services, msg), None))
+            except Exception as exc:  # a port failure is retried, never lost
+                outcomes.append((msg, None, exc))
+        sent, ordered = _record(services, outcomes, now)
+        total += sent
+        if not ordered and len(claimed) < batch:
+            break
+    return total
+
+
+def _claim(services: Services, now: datetime, batch: int) -> list[_Claimed]:
+    lease = timedelta(seconds=float(services.config.get("outbox", {}).get("lease_seconds", 300)))
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         query = (sa.select(OutboxMessage).where(OutboxMessage.status == "pending",
@@ -48,32 +90,47 @@ def dispatch_outbox(services: Services, now: datetime | None = None, batch: int 
                  .order_by(OutboxMessage.id).limit(batch))
         if s.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        held: set[str] = set()  # orderings whose earlier row did not leave in this round
+        taken: list[_Claimed] = []
+        orderings: set[str] = set()  # one row per ordering per round: the earliest not yet sent
         for msg in s.scalars(query).all():
-            if msg.ordering is not None and (msg.ordering in held or _waits(s, msg)):
-                held.add(msg.ordering)
-                continue
-            try:
-                ref = _send(services, msg)
-            except Exception as exc:  # a port failure is retried, never lost
-                _failed(s, msg, exc, now, max_attempts, base, longest)
-                if msg.ordering is not None:
-                    held.add(msg.ordering)
-                continue
-            msg.status, msg.sent_at, msg.attempts = "sent", now, msg.attempts + 1
-            msg.provider_ref = ref
             if msg.ordering is not None:
-                s.flush()  # the next row of its ordering reads it as sent (the session does not autoflush)
-            sent += 1
+                if msg.ordering in orderings or _waits(s, msg):
+                    orderings.add(msg.ordering)
+                    continue
+                orderings.add(msg.ordering)
+            msg.next_attempt_at = now + lease
+            taken.append(_Claimed(msg.id, msg.key, msg.channel, msg.recipient, msg.subject, msg.body, msg.event,
+                                  msg.ordering))
         uow.commit()
-    return sent
+        return taken
+
+
+def _record(services: Services, outcomes: list[tuple[_Claimed, str | None, Exception | None]],
+            now: datetime) -> tuple[int, int]:
+    """Write what each send did; (messages sent, of which in an ordering)."""
+    max_attempts, base, longest = settings(services.config)
+    sent = ordered = 0
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        for claimed, ref, error in outcomes:
+            msg = s.get(OutboxMessage, claimed.id)
+            if msg is None or msg.status != "pending":
+                continue
+            if error is not None:
+                _failed(s, msg, error, now, max_attempts, base, longest)
+                continue
+            msg.status, msg.sent_at, msg.attempts, msg.provider_ref = "sent", now, msg.attempts + 1, ref
+            sent += 1
+            ordered += claimed.ordering is not None
+        uow.commit()
+    return sent, ordered
 
 
 def _waits(s: so.Session, msg: OutboxMessage) -> bool:
     return s.scalar(_EARLIER_UNSENT, {"ordering": msg.ordering, "id": msg.id}) is not None
 
 
-def _send(services: Services, msg: OutboxMessage) -> str | None:
+def _send(services: Services, msg: _Claimed) -> str | None:
     if msg.channel == "email":
         services.mailer.send(msg.recipient, msg.subject, msg.body, msg.key)
         return None

@@ -77,7 +77,8 @@ def site(tmp_path: Path) -> Iterator[dict[str, Any]]:
             "MOTCUA_NATIONAL_PORTAL__TIMEOUT_SECONDS": "10",
             "MOTCUA_MAIL__TRANSPORT": '"smtp"', "MOTCUA_MAIL__HOST": '"127.0.0.1"', "MOTCUA_MAIL__PORT": str(sink.port),
             "MOTCUA_TIMERS__SWEEP_SECONDS": "0.3", "MOTCUA_OUTBOX__RETRY_BASE_SECONDS": "0.2",
-            "MOTCUA_OUTBOX__RETRY_MAX_SECONDS": "1", "MOTCUA_SERVER__WORKERS": "1", "MOTCUA_SERVER__THREADS": "2"})
+            "MOTCUA_OUTBOX__RETRY_MAX_SECONDS": "1", "MOTCUA_OUTBOX__LEASE_SECONDS": "2",
+            "MOTCUA_SERVER__WORKERS": "1", "MOTCUA_SERVER__THREADS": "2"})
         assert cli("init").returncode == 0
         token = cli("token", "citizen").stdout.strip()
         server = Server(cli.env, free_port())

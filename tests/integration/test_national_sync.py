@@ -156,3 +156,26 @@ def test_a_wrong_token_is_refused_and_retried(services: Services, clock: ManualC
         row = s.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "national")).one()
     assert row.status == "pending" and "401" in (row.last_error or "") and portal[0].received == []
     svc.db.dispose()
+
+
+def test_a_stalled_portal_does_not_hold_up_the_site(services: Services, clock: ManualClock,
+                                                    portal: tuple[national_sim.State, str]) -> None:
+    import threading
+    import time
+
+    state, url = portal
+    svc = bootstrap({**services.config, "national_portal": {"url": url, "token": "t0ken", "timeout_seconds": 10}},
+                    clock=clock, mailer=FakeMailer(), sms=FakeSms())
+    state.mode, state.delay = "stall", 3
+    submit(svc)
+    sender = threading.Thread(target=dispatch_outbox, args=(svc,))
+    sender.start()
+    hits = time.monotonic()
+    while state.hits == 0 and time.monotonic() - hits < 10:
+        time.sleep(0.05)
+    started = time.monotonic()
+    submit(svc)  # a write while the dispatcher waits for the portal: no transaction is held meanwhile
+    assert time.monotonic() - started < 2 and sender.is_alive()
+    sender.join()
+    assert state.received and state.received[0]["data"][0]["TrangThaiHoSo"] == "1"
+    svc.db.dispose()
