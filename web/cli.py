@@ -154,6 +154,21 @@ def cmd_national_status(args: argparse.Namespace) -> int:
     return 0 if found["local"]["state"] in ("synchronised", "off") else 1
 
 
+def cmd_notices_check(args: argparse.Namespace) -> int:
+    """Check the administrators' edited notice templates: each problem on a line, exit 1 if any."""
+    from processes.notices.templates import admin_dir, check
+
+    folder = admin_dir(cli_config())
+    files = sorted(folder.glob("*/*.txt")) if folder.is_dir() else []
+    bad = 0
+    for path in files:
+        for problem in check(path.read_text(encoding="utf-8")):
+            print(f"{path}: {problem}")
+            bad += 1
+    print(f"{len(files)} edited template(s) in {folder}, {bad} problem(s)", file=sys.stderr)
+    return 1 if bad else 0
+
+
 def _short(value: object, limit: int = 100) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -360,6 +375,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     add_operator(p, "proposes the changes")
     p.set_defaults(fn=cmd_catalogue_import)
+
+    notices = sub.add_parser("notices").add_subparsers(dest="notices_command", required=True)
+    p = notices.add_parser("check", help="check the administrators' edited notice templates")
+    p.set_defaults(fn=cmd_notices_check)
 
     national = sub.add_parser("national").add_subparsers(dest="national_command", required=True)
     p = national.add_parser("status", help="a dossier's national portal sync state and the portal's record")

@@ -79,3 +79,16 @@ def test_demo_mode_mounts_the_simulators_and_production_does_not(client: Any, se
         assert create_app(services).test_client().post("/_sim/sms/send", json=sms).status_code == 404
     finally:
         app_config.update(saved)
+
+
+def test_notices_check_names_what_is_wrong_in_edited_templates(tmp_path: Any) -> None:
+    from tests.e2e.test_cli import Cli
+
+    cli = Cli(tmp_path)
+    edited = tmp_path / "templates" / "notices" / "vi"
+    edited.mkdir(parents=True)
+    (edited / "receipt.txt").write_text("Subject: Hồ sơ $code\nSMS: $code\n\nĐã nhận.\n", encoding="utf-8")
+    assert cli("notices", "check").returncode == 0
+    (edited / "refusal.txt").write_text("Subject: $cod\n\nthân\n", encoding="utf-8")
+    done = cli("notices", "check")
+    assert done.returncode == 1 and "refusal.txt: SMS" in done.stdout and "refusal.txt: $cod" in done.stdout

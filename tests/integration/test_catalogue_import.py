@@ -155,3 +155,4 @@ def test_the_command_line_reports_proposes_and_writes_drafts(services: Services,
     assert (tmp_path / "drafts" / "2.002189.toml").exists()
     plain = cli("catalogue", "import", str(export), "--as", "analyst")
     assert "processing_time_days: 3 -> 5" in plain.stdout
+
