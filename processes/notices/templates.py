@@ -6,6 +6,7 @@ of FIELDS. The administrator's folder (`[notices] templates_dir`, default <data_
 is read first; a file missing there comes from the defaults shipped in processes/notices/templates/."""
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,9 +48,17 @@ def template_text(config: Mapping[str, Any], language: str, event: str) -> str:
     for folder in (admin_dir(config), SHIPPED):
         for lang, name in ((language, event), (language, "notice"), ("vi", event), ("vi", "notice")):
             path = folder / lang / f"{name}.txt"
-            if path.is_file():
-                return path.read_text(encoding="utf-8")
+            try:
+                return _read(path, path.stat().st_mtime_ns)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
     raise LookupError(f"no notice template for {event}")  # the shipped ones always exist
+
+
+@functools.lru_cache(maxsize=256)
+def _read(path: Path, mtime_ns: int) -> str:
+    """A template's text, read again when the file changes (an administrator's edit takes effect at once)."""
+    return path.read_text(encoding="utf-8")
 
 
 def parse(text: str) -> tuple[str, str, str]:
