@@ -6,11 +6,11 @@ from models.dossiers import Attachment, Dossier, DossierNotice, DossierSequence,
 from models.idempotency import IdempotentRequest
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
-from models.users import User, UserSession
+from models.users import RecoveryCode, TwoFactor, User, UserSession
 from models.workbench import DossierNote, FeePayment, ResultDelivery
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
-           "IdempotentRequest"]
+           "IdempotentRequest", "TwoFactor", "RecoveryCode"]
