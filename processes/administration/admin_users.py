@@ -1,8 +1,9 @@
 """Officer accounts (R2.1): list (by agency, by role), create, change roles and agency, lock and
-unlock, sign out everywhere, reset the two-factor log-in. A system administrator manages every account; an agency administrator
-only the accounts of its own agency and never grants the agency-administrator role. Locking an
-account ends its sessions and tokens (unlocking revives none of them); an account made here must
-choose its own password at first log-in. Every change is audited."""
+unlock, sign out everywhere, reset the two-factor log-in. A system administrator manages every
+account; an agency administrator only the accounts of its own agency and never grants the
+agency-administrator role. Locking an account ends its sessions and tokens (unlocking revives none
+of them); an account made here must choose its own password at first log-in. Every change is
+audited."""
 from __future__ import annotations
 
 import re

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import AuditEvent, RecoveryCode, TwoFactor, User
-from tests.e2e.test_sessions import browser_with, cookie_of, csrf, log_in
+from tests.e2e.test_sessions import browser_with, csrf, log_in
 
 
 def _text(resp: Any) -> str:
