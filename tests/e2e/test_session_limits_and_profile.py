@@ -30,3 +30,22 @@ def test_the_profile_form_says_the_same_for_a_taken_address(app: Any, client: An
         answers.append("Hãy mở liên kết trong thư vừa gửi" in flashed
                        and "đã gắn với một tài khoản khác" not in flashed)
     assert answers == [True, True]
+
+
+def test_motcua_maintenance_purge_deletes_expired_idempotency_keys(motcua: Any, services: Any) -> None:
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from models import IdempotentRequest
+
+    with services.session_factory() as s:
+        s.add_all([IdempotentRequest(username="citizen", key=k, fingerprint="f" * 64, answer={},
+                                     created_at=at) for k, at in (("old", datetime(2020, 1, 1, tzinfo=UTC)),
+                                                                  ("new", datetime(2999, 1, 1, tzinfo=UTC)))])
+        s.commit()
+    code, out, err = motcua("maintenance", "purge")
+    assert code == 0, err
+    assert out == "1 expired idempotency keys purged"
+    with services.session_factory() as s:
+        assert s.scalars(sa.select(IdempotentRequest.key)).all() == ["new"]
