@@ -258,3 +258,30 @@ def test_the_operator_resets_a_lost_device(app: Any, client: Any, clock: Any, mo
     assert log_in(app.test_client(), "reception").headers["Location"] == "/officer/tasks"
     code, _, err = motcua("users", "reset-2fa", "nobody-here")
     assert code == 1 and "nobody-here" in err
+
+
+def test_new_recovery_codes_replace_the_old_ones(app: Any, client: Any, clock: Any) -> None:
+    _, old = enrol(client, clock)
+    resp = client.post("/account/two-factor", data={"csrf_token": csrf(client), "action": "recovery"})
+    new = re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", _text(resp))
+    assert len(new) == 10 and not set(new) & set(old)
+    browser = app.test_client()
+    log_in(browser, "reception")
+    assert second_step(browser, old[0]).status_code == 401
+    assert second_step(browser, new[0]).status_code == 303
+
+
+def test_the_two_factor_pages_in_english(app: Any, client: Any, clock: Any) -> None:
+    from tests.english_pages import shown_texts, vietnamese
+
+    secret, _ = enrol(client, clock)
+    step_on(clock)
+    browser = app.test_client()
+    with browser.session_transaction() as s:
+        s["lang"] = "en"
+    log_in(browser, "reception")
+    page = _text(browser.get("/login/code"))
+    assert "Two-factor log-in" in page and not vietnamese(shown_texts(page))
+    second_step(browser, pyotp.TOTP(secret).at(clock.now()))
+    page = _text(browser.get("/account/two-factor"))
+    assert "Two-factor log-in is on" in page and not vietnamese(shown_texts(page))
