@@ -7,8 +7,9 @@ that account's rights and writes it into the audit trail; an unknown or locked o
 without the right, is refused with exit 1. `motcua init` deploys the shipped diagrams as the
 machine account `system` (created there; a production database has no administrator yet). The
 host-operator tools (`migrate`, `token`, `users list`, `users reset-2fa`, `maintenance purge`,
-`audit verify`, `timers sweep`, `bench`, `calendar due`) run with the database credentials alone and call no use case that needs an actor:
-whoever can run them can read the database already (the timers act as `system`)."""
+`audit verify`, `timers sweep`, `bench`, `calendar due`) run with the database credentials alone and
+call no use case that needs an actor: whoever can run them can read the database already (the timers
+and the resets of two-factor log-in act, and are audited, as `system`)."""
 from __future__ import annotations
 
 import argparse
