@@ -225,6 +225,13 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
         if not throttle.take(s, mails, throttle.key_of("resend", username, ip), now):
             wait = throttle.minutes(mails)
             raise Throttled("account.too_many_mails", retry_after=wait * 60, minutes=wait)
+        if row.email != (user.email or "").lower():  # the address asked for belongs to another account
+            owner = s.scalar(sa.select(User).where(sa.func.lower(User.email) == row.email, User.id != user.id))
+            if owner is not None:
+                _mail_address_claimed(services, s, row.email, owner, now)  # told again, as a new link would be
+                uow.commit()
+                return
+            user.email = row.email  # free again since: it becomes the account's address, to confirm
         _mail_confirmation(services, s, user, now)
         uow.commit()
 
@@ -233,7 +240,7 @@ def get_profile(services: Services, username: str) -> dict[str, Any]:
     """The caller's own profile."""
     with UnitOfWork(services.session_factory) as uow:
         user = active_account(uow.session, username)
-        return {"username": user.username, "full_name": user.full_name, "email": user.email or "",
+        return {"username": user.username, "full_name": user.full_name, "email": _shown_email(uow.session, user),
                 "phone": user.phone or "", "roles": list(user.roles or []),
                 "email_confirmed": email_confirmed(uow.session, user.id)}
 
@@ -243,20 +250,22 @@ def update_profile(services: Services, username: str, full_name: str, email: str
     (returns True then).
 
     The answer says nothing about who else has an account (issue 11, like `register`): when the new
-    address belongs to another account, the answer is the same (True: "open the link we mailed"),
-    but the caller's address is left as it was and the owner of that address is told by mail that
-    someone tried to use it; the name and phone are saved either way."""
+    address belongs to another account, the answer is the same (True: "open the link we mailed") and
+    the profile then shows that address waiting for confirmation, as for a free one; but the account's
+    address (where its mail goes) is left as it was, no link is mailed, and the owner of that address
+    is told by mail that someone tried to use it. The name and phone are saved either way."""
     values = _clean(PROFILE_FIELDS, {"full_name": full_name, "email": email, "phone": phone})
     new_email = values["email"].lower()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = active_account(s, username)
         now = services.clock.now()
-        reconfirm = (user.email or "").lower() != new_email
+        reconfirm = _shown_email(s, user).lower() != new_email
         owner = s.scalar(sa.select(User).where(sa.func.lower(User.email) == new_email,
                                                User.id != user.id)) if reconfirm else None
         if owner is not None:
             _mail_address_claimed(services, s, new_email, owner, now)
+            _verification_pending(s, user, new_email, now)  # shown as waiting for confirmation; never confirmed
             audit.append(s, at=now, actor=username, kind="profile_email_refused", detail={"taken": "email"})
         email_kept: str | None = user.email if owner is not None else new_email
         changed = sorted(k for k, v in (("full_name", values["full_name"]), ("email", email_kept),
@@ -268,17 +277,30 @@ def update_profile(services: Services, username: str, full_name: str, email: str
             uow.commit()
             return True
         if reconfirm:
-            row = s.get(EmailVerification, user.id)
-            if row is None:
-                s.add(EmailVerification(user_id=user.id, email=new_email, requested_at=now))
-            else:
-                row.email, row.requested_at, row.confirmed_at = new_email, now, None
-            s.flush()
+            _verification_pending(s, user, new_email, now)
             _mail_confirmation(services, s, user, now)
         if changed:
             audit.append(s, at=now, actor=username, kind="profile_changed", detail={"fields": changed})
         uow.commit()
         return reconfirm
+
+
+def _verification_pending(s: so.Session, user: User, email: str, now: datetime) -> None:
+    row = s.get(EmailVerification, user.id)
+    if row is None:
+        s.add(EmailVerification(user_id=user.id, email=email, requested_at=now))
+    else:
+        row.email, row.requested_at, row.confirmed_at = email, now, None
+    s.flush()
+
+
+def _shown_email(s: so.Session, user: User) -> str:
+    """The address the profile shows: the account's, or the one asked for that belongs to another
+    account (`update_profile`), which stays "waiting for confirmation" like any new address."""
+    row = s.get(EmailVerification, user.id)
+    if row is not None and row.confirmed_at is None and row.email != (user.email or "").lower():
+        return row.email
+    return user.email or ""
 
 
 def active_account(s: so.Session, username: str) -> User:

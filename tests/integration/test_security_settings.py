@@ -4,6 +4,7 @@ nothing about who owns an address, and a TOTP code spent once under concurrency.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pyotp
 import pytest
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from adapters import throttle
 from adapters.bootstrap import Services
 from engine.clock import ManualClock
-from models import IdempotentRequest, OutboxMessage, User, UserSession
+from models import IdempotentRequest, User, UserSession
 from processes.errors import Invalid, Throttled
 from processes.people import accounts, credentials, sessions, two_factor
 from processes.uow import UnitOfWork
@@ -137,17 +138,33 @@ def test_the_timer_sweep_purges_old_keys(services: Services, clock: ManualClock)
 
 # -- update_profile: a taken address ------------------------------------------------------------------------
 
-def test_a_profile_change_to_a_taken_address_answers_the_same_and_tells_its_owner(services: Services) -> None:
+def test_a_profile_change_to_a_taken_address_answers_the_same_and_tells_its_owner(services: Services,
+                                                                                 mailer: Any) -> None:
+    from processes.outbox import dispatch_outbox
+
     taken = accounts.update_profile(services, "citizen", "Nguyễn Văn An", "citizen2@example.vn", "0912000111")
+    assert taken is True  # as for a free address (next test)
     with UnitOfWork(services.session_factory) as uow:
-        s = uow.session
-        mine = s.scalar(sa.select(User).where(User.username == "citizen"))
-        assert mine.email == "citizen@example.vn" and mine.phone == "0912000111"  # the address kept
-        owners = s.scalars(sa.select(OutboxMessage.body).where(OutboxMessage.recipient == "citizen2@example.vn")).all()
-    assert len(owners) == 1 and "'citizen2'" in owners[0] and "không có gì thay đổi" in owners[0]
-    assert accounts.get_profile(services, "citizen")["email_confirmed"] is True  # nothing to confirm
-    free = accounts.update_profile(services, "citizen", "Nguyễn Văn An", "an.moi@example.vn", "0912345678")
-    assert free is taken is True  # the same answer
+        mine = uow.session.scalar(sa.select(User).where(User.username == "citizen"))
+        assert mine.email == "citizen@example.vn" and mine.phone == "0912000111"  # its mail still goes there
+    # the profile looks as after a change to a free address: the new address, waiting for confirmation
+    profile = accounts.get_profile(services, "citizen")
+    assert profile["email"] == "citizen2@example.vn" and profile["email_confirmed"] is False
+    accounts.resend_confirmation(services, "citizen", IP)  # no link for another's address: its owner is told
+    dispatch_outbox(services)
+    assert [to for to, *_ in mailer.sent] == ["citizen2@example.vn", "citizen2@example.vn"]
+    assert "'citizen2'" in mailer.sent[0][2] and "không có gì thay đổi" in mailer.sent[0][2]
+    # back to its own address: confirmed again by the link mailed there
+    assert accounts.update_profile(services, "citizen", "Nguyễn Văn An", "citizen@example.vn", "0912000111")
+    dispatch_outbox(services)
+    assert mailer.sent[-1][0] == "citizen@example.vn" and "/confirm/" in mailer.sent[-1][2]
+    assert accounts.get_profile(services, "citizen")["email"] == "citizen@example.vn"
+
+
+def test_a_change_to_a_free_address_gives_the_same_answer(services: Services) -> None:
+    assert accounts.update_profile(services, "citizen", "Nguyễn Văn An", "an.moi@example.vn", "0912345678") is True
+    profile = accounts.get_profile(services, "citizen")
+    assert profile["email"] == "an.moi@example.vn" and profile["email_confirmed"] is False
 
 
 # -- a TOTP code, twenty at once ----------------------------------------------------------------------------
