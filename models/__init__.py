@@ -8,7 +8,7 @@ from models.drafts import DraftFile, SubmissionDraft
 from models.idempotency import IdempotentRequest
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
-from models.users import User, UserSession
+from models.users import RecoveryCode, TwoFactor, User, UserSession
 from models.workbench import DossierNote, FeePayment, ResultDelivery
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
@@ -16,4 +16,4 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
            "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",
-           "Substitution"]
+           "Substitution", "TwoFactor", "RecoveryCode"]
