@@ -158,6 +158,23 @@ def update_account() -> Any:
     return redirect("/account", code=303)
 
 
+@bp.post("/account/details")
+@login_required
+def update_details() -> Any:
+    """The identity number and address that prefill the submission form."""
+    from web.notices_pages import preferences
+
+    form = {k: request.form.get(k, "") for k in ("identity_number", "address")}
+    try:
+        accounts.update_applicant_details(services(), g.username, **form)
+    except Invalid as exc:
+        profile = {**accounts.get_profile(services(), g.username), **form}
+        return render_template("accounts/account.html", profile=profile, errors=field_errors(exc),
+                               notices=preferences()), 422
+    flash(_("Đã lưu; các tờ khai mới sẽ được điền sẵn các thông tin này."), "success")
+    return redirect("/account", code=303)
+
+
 @bp.get("/account/password")
 @login_required
 def password_page() -> Any:

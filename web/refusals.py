@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
     "submission.postal_address_too_long": N_("Địa chỉ nhận kết quả dài quá {max} ký tự."),
     "supplement.document_not_requested": N_("Cơ quan không yêu cầu bổ sung giấy tờ này; hãy chỉ gửi các giấy "
                                             "tờ được nêu trong phiếu yêu cầu bổ sung."),
+    "account.address_too_long": N_("Địa chỉ dài quá {max} ký tự."),
     "draft.not_found": N_("Không có bản nháp nào của thủ tục này."),
     "draft.too_many": N_("Bạn đang giữ {max} bản nháp; hãy nộp hoặc xóa bớt một bản nháp trước."),
     "draft.file_lost": N_("Không đọc lại được tệp {filename} đã lưu trong bản nháp; hãy chọn lại tệp đó."),

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters import throttle
 from adapters.bootstrap import Services
-from engine.forms import FormErrors, FormField, clean_form
+from engine.forms import IDENTITY_NUMBER, FormErrors, FormField, clean_form
 from models import EmailVerification, OutboxMessage, User
 from processes import audit
 from processes.access import acting_user
@@ -36,6 +36,12 @@ PROFILE_FIELDS = [
     FormField("email", "Thư điện tử", "email", required=True),
     FormField("phone", "Số điện thoại", "phone", required=True),
 ]
+# What an applicant may keep on the account to prefill the submission form (issue 19); both optional.
+APPLICANT_FIELDS = [
+    FormField("identity_number", "Số định danh cá nhân (CCCD)", "string", pattern=IDENTITY_NUMBER),
+    FormField("address", "Địa chỉ", "string"),
+]
+MAX_ADDRESS = 500
 USERNAME_FIELD = FormField("username", "Tên đăng nhập", "string", required=True,
                            pattern=r"[a-z0-9][a-z0-9_.\-]{2,39}")
 
@@ -242,6 +248,7 @@ def get_profile(services: Services, username: str) -> dict[str, Any]:
         user = active_account(uow.session, username)
         return {"username": user.username, "full_name": user.full_name, "email": _shown_email(uow.session, user),
                 "phone": user.phone or "", "roles": list(user.roles or []),
+                "identity_number": user.identity_number or "", "address": user.address or "",
                 "email_confirmed": email_confirmed(uow.session, user.id)}
 
 
@@ -283,6 +290,24 @@ def update_profile(services: Services, username: str, full_name: str, email: str
             audit.append(s, at=now, actor=username, kind="profile_changed", detail={"fields": changed})
         uow.commit()
         return reconfirm
+
+
+def update_applicant_details(services: Services, username: str, identity_number: str, address: str) -> None:
+    """The caller's own identity number and address, kept to prefill the submission form; empty clears."""
+    values = _clean(APPLICANT_FIELDS, {"identity_number": identity_number, "address": address})
+    kept = " ".join(str(values.get("address") or "").split())
+    if len(kept) > MAX_ADDRESS:
+        raise Invalid("account.address_too_long", "address", max=MAX_ADDRESS)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = active_account(s, username)
+        changed = sorted(k for k, v in (("identity_number", values.get("identity_number") or None),
+                                        ("address", kept or None)) if getattr(user, k) != v)
+        user.identity_number, user.address = values.get("identity_number") or None, kept or None
+        if changed:
+            audit.append(s, at=services.clock.now(), actor=username, kind="profile_changed",
+                         detail={"fields": changed})
+        uow.commit()
 
 
 def _verification_pending(s: so.Session, user: User, email: str, now: datetime) -> None:

@@ -317,6 +317,9 @@ TABLE: dict[str, Row] = {
         "citizen",
         NOT_THE_ACCOUNT,
     ),
+    "processes.people.accounts:update_applicant_details": Row(
+        lambda f, svc, who, w: f(svc, who, "062095001234", "12 Lê Lợi"), "citizen", NOT_THE_ACCOUNT
+    ),
     "processes.people.accounts:resend_confirmation": Row(
         lambda f, svc, who, w: f(svc, who, "127.0.0.1"), "citizen", NOT_THE_ACCOUNT
     ),
