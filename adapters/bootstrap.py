@@ -13,6 +13,7 @@ import sqlalchemy.orm as so
 from adapters.attachments import AttachmentStore
 from adapters.config import data_dir, database_url, load_config
 from adapters.messaging import FileMailer, FileSms, Mailer, SmsGateway
+from adapters.signing import SigningPort
 from engine.calendar import WorkCalendar
 from engine.clock import Clock, SystemClock
 from engine.definitions import Definition, load_definition
@@ -37,6 +38,7 @@ class Services:
     attachments: AttachmentStore
     mailer: Mailer
     sms: SmsGateway
+    signing: SigningPort
     _definitions: dict[int, Definition] = field(default_factory=dict)
     _calendar: tuple[float, WorkCalendar] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -95,4 +97,5 @@ def bootstrap(config: Mapping[str, Any] | None = None, *, clock: Clock | None = 
         attachments=AttachmentStore(var / "attachments", int(config["storage"]["max_upload_bytes"])),
         mailer=mailer or FileMailer(var / "outbox" / "mail.jsonl"),
         sms=sms or FileSms(var / "outbox" / "sms.jsonl"),
+        signing=SigningPort(config),
     )
