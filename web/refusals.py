@@ -272,6 +272,11 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # Issue 14: digital signatures (signed results and notices, verified uploads, /verify)
+    "desk.result_not_signable": N_("Không ký số được tệp kết quả: tệp PDF bị hỏng, hoặc cơ quan chưa được cấu "
+                                   "hình chứng thư số để ký."),
+    "verify.file_required": N_("Hãy chọn một tệp PDF để kiểm tra chữ ký số."),
+    "verify.file_too_large": N_("Tệp lớn hơn giới hạn {max_bytes} byte nên không kiểm tra được."),
 }
 
 

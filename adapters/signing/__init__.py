@@ -93,6 +93,8 @@ class SigningPort:
             demo_root = self.folder / pki.ROOT_FILE
             if self.demo and demo_root.is_file():
                 roots += load_certificates(demo_root.read_bytes())
+            elif self.demo:
+                return roots  # the demo PKI may be made later (first signature, `motcua pki demo`)
             self._roots = roots
         return self._roots
 

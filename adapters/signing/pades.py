@@ -8,6 +8,7 @@ to the signed digest, or the file was changed after signing in a way the signatu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import logging
 from collections.abc import Iterable, Sequence
@@ -28,6 +29,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 log = logging.getLogger(__name__)
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" on every stamp
 
 FIELD_NAME = "MotCuaAgencySignature"
 STAMP_SIZE = (250, 78)  # points: the visible box, bottom right of the last page
@@ -136,9 +138,7 @@ def _style(stamp: Stamp, at: dt.datetime) -> TextStampStyle:
              f"Thời gian ký: {at.astimezone(_VN):%d/%m/%Y %H:%M:%S} (GMT+7)"]
     text = "\n".join(lines)
     if stamp.font is not None and stamp.font.is_file():
-        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-
-        box_style = TextBoxStyle(font=GlyphAccumulatorFactory(str(stamp.font)), font_size=7)
+        box_style = TextBoxStyle(font=_font_factory(str(stamp.font)), font_size=7)
     else:
         box_style = TextBoxStyle(font_size=7)
         text = ascii_fold(text)
@@ -146,6 +146,25 @@ def _style(stamp: Stamp, at: dt.datetime) -> TextStampStyle:
 
 
 _VN = dt.timezone(dt.timedelta(hours=7))
+
+
+@functools.cache
+def _font_bytes(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _font_factory(path: str):
+    """pyHanko's OpenType engine, fed from memory (its own factory leaves the font file open)."""
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class FromMemory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None):
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(_font_bytes(self.font_file)),
+                                    font_size=self.font_size, obj_stream=obj_stream)
+
+    return FromMemory(path)
 
 
 def ascii_fold(text: str) -> str:
