@@ -34,6 +34,7 @@ MAIL_REQUESTS = Limit("mail", 5, timedelta(hours=1))  # reset / confirmation mai
 REGISTRATIONS_PER_IP = Limit("register_ip", 10, timedelta(hours=1))
 REGISTRATIONS_PER_EMAIL = Limit("register_mail", 3, timedelta(hours=1))  # also bounds the notices it mails
 FEEDBACK_PER_IP = Limit("feedback_ip", 10, timedelta(hours=1))  # anonymous general comments
+VERIFICATIONS_PER_IP = Limit("verify_ip", 30, timedelta(minutes=15))  # the public signature check (/verify)
 
 
 def key_of(*parts: str) -> str:

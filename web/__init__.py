@@ -41,6 +41,9 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
 
     filters.init_app(app)
     app.register_blueprint(portal.bp)
+    from web import verify
+
+    app.register_blueprint(verify.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(citizen.bp)
     from web import admin, admin_definitions, diagram_pages

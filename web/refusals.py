@@ -276,7 +276,9 @@ MESSAGES: dict[str, str] = {
     "desk.result_not_signable": N_("Không ký số được tệp kết quả: tệp PDF bị hỏng, hoặc cơ quan chưa được cấu "
                                    "hình chứng thư số để ký."),
     "verify.file_required": N_("Hãy chọn một tệp PDF để kiểm tra chữ ký số."),
-    "verify.file_too_large": N_("Tệp lớn hơn giới hạn {max_bytes} byte nên không kiểm tra được."),
+    "verify.file_too_large": N_("Tệp lớn hơn {max_mb} MB nên không kiểm tra được."),
+    "result.not_available": N_("Hồ sơ {code} chưa có kết quả điện tử đã ký số."),
+    "verify.too_many": N_("Bạn đã kiểm tra quá nhiều tệp trong thời gian ngắn; hãy thử lại sau {minutes} phút."),
 }
 
 

@@ -39,12 +39,17 @@ class Authority:
 
 
 def _name(common_name: str, organisation: str, unit: str | None = None) -> x509.Name:
+    """A distinguished name (each attribute at most 64 UTF-8 bytes, as the library bounds them)."""
     parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-             x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation)]
+             x509.NameAttribute(NameOID.ORGANIZATION_NAME, _cut(organisation))]
     if unit:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit))
-    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, _cut(unit)))
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, _cut(common_name)))
     return x509.Name(parts)
+
+
+def _cut(text: str, limit: int = 64) -> str:
+    return text.encode()[:limit].decode(errors="ignore")
 
 
 def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey,

@@ -13,11 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from adapters import throttle
 from adapters.attachments import IntegrityError as DamagedFile
 from adapters.bootstrap import Services
 from adapters.signing import SigningFailed, Verdict
 from models import Agency, Attachment, Dossier
-from processes.errors import Invalid, TooLarge
+from processes.errors import Invalid, Throttled, TooLarge
 from processes.texts import N_
 from processes.uow import UnitOfWork
 
@@ -79,14 +80,20 @@ def attachment_verdict(services: Services, attachment: Attachment) -> dict[str, 
     return verdict_view(services.signing.verify(data, at=services.clock.now()))
 
 
-def verify_document(services: Services, data: bytes) -> dict[str, Any]:
-    """Anyone's check of a PDF (the public /verify page and POST /api/v1/verify): its signature's
-    verdict and, for a result MotCua handed over, the issuing agency and the dossier code."""
+def verify_document(services: Services, data: bytes, ip: str) -> dict[str, Any]:
+    """Anyone's check of a PDF (the public /verify page and POST /api/v1/verify), throttled per
+    address: its signature's verdict and, for a result MotCua handed over, the issuing agency and the
+    dossier code."""
     limit = int(services.config["storage"]["max_upload_bytes"])
     if len(data) > limit:
-        raise TooLarge("verify.file_too_large", "file", max_bytes=limit)
+        raise TooLarge("verify.file_too_large", "file", max_mb=limit // (1024 * 1024))
     if not data:
         raise Invalid("verify.file_required", "file")
+    with UnitOfWork(services.session_factory) as uow:
+        if not throttle.take(uow.session, throttle.VERIFICATIONS_PER_IP, throttle.key_of(ip), services.clock.now()):
+            wait = throttle.minutes(throttle.VERIFICATIONS_PER_IP)
+            raise Throttled("verify.too_many", retry_after=wait * 60, minutes=wait)
+        uow.commit()
     view = verdict_view(services.signing.verify(data, at=services.clock.now()))
     view["agency"] = view["dossier_code"] = None
     digest = hashlib.sha256(data).hexdigest()
@@ -106,3 +113,31 @@ def dossier_agency(s: so.Session, dossier: Dossier) -> Agency:
     agency = s.get(Agency, dossier.agency_id)
     assert agency is not None
     return agency
+
+
+def make_demo_pki(services: Services, *, fresh: bool = False) -> bool:
+    """Demo mode: the demo PKI under the data folder (root, issuing CA, an identity per agency, the
+    demo applicant's certificate, the TSA's); made when absent (or `fresh`). True when something was made."""
+    from adapters.signing import ensure_demo_pki
+
+    with UnitOfWork(services.session_factory) as uow:
+        agencies = [(a.code, a.name) for a in uow.session.scalars(sa.select(Agency).order_by(Agency.code))]
+    made = ensure_demo_pki(services.config, agencies, now=services.clock.now(), fresh=fresh)
+    services.signing.forget()
+    return made is not None
+
+
+def document_signatures(services: Services, s: so.Session, dossier: Dossier) -> dict[str, Any]:
+    """Each stored document of a dossier with its signature check, and the signed result handed over
+    online (its attachment id), for a caller who may see the dossier."""
+    from models import ResultDelivery
+
+    documents = [{"id": a.id, "key": a.document_key, "filename": a.filename,
+                  "is_result": a.document_key == RESULT_KEY, "signature": attachment_verdict(services, a)}
+                 for a in s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id)
+                                    .order_by(Attachment.id))]
+    result_id = s.scalar(sa.select(ResultDelivery.result_attachment_id)
+                         .where(ResultDelivery.dossier_id == dossier.id,
+                                ResultDelivery.result_attachment_id.is_not(None))
+                         .order_by(ResultDelivery.id.desc()).limit(1))
+    return {"documents": documents, "result_attachment_id": result_id}
