@@ -131,3 +131,30 @@ def test_pki_demo_writes_a_root_and_an_identity_per_agency(motcua: Any, tmp_path
     assert motcua("pki", "demo")[0] == 0 and (folder / pki.ROOT_FILE).read_bytes() == before  # kept
     assert motcua("pki", "demo", "--fresh")[0] == 0 and (folder / pki.ROOT_FILE).read_bytes() != before
     assert signing_pki().root.read_bytes() != before  # the tests' own PKI is another
+
+
+def test_signatures_carry_the_time_stamping_authoritys_time(app: Any, services: Services,
+                                                            pki_installed: Path) -> None:
+    """`[signing] tsa_url` pointed at the demo's RFC 3161 authority (/_sim/tsa/, on a real local server):
+    the agency's signature is timestamped, and the timestamp is checked with it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        services.config["signing"]["tsa_url"] = f"http://127.0.0.1:{server.server_port}/_sim/tsa/"
+        signed = services.signing.sign(PDF, code=AGENCY[0], agency=AGENCY[1], signer="Hoàng Văn Em",
+                                       reason="Kết quả", at=services.clock.now())
+    finally:
+        server.shutdown()
+        thread.join()
+    verdict = services.signing.verify(signed, at=services.clock.now())
+    assert verdict.status == "valid" and verdict.timestamped and verdict.signed_at == services.clock.now()
+
+
+def test_the_time_stamping_authority_refuses_what_is_not_a_request(client: Any, pki_installed: Path) -> None:
+    assert client.post("/_sim/tsa/", data=b"\x30\x03\x02\x01\x01",
+                       content_type="application/timestamp-query").status_code == 400
