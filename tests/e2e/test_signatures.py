@@ -158,3 +158,19 @@ def test_signatures_carry_the_time_stamping_authoritys_time(app: Any, services: 
 def test_the_time_stamping_authority_refuses_what_is_not_a_request(client: Any, pki_installed: Path) -> None:
     assert client.post("/_sim/tsa/", data=b"\x30\x03\x02\x01\x01",
                        content_type="application/timestamp-query").status_code == 400
+
+
+def test_the_receipt_asks_paper_only_for_what_is_not_validly_signed(client: Any, token: Any,
+                                                                  pki_installed: Path) -> None:
+    """Level 4 (R7.3): every required document validly signed, no paper; a self-made signature is named."""
+    from tests.helpers import session_of
+
+    signed = submit_online(client, token, sign_as(citizen()), sign_as(citizen()))
+    half = submit_online(client, token, sign_as(citizen()), sign_as(self_made()))
+    with client.session_transaction() as s:
+        s["sid"] = session_of(client, "citizen")
+    page = client.get(f"/my/dossiers/{signed}/receipt").get_data(as_text=True)
+    assert "Cần gửi thêm bản sao có chứng thực" not in page and page.count("có chữ ký số") == 2
+    page = client.get(f"/my/dossiers/{half}/receipt").get_data(as_text=True)
+    assert "Cần gửi thêm bản sao có chứng thực" in page
+    assert "Có chữ ký số nhưng chứng thư số không do tổ chức được tin cậy cấp" in page
