@@ -112,6 +112,13 @@ class SigningPort:
             self._roots = None
 
     # --- operations ---------------------------------------------------------------------------
+    def signed_by(self, verdict: Verdict, *, code: str, agency: str, at: dt.datetime) -> bool:
+        """Whether a valid verdict's signer is this agency's own identity (same certificate)."""
+        if verdict.status != "valid":
+            return False
+        cert = self.identity(code, agency, now=at).signer.signing_cert
+        return cert is not None and verdict.fingerprint == cert.sha256.hex()
+
     def sign(self, pdf: bytes, *, code: str, agency: str, signer: str, reason: str, at: dt.datetime) -> bytes:
         """`pdf` signed by the agency (visible stamp: agency, signer, time; PAdES; timestamp if configured)."""
         identity = self.identity(code, agency, now=at)

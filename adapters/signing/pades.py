@@ -211,6 +211,7 @@ class Verdict:
     timestamped: bool = False
     revocation_checked: bool = False
     signatures: int = 0
+    fingerprint: str = ""  # SHA-256 of the (first) signer's certificate, hex
     details: list[dict[str, object]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
@@ -252,6 +253,7 @@ def verify_pdf(data: bytes, trust_roots: Iterable[asn1_x509.Certificate], *, at:
                    signer=first.signer, organisation=first.organisation, unit=first.unit, issuer=first.issuer,
                    signed_at=first.signed_at, timestamped=first.timestamped,
                    revocation_checked=all(v.revocation_checked for v in verdicts), signatures=len(verdicts),
+                   fingerprint=first.fingerprint,
                    details=[v.as_json() for v in verdicts])
 
 
@@ -301,7 +303,8 @@ def _one(sig, roots: list[asn1_x509.Certificate], intermediates: list[asn1_x509.
                                                                                    or ""),
                    unit=str(subject.get("organizational_unit_name") or ""),
                    issuer=str(cert.issuer.native.get("common_name") or ""), signed_at=when,
-                   timestamped=timestamped, revocation_checked=status.revocation_details is not None, signatures=1)
+                   timestamped=timestamped, revocation_checked=status.revocation_details is not None, signatures=1,
+                   fingerprint=cert.sha256.hex())
 
 
 def _expired(cert: asn1_x509.Certificate, at: dt.datetime) -> bool:

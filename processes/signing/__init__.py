@@ -45,7 +45,7 @@ def sign_result(services: Services, agency: Agency, pdf: bytes, *, signer: str =
     has already validly signed is returned as it is. Raises SigningFailed when the agency cannot sign."""
     now = services.clock.now()
     verdict = services.signing.verify(pdf, at=now)
-    if verdict.status == "valid" and verdict.unit == agency.code:
+    if services.signing.signed_by(verdict, code=agency.code, agency=agency.name, at=now):
         return pdf
     return services.signing.sign(pdf, code=agency.code, agency=agency.name, signer=signer or agency.name,
                                  reason=RESULT_REASON, at=now)

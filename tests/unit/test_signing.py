@@ -97,3 +97,16 @@ def test_tsa_answer_round_trip() -> None:
         "cert_req": True})
     reply = tsp.TimeStampResp.load(tsa.answer(authority, request.dump()))
     assert reply["status"]["status"].native == "granted"
+
+
+def test_an_agency_does_not_sign_twice_what_it_signed(tmp_path: Path) -> None:
+    """sign_result keeps a file the agency has already validly signed (its own certificate, by fingerprint)."""
+    from adapters.signing import SigningPort
+    from tests.signing_kit import install_pki
+
+    install_pki(tmp_path)
+    port = SigningPort({"app": {"demo": True}, "storage": {"data_dir": str(tmp_path)}, "signing": {}})
+    signed = port.sign(plain_pdf(), code=AGENCY[0], agency=AGENCY[1], signer="Hoàng Văn Em", reason="", at=START)
+    verdict = port.verify(signed, at=LATER)
+    assert port.signed_by(verdict, code=AGENCY[0], agency=AGENCY[1], at=LATER)
+    assert not port.signed_by(port.verify(sign_as(citizen()), at=LATER), code=AGENCY[0], agency=AGENCY[1], at=LATER)
