@@ -121,8 +121,9 @@ def test_the_check_is_throttled_per_address(client: Any, pki_installed: Path) ->
 
 
 def test_pki_demo_writes_a_root_and_an_identity_per_agency(motcua: Any, tmp_path: Path) -> None:
-    code, out, err = motcua("init")
+    code, out, err = motcua("pki", "demo")  # (`init` runs the same in demo mode)
     assert code == 0, err
+    assert "root.pem" in out
     folder = tmp_path / "data" / "pki"
     assert (folder / pki.ROOT_FILE).is_file() and (folder / pki.CITIZEN_FILE).is_file()
     identity = pades.load_identity((folder / pki.AGENCY_DIR / f"{AGENCY[0]}.p12").read_bytes(), pki.DEMO_PASSWORD)
@@ -174,3 +175,16 @@ def test_the_receipt_asks_paper_only_for_what_is_not_validly_signed(client: Any,
     page = client.get(f"/my/dossiers/{half}/receipt").get_data(as_text=True)
     assert "Cần gửi thêm bản sao có chứng thực" in page
     assert "Có chữ ký số nhưng chứng thư số không do tổ chức được tin cậy cấp" in page
+
+
+def test_init_in_demo_mode_makes_the_demo_pki(tmp_path: Path) -> None:
+    """`make run` runs `motcua init`: in demo mode the demo PKI is there afterwards, an identity per agency."""
+    from tests.e2e.test_cli import Cli
+
+    cli = Cli(tmp_path)
+    done = cli("init")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "demo PKI written to" in done.stdout
+    assert (tmp_path / "pki" / pki.ROOT_FILE).is_file()
+    assert (tmp_path / "pki" / pki.AGENCY_DIR / f"{AGENCY[0]}.p12").is_file()
+    assert "demo PKI" not in cli("init").stdout  # kept on the next start
