@@ -47,6 +47,16 @@ def local_authority(p12: Path, password: str, *, fixed: dt.datetime | None = Non
                             fixed_dt=fixed)
 
 
+def well_formed(body: bytes) -> bool:
+    """Whether `body` parses as a DER TimeStampReq with a message imprint."""
+    try:
+        request = tsp.TimeStampReq.load(body)
+        request.native  # noqa: B018 (parse fully now)
+        return bool(request["message_imprint"]["hashed_message"].native)
+    except Exception:  # asn1crypto raises several kinds on malformed input
+        return False
+
+
 def answer(authority: DummyTimeStamper, body: bytes) -> bytes:
     """The DER `TimeStampResp` to a DER `TimeStampReq` (raises ValueError on a malformed request)."""
     request = tsp.TimeStampReq.load(body)
