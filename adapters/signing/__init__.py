@@ -5,6 +5,7 @@ verify against the trust list.
 Configuration `[signing]` (docs/signatures.md):
 - `trust_roots`, `intermediates`: PEM or DER files (relative paths: to the project folder);
 - `tsa_url`: an RFC 3161 time-stamping authority; empty: signatures carry no timestamp;
+- `fetch_revocation`: ask the OCSP responders and CRLs the certificates name when verifying (network);
 - `[signing.agencies."<agency e-code>"]` `pkcs12 = "<file>"`, `password_env = "<variable>"`: the
   agency's identity, its password read from that environment variable (never from a file).
 In demo mode (`[app] demo = true`) the demo PKI under `<data_dir>/pki` (adapters.signing.pki) is
@@ -128,7 +129,8 @@ class SigningPort:
                         trust_roots=self.trust_roots(), timestamper=timestamper)
 
     def verify(self, data: bytes, *, at: dt.datetime) -> Verdict:
-        return verify_pdf(data, self.trust_roots(), at=at, intermediates=self.intermediates())
+        return verify_pdf(data, self.trust_roots(), at=at, intermediates=self.intermediates(),
+                          fetch_revocation=bool(self.settings.get("fetch_revocation", False)))
 
 
 def ensure_demo_pki(config: Mapping[str, Any], agencies: list[tuple[str, str]], *, now: dt.datetime,

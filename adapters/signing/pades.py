@@ -232,9 +232,11 @@ _REVOKED = {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_PO
 
 
 def verify_pdf(data: bytes, trust_roots: Iterable[asn1_x509.Certificate], *, at: dt.datetime,
-               intermediates: Iterable[asn1_x509.Certificate] = ()) -> Verdict:
-    """Validate every signature of a PDF against the trust roots, at the instant `at`; no network
-    (revocation is checked only from what the file embeds, and said so)."""
+               intermediates: Iterable[asn1_x509.Certificate] = (), fetch_revocation: bool = False) -> Verdict:
+    """Validate every signature of a PDF against the trust roots, at the instant `at`. Without
+    `fetch_revocation` no network is used: revocation is known only from what the file embeds, and
+    `revocation_checked` stays false; with it, the OCSP responders and CRLs the certificates name are
+    asked (soft-fail: an unreachable source leaves the status as it is)."""
     if not data.startswith(b"%PDF-"):
         return UNSIGNED
     try:
@@ -245,7 +247,7 @@ def verify_pdf(data: bytes, trust_roots: Iterable[asn1_x509.Certificate], *, at:
     if not embedded:
         return BROKEN if _has_marker(data) else UNSIGNED
     roots = list(trust_roots)
-    verdicts = [_one(sig, roots, list(intermediates), at) for sig in embedded]
+    verdicts = [_one(sig, roots, list(intermediates), at, fetch_revocation) for sig in embedded]
     worst = max(verdicts, key=lambda v: _RANK[v.status])
     first = verdicts[0]
     return Verdict(worst.status, signed=True, valid=all(v.valid for v in verdicts),
@@ -262,8 +264,8 @@ def _has_marker(data: bytes) -> bool:
 
 
 def _one(sig, roots: list[asn1_x509.Certificate], intermediates: list[asn1_x509.Certificate],
-         at: dt.datetime) -> Verdict:
-    context = ValidationContext(trust_roots=roots, other_certs=intermediates, allow_fetching=False,
+         at: dt.datetime, fetch: bool) -> Verdict:
+    context = ValidationContext(trust_roots=roots, other_certs=intermediates, allow_fetching=fetch,
                                 moment=at, revocation_mode="soft-fail")
     try:
         status = validate_pdf_signature(sig, signer_validation_context=context,
@@ -303,7 +305,7 @@ def _one(sig, roots: list[asn1_x509.Certificate], intermediates: list[asn1_x509.
                                                                                    or ""),
                    unit=str(subject.get("organizational_unit_name") or ""),
                    issuer=str(cert.issuer.native.get("common_name") or ""), signed_at=when,
-                   timestamped=timestamped, revocation_checked=status.revocation_details is not None, signatures=1,
+                   timestamped=timestamped, revocation_checked=fetch and trusted, signatures=1,
                    fingerprint=cert.sha256.hex())
 
 

@@ -188,3 +188,16 @@ def test_init_in_demo_mode_makes_the_demo_pki(tmp_path: Path) -> None:
     assert (tmp_path / "pki" / pki.ROOT_FILE).is_file()
     assert (tmp_path / "pki" / pki.AGENCY_DIR / f"{AGENCY[0]}.p12").is_file()
     assert "demo PKI" not in cli("init").stdout  # kept on the next start
+
+
+def test_reception_sees_each_documents_signature_on_the_task_page(client: Any, token: Any,
+                                                                  pki_installed: Path) -> None:
+    from tests.helpers import session_of
+
+    code = submit_online(client, token, sign_as(citizen()), forged_marker())
+    task = next(t for t in client.get("/api/v1/tasks", headers=token("reception")).json if t["dossier"] == code)
+    with client.session_transaction() as s:
+        s["sid"] = session_of(client, "reception")
+    page = client.get(f"/officer/tasks/{task['id']}").get_data(as_text=True)
+    assert "Chữ ký số hợp lệ" in page and "Nguyễn Văn An" in page
+    assert "Chữ ký số không còn nguyên vẹn: tài liệu đã bị sửa sau khi ký" in page
