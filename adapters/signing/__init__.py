@@ -13,6 +13,7 @@ trusted, and an agency without a configured identity gets one issued by the demo
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import threading
 from collections.abc import Mapping
@@ -138,9 +139,16 @@ def ensure_demo_pki(config: Mapping[str, Any], agencies: list[tuple[str, str]], 
     """Create the demo PKI if it is absent (or `fresh`), and an identity for each listed agency that
     has none; returns what was made, None when nothing was missing."""
     folder = demo_pki_folder(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:  # two web processes must not each make a different root
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure(folder, agencies, now=now, applicant=applicant, fresh=fresh)
+
+
+def _ensure(folder: Path, agencies: list[tuple[str, str]], *, now: dt.datetime, applicant: str,
+            fresh: bool) -> pki.DemoPki | None:
     if fresh or not (folder / pki.ROOT_FILE).is_file():
-        made = pki.make_demo_pki(folder, agencies, applicant, now=now)
-        return made
+        return pki.make_demo_pki(folder, agencies, applicant, now=now)
     issuing = _issuing(folder)
     chain = [issuing.cert] + pyca_x509.load_pem_x509_certificates((folder / pki.ROOT_FILE).read_bytes())
     added = False
