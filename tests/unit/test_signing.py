@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
@@ -110,3 +111,23 @@ def test_an_agency_does_not_sign_twice_what_it_signed(tmp_path: Path) -> None:
     verdict = port.verify(signed, at=LATER)
     assert port.signed_by(verdict, code=AGENCY[0], agency=AGENCY[1], at=LATER)
     assert not port.signed_by(port.verify(sign_as(citizen()), at=LATER), code=AGENCY[0], agency=AGENCY[1], at=LATER)
+
+
+def test_a_configured_identity_signs_with_its_password_from_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Production: `[signing.agencies."<e-code>"]` names the PKCS#12 file and the variable of its password;
+    an agency without one cannot sign (no demo fallback), and a wrong password is refused."""
+    from adapters.signing import SigningFailed, SigningPort
+
+    p12 = tmp_path / "ubnd.p12"
+    p12.write_bytes(pki.pkcs12_bytes(pki.make_signer(None, "UBND thử", "UBND", now=START), [], "s3cret", "x"))
+    config = {"app": {"demo": False}, "storage": {"data_dir": str(tmp_path)},
+              "signing": {"agencies": {AGENCY[0]: {"pkcs12": str(p12), "password_env": "MOTCUA_TEST_P12_PASSWORD"}}}}
+    monkeypatch.setenv("MOTCUA_TEST_P12_PASSWORD", "s3cret")
+    signed = SigningPort(config).sign(plain_pdf(), code=AGENCY[0], agency=AGENCY[1], signer="A", reason="", at=START)
+    assert pades.verify_pdf(signed, [], at=LATER).signer == "UBND thử"
+    with pytest.raises(SigningFailed):
+        SigningPort(config).sign(plain_pdf(), code="000.00.05.H34", agency="Sở", signer="A", reason="", at=START)
+    monkeypatch.setenv("MOTCUA_TEST_P12_PASSWORD", "wrong")
+    with pytest.raises(SigningFailed):
+        SigningPort(config).sign(plain_pdf(), code=AGENCY[0], agency=AGENCY[1], signer="A", reason="", at=START)
