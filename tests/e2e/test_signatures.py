@@ -175,6 +175,8 @@ def test_the_receipt_asks_paper_only_for_what_is_not_validly_signed(client: Any,
     page = client.get(f"/my/dossiers/{half}/receipt").get_data(as_text=True)
     assert "Cần gửi thêm bản sao có chứng thực" in page
     assert "Có chữ ký số nhưng chứng thư số không do tổ chức được tin cậy cấp" in page
+    page = client.get(f"/my/dossiers/{half}").get_data(as_text=True)  # each file says what its signature is
+    assert "Chữ ký số hợp lệ" in page and "Có chữ ký số nhưng chứng thư số không do tổ chức" in page
 
 
 def test_init_in_demo_mode_makes_the_demo_pki(tmp_path: Path) -> None:
