@@ -15,6 +15,7 @@ from adapters.config import data_dir, database_url, load_config
 from adapters.messaging import FileMailer, FileSms, Mailer, SmsGateway, SmtpMailer
 from adapters.national_portal import NationalPortal
 from adapters.phone import SmsBrandname, ZaloZns
+from adapters.signing import SigningPort
 from engine.calendar import WorkCalendar
 from engine.clock import Clock, SystemClock
 from engine.definitions import Definition, load_definition
@@ -39,6 +40,7 @@ class Services:
     attachments: AttachmentStore
     mailer: Mailer
     sms: SmsGateway
+    signing: SigningPort
     zalo: SmsGateway | None = None  # off unless [zalo] transport is set
     national: NationalPortal | None = None  # off unless [national_portal] url is set
     _definitions: dict[int, Definition] = field(default_factory=dict)
@@ -102,6 +104,7 @@ def bootstrap(config: Mapping[str, Any] | None = None, *, clock: Clock | None = 
         sms=sms or make_sms(config, var),
         zalo=zalo or make_zalo(config, var),
         national=national or NationalPortal.from_config(config.get("national_portal", {})),
+        signing=SigningPort(config),
     )
 
 

@@ -35,9 +35,10 @@ MAIL_REQUESTS = Limit("mail", 5, timedelta(hours=1))  # reset / confirmation mai
 REGISTRATIONS_PER_IP = Limit("register_ip", 10, timedelta(hours=1))
 REGISTRATIONS_PER_EMAIL = Limit("register_mail", 3, timedelta(hours=1))  # also bounds the notices it mails
 FEEDBACK_PER_IP = Limit("feedback_ip", 10, timedelta(hours=1))  # anonymous general comments
+VERIFICATIONS_PER_IP = Limit("verify_ip", 30, timedelta(minutes=15))  # the public signature check (/verify)
 TWO_FACTOR_CODES = Limit("two_factor", 5, timedelta(minutes=15))  # wrong second-factor codes, per account
 DEFAULTS = (LOGIN_FAILURES, LOGIN_FAILURES_PER_IP, LOOKUP_FAILURES, LOOKUPS, MAIL_REQUESTS, REGISTRATIONS_PER_IP,
-            REGISTRATIONS_PER_EMAIL, FEEDBACK_PER_IP, TWO_FACTOR_CODES)
+            REGISTRATIONS_PER_EMAIL, FEEDBACK_PER_IP, TWO_FACTOR_CODES, VERIFICATIONS_PER_IP)
 
 
 class ThrottleConfigError(ValueError):

@@ -7,7 +7,25 @@ if TYPE_CHECKING:
     from adapters.bootstrap import Services
 
 HKD = "1.001612"  # Đăng ký thành lập hộ kinh doanh
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _tiny_pdf() -> bytes:
+    """A real one-page PDF (a catalogue, a page tree, an empty A5 page, a correct xref): small, and the
+    agency can sign it when it is handed over as a result (issue 14)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Resources << >> >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PDF = _tiny_pdf()
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 HKD_FORM: dict[str, Any] = {

@@ -41,6 +41,13 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
 
     filters.init_app(app)
     app.register_blueprint(portal.bp)
+    from web import verify
+
+    app.register_blueprint(verify.bp)
+    if services.config["app"].get("demo"):
+        from web import sim_tsa
+
+        app.register_blueprint(sim_tsa.bp)  # the demo's time-stamping authority (docs/signatures.md)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(citizen.bp)
     from web import admin, admin_definitions, diagram_pages

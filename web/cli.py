@@ -24,6 +24,7 @@ from sqlalchemy import exc as sa_exc
 
 from adapters.bootstrap import Services, bootstrap
 from adapters.config import ConfigError, InsecureConfig, check_secret_key, database_url, load_config
+from adapters.signing import demo_pki_folder
 from engine.calendar import CalendarError
 from engine.problems import DiagramRefused
 from processes.errors import Forbidden, Refused
@@ -72,6 +73,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     services = bootstrap(config)
     if config["app"].get("demo"):
         print(f"demo data: {seed_demo(services)} rows added")
+        from processes.signing import make_demo_pki
+
+        if make_demo_pki(services):
+            print(f"demo PKI written to {demo_pki_folder(config)} (docs/signatures.md)")
     if ensure_system_account(services):
         print(f"machine account '{SYSTEM}' created")
     # The machine account deploys: on a production database no administrator exists yet, and the
@@ -83,6 +88,22 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"deployed {sum(o.ok for o in outcomes)}/{len(outcomes)} diagrams "
           f"({sum(o.changed for o in outcomes)} changed)")
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+def cmd_pki_demo(args: argparse.Namespace) -> int:
+    """The demo PKI under the data folder: made when absent, or anew with --fresh (demo mode only)."""
+    from processes.signing import make_demo_pki
+
+    config = cli_config()
+    if not config["app"].get("demo"):
+        print("motcua pki demo: [app] demo is off; a production site signs with its agencies' own "
+              "certificates ([signing.agencies], docs/signatures.md)", file=sys.stderr)
+        return 2
+    made = make_demo_pki(cli_services(), fresh=args.fresh)
+    folder = demo_pki_folder(config)
+    print(f"demo PKI {'written to' if made else 'already in'} {folder}: root.pem (the trust anchor), "
+          f"issuing-ca.pem, agencies/<e-code>.p12, citizen.p12, tsa.p12 (password \"demo\")")
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -383,6 +404,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("init", help="migrate, seed demo data, deploy bpmn_diagrams/").set_defaults(fn=cmd_init)
     sub.add_parser("migrate", help="bring the database to the newest schema").set_defaults(fn=cmd_migrate)
+    pki = sub.add_parser("pki", help="signing keys").add_subparsers(dest="pki_command", required=True)
+    p = pki.add_parser("demo", help="make the demo PKI under the data folder (root, CAs, identities)")
+    p.add_argument("--fresh", action="store_true", help="replace an existing demo PKI")
+    p.set_defaults(fn=cmd_pki_demo)
 
     p = sub.add_parser("deploy", help="validate and deploy BPMN diagrams")
     p.add_argument("paths", nargs="+", metavar="PATH")

@@ -18,7 +18,8 @@ def csrf_token() -> str:
 
 
 def _check() -> None:
-    if request.method not in UNSAFE or request.path.startswith(("/api/", "/_sim/")):  # _sim: demo simulators
+    # the API carries no cookies; the demo simulators (/_sim/, demo mode only) are called by servers
+    if request.method not in UNSAFE or request.path.startswith(("/api/", "/_sim/")):
         return
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf") or ""

@@ -364,6 +364,13 @@ MESSAGES: dict[str, str] = {
                                 "khác."),
     "two_factor.token_needs_second_factor": N_("Tài khoản dùng xác thực hai lớp: chỉ tạo được mã truy cập từ "
                                                "một phiên đăng nhập đã qua bước xác thực hai lớp."),
+    # Issue 14: digital signatures (signed results and notices, verified uploads, /verify)
+    "desk.result_not_signable": N_("Không ký số được tệp kết quả: tệp PDF bị hỏng, hoặc cơ quan chưa được cấu "
+                                   "hình chứng thư số để ký."),
+    "verify.file_required": N_("Hãy chọn một tệp PDF để kiểm tra chữ ký số."),
+    "verify.file_too_large": N_("Tệp lớn hơn {max_mb} MB nên không kiểm tra được."),
+    "result.not_available": N_("Hồ sơ {code} chưa có kết quả điện tử đã ký số."),
+    "verify.too_many": N_("Bạn đã kiểm tra quá nhiều tệp trong thời gian ngắn; hãy thử lại sau {minutes} phút."),
 }
 
 

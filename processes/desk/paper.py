@@ -28,6 +28,7 @@ from processes.access import acting_user, may_print_register
 from processes.dossier.dossiers import load_visible
 from processes.dossier.status import status_name
 from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
+from processes.signing import SIGNED_NOTICES, dossier_agency, sign_notice
 from processes.texts import N_
 from processes.uow import UnitOfWork
 
@@ -65,7 +66,10 @@ def dossier_form_pdf(services: Services, username: str, code: str, form_no: str)
         ctx = _Context(services, s, dossier, procedure)
         doc = {"01": ctx.receipt, "02": ctx.supplement, "03": ctx.refusal, "04": ctx.apology,
                CONTROL_SHEET: ctx.control_sheet}[form_no]()
-        return render(doc, _font_dir(services), created_at=services.clock.now())
+        pdf = render(doc, _font_dir(services), created_at=services.clock.now())
+        if form_no in SIGNED_NOTICES:  # issue 14: the notices the applicant receives carry the agency's signature
+            pdf = sign_notice(services, dossier_agency(s, dossier), pdf)
+        return pdf
 
 
 def register_pdf(services: Services, username: str, first: date, last: date) -> bytes:

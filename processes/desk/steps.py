@@ -15,12 +15,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
+from adapters.signing import SigningFailed
 from engine.definitions import UserTaskInfo
-from models import Attachment, Dossier, FeePayment, Procedure, ResultDelivery, User, UserTask
+from models import Agency, Attachment, Dossier, FeePayment, Procedure, ResultDelivery, User, UserTask
 from processes import audit
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import DossierStatus
 from processes.errors import Invalid, Reason, collect
+from processes.signing import sign_result
 from processes.submission.submission import Upload
 
 STEPS = ("intake", "review", "approval", "coordination", "delivery", "desk")
@@ -175,7 +177,7 @@ def hand_over(services: Services, ctx: StepContext, d: Delivery) -> dict[str, An
         record.tracking_number = summary["tracking_number"] = number
     else:
         collect(reasons)
-        attachment = _result_file(services, ctx, d.result_file)
+        attachment = _signed_result(services, ctx, _result_file(services, ctx, d.result_file))
         record.result_attachment_id = attachment.id
         base = str(services.config["app"].get("base_url", "")).rstrip("/")
         summary["result_url"] = f"{base}/dossiers/{ctx.dossier.code}/documents/{attachment.id}"
@@ -185,6 +187,31 @@ def hand_over(services: Services, ctx: StepContext, d: Delivery) -> dict[str, An
                      dossier_id=ctx.dossier.id, detail={"amount_vnd": unpaid, "reason": waiver})
     ctx.session.add(record)
     return summary
+
+
+def _signed_result(services: Services, ctx: StepContext, attachment: Attachment) -> Attachment:
+    """R8.5 (issue 14): the result handed over online carries the agency's digital signature; the
+    signed copy is stored beside the file it was made from, and is what the applicant receives."""
+    agency = ctx.session.get(Agency, ctx.dossier.agency_id)
+    assert agency is not None
+    data = services.attachments.read(attachment.sha256)
+    try:
+        signed = sign_result(services, agency, data, signer=ctx.user.full_name)
+    except SigningFailed:
+        raise Invalid("desk.result_not_signable", "delivery.result_file") from None
+    if signed == data:
+        return attachment
+    stored = services.attachments.check("delivery.result_file", attachment.filename, signed)
+    services.attachments.save(stored, signed)
+    row = Attachment(dossier_id=ctx.dossier.id, document_key=RESULT_KEY, filename=stored.filename,
+                     content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+                     uploaded_at=ctx.run.now, uploaded_by=ctx.user.id)
+    ctx.session.add(row)
+    ctx.session.flush()
+    audit.append(ctx.session, at=ctx.run.now, actor=ctx.user.username, kind="result_signed",
+                 dossier_id=ctx.dossier.id, detail={"attachment_id": row.id, "sha256": row.sha256,
+                                                    "agency": agency.code})
+    return row
 
 
 def _result_file(services: Services, ctx: StepContext, upload: Upload | None) -> Attachment:

@@ -41,6 +41,7 @@ from processes.dossier.dossiers import involved_agencies, load_visible
 from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
+from processes.signing import attachment_verdict
 from processes.texts import N_
 from processes.uow import UnitOfWork
 
@@ -106,7 +107,8 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
                              for f in form_fields(procedure.catalogue) if dossier.form.get(f.id) not in (None, "")],
         "documents": [{"id": a.id, "key": a.document_key, "name": names.get(a.document_key, a.document_key),
                        "filename": a.filename, "content_type": a.content_type, "size": a.size,
-                       "uploaded_at": a.uploaded_at} for a in documents],
+                       "uploaded_at": a.uploaded_at, "signature": attachment_verdict(services, a)}
+                      for a in documents],
         "checklist": [{"key": d["key"], "name": d["name"], "required": bool(d.get("required")),
                        "uploaded": any(a.document_key == d["key"] for a in documents)} for d in catalogue_docs],
         "history": _history(s, dossier, definition.user_tasks),

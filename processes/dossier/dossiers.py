@@ -43,9 +43,13 @@ def load_for(s: so.Session, username: str, code: str, right: Callable[[User, Dos
 
 
 def get_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
+    """The dossier's view, with each stored document's signature check and the signed result (issue 14)."""
+    from processes.signing import document_signatures
+
     with UnitOfWork(services.session_factory) as uow:
         dossier, procedure = load_visible(uow.session, username, code)
-        return dossier_view(services, uow.session, dossier, procedure)
+        return dossier_view(services, uow.session, dossier, procedure) | document_signatures(
+            services, uow.session, dossier)
 
 
 def list_procedures(services: Services) -> list[dict[str, Any]]:

@@ -12,12 +12,11 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
-from adapters.attachments import IntegrityError as DamagedFile
 from adapters.bootstrap import Services
-from adapters.signature import looks_signed
 from models import Attachment, Dossier, DraftFile, Procedure, SubmissionDraft, SubmissionNonce
 from processes.access import acting_user
 from processes.errors import Invalid
+from processes.signing import attachment_verdict
 from processes.submission.submission import DECLARATION, Submission, register_dossier
 from processes.uow import UnitOfWork
 
@@ -76,23 +75,19 @@ def _made_by(s: so.Session, user_id: int, nonce: str) -> str | None:
 
 def signature_report(services: Services, s: so.Session, dossier: Dossier,
                      procedure: Procedure) -> dict[str, Any]:
-    """R7.3: which uploaded documents carry a digital signature, and whether (level 4) certified
-    paper copies marked with the dossier code must be posted for the others."""
+    """R7.3: which uploaded documents carry a valid digital signature (verified against the trust
+    list, issue 14), and whether (level 4) certified paper copies marked with the dossier code must be
+    posted for the others: the unsigned ones and those whose signature is not valid."""
     names = {d["key"]: d["name"] for d in procedure.catalogue.get("documents", [])}
     files = []
     for a in s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id,
                                                    Attachment.uploaded_by == dossier.applicant_id)
                        .order_by(Attachment.id)):
-        signed = a.content_type == "application/pdf" and _signed(services, a.sha256)
+        verdict = attachment_verdict(services, a)
         files.append({"key": a.document_key, "name": names.get(a.document_key, a.document_key),
-                      "filename": a.filename, "signed": signed})
+                      "filename": a.filename, "attachment_id": a.id, "signed": verdict["status"] == "valid",
+                      "signature": verdict})
     unsigned = [f for f in files if not f["signed"]]
     return {"files": files, "unsigned": unsigned,
             "paper_copies_needed": procedure.level >= 4 and bool(unsigned)}
 
-
-def _signed(services: Services, sha256: str) -> bool:
-    try:
-        return looks_signed(services.attachments.read(sha256))
-    except (OSError, ValueError, DamagedFile):
-        return False

@@ -65,6 +65,20 @@ def test_receipt_01_has_the_appointment_papers_fees_and_a_qr_code_to_the_trackin
     assert fonts  # an embedded TrueType font, so Vietnamese prints everywhere
 
 
+def test_the_receipt_01_and_the_control_sheet_05_the_agency_signs_what_it_sends(client: Any, token: Any,
+                                                                               services: Services) -> None:
+    """Issue 14: the notices sent to the applicant (01–04) carry the agency's digital signature; the
+    internal control sheet (05) does not."""
+    code = submit(client, token)["code"]
+    work(client, token, code, "reception")
+    receipt = form(client, token, code, "01").data
+    verdict = services.signing.verify(receipt, at=services.clock.now())
+    assert (verdict.status, verdict.signer, verdict.unit) == ("valid", "Ủy ban nhân dân thành phố Kon Tum",
+                                                              "000.00.22.H34")
+    assert verdict.signed_at == services.clock.now()
+    assert services.signing.verify(form(client, token, code, "05").data, at=services.clock.now()).status == "unsigned"
+
+
 def test_supplement_02_says_what_is_missing_and_how(client: Any, token: Any) -> None:
     code = submit(client, token)["code"]
     assert form(client, token, code, "02").status_code == 404

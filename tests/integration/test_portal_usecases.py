@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.bootstrap import Services
+from adapters.config import data_dir
 from models import Attachment, AuditEvent, Dossier, Feedback, OutboxMessage, Timer, UserTask
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Throttled
 from processes.submission import feedback, portal_catalogue, portal_dossiers
@@ -17,6 +18,7 @@ from processes.submission.portal_submission import new_nonce, submit_online
 from processes.submission.submission import Submission, Upload
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
 from tests.portal_kit import work
+from tests.signing_kit import citizen, expired, install_pki, self_made, sign_as
 from tests.unit.test_portal_rules import SIGNED
 
 IP = "203.0.113.9"
@@ -125,14 +127,29 @@ def test_the_declaration_is_recorded_in_the_audit_trail(services: Services) -> N
 
 
 def test_level_4_lists_the_unsigned_documents_to_post(services: Services) -> None:
-    code = submit(services, "citizen", Upload("giay_de_nghi", "ky-so.pdf", SIGNED),
+    install_pki(data_dir(services.config))
+    valid = sign_as(citizen())
+    code = submit(services, "citizen", Upload("giay_de_nghi", "ky-so.pdf", valid),
                   Upload("giay_to_phap_ly", "cccd.png", PNG))
     report = portal_dossiers.my_dossier(services, "citizen", code)["signatures"]
     assert [(f["key"], f["signed"]) for f in report["files"]] == [("giay_de_nghi", True), ("giay_to_phap_ly", False)]
+    assert report["files"][0]["signature"]["signer"] == "Nguyễn Văn An"
     assert report["paper_copies_needed"] and [f["key"] for f in report["unsigned"]] == ["giay_to_phap_ly"]
-    signed_only = submit(services, "citizen", Upload("giay_de_nghi", "ky-so.pdf", SIGNED),
-                         Upload("giay_to_phap_ly", "cccd-ky-so.pdf", SIGNED))
+    signed_only = submit(services, "citizen", Upload("giay_de_nghi", "ky-so.pdf", valid),
+                         Upload("giay_to_phap_ly", "cccd-ky-so.pdf", sign_as(citizen())))
     assert not portal_dossiers.my_dossier(services, "citizen", signed_only)["signatures"]["paper_copies_needed"]
+
+
+@pytest.mark.parametrize(("made", "status"), [(lambda: sign_as(self_made()), "untrusted"),
+                                              (lambda: sign_as(expired()), "expired"),
+                                              (lambda: SIGNED, "modified")])
+def test_level_4_asks_paper_for_signatures_that_are_not_valid(services: Services, made: Any, status: str) -> None:
+    install_pki(data_dir(services.config))
+    code = submit(services, "citizen", Upload("giay_de_nghi", "ky-so.pdf", sign_as(citizen())),
+                  Upload("giay_to_phap_ly", "cccd-ky-so.pdf", made()))
+    report = portal_dossiers.my_dossier(services, "citizen", code)["signatures"]
+    assert [f["signature"]["status"] for f in report["files"]] == ["valid", status]
+    assert report["paper_copies_needed"] and [f["key"] for f in report["unsigned"]] == ["giay_to_phap_ly"]
 
 
 # -- the applicant's dossier --------------------------------------------------------------------

@@ -556,6 +556,13 @@ NO_ACTOR: dict[str, str] = {
     "processes.submission.portal_catalogue:template_file": "the public catalogue's blank forms",
     "processes.submission.portal_dossiers:public_status": "the public look-up: the dossier code and the "
     "applicant's phone number are the proof (R6.2)",
+    # Issue 14: digital signatures
+    "processes.signing:sign_result": "a step inside hand_over (complete_task has authorised the officer)",
+    "processes.signing:sign_notice": "a step inside dossier_form_pdf (which checked who may see the dossier)",
+    "processes.signing:attachment_verdict": "a helper of views that already loaded a dossier their caller may see",
+    "processes.signing:verify_document": "the public verification page: whoever holds a file may check it "
+    "(it reveals only the issuer of that very file)",
+    "processes.signing:make_demo_pki": "set-up (`motcua pki demo`, `motcua init` in demo mode)",
 }
 
 

@@ -352,15 +352,21 @@ def test_online_hand_over_makes_the_signed_result_available_to_the_applicant(
     with pytest.raises(Invalid) as caught:
         page_complete(services, "reception", code, {"result_delivered": True})
     assert caught.value.code == "desk.result_file_required"
-    signed = b"%PDF-1.7\n% signed result\n%%EOF\n"
+    with pytest.raises(Invalid) as caught:  # not a PDF the agency can sign
+        page_complete(services, "reception", code, {"result_delivered": True},
+                      delivery=Delivery(result_file=Upload("result", "gcn.pdf", b"%PDF-1.7\n% result\n%%EOF\n")))
+    assert caught.value.code == "desk.result_not_signable"
     page_complete(services, "reception", code, {"result_delivered": True},
-                  delivery=Delivery(result_file=Upload("result", "gcn-ky-so.pdf", signed)))
+                  delivery=Delivery(result_file=Upload("result", "gcn-ky-so.pdf", PDF)))
     d = get_dossier(services, "citizen", code)
     assert d["status_code"] == 10
     with services.session_factory() as s:
         attachment_id = s.scalars(sa.select(ResultDelivery.result_attachment_id)).one()
     assert f"/dossiers/{code}/documents/{attachment_id}" in d["notices"][-1]["body"]
-    assert read_document(services, "citizen", code, attachment_id) == ("gcn-ky-so.pdf", "application/pdf", signed)
+    name, kind, handed = read_document(services, "citizen", code, attachment_id)
+    assert (name, kind) == ("gcn-ky-so.pdf", "application/pdf") and handed.startswith(PDF)  # + the signature
+    verdict = services.signing.verify(handed, at=services.clock.now())
+    assert verdict.status == "valid" and verdict.unit == "000.00.22.H34"
     with pytest.raises(NotFound):
         read_document(services, "citizen2", code, attachment_id)
 

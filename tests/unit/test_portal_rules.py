@@ -1,11 +1,11 @@
-"""Pure rules of the portal: searching without diacritics, the signed-PDF heuristic, signed links."""
+"""Pure rules of the portal: searching without diacritics, forged signature markers, signed links."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.signature import looks_signed
+from adapters.signing.pades import verify_pdf
 from processes.people import account_tokens
 from processes.submission.portal_catalogue import fold, matches
 
@@ -25,11 +25,12 @@ def test_search_needs_every_word_and_knows_d_with_stroke() -> None:
     assert matches("1.001612", {"name": "x", "code": "1.001612"})
 
 
-def test_a_signature_dictionary_marks_a_pdf_signed() -> None:
-    assert looks_signed(SIGNED)
-    assert not looks_signed(b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF")
-    assert not looks_signed(SIGNED.replace(b"/ByteRange", b"/ByteRangeX"))  # no byte range
-    assert not looks_signed(b"\x89PNG" + SIGNED)  # not a PDF at all
+def test_the_words_of_a_signature_dictionary_are_not_a_signature() -> None:
+    """Issue 14: the marker heuristic is gone; markers without a verifiable signature are 'modified'."""
+    assert verify_pdf(SIGNED, [], at=NOW).status == "modified"
+    assert not verify_pdf(SIGNED, [], at=NOW).valid
+    assert verify_pdf(b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF", [], at=NOW).status == "unsigned"
+    assert verify_pdf(b"\x89PNG" + SIGNED, [], at=NOW).status == "unsigned"  # not a PDF at all
 
 
 def test_signed_links_expire_and_cannot_be_forged() -> None:

@@ -46,6 +46,31 @@ def _answer(op: dict[str, Any], schema: str) -> dict[str, Any]:
     op["responses"]["200"]["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
     return op
 
+_VERDICT = {"type": "object", "required": ["status", "signed", "valid", "trusted", "intact"], "properties": {
+    "status": {"type": "string", "enum": ["unsigned", "valid", "untrusted", "modified", "expired", "revoked"]},
+    "label": {"type": "string", "description": "the status in words (?lang=en for English)"},
+    "signed": {"type": "boolean"}, "valid": {"type": "boolean"}, "trusted": {"type": "boolean"},
+    "intact": {"type": "boolean", "description": "false: modified after signing (the signature is broken)"},
+    "signer": {"type": "string", "nullable": True}, "organisation": {"type": "string", "nullable": True},
+    "issuer": {"type": "string", "nullable": True},
+    "signed_at": {"type": "string", "format": "date-time", "nullable": True},
+    "timestamped": {"type": "boolean"}, "revocation_checked": {"type": "boolean"},
+    "signatures": {"type": "integer"},
+    "issued_by_motcua": {"type": "boolean", "description": "a result MotCua handed over, validly signed"},
+    "agency": {"type": "string", "nullable": True}, "agency_code": {"type": "string"},
+    "dossier_code": {"type": "string", "nullable": True}}}
+
+
+def _verify_op() -> dict[str, Any]:
+    op = _op("Anyone checks the digital signature of a PDF (multipart field `file`, no token; throttled per "
+             "address: 429 verify.too_many): intact, trusted, valid, who signed and when, and for a result "
+             "MotCua handed over the agency and the dossier code", "200", 413, 422, 429, auth=False)
+    op["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}}
+    op["responses"]["200"]["content"] = {"application/json": {"schema": _VERDICT}}
+    return op
+
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "MotCua API", "version": "1",
@@ -179,6 +204,12 @@ OPENAPI: dict[str, Any] = {
             "parameters": [{"name": "day", "in": "path", "required": True,
                             "schema": {"type": "string", "format": "date"}}],
             "delete": _op("Remove the entry of a date", "200", 401, 403, 404, 422)},
+        # Issue 14: digital signatures
+        "/verify": {"post": _verify_op()},
+        "/dossiers/{code}/result.pdf": {"parameters": [_CODE], "get": _op(
+            "The result handed over online, signed by the agency (application/pdf, PAdES); for the applicant "
+            "and the agencies that may see the dossier; 404 result.not_available before it exists",
+            "200", 401, 404, 409)},
         "/dossiers/{code}/apology": {"parameters": [_CODE], "post": _op(
             "A leader's apology-and-new-date letter (form 04) for a late dossier: moves the appointment; 409 "
             "when the dossier is not late or is finished", "200", 400, 401, 403, 404, 409, 422, body="Apology")},
