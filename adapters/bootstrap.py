@@ -13,6 +13,7 @@ import sqlalchemy.orm as so
 from adapters.attachments import AttachmentStore
 from adapters.config import data_dir, database_url, load_config
 from adapters.messaging import FileMailer, FileSms, Mailer, SmsGateway
+from adapters.payments import JsonPost, post_json
 from engine.calendar import WorkCalendar
 from engine.clock import Clock, SystemClock
 from engine.definitions import Definition, load_definition
@@ -37,6 +38,8 @@ class Services:
     attachments: AttachmentStore
     mailer: Mailer
     sms: SmsGateway
+    # The payment gateways' merchant web APIs (query, refund): JSON over HTTPS; tests pass the simulator.
+    payment_http: JsonPost = field(default=post_json)
     _definitions: dict[int, Definition] = field(default_factory=dict)
     _calendar: tuple[float, WorkCalendar] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)

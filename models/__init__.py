@@ -4,6 +4,7 @@ from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
 from models.dossiers import Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask
 from models.idempotency import IdempotentRequest
+from models.payments import PaymentAttempt, PaymentRefund, ReceiptSequence
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
 from models.users import User, UserSession
@@ -13,4 +14,4 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
-           "IdempotentRequest"]
+           "IdempotentRequest", "PaymentAttempt", "PaymentRefund", "ReceiptSequence"]
