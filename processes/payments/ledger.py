@@ -1,0 +1,101 @@
+"""What every payment channel shares: the amount due, the one fee row per dossier, receipt numbers
+per agency and year, and the workflow moving on once the fee is paid. Helpers called inside a use
+case's transaction (they take the session, never commit)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from sqlalchemy.dialects import postgresql, sqlite
+
+from adapters.bootstrap import Services
+from models import Agency, Dossier, FeePayment, PaymentRefund, Procedure, ReceiptSequence, User
+from processes import audit
+from processes.access import SYSTEM
+from processes.dossier.dossier_run import DossierRun
+from processes.dossier.status import DossierStatus
+
+FEE_PAID_MESSAGE = "fee_paid"  # a diagram's message catch event waiting for the fee
+METHODS = ("counter", "online", "transfer")
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")  # receipts are numbered by the local year
+
+
+def amount_due(procedure: Procedure, variables: dict[str, Any] | None = None) -> int:
+    """What the dossier must pay (VND): an amount set on the workflow by an officer
+    (`payment_amount_vnd`, e.g. after an assessment), else the catalogue's fee schedule."""
+    set_by_officer = (variables or {}).get("payment_amount_vnd")
+    if isinstance(set_by_officer, int) and not isinstance(set_by_officer, bool) and set_by_officer > 0:
+        return set_by_officer
+    return sum(int(f.get("amount_vnd", 0)) for f in procedure.catalogue.get("fees", []))
+
+
+def fee_of(s: so.Session, dossier_id: int) -> FeePayment | None:
+    return s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == dossier_id))
+
+
+def refund_of(s: so.Session, dossier_id: int) -> PaymentRefund | None:
+    return s.scalar(sa.select(PaymentRefund).where(PaymentRefund.dossier_id == dossier_id))
+
+
+def _sequence_upsert(insert: Any) -> Any:
+    return (insert(ReceiptSequence)
+            .values(agency_code=sa.bindparam("agency_code"), year=sa.bindparam("year"), last=1)
+            .on_conflict_do_update(index_elements=["agency_code", "year"], set_={"last": ReceiptSequence.last + 1})
+            .returning(ReceiptSequence.last))
+
+
+_NEXT = {"postgresql": _sequence_upsert(postgresql.insert), "sqlite": _sequence_upsert(sqlite.insert)}
+
+
+def next_receipt_no(s: so.Session, agency: Agency, now: datetime) -> str:
+    """`BL<yyyy>-<agency e-code>-<NNNNNN>`: electronic receipts numbered per agency and year."""
+    year = now.astimezone(LOCAL).year
+    upsert = _NEXT["postgresql" if s.get_bind().dialect.name == "postgresql" else "sqlite"]
+    seq = s.execute(upsert, {"agency_code": agency.code, "year": year}).scalar_one()
+    return f"BL{year}-{agency.code}-{seq:06d}"
+
+
+def system_user(s: so.Session) -> User:
+    user = s.scalar(sa.select(User).where(User.username == SYSTEM))
+    if user is None:
+        raise LookupError("the machine account is missing: run `motcua init`")
+    return user
+
+
+def record_fee(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure, *, amount_vnd: int,
+               method: str, receipt_no: str, reference: str | None, received_by: User, actor: str,
+               now: datetime) -> FeePayment:
+    """The dossier's fee row (the caller checked there is none), audited; the workflow moves on."""
+    assert method in METHODS
+    fee = FeePayment(dossier_id=dossier.id, amount_vnd=amount_vnd, receipt_no=receipt_no, paid_at=now,
+                     received_by=received_by.id, method=method, reference=reference)
+    s.add(fee)
+    s.flush()
+    audit.append(s, at=now, actor=actor, kind="fee_paid", dossier_id=dossier.id,
+                 detail={"amount_vnd": amount_vnd, "receipt_no": receipt_no, "method": method,
+                         "reference": reference})
+    fee_recorded(services, s, dossier, procedure, actor, now)
+    return fee
+
+
+def fee_recorded(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure, actor: str,
+                 now: datetime) -> bool:
+    """The workflow moves on now the fee is paid: a dossier waiting in status 6 goes back to
+    processing (a stopped clock resumes, the appointment moving by the time spent paying), and a
+    `fee_paid` message catch event of the diagram is delivered. True when the workflow changed."""
+    run = DossierRun(services, s, dossier, procedure, actor)
+    instance = run.load()
+    if FEE_PAID_MESSAGE not in instance.waiting_messages():
+        return False  # nothing waits: the hand-over's fee check sees the fee row (or a desk step confirms it)
+    f = run.facts
+    if f.status_code == DossierStatus.PAYMENT_REQUESTED:
+        if f.paused_at is not None and f.due_at is not None:
+            f.due_at = run.calendar.resume_due(f.due_at, f.paused_at, now)
+        f.paused_at = None
+        f.status_code = DossierStatus.IN_PROCESS
+    run.act(lambda: instance.deliver_message(FEE_PAID_MESSAGE, {"at": now.isoformat()}))
+    run.save()
+    return True
