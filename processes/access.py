@@ -197,3 +197,15 @@ def may_view_some_report(user: User) -> bool:
 def may_resolve_incident(user: User) -> bool:
     """Incidents (R9.2) span the whole system: system administrators resolve them."""
     return user.active and user.has_role("admin")
+
+
+# -- payments (issue 13) -----------------------------------------------------------------------------
+def may_refund_fee(user: User, dossier: Dossier) -> bool:
+    """A paid fee is refunded (R8.6) on the order of a leader of the agency that collected it."""
+    return user.active and user.has_role("leader") and user.agency_id == dossier.agency_id
+
+
+def may_reconcile_payments(user: User) -> bool:
+    """Reconciliation with the gateways: system administrators (`motcua payments reconcile`) and the
+    machine account's daily sweep."""
+    return user.active and (user.has_role("admin") or user.has_role(SYSTEM_ROLE))

@@ -59,4 +59,8 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin_agencies.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_reports.bp)
+    from web import payments, sim_vnpay
+
+    app.register_blueprint(payments.bp)
+    sim_vnpay.init_app(app)  # the VNPay simulator under /_sim/vnpay/, in demo mode only
     return app

@@ -99,7 +99,8 @@ class Simulator:
         digest = self.callback_params(order)["vnp_SecureHash"]
         return f"{base}{'&' if '?' in base else '?'}{query}&vnp_SecureHash={digest}"
 
-    def notify(self, order: SimOrder, ipn_url: str, get: Callable[[str], dict[str, Any]], **forge: Any) -> dict[str, Any]:
+    def notify(self, order: SimOrder, ipn_url: str, get: Callable[[str], dict[str, Any]],
+               **forge: Any) -> dict[str, Any]:
         """Call the merchant's IPN (GET with the signed parameters) and keep its answer."""
         url = f"{ipn_url}?{urllib.parse.urlencode(self.callback_params(order, **forge))}"
         try:
@@ -143,7 +144,8 @@ class Simulator:
                     answer.update(vnp_ResponseCode="03", vnp_Message="Invalid amount")
                 else:
                     order.refunded_vnd = amount
-                    answer.update(vnp_ResponseCode="00", vnp_Message="Refund success", vnp_Amount=vnpay.amount_param(amount),
+                    answer.update(vnp_ResponseCode="00", vnp_Message="Refund success",
+                                  vnp_Amount=vnpay.amount_param(amount),
                                   vnp_TransactionType=str(body.get("vnp_TransactionType", "02")),
                                   vnp_PayDate=vnpay.vnp_date(now))
             answer["vnp_TransactionStatus"] = self._status(order)

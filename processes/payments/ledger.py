@@ -99,3 +99,21 @@ def fee_recorded(services: Services, s: so.Session, dossier: Dossier, procedure:
     run.act(lambda: instance.deliver_message(FEE_PAID_MESSAGE, {"at": now.isoformat()}))
     run.save()
     return True
+
+
+def summary(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure) -> dict[str, Any]:
+    """What a dossier's view shows of its fees: `fees_due` and `fees_paid` (VND), the receipt number,
+    and whether it can be paid online now (the agency has a merchant account, the dossier is open)."""
+    from adapters.payments import vnpay  # the port: which agencies take fees online
+    from processes.dossier.status import FINAL_STATUSES
+
+    fee = fee_of(s, dossier.id)
+    refunded = fee is not None and refund_of(s, dossier.id) is not None
+    due = 0 if fee is not None else amount_due(procedure)
+    agency = s.get(Agency, dossier.agency_id)
+    online = (due > 0 and dossier.status_code not in FINAL_STATUSES and agency is not None
+              and vnpay.merchant_for(services.config, agency.code) is not None)
+    return {"fees_due": due, "fees_paid": fee.amount_vnd if fee is not None and not refunded else 0,
+            "fee_receipt_no": fee.receipt_no if fee is not None else None,
+            "fee_method": fee.method if fee is not None else None, "fee_refunded": refunded,
+            "online_payment": online}

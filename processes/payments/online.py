@@ -15,7 +15,14 @@ from adapters.bootstrap import Services
 from adapters.payments import vnpay
 from models import Agency, Dossier, FeePayment, Incident, PaymentAttempt, Procedure, User
 from processes import audit, idempotency
-from processes.access import SYSTEM, acting_user, may_act_as_applicant, may_take_payment, may_view_dossier
+from processes.access import (
+    SYSTEM,
+    acting_user,
+    may_act_as_applicant,
+    may_refund_fee,
+    may_take_payment,
+    may_view_dossier,
+)
 from processes.dossier.dossier_run import DossierRun
 from processes.dossier.dossiers import involved_agencies, load_for, load_visible
 from processes.dossier.status import FINAL_STATUSES, DossierStatus
@@ -127,7 +134,7 @@ def _settle(services: Services, params: Mapping[str, str]) -> dict[str, str]:
                                   gateway_txn_no=cb.transaction_no[:40] or None, bank_code=cb.bank_code[:40] or None,
                                   paid_at=(vnpay.parse_vnp_date(cb.pay_date) or now) if state == "paid" else None,
                                   settled_at=now)
-                          .execution_options(synchronize_session=False)).rowcount
+                          .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
         if moved != 1:
             return vnpay.ipn_answer(vnpay.IPN_ALREADY)
         dossier = s.get(Dossier, attempt.dossier_id)
@@ -195,7 +202,7 @@ def _fee_view(fee: FeePayment) -> dict[str, Any]:
 def list_payments(services: Services, username: str, code: str) -> dict[str, Any]:
     """The dossier's fees: what is due, what was paid (the fee row and its receipt), every online
     attempt, the refund; and what the caller may do (pay online, record a transfer, refund)."""
-    from processes.payments.refunds import may_refund, refund_due
+    from processes.payments.refunds import refund_due
 
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
@@ -225,7 +232,7 @@ def list_payments(services: Services, username: str, code: str) -> dict[str, Any
             "may_pay_online": (online and due > 0 and dossier.applicant_id == user.id
                                and dossier.status_code not in FINAL_STATUSES),
             "may_record_transfer": may_take_payment(user, dossier) and fee is None and due > 0,
-            "may_refund": may_refund(user, dossier) and fee is not None and refund is None
+            "may_refund": may_refund_fee(user, dossier) and fee is not None and refund is None
             and refund_due(dossier),
             "refund_due": fee is not None and refund is None and refund_due(dossier),
         }

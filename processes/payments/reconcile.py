@@ -15,18 +15,13 @@ import sqlalchemy as sa
 
 from adapters.bootstrap import Services
 from adapters.payments import GatewayError, vnpay
-from models import Agency, Incident, PaymentAttempt, User
+from models import Agency, Incident, PaymentAttempt
 from processes import audit
-from processes.access import SYSTEM, SYSTEM_ROLE, authorise
+from processes.access import SYSTEM, authorise, may_reconcile_payments
 from processes.payments.online import expire_minutes, order_info
 from processes.uow import UnitOfWork
 
 KINDS = ("payment.unrecorded", "payment.amount_mismatch", "payment.not_at_gateway", "payment.gateway_unreachable")
-
-
-def may_reconcile(user: User) -> bool:
-    """System administrators (`motcua payments reconcile`) and the machine account's daily sweep."""
-    return user.active and (user.has_role("admin") or user.has_role(SYSTEM_ROLE))
 
 
 def reconcile_payments(services: Services, username: str, day: date, days: int = 1) -> dict[str, Any]:
@@ -39,7 +34,7 @@ def reconcile_payments(services: Services, username: str, day: date, days: int =
                                "unreachable": 0}
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        user = authorise(s, username, may_reconcile)
+        user = authorise(s, username, may_reconcile_payments)
         now = services.clock.now()
         attempts = s.scalars(sa.select(PaymentAttempt).where(
             PaymentAttempt.created_at >= start, PaymentAttempt.created_at < end,

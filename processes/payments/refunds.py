@@ -13,6 +13,7 @@ from adapters.bootstrap import Services
 from adapters.payments import GatewayError, vnpay
 from models import Agency, Dossier, OutboxMessage, PaymentAttempt, PaymentRefund, User
 from processes import audit, idempotency
+from processes.access import may_refund_fee
 from processes.dossier.dossiers import load_for
 from processes.dossier.status import DossierStatus
 from processes.errors import Conflict, Invalid, Unprocessable
@@ -21,11 +22,6 @@ from processes.uow import UnitOfWork
 
 MAX_REASON = 500
 REFUND_STATUSES = (DossierStatus.NOT_ACCEPTED, DossierStatus.PROCESSING_STOPPED)
-
-
-def may_refund(user: User, dossier: Dossier) -> bool:
-    """A refund is ordered by a leader of the agency that collected the fee."""
-    return user.active and user.has_role("leader") and user.agency_id == dossier.agency_id
 
 
 def refund_due(dossier: Dossier) -> bool:
@@ -45,7 +41,7 @@ def refund_fee(services: Services, username: str, code: str, reason: str,
         earlier = idempotency.replay(s, username, request, now)
         if earlier is not None:
             return earlier
-        user, dossier, _procedure = load_for(s, username, code, may_refund, "payment.refund_leader_only")
+        user, dossier, _procedure = load_for(s, username, code, may_refund_fee, "payment.refund_leader_only")
         fee = ledger.fee_of(s, dossier.id)
         if fee is None:
             raise Conflict("payment.refund_nothing_paid", code=code)
