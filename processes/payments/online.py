@@ -236,11 +236,3 @@ def list_payments(services: Services, username: str, code: str) -> dict[str, Any
             and refund_due(dossier),
             "refund_due": fee is not None and refund is None and refund_due(dossier),
         }
-
-
-def fees_summary(s: Any, services: Services, dossier: Dossier, procedure: Procedure) -> dict[str, int]:
-    """`fees_due` and `fees_paid` (VND) of a dossier, for its JSON view."""
-    fee = ledger.fee_of(s, dossier.id)
-    refunded = ledger.refund_of(s, dossier.id) is not None
-    return {"fees_due": 0 if fee is not None else ledger.amount_due(procedure),
-            "fees_paid": fee.amount_vnd if fee is not None and not refunded else 0}

@@ -1,0 +1,250 @@
+"""Fees paid online through the VNPay simulator, by transfer and at the counter; receipts, refunds
+and reconciliation (issue 13). The IPN alone marks a payment paid, once, for its own dossier."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.bootstrap import Services
+from adapters.payments import vnpay
+from models import AuditEvent, Dossier, FeePayment, Incident, PaymentAttempt
+from processes.desk.fees import mark_fee_paid
+from processes.errors import Conflict, Forbidden, NotFound
+from processes.payments import ledger
+from processes.payments.online import list_payments, payment_return, start_payment
+from processes.payments.receipts import receipt_pdf
+from processes.payments.reconcile import reconcile_payments
+from processes.payments.refunds import refund_fee
+from processes.payments.transfer import record_transfer
+from processes.uow import UnitOfWork
+from tests.helpers import submit, work
+from tests.integration.payments_support import gateway, ipn, pay_at_gateway, simulator
+
+FEE = 100_000  # the household business registration's fee (its catalogue)
+
+
+def fees(services: Services, code: str) -> list[FeePayment]:
+    with UnitOfWork(services.session_factory) as uow:
+        dossier_id = uow.session.scalar(sa.select(Dossier.id).where(Dossier.code == code))
+        rows = list(uow.session.scalars(sa.select(FeePayment).where(FeePayment.dossier_id == dossier_id)))
+        uow.session.expunge_all()
+        return rows
+
+
+def attempt(services: Services, attempt_id: int) -> PaymentAttempt:
+    with UnitOfWork(services.session_factory) as uow:
+        row = uow.session.get(PaymentAttempt, attempt_id)
+        assert row is not None
+        uow.session.expunge(row)
+        return row
+
+
+def events(services: Services, kind: str) -> int:
+    with UnitOfWork(services.session_factory) as uow:
+        return int(uow.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                                      .where(AuditEvent.kind == kind)))
+
+
+def test_the_redirect_is_signed_for_the_agency_with_the_catalogue_amount(services: Services) -> None:
+    code = submit(services)
+    started = start_payment(services, "citizen", code)
+    assert started["amount_vnd"] == FEE and started["state"] == "created"
+    merchant = vnpay.merchant_for(services.config, "000.00.22.H34")
+    assert merchant is not None and started["pay_url"].startswith(merchant.pay_url + "?")
+    assert f"vnp_Amount={FEE * 100}&" in started["pay_url"] and "vnp_TmnCode=KTTP0022" in started["pay_url"]
+    again = start_payment(services, "citizen", code)
+    assert again["txn_ref"] != started["txn_ref"]  # unique per attempt
+
+
+def test_a_return_url_alone_marks_nothing_paid(services: Services) -> None:
+    code = submit(services)
+    started, back, order = pay_at_gateway(services, code)
+    assert back["vnp_ResponseCode"] == "00"  # the gateway says success…
+    seen = payment_return(services, "citizen", back)
+    assert seen["attempt"]["state"] == "created" and seen["fee"] is None  # …but only the IPN decides
+    assert fees(services, code) == [] and list_payments(services, "citizen", code)["fees_due"] == FEE
+    assert ipn(services, order) == "00"
+    seen = payment_return(services, "citizen", back)
+    assert seen["attempt"]["state"] == "paid" and seen["fee"]["receipt_no"].startswith("BL2026-000.00.22.H34-")
+    with pytest.raises(NotFound):  # a return not signed by the gateway shows nothing
+        payment_return(services, "citizen", back | {"vnp_Amount": "100"})
+    with pytest.raises(NotFound):  # nor another citizen's payment
+        payment_return(services, "citizen2", back)
+
+
+def test_a_forged_or_replayed_ipn_changes_nothing_and_gets_the_right_code(services: Services) -> None:
+    code = submit(services)
+    started, _, order = pay_at_gateway(services, code)
+    assert ipn(services, order, bad_signature=True) == "97"
+    assert attempt(services, started["id"]).state == "created" and fees(services, code) == []
+    unknown = simulator(services).callback_params(order)
+    unknown["vnp_TxnRef"] = "NOSUCHORDER"
+    secret = vnpay.merchants_by_terminal(services.config)[order.tmn_code][1]
+    unknown["vnp_SecureHash"] = vnpay.secure_hash(secret, unknown)
+    from processes.payments.online import handle_ipn
+    assert handle_ipn(services, unknown)["RspCode"] == "01"
+    assert handle_ipn(services, {"vnp_TmnCode": "NOBODY", "vnp_TxnRef": order.txn_ref})["RspCode"] == "97"
+    assert ipn(services, order) == "00"
+    paid = fees(services, code)
+    assert [(f.method, f.amount_vnd, f.reference) for f in paid] == [("online", FEE, order.transaction_no)]
+    assert ipn(services, order) == "02"  # replayed
+    assert ipn(services, order, bad_signature=True) == "97"
+    assert fees(services, code)[0].receipt_no == paid[0].receipt_no and events(services, "fee_paid") == 1
+
+
+def test_a_wrong_amount_is_refused(services: Services) -> None:
+    code = submit(services)
+    started, _, order = pay_at_gateway(services, code)
+    assert ipn(services, order, amount_vnd=FEE - 1000) == "04"
+    assert attempt(services, started["id"]).state == "created" and fees(services, code) == []
+    assert ipn(services, order) == "00"
+
+
+def test_two_ipns_for_one_payment_record_it_once(services: Services) -> None:
+    code = submit(services)
+    started, _, order = pay_at_gateway(services, code)
+    answers: list[str] = []
+    barrier = threading.Barrier(2)
+
+    def send() -> None:
+        barrier.wait()
+        answers.append(ipn(services, order))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers.count("00") == 1, answers  # the other is 02 (or 99 when the database was busy: retried)
+    assert ipn(services, order) == "02"
+    assert len(fees(services, code)) == 1 and events(services, "fee_paid") == 1
+    assert attempt(services, started["id"]).state == "paid"
+
+
+def test_a_cancelled_payment_leaves_the_fee_due_and_a_new_attempt_can_pay(services: Services) -> None:
+    code = submit(services)
+    started, _, order = pay_at_gateway(services, code, "cancel")
+    assert ipn(services, order) == "00"
+    assert attempt(services, started["id"]).state == "cancelled" and fees(services, code) == []
+    second, _, order2 = pay_at_gateway(services, code, "timeout")
+    assert ipn(services, order2) == "00" and attempt(services, second["id"]).state == "expired"
+    third, _, order3 = pay_at_gateway(services, code)
+    assert ipn(services, order3) == "00" and len(fees(services, code)) == 1
+    with pytest.raises(Conflict):
+        start_payment(services, "citizen", code)
+
+
+def test_a_payment_never_reaches_another_dossier(services: Services) -> None:
+    mine, other = submit(services), submit(services)
+    _, _, order = pay_at_gateway(services, mine)
+    # The same order sent as another agency's merchant (its own valid signature) is not found.
+    secrets_ = vnpay.merchants_by_terminal(services.config)
+    params = simulator(services).callback_params(order)
+    params["vnp_TmnCode"] = "KTQT2522"
+    params["vnp_SecureHash"] = vnpay.secure_hash(secrets_["KTQT2522"][1], params)
+    from processes.payments.online import handle_ipn
+    assert handle_ipn(services, params)["RspCode"] == "01"
+    assert ipn(services, order) == "00"
+    assert len(fees(services, mine)) == 1 and fees(services, other) == []
+    assert list_payments(services, "citizen", other)["fees_due"] == FEE
+    with pytest.raises(NotFound):  # nobody pays, nor sees the payments of, a dossier not theirs
+        start_payment(services, "citizen2", other)
+    with pytest.raises(NotFound):
+        list_payments(services, "citizen2", mine)
+
+
+def test_the_workflow_moves_on_once_paid_online_and_the_receipt_is_a_pdf(services: Services) -> None:
+    code = submit(services)
+    _, _, order = pay_at_gateway(services, code)
+    assert ipn(services, order) == "00"
+    for officer in ("reception", "specialist", "leader", "reception"):
+        assert work(services, code, officer)
+    with UnitOfWork(services.session_factory) as uow:
+        assert uow.session.scalar(sa.select(Dossier.status_code).where(Dossier.code == code)) == 10
+    assert events(services, "fee_waived") == 0  # handed over without a waiver: the fee was paid
+    data, filename = receipt_pdf(services, "citizen", code)
+    assert data.startswith(b"%PDF") and filename.startswith("bien-lai-BL2026-")
+    data, _ = receipt_pdf(services, "reception", code)  # the desk sees it too
+    assert data.startswith(b"%PDF")
+    with pytest.raises(NotFound):
+        receipt_pdf(services, "citizen2", code)
+
+
+def test_transfer_and_counter_payments_are_recorded_with_their_proof(services: Services) -> None:
+    by_transfer, at_counter = submit(services), submit(services)
+    paid = record_transfer(services, "reception", by_transfer, "VCB-20260302-778899", idempotency_key="k-1")
+    assert paid["receipt_no"] == "BL2026-000.00.22.H34-000001" and paid["method"] == "transfer"
+    assert record_transfer(services, "reception", by_transfer, "VCB-20260302-778899", idempotency_key="k-1") == paid
+    with pytest.raises(Conflict):
+        record_transfer(services, "reception", by_transfer, "another")
+    with pytest.raises(Forbidden):
+        record_transfer(services, "citizen", at_counter, "VCB-1")
+    mark_fee_paid(services, "reception", at_counter, "BL-0042")
+    assert [(f.method, f.receipt_no) for f in fees(services, at_counter)] == [("counter", "BL-0042")]
+    assert [(f.method, f.reference) for f in fees(services, by_transfer)] == [("transfer", "VCB-20260302-778899")]
+    assert receipt_pdf(services, "citizen", at_counter)[0].startswith(b"%PDF")
+    with pytest.raises(Conflict):  # nothing left to pay online
+        start_payment(services, "citizen", at_counter)
+
+
+def test_a_refund_is_executed_once(services: Services) -> None:
+    code = submit(services)
+    started, _, order = pay_at_gateway(services, code)
+    assert ipn(services, order) == "00"
+    with pytest.raises(Conflict):  # not refused yet: nothing to refund
+        refund_fee(services, "leader", code, "Hồ sơ bị từ chối")
+    work(services, code, "reception", {"reception_decision": "refuse", "reception_note": "Không đủ điều kiện"})
+    assert list_payments(services, "leader", code)["may_refund"] is True
+    with pytest.raises(Forbidden):
+        refund_fee(services, "reception", code, "Hồ sơ bị từ chối")
+    first = refund_fee(services, "leader", code, "Hồ sơ bị từ chối tiếp nhận", idempotency_key="refund-1")
+    assert first["amount_vnd"] == FEE and first["method"] == "online"
+    assert refund_fee(services, "leader", code, "Hồ sơ bị từ chối tiếp nhận", idempotency_key="refund-1") == first
+    with pytest.raises(Conflict):
+        refund_fee(services, "leader", code, "Lần nữa")
+    refunds_sent = [c for c in gateway(services).calls if c["vnp_Command"] == "refund"]
+    assert len(refunds_sent) == 1 and order.refunded_vnd == FEE
+    assert attempt(services, started["id"]).state == "refunded" and events(services, "fee_refunded") == 1
+    view = list_payments(services, "citizen", code)
+    assert view["fees_paid"] == 0 and view["refund"]["amount_vnd"] == FEE
+
+
+def test_reconciliation_raises_an_incident_for_a_payment_the_gateway_holds_and_motcua_missed(
+        services: Services, clock: object) -> None:
+    missed, fine, abandoned = submit(services), submit(services), submit(services)
+    started, _, _order = pay_at_gateway(services, missed)  # paid at the gateway, the IPN never arrived
+    _, _, ok = pay_at_gateway(services, fine)
+    assert ipn(services, ok) == "00"
+    left = start_payment(services, "citizen", abandoned)  # never went to the gateway
+    clock.advance(timedelta(hours=1))  # type: ignore[attr-defined]
+    summary = reconcile_payments(services, "admin", services.clock.now().date())
+    assert [(i["kind"], i["txn_ref"]) for i in summary["incidents"]] == [("payment.unrecorded", started["txn_ref"])]
+    assert summary["checked"] == 3 and summary["expired"] == 1
+    with UnitOfWork(services.session_factory) as uow:
+        incidents = uow.session.scalars(sa.select(Incident).where(Incident.kind.like("payment.%"))).all()
+        assert len(incidents) == 1 and started["txn_ref"] in incidents[0].message
+    assert attempt(services, started["id"]).state == "created"  # reconciliation never marks paid
+    assert attempt(services, left["id"]).state == "expired"
+    assert fees(services, missed) == []
+    again = reconcile_payments(services, "admin", services.clock.now().date())
+    assert again["incidents"] == []  # the open incident is not raised twice
+    with pytest.raises(Forbidden):
+        reconcile_payments(services, "reception", services.clock.now().date())
+
+
+def test_the_dossier_view_shows_fees_due_and_paid(services: Services) -> None:
+    from processes.dossier.dossiers import get_dossier
+
+    code = submit(services)
+    view = get_dossier(services, "citizen", code)
+    assert (view["fees_due"], view["fees_paid"], view["online_payment"]) == (FEE, 0, True)
+    _, _, order = pay_at_gateway(services, code)
+    ipn(services, order)
+    view = get_dossier(services, "citizen", code)
+    assert (view["fees_due"], view["fees_paid"], view["online_payment"]) == (0, FEE, False)
+    with UnitOfWork(services.session_factory) as uow:
+        dossier = uow.session.scalar(sa.select(Dossier).where(Dossier.code == code))
+        assert ledger.fee_of(uow.session, dossier.id) is not None
