@@ -9,12 +9,14 @@ from adapters.bootstrap import Services
 from adapters.payments import vnpay
 from adapters.payments.vnpay_sim import SimOrder, Simulator
 
+
 class Gateway:
     """The services' merchant web API port, answered by the simulator's core (no HTTP)."""
 
     def __init__(self, services: Services):
         self.services = services
-        self.sim = Simulator({tmn: secret for tmn, (_a, secret) in vnpay.merchants_by_terminal(services.config).items()})
+        terminals = vnpay.merchants_by_terminal(services.config)
+        self.sim = Simulator({tmn: secret for tmn, (_a, secret) in terminals.items()})
         self.calls: list[dict[str, Any]] = []
 
     def __call__(self, url: str, body: Any) -> dict[str, Any]:

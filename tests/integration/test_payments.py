@@ -45,7 +45,7 @@ def attempt(services: Services, attempt_id: int) -> PaymentAttempt:
 def events(services: Services, kind: str) -> int:
     with UnitOfWork(services.session_factory) as uow:
         return int(uow.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
-                                      .where(AuditEvent.kind == kind)))
+                                      .where(AuditEvent.kind == kind)) or 0)
 
 
 def test_the_redirect_is_signed_for_the_agency_with_the_catalogue_amount(services: Services) -> None:
@@ -247,4 +247,4 @@ def test_the_dossier_view_shows_fees_due_and_paid(services: Services) -> None:
     assert (view["fees_due"], view["fees_paid"], view["online_payment"]) == (0, FEE, False)
     with UnitOfWork(services.session_factory) as uow:
         dossier = uow.session.scalar(sa.select(Dossier).where(Dossier.code == code))
-        assert ledger.fee_of(uow.session, dossier.id) is not None
+        assert dossier is not None and ledger.fee_of(uow.session, dossier.id) is not None
