@@ -90,13 +90,13 @@ def fee_recorded(services: Services, s: so.Session, dossier: Dossier, procedure:
     instance = run.load()
     if FEE_PAID_MESSAGE not in instance.waiting_messages():
         return False  # nothing waits: the hand-over's fee check sees the fee row (or a desk step confirms it)
-    f = run.facts
+    run.act(lambda: instance.deliver_message(FEE_PAID_MESSAGE, {"at": now.isoformat()}))
+    f = run.facts  # the diagram's payment_confirmed task resumes the clock; when it has none, here
     if f.status_code == DossierStatus.PAYMENT_REQUESTED:
         if f.paused_at is not None and f.due_at is not None:
             f.due_at = run.calendar.resume_due(f.due_at, f.paused_at, now)
         f.paused_at = None
         f.status_code = DossierStatus.IN_PROCESS
-    run.act(lambda: instance.deliver_message(FEE_PAID_MESSAGE, {"at": now.isoformat()}))
     run.save()
     return True
 

@@ -35,6 +35,7 @@ def test_an_applicant_pays_online_sees_paid_and_downloads_the_receipt(
     page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
     page.get_by_role("heading", name="Đã nộp hồ sơ").wait_for()
     code = page.locator(".receipt .code").inner_text()
+    assert page.get_by_role("button", name="Thanh toán trực tuyến").count() == 1  # right after submitting
 
     page.goto(live_server + f"/my/dossiers/{code}")
     assert "Chưa nộp phí, lệ phí" in page.locator("section.payment").inner_text()

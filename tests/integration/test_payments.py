@@ -248,3 +248,29 @@ def test_the_dossier_view_shows_fees_due_and_paid(services: Services) -> None:
     with UnitOfWork(services.session_factory) as uow:
         dossier = uow.session.scalar(sa.select(Dossier).where(Dossier.code == code))
         assert dossier is not None and ledger.fee_of(uow.session, dossier.id) is not None
+
+
+def test_a_diagram_waiting_for_the_fee_resumes_when_the_ipn_confirms(services: Services, clock: object) -> None:
+    """request_payment puts the dossier in status 6 and stops the clock; the IPN delivers `fee_paid`,
+    the clock resumes with the appointment moved by the time spent paying, the specialist's task opens."""
+    from pathlib import Path
+
+    from processes.definitions.deploy import deploy_paths
+    from processes.dossier.dossiers import get_dossier
+    from processes.submission.submission import Submission, submit_dossier
+
+    [outcome] = deploy_paths(services, "admin", [Path(__file__).parent.parent / "fixtures/payments/nop_phi.bpmn"])
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    code = str(submit_dossier(services, "citizen", Submission(procedure="TEST.NOPPHI", form={"ho_ten": "Nguyễn Văn An"},
+                                                               uploads=[], declaration=True))["code"])
+    waiting = get_dossier(services, "citizen", code)
+    assert waiting["status_code"] == 6 and waiting["paused_at"] and waiting["open_tasks"] == []
+    assert waiting["fees_due"] == 50_000
+    started, _, order = pay_at_gateway(services, code)
+    assert started["amount_vnd"] == 50_000
+    clock.advance(timedelta(days=1))  # type: ignore[attr-defined]  # paid the next day
+    assert ipn(services, order) == "00"
+    moved = get_dossier(services, "citizen", code)
+    assert moved["status_code"] == 4 and moved["paused_at"] is None
+    assert [t["name"] for t in moved["open_tasks"]] == ["Task_specialist_review"]
+    assert moved["due_at"] > waiting["due_at"]  # the appointment moves by the working time spent paying
