@@ -12,6 +12,7 @@ import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
 from adapters.forms_pdf import A4, Block, FontMissing, FormDocument, Letterhead, find_font_dir, render
+from adapters.payments import vnpay
 from handlers.texts import CHANNEL_NAMES, fmt_vnd
 from models import (
     Agency,
@@ -159,9 +160,11 @@ class _Context:
         paid = self.s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == self.d.id))
         fee_text = ("; ".join(f"{f['name']}: {fmt_vnd(f.get('amount_vnd', 0))}" for f in fees)
                     or "Không thu phí")
+        online = vnpay.merchant_for(self.services.config, self.agency.code) is not None  # only what exists
         how_to_pay = (f"Đã nộp ngày {self.fmt(paid.paid_at)}, biên lai số {paid.receipt_no}." if paid else
-                      "Nộp tại Bộ phận tiếp nhận và trả kết quả khi nhận kết quả, hoặc trực tuyến trên Cổng "
-                      "dịch vụ công, tại bưu điện, chuyển khoản vào tài khoản của cơ quan đã công khai.")
+                      "Nộp tại Bộ phận tiếp nhận và trả kết quả khi nhận kết quả"
+                      + (", trực tuyến qua VNPay trên trang hồ sơ của Cổng dịch vụ công" if online else "")
+                      + ", hoặc chuyển khoản (tại ngân hàng, bưu điện) vào tài khoản của cơ quan đã công khai.")
         bring = ", ".join(x["name"] for x in self.p.catalogue.get("documents", []) if x.get("required"))
         accepted = self.event("dossier_accepted")
         base = str(self.services.config["app"].get("base_url", "")).rstrip("/")
