@@ -274,3 +274,15 @@ def test_a_diagram_waiting_for_the_fee_resumes_when_the_ipn_confirms(services: S
     assert moved["status_code"] == 4 and moved["paused_at"] is None
     assert [t["name"] for t in moved["open_tasks"]] == ["Task_specialist_review"]
     assert moved["due_at"] > waiting["due_at"]  # the appointment moves by the working time spent paying
+
+
+def test_a_payment_arriving_for_a_dossier_paid_meanwhile_is_kept_and_raises_an_incident(services: Services) -> None:
+    code = submit(services)
+    started, _, order = pay_at_gateway(services, code)
+    mark_fee_paid(services, "reception", code, "BL-0007")  # paid at the counter while the page was open
+    assert ipn(services, order) == "00"  # VNPay has the money: acknowledged, never lost
+    assert [f.method for f in fees(services, code)] == ["counter"]
+    assert attempt(services, started["id"]).state == "paid"
+    with UnitOfWork(services.session_factory) as uow:
+        kinds = list(uow.session.scalars(sa.select(Incident.kind)))
+    assert kinds == ["payment.duplicate"]
