@@ -37,7 +37,8 @@ class PaymentAttempt(Base):
 
 
 class PaymentRefund(Base):
-    """R8.6: a paid fee given back. At most one per dossier (the unique key makes it happen once)."""
+    """R8.6: a paid fee given back: proposed (by the desk), then approved and executed by a leader. At
+    most one per dossier (the unique key makes it happen once)."""
 
     __tablename__ = "payment_refunds"
 
@@ -46,10 +47,13 @@ class PaymentRefund(Base):
     attempt_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("payment_attempts.id"))
     amount_vnd: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     method: so.Mapped[str] = so.mapped_column(sa.String(20))  # online (through the gateway) | counter | transfer
+    state: so.Mapped[str] = so.mapped_column(sa.String(20))  # proposed | done
     reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    proposed_at: so.Mapped[datetime] = so.mapped_column()
+    proposed_by: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     gateway_ref: so.Mapped[str | None] = so.mapped_column(sa.String(60))
-    refunded_at: so.Mapped[datetime] = so.mapped_column()
-    refunded_by: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    refunded_at: so.Mapped[datetime | None] = so.mapped_column()
+    refunded_by: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
 
 
 class ReceiptSequence(Base):

@@ -90,6 +90,14 @@ def desk_transfer(code: str) -> Any:
                         _("Đã ghi nhận nộp phí, lệ phí bằng chuyển khoản."))
 
 
+@bp.post("/officer/dossiers/<code>/payments/refund/propose")
+@login_required
+def desk_propose_refund(code: str) -> Any:
+    return _desk_action(code, lambda: refunds.propose_refund(services(), g.username, code,
+                                                             request.form.get("reason", "")),
+                        _("Đã gửi đề nghị hoàn trả phí, lệ phí tới lãnh đạo."))
+
+
 @bp.post("/officer/dossiers/<code>/payments/refund")
 @login_required
 def desk_refund(code: str) -> Any:

@@ -288,6 +288,7 @@ MESSAGES: dict[str, str] = {
     "payment.refund_leader_only": N_("Chỉ lãnh đạo cơ quan giải quyết mới quyết định hoàn trả phí, lệ phí."),
     "payment.refund_nothing_paid": N_("Hồ sơ {code} chưa nộp phí, lệ phí nên không có gì để hoàn trả."),
     "payment.already_refunded": N_("Phí, lệ phí của hồ sơ {code} đã được hoàn trả."),
+    "payment.refund_already_proposed": N_("Việc hoàn trả phí, lệ phí của hồ sơ {code} đã được đề nghị."),
     "payment.refund_not_due": N_("Hồ sơ {code} không thuộc trường hợp hoàn trả phí, lệ phí (chỉ khi hồ sơ bị "
                                  "từ chối hoặc dừng xử lý)."),
     "payment.refund_attempt_missing": N_("Không tìm thấy giao dịch trực tuyến đã thanh toán của hồ sơ {code} "

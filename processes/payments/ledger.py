@@ -37,7 +37,13 @@ def fee_of(s: so.Session, dossier_id: int) -> FeePayment | None:
 
 
 def refund_of(s: so.Session, dossier_id: int) -> PaymentRefund | None:
+    """The dossier's refund, proposed or done."""
     return s.scalar(sa.select(PaymentRefund).where(PaymentRefund.dossier_id == dossier_id))
+
+
+def refunded(s: so.Session, dossier_id: int) -> bool:
+    refund = refund_of(s, dossier_id)
+    return refund is not None and refund.state == "done"
 
 
 def _sequence_upsert(insert: Any) -> Any:
@@ -108,12 +114,12 @@ def summary(services: Services, s: so.Session, dossier: Dossier, procedure: Proc
     from processes.dossier.status import FINAL_STATUSES
 
     fee = fee_of(s, dossier.id)
-    refunded = fee is not None and refund_of(s, dossier.id) is not None
+    gone = fee is not None and refunded(s, dossier.id)
     due = 0 if fee is not None else amount_due(procedure)
     agency = s.get(Agency, dossier.agency_id)
     online = (due > 0 and dossier.status_code not in FINAL_STATUSES and agency is not None
               and vnpay.merchant_for(services.config, agency.code) is not None)
-    return {"fees_due": due, "fees_paid": fee.amount_vnd if fee is not None and not refunded else 0,
+    return {"fees_due": due, "fees_paid": fee.amount_vnd if fee is not None and not gone else 0,
             "fee_receipt_no": fee.receipt_no if fee is not None else None,
-            "fee_method": fee.method if fee is not None else None, "fee_refunded": refunded,
+            "fee_method": fee.method if fee is not None else None, "fee_refunded": gone,
             "online_payment": online}

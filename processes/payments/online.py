@@ -210,6 +210,7 @@ def list_payments(services: Services, username: str, code: str) -> dict[str, Any
         dossier, procedure = load_visible(s, username, code)
         fee = ledger.fee_of(s, dossier.id)
         refund = ledger.refund_of(s, dossier.id)
+        done = refund is not None and refund.state == "done"
         attempts = s.scalars(sa.select(PaymentAttempt).where(PaymentAttempt.dossier_id == dossier.id)
                              .order_by(PaymentAttempt.id)).all()
         agency = s.get(Agency, dossier.agency_id)
@@ -221,18 +222,21 @@ def list_payments(services: Services, username: str, code: str) -> dict[str, Any
         received_by = s.get(User, fee.received_by) if fee is not None else None
         return {
             "code": dossier.code, "fees": procedure.catalogue.get("fees", []),
-            "fees_due": due, "fees_paid": fee.amount_vnd if fee is not None and refund is None else 0,
+            "fees_due": due, "fees_paid": fee.amount_vnd if fee is not None and not done else 0,
             "fee": (_fee_view(fee) | {"received_by": received_by.full_name if received_by else None})
             if fee is not None else None,
             "attempts": [_attempt_view(a) for a in attempts] if (officer or dossier.applicant_id == user.id) else [],
             "refund": {"amount_vnd": refund.amount_vnd, "method": refund.method, "reason": refund.reason,
-                       "refunded_at": refund.refunded_at.isoformat(), "gateway_ref": refund.gateway_ref}
+                       "state": refund.state, "proposed_at": refund.proposed_at.isoformat(),
+                       "refunded_at": refund.refunded_at.isoformat() if refund.refunded_at else None,
+                       "gateway_ref": refund.gateway_ref}
             if refund is not None else None,
             "online_available": online,
             "may_pay_online": (online and due > 0 and dossier.applicant_id == user.id
                                and dossier.status_code not in FINAL_STATUSES),
             "may_record_transfer": may_take_payment(user, dossier) and fee is None and due > 0,
-            "may_refund": may_refund_fee(user, dossier) and fee is not None and refund is None
+            "may_propose_refund": may_take_payment(user, dossier) and fee is not None and refund is None
             and refund_due(dossier),
-            "refund_due": fee is not None and refund is None and refund_due(dossier),
+            "may_refund": may_refund_fee(user, dossier) and fee is not None and not done and refund_due(dossier),
+            "refund_due": fee is not None and not done and refund_due(dossier),
         }

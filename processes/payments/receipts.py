@@ -51,7 +51,7 @@ def receipt_pdf(services: Services, username: str, code: str) -> tuple[bytes, st
         if items:
             blocks.append(Block(heading="Các khoản phí, lệ phí",
                                 table=(["Khoản thu", "Số tiền"], [list(i) for i in items], [80, 44])))
-        if refund is not None:
+        if refund is not None and refund.refunded_at is not None:
             blocks.append(Block(paragraphs=[
                 f"Đã hoàn trả {vnd(refund.amount_vnd)} ngày "
                 f"{refund.refunded_at.astimezone(tz):%d/%m/%Y}. Lý do: {refund.reason}"]))

@@ -17,7 +17,7 @@ from processes.payments import ledger
 from processes.payments.online import list_payments, payment_return, start_payment
 from processes.payments.receipts import receipt_pdf
 from processes.payments.reconcile import reconcile_payments
-from processes.payments.refunds import refund_fee
+from processes.payments.refunds import propose_refund, refund_fee
 from processes.payments.transfer import record_transfer
 from processes.uow import UnitOfWork
 from tests.helpers import submit, work
@@ -198,18 +198,38 @@ def test_a_refund_is_executed_once(services: Services) -> None:
         refund_fee(services, "leader", code, "Hồ sơ bị từ chối")
     work(services, code, "reception", {"reception_decision": "refuse", "reception_note": "Không đủ điều kiện"})
     assert list_payments(services, "leader", code)["may_refund"] is True
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden):  # the desk proposes, a leader approves and executes
         refund_fee(services, "reception", code, "Hồ sơ bị từ chối")
-    first = refund_fee(services, "leader", code, "Hồ sơ bị từ chối tiếp nhận", idempotency_key="refund-1")
+    with pytest.raises(Forbidden):
+        propose_refund(services, "citizen", code, "Hồ sơ bị từ chối")
+    proposed = propose_refund(services, "reception", code, "Hồ sơ bị từ chối tiếp nhận")
+    assert proposed["state"] == "proposed" and gateway(services).calls == []  # nothing paid back yet
+    with pytest.raises(Conflict):
+        propose_refund(services, "reception", code, "Lần nữa")
+    assert list_payments(services, "citizen", code)["fees_paid"] == FEE
+    first = refund_fee(services, "leader", code, idempotency_key="refund-1")  # approves the proposal
     assert first["amount_vnd"] == FEE and first["method"] == "online"
-    assert refund_fee(services, "leader", code, "Hồ sơ bị từ chối tiếp nhận", idempotency_key="refund-1") == first
+    assert first["reason"] == "Hồ sơ bị từ chối tiếp nhận"
+    assert refund_fee(services, "leader", code, idempotency_key="refund-1") == first
     with pytest.raises(Conflict):
         refund_fee(services, "leader", code, "Lần nữa")
     refunds_sent = [c for c in gateway(services).calls if c["vnp_Command"] == "refund"]
     assert len(refunds_sent) == 1 and order.refunded_vnd == FEE
     assert attempt(services, started["id"]).state == "refunded" and events(services, "fee_refunded") == 1
     view = list_payments(services, "citizen", code)
-    assert view["fees_paid"] == 0 and view["refund"]["amount_vnd"] == FEE
+    assert view["fees_paid"] == 0 and view["refund"]["amount_vnd"] == FEE and view["refund"]["state"] == "done"
+
+
+def test_a_counter_payment_is_refunded_by_a_leader_at_once(services: Services) -> None:
+    code = submit(services)
+    mark_fee_paid(services, "reception", code, "BL-0009")
+    work(services, code, "reception", {"reception_decision": "refuse", "reception_note": "Không đủ điều kiện"})
+    done = refund_fee(services, "leader", code, "Hồ sơ bị từ chối tiếp nhận")
+    assert done["method"] == "counter" and done["gateway_ref"] is None
+    assert gateway(services).calls == []  # counter money is paid back at the counter, recorded here
+    with pytest.raises(Conflict):
+        propose_refund(services, "reception", code, "Lần nữa")
+    assert receipt_pdf(services, "citizen", code)[0].startswith(b"%PDF")
 
 
 def test_reconciliation_raises_an_incident_for_a_payment_the_gateway_holds_and_motcua_missed(

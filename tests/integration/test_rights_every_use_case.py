@@ -368,6 +368,8 @@ TABLE: dict[str, Row] = {
     "processes.payments.transfer:record_transfer": Row(
         lambda f, svc, who, w: f(svc, who, w.code, "CK-0002"), "reception"),
     "processes.payments.receipts:receipt_pdf": Row(lambda f, svc, who, w: f(svc, who, w.paid_code), "citizen"),
+    "processes.payments.refunds:propose_refund": Row(
+        lambda f, svc, who, w: f(svc, who, w.paid_code, "Hồ sơ bị từ chối"), "reception"),
     "processes.payments.refunds:refund_fee": Row(
         lambda f, svc, who, w: f(svc, who, w.paid_code, "Hồ sơ bị từ chối"), "leader"),
     "processes.payments.reconcile:reconcile_payments": Row(

@@ -188,9 +188,13 @@ OPENAPI["paths"].update({
         "Reception records the fees as paid by bank or postal transfer with its reference; an electronic "
         "receipt is numbered; 409 fee.already_paid", "200", 400, 401, 403, 404, 409, 422, body="Transfer"),
         "200", "Fee"))},
+    "/dossiers/{code}/payments/refund/proposal": {"parameters": [_CODE], "post": _keyed(_op(
+        "Reception proposes to refund the paid fee of a refused or stopped dossier (R8.6); the leaders are told; "
+        "409 payment.refund_already_proposed, payment.refund_not_due", "200", 400, 401, 403, 404, 409, 422,
+        body="Refund"))},
     "/dossiers/{code}/payments/refund": {"parameters": [_CODE], "post": _keyed(_op(
-        "A leader refunds the paid fee of a refused or stopped dossier (R8.6), once: online payments through "
-        "the gateway's refund API; 409 payment.already_refunded, payment.refund_not_due",
+        "A leader approves the proposed refund (or refunds at once with a reason) and it is executed, once: "
+        "online payments through the gateway's refund API; 409 payment.already_refunded, payment.refund_not_due",
         "200", 400, 401, 403, 404, 409, 422, body="Refund"))},
     "/dossiers/{code}/payments/receipt.pdf": {"parameters": [_CODE], "get": _op(
         "The electronic receipt (biên lai điện tử) of the paid fee, however paid (application/pdf); 404 "

@@ -51,12 +51,21 @@ def record_transfer(code: str) -> Response:
                                             idempotency_key()))
 
 
+@bp.post("/dossiers/<code>/payments/refund/proposal")
+@require_token
+def propose_refund(code: str) -> Response:
+    """Reception proposes a refund of the paid fee (R8.6): `{"reason": "..."}`."""
+    return jsonify(refunds.propose_refund(services(), g.username, code, _text(json_body(), "reason"),
+                                          idempotency_key()))
+
+
 @bp.post("/dossiers/<code>/payments/refund")
 @require_token
 def refund(code: str) -> Response:
-    """A leader refunds the paid fee of a refused or stopped dossier (R8.6): `{"reason": "..."}`."""
-    return jsonify(refunds.refund_fee(services(), g.username, code, _text(json_body(), "reason"),
-                                      idempotency_key()))
+    """A leader approves and executes the refund (R8.6): `{"reason"?: "..."}` (the proposal's by default)."""
+    body = json_body()
+    reason = _text(body, "reason") if "reason" in body else ""
+    return jsonify(refunds.refund_fee(services(), g.username, code, reason, idempotency_key()))
 
 
 @bp.get("/dossiers/<code>/payments/receipt.pdf")
