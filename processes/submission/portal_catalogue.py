@@ -16,6 +16,7 @@ import sqlalchemy.orm as so
 from adapters.attachments import sniff
 from adapters.bootstrap import Services
 from adapters.config import PROJECT_ROOT
+from adapters.payments import vnpay
 from models import Agency, Dossier, Procedure
 from processes.dossier.dossiers import list_procedures
 from processes.dossier.status import DossierStatus
@@ -106,12 +107,16 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
             {"code": a.code, "name": a.name} for a in s.scalars(
                 sa.select(Agency).where(Agency.level == procedure.agency_level).order_by(Agency.name))]
         stats = _statistics(s, procedure, services.clock.now()) if procedure.level >= 3 else None
+        # How fees may be paid: online only where the handling agency has a merchant account (issue 13).
+        agency = s.get(Agency, procedure.agency_id) if procedure.agency_id is not None else None
+        pays_online = (procedure.level >= 3 and agency is not None
+                       and vnpay.merchant_for(services.config, agency.code) is not None)
     documents = [dict(d, required=bool(d.get("required")), template_kind=_template_kind(d))
                  for d in cat.get("documents", [])]
     return {**entry, "documents": documents, "guidance": cat.get("guidance", ""),
             "responsibilities": cat.get("responsibilities", {}), "handling_agencies": handling,
             "agencies_consulted": cat.get("agencies", {}), "statistics": stats,
-            "processing_note": cat.get("processing_time_note", "")}
+            "processing_note": cat.get("processing_time_note", ""), "pays_online": pays_online}
 
 
 def _statistics(s: so.Session, procedure: Procedure, now: datetime) -> dict[str, int]:

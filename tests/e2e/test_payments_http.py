@@ -9,7 +9,7 @@ import urllib.parse
 from typing import Any
 
 from adapters.bootstrap import Services
-from tests.helpers import session_of, submit
+from tests.helpers import HKD, session_of, submit
 
 FEE = 100_000
 
@@ -99,6 +99,11 @@ def test_the_openapi_describes_the_payment_paths(client: Any) -> None:
     assert paths["/payments/vnpay/ipn"]["get"]["responses"]["200"]["content"]
 
 
+def test_the_service_page_names_only_the_payment_channels_the_agency_offers(client: Any) -> None:
+    page = client.get(f"/procedures/{HKD}").get_data(as_text=True)  # the agency has a merchant account
+    assert "Cách nộp phí, lệ phí" in page and "trực tuyến qua VNPay" in page
+
+
 def test_the_simulator_exists_in_demo_mode_only(services: Services) -> None:
     from web import create_app
 
@@ -106,6 +111,7 @@ def test_the_simulator_exists_in_demo_mode_only(services: Services) -> None:
     services.config["app"]["demo"] = False
     production = create_app(services).test_client()
     assert production.get("/_sim/vnpay/").status_code == 404
+    assert "trực tuyến qua VNPay" not in production.get(f"/procedures/{HKD}").get_data(as_text=True)
     code = submit(services)
     from processes.dossier.dossiers import get_dossier
     assert get_dossier(services, "citizen", code)["online_payment"] is False  # no gateway address configured
