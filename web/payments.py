@@ -12,7 +12,7 @@ from processes.payments import online, receipts, refunds, transfer
 from web import refusals
 from web.context import services
 from web.i18n import _, current_language
-from web.page_kit import refusal_page
+from web.page_kit import refusal_page, uploads
 from web.session import login_required
 
 bp = Blueprint("payments", __name__)
@@ -85,8 +85,10 @@ def _desk_action(code: str, act: Any, done: str) -> Any:
 @bp.post("/officer/dossiers/<code>/payments/transfer")
 @login_required
 def desk_transfer(code: str) -> Any:
+    scans = uploads("")
+    proof = next((u for u in scans if u.document_key == "proof"), None)
     return _desk_action(code, lambda: transfer.record_transfer(services(), g.username, code,
-                                                               request.form.get("reference", "")),
+                                                               request.form.get("reference", ""), proof=proof),
                         _("Đã ghi nhận nộp phí, lệ phí bằng chuyển khoản."))
 
 

@@ -4,12 +4,17 @@ separately from the browser's return; the return page shows what MotCua holds; t
 the CLI reconciles; the simulator is not mounted outside demo mode."""
 from __future__ import annotations
 
+import io
 import re
 import urllib.parse
 from typing import Any
 
+import sqlalchemy as sa
+
 from adapters.bootstrap import Services
-from tests.helpers import HKD, session_of, submit
+from models import Attachment, Dossier
+from processes.uow import UnitOfWork
+from tests.helpers import HKD, PNG, session_of, submit
 
 FEE = 100_000
 
@@ -81,9 +86,14 @@ def test_the_desk_records_a_transfer_and_sees_the_receipt(app: Any, services: Se
     browser(client, "reception")
     page = client.get(f"/officer/dossiers/{code}/payments").get_data(as_text=True)
     assert "Ghi nhận nộp bằng chuyển khoản" in page
-    done = client.post(f"/officer/dossiers/{code}/payments/transfer",
-                       data={"csrf_token": "t", "reference": "VCB-778899"})
+    done = client.post(f"/officer/dossiers/{code}/payments/transfer", content_type="multipart/form-data",
+                       data={"csrf_token": "t", "reference": "VCB-778899",
+                             "proof": (io.BytesIO(PNG), "uy-nhiem-chi.png", "image/png")})
     assert done.status_code == 303
+    with UnitOfWork(services.session_factory) as uow:  # the slip is kept with the dossier's documents
+        assert uow.session.scalars(sa.select(Attachment.filename).join(Dossier, Dossier.id == Attachment.dossier_id)
+                                   .where(Dossier.code == code, Attachment.document_key == "payment_proof")
+                                   ).all() == ["uy-nhiem-chi.png"]
     page = client.get(f"/officer/dossiers/{code}/payments").get_data(as_text=True)
     assert "BL2026-000.00.22.H34-000001" in page and "VCB-778899" in page
     assert client.get(f"/officer/dossiers/{code}/receipt.pdf").data.startswith(b"%PDF")
