@@ -3,6 +3,7 @@ from models.audit import AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
 from models.dossiers import Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask
+from models.drafts import DraftFile, SubmissionDraft
 from models.idempotency import IdempotentRequest
 from models.payments import PaymentAttempt, PaymentRefund, ReceiptSequence
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
@@ -14,4 +15,5 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
-           "IdempotentRequest", "PaymentAttempt", "PaymentRefund", "ReceiptSequence"]
+           "IdempotentRequest", "SubmissionDraft", "DraftFile", "PaymentAttempt", "PaymentRefund",
+           "ReceiptSequence"]

@@ -21,6 +21,9 @@ class User(Base):
     full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    # An applicant's identity number (CCCD, 12 digits) and address: they prefill the submission form.
+    identity_number: so.Mapped[str | None] = so.mapped_column(sa.String(12))
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     roles: so.Mapped[list[Any]] = so.mapped_column(default=list)
     agency_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agencies.id"), index=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)

@@ -106,6 +106,11 @@ def may_submit(user: User, email_confirmed: bool = True) -> bool:
     return user.active and user.has_role("citizen") and email_confirmed
 
 
+def may_keep_drafts(user: User) -> bool:
+    """Active applicants keep submission drafts (an unconfirmed account too: a draft reaches no agency)."""
+    return user.active and user.has_role("citizen")
+
+
 def may_deploy(user: User) -> bool:
     """System administrators; the machine account `SYSTEM` that `motcua init` deploys the shipped
     diagrams with (before any administrator exists on a production database)."""

@@ -59,6 +59,9 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin_agencies.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_reports.bp)
+    from web import feedback_public
+
+    app.register_blueprint(feedback_public.bp)
     from web import payments, sim_vnpay
 
     app.register_blueprint(payments.bp)

@@ -203,11 +203,13 @@ def cmd_calendar_due(args: argparse.Namespace) -> int:
 
 def cmd_timers_sweep(args: argparse.Namespace) -> int:
     from processes.outbox import dispatch_outbox
+    from processes.reports.oversight import queue_annual_reminders
     from processes.timekeeping.timers import sweep_until_done
 
     services = cli_services()
     at = _instant(args.at) if args.at else None
     result = sweep_until_done(services, at=at)  # batch after batch: everything due by then fires
+    queue_annual_reminders(services, at=at)  # the annual report's dates (R17.1), once each
     dispatch_outbox(services, now=at)
     print(result.fired)
     if result.failed:

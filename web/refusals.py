@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "malformed_json": N_("Nội dung gửi lên không phải JSON hợp lệ."),
     "must_be_object": N_("Phải là một đối tượng JSON."),
     "must_be_text": N_("Bắt buộc, dạng chuỗi ký tự."),
+    "must_be_text_list": N_("Phải là một danh sách chuỗi ký tự."),
     "idempotency.key_invalid": N_("Khóa Idempotency-Key gồm 1 đến 200 ký tự in được, không có dấu cách (ví dụ "
                                   "một UUID)."),
     "idempotency.key_reused": N_("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng khóa "
@@ -70,6 +71,13 @@ MESSAGES: dict[str, str] = {
     "submission.document_required": N_("Hãy đính kèm {document}."),
     "submission.document_unknown": N_("Thủ tục không có giấy tờ này."),
     "submission.nonce_missing": N_("Biểu mẫu đã cũ; hãy tải lại trang rồi nộp lại."),
+    "submission.postal_address_required": N_("Kết quả gửi qua bưu chính: hãy ghi địa chỉ nhận kết quả."),
+    "submission.postal_address_too_long": N_("Địa chỉ nhận kết quả dài quá {max} ký tự."),
+    "supplement.document_not_requested": N_("Cơ quan không yêu cầu bổ sung giấy tờ này; hãy chỉ gửi các giấy "
+                                            "tờ được nêu trong phiếu yêu cầu bổ sung."),
+    "draft.not_found": N_("Không có bản nháp nào của thủ tục này."),
+    "draft.too_many": N_("Bạn đang giữ {max} bản nháp; hãy nộp hoặc xóa bớt một bản nháp trước."),
+    "draft.file_lost": N_("Không đọc lại được tệp {filename} đã lưu trong bản nháp; hãy chọn lại tệp đó."),
     "agency.unknown": N_("Không có cơ quan mã {agency}."),
     "agency.wrong_level": N_("Hãy chọn cơ quan giải quyết đúng cấp của thủ tục."),
     "agency.required": N_("Hãy chọn cơ quan giải quyết."),
@@ -93,6 +101,8 @@ MESSAGES: dict[str, str] = {
     "form.unknown_field": N_("Biểu mẫu không có trường này."),
     "form.not_boolean": N_("Hãy chọn có hoặc không."),
     "form.not_integer": N_("Hãy nhập một số nguyên."),
+    "form.below_minimum": N_("Giá trị nhỏ nhất được chấp nhận là {min}."),
+    "form.above_maximum": N_("Giá trị lớn nhất được chấp nhận là {max}."),
     "form.not_date": N_("Hãy nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-02."),
     "form.not_an_option": N_("Hãy chọn một trong: {options}."),
     "form.not_text": N_("Hãy nhập nội dung dạng chữ."),
@@ -271,6 +281,16 @@ MESSAGES: dict[str, str] = {
                                     "{extension}."),
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
+
+    # -- issue 17: oversight (indicators, dashboards, the annual report) --------------------------------
+    "report.year_invalid": N_("Năm {value} không hợp lệ: nhập năm từ 2000 đến 2100."),
+    "report.format_unknown": N_("Không có báo cáo dạng {format}: chọn PDF hoặc XLSX."),
+    "feedback.status_unknown": N_("Trạng thái góp ý không hợp lệ: chọn đã nhận, đã trả lời hoặc đã đóng."),
+    "feedback.not_found": N_("Không có góp ý số {id}."),
+    "feedback.not_your_agency": N_("Góp ý này không thuộc cơ quan của bạn."),
+    "feedback.answer_required": N_("Hãy nhập nội dung trả lời."),
+    "feedback.answer_too_long": N_("Câu trả lời tối đa {max} ký tự."),
+    "feedback.closed": N_("Góp ý số {id} đã đóng."),
 
     # -- issue 13: payments (online through VNPay, transfer, receipts, refunds) --
     "payment.applicant_only": N_("Chỉ người nộp hồ sơ mới thanh toán trực tuyến phí, lệ phí của hồ sơ."),

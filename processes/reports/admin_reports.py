@@ -100,6 +100,14 @@ def report_csv(table: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def report_xlsx(table: dict[str, Any]) -> bytes:
+    """The same table as an Excel workbook, with the Vietnamese column names (issue 17)."""
+    from adapters.annual_report import table_xlsx
+
+    return table_xlsx("Báo cáo", [label for _, label in COLUMNS],
+                      [[row[key] for key, _ in COLUMNS] for row in table["agencies"] + table["procedures"]])
+
+
 def resolve_incident(services: Services, username: str, incident_id: int) -> dict[str, Any]:
     """Mark an open incident resolved (R9.2); resolving twice is refused."""
     with UnitOfWork(services.session_factory) as uow:

@@ -276,6 +276,20 @@ TABLE: dict[str, Row] = {
     "processes.reports.admin_reports:resolve_incident": Row(
         lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
     ),  # never "no such incident" before the right is checked
+    # -- oversight (issue 17): a leader sees their agency, not another's ---------------------------------
+    "processes.reports.oversight:indicators": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:dashboard": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:annual_report": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:choices": Row(lambda f, svc, who, w: f(svc, who), "leader"),
+    "processes.reports.oversight:annual_report_file": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34", "", "xlsx"), "leader"),
+    "processes.reports.oversight:indicators_file": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34", "", "", "", "csv"), "leader"),
+    "processes.reports.feedback_answers:list_for_answer": Row(lambda f, svc, who, w: f(svc, who), "leader"),
+    "processes.reports.feedback_answers:answer_feedback": Row(
+        lambda f, svc, who, w: f(svc, who, 999999, "Cảm ơn."), "admin", refused=(Forbidden,)),
+    "processes.reports.feedback_answers:close_feedback": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)),
     # -- the caller's own account --------------------------------------------------------------------
     "processes.people.accounts:get_profile": Row(
         lambda f, svc, who, w: f(svc, who), "citizen", NOT_THE_ACCOUNT
@@ -309,6 +323,21 @@ TABLE: dict[str, Row] = {
         ),
         "citizen",
         NON_CITIZENS,
+    ),
+    "processes.submission.drafts:load_draft": Row(lambda f, svc, who, w: f(svc, who, HKD), "citizen", NON_CITIZENS),
+    "processes.submission.drafts:save_draft": Row(
+        lambda f, svc, who, w: f(svc, who, _m("processes.submission.drafts.DraftInput")(HKD, {"ho_ten": "A"})),
+        "citizen",
+        NON_CITIZENS,
+    ),
+    "processes.submission.drafts:discard_draft": Row(
+        lambda f, svc, who, w: f(svc, who, HKD), "citizen", NON_CITIZENS
+    ),  # the caller's own draft: none of another account's is reachable
+    "processes.submission.drafts:submit_draft": Row(
+        lambda f, svc, who, w: f(svc, who, _m("processes.submission.portal_submission.new_nonce")(), HKD),
+        "citizen",
+        NON_CITIZENS,
+        (Forbidden,),  # the citizen without a draft meets "no draft" (404), which is about the data
     ),
     "processes.submission.submission:answer_supplement": Row(
         lambda f, svc, who, w: f(svc, who, w.code, {}, []), "citizen"
@@ -383,6 +412,7 @@ FILTERED: dict[str, Call] = {
     "processes.desk.tasks:list_tasks": lambda f, svc, who, w: f(svc, who),
     "processes.desk.workbench:task_queue": lambda f, svc, who, w: f(svc, who),
     "processes.submission.portal_dossiers:my_dossiers": lambda f, svc, who, w: f(svc, who),
+    "processes.submission.drafts:my_drafts": lambda f, svc, who, w: f(svc, who),
 }
 
 # Functions taking (services, username | actor, …) that need no right, and why.
@@ -428,6 +458,9 @@ NO_ACTOR: dict[str, str] = {
     "processes.timekeeping.timers:record_failure": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:fire_due_timers": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:sweep_until_done": "the timer sweeper, acting as SYSTEM",
+    "processes.reports.oversight:queue_annual_reminders": "the timer sweeper, acting as SYSTEM (issue 17)",
+    "processes.reports.feedback_answers:published_answers": "the portal's public page of published answers "
+    "(no author's name or contact)",
     "processes.dossier.dossiers:list_procedures": "the public catalogue",
     "processes.submission.portal_catalogue:browse": "the public catalogue",
     "processes.submission.portal_catalogue:procedure_page": "the public catalogue",

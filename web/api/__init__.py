@@ -8,11 +8,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The route modules attach themselves to `bp`.
-from web.api import (  # noqa: E402,F401
-    apology,
-    calendar,
-    dossiers,
-    forms,
-    payments,  # noqa: E402,F401
-    tokens,
-)
+from web.api import apology, calendar, dossiers, forms, payments, reports, tokens  # noqa: E402,F401

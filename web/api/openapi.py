@@ -20,6 +20,16 @@ def _op(summary: str, ok: str, *errors: int, body: str | None = None, auth: bool
     return op
 
 
+def _body(op: dict[str, Any], schema: str) -> dict[str, Any]:
+    op["responses"]["200"]["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+    return op
+
+
+def _file(op: dict[str, Any], mimetype: str) -> dict[str, Any]:
+    op["responses"]["200"]["content"] = {mimetype: {"schema": {"type": "string", "format": "binary"}}}
+    return op
+
+
 _CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}
 _IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
@@ -38,6 +48,24 @@ OPENAPI: dict[str, Any] = {
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
+            "Indicators": {"type": "object", "properties": {
+                "agency": {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"}}},
+                "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"},
+                "total": {"type": "number", "nullable": True, "description": "out of 100; null: nothing applies"},
+                "groups": {"type": "array", "items": {"type": "object", "properties": {
+                    "key": {"type": "string"}, "name": {"type": "string"}, "max": {"type": "number"},
+                    "score": {"type": "number", "nullable": True}}}},
+                "indicators": {"type": "array", "items": {"type": "object", "properties": {
+                    "key": {"type": "string", "description": "e.g. on_time_rate"}, "group": {"type": "string"},
+                    "value": {"type": "number", "nullable": True, "description": "the rate, 0–1"},
+                    "numerator": {"type": "integer", "nullable": True},
+                    "denominator": {"type": "integer", "nullable": True},
+                    "score": {"type": "number", "nullable": True}, "max": {"type": "number"},
+                    "reason": {"type": "string", "nullable": True, "enum": ["not_held", "no_dossiers", None]},
+                    "dossiers": {"type": "array", "items": {"type": "string"}},
+                    "population": {"type": "array", "items": {"type": "string"}}}}},
+                "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "ratings": {"type": "object", "additionalProperties": {"type": "integer"}}}},
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
                 "code": {"type": "string", "description": "a stable code, e.g. desk.refusal_reason_required"},
                 "message": {"type": "string"}, "field": {"type": "string"},
@@ -120,6 +148,21 @@ OPENAPI: dict[str, Any] = {
             "get": _op("Form 06: the register of dossiers of the caller's agency for a period "
                        "(application/pdf, A4); the former /register.pdf answers 308 to it",
                        "200", 401, 403, 422)},
+        # issue 17: oversight (docs/reports.md)
+        "/reports/indicators": {"get": _body(_op(
+            "The Decision 766 indicators, group scores and total for an agency with the agencies below it "
+            "(?agency=E-CODE, default the caller's; administrators: the province), ?from=&to= (default this year), "
+            "?procedure=CODE", "200", 401, 403, 422), "Indicators")},
+        "/reports/dashboard": {"get": _body(_op(
+            "The dashboard's figures for ?agency=&year=&procedure=: the indicators plus the months, dossiers due "
+            "this week and late now, each officer's open tasks, the ranking (province)", "200", 401, 403, 422),
+            "Indicators")},
+        "/reports/annual.xlsx": {"get": _file(_op(
+            "The annual report (R17.1) for ?agency=E-CODE&year=YYYY as an Excel workbook (Vietnamese headers)",
+            "200", 401, 403, 422), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")},
+        "/reports/annual.pdf": {"get": _file(_op(
+            "The annual report (R17.1) for ?agency=E-CODE&year=YYYY as a PDF (A4)", "200", 401, 403, 422),
+            "application/pdf")},
         "/calendar/overrides": {
             "get": _op("The administrators' extra days off and make-up working days (?year=YYYY), each with what "
                        "the calendar says without it", "200", 401, 403, 422),
