@@ -12,7 +12,6 @@ import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
 from adapters.forms_pdf import A4, Block, FontMissing, FormDocument, Letterhead, find_font_dir, render
-from adapters.payments import vnpay
 from handlers.texts import CHANNEL_NAMES, fmt_vnd
 from models import (
     Agency,
@@ -29,6 +28,7 @@ from processes.access import acting_user, may_print_register
 from processes.dossier.dossiers import load_visible
 from processes.dossier.status import status_name
 from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
+from processes.payments import ledger
 from processes.texts import N_
 from processes.uow import UnitOfWork
 
@@ -160,7 +160,7 @@ class _Context:
         paid = self.s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == self.d.id))
         fee_text = ("; ".join(f"{f['name']}: {fmt_vnd(f.get('amount_vnd', 0))}" for f in fees)
                     or "Không thu phí")
-        online = vnpay.merchant_for(self.services.config, self.agency.code) is not None  # only what exists
+        online = ledger.takes_fees_online(self.services.config, self.p, self.agency)  # only what exists
         how_to_pay = (f"Đã nộp ngày {self.fmt(paid.paid_at)}, biên lai số {paid.receipt_no}." if paid else
                       "Nộp tại Bộ phận tiếp nhận và trả kết quả khi nhận kết quả"
                       + (", trực tuyến qua VNPay trên trang hồ sơ của Cổng dịch vụ công" if online else "")

@@ -107,18 +107,28 @@ def fee_recorded(services: Services, s: so.Session, dossier: Dossier, procedure:
     return True
 
 
+ONLINE_LEVEL = 4  # R7.2: level 3 fees are paid at the agency; R7.4: level 4 fees may be paid online
+
+
+def takes_fees_online(config: Any, procedure: Procedure, agency: Agency | None) -> bool:
+    """A level-4 procedure whose handling agency has a merchant account (fees go to the agency)."""
+    from adapters.payments import vnpay  # the port: which agencies take fees online
+
+    return (procedure.level >= ONLINE_LEVEL and agency is not None
+            and vnpay.merchant_for(config, agency.code) is not None)
+
+
 def summary(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure) -> dict[str, Any]:
     """What a dossier's view shows of its fees: `fees_due` and `fees_paid` (VND), the receipt number,
     and whether it can be paid online now (the agency has a merchant account, the dossier is open)."""
-    from adapters.payments import vnpay  # the port: which agencies take fees online
     from processes.dossier.status import FINAL_STATUSES
 
     fee = fee_of(s, dossier.id)
     gone = fee is not None and refunded(s, dossier.id)
     due = 0 if fee is not None else amount_due(procedure)
     agency = s.get(Agency, dossier.agency_id)
-    online = (due > 0 and dossier.status_code not in FINAL_STATUSES and agency is not None
-              and vnpay.merchant_for(services.config, agency.code) is not None)
+    online = due > 0 and dossier.status_code not in FINAL_STATUSES and takes_fees_online(services.config,
+                                                                                          procedure, agency)
     return {"fees_due": due, "fees_paid": fee.amount_vnd if fee is not None and not gone else 0,
             "fee_receipt_no": fee.receipt_no if fee is not None else None,
             "fee_method": fee.method if fee is not None else None, "fee_refunded": gone,

@@ -75,7 +75,7 @@ def start_payment(services: Services, username: str, code: str, client_ip: str =
         agency = s.get(Agency, dossier.agency_id)
         assert agency is not None
         merchant = vnpay.merchant_for(services.config, agency.code)
-        if merchant is None:
+        if merchant is None or not ledger.takes_fees_online(services.config, procedure, agency):
             raise Conflict("payment.online_unavailable", code=code)
         txn_ref = f"{now.astimezone(vnpay.GMT7):%y%m%d%H%M%S}{secrets.token_hex(5).upper()}"
         attempt = PaymentAttempt(dossier_id=dossier.id, agency_id=agency.id, channel=CHANNEL,
@@ -216,7 +216,7 @@ def list_payments(services: Services, username: str, code: str) -> dict[str, Any
         agency = s.get(Agency, dossier.agency_id)
         assert agency is not None
         due = 0 if fee is not None else _due(services, s, dossier, procedure)
-        online = vnpay.merchant_for(services.config, agency.code) is not None
+        online = ledger.takes_fees_online(services.config, procedure, agency)
         officer = may_take_payment(user, dossier) or (user.id != dossier.applicant_id and may_view_dossier(
             user, dossier, involved_agencies(s, dossier)))
         received_by = s.get(User, fee.received_by) if fee is not None else None

@@ -16,12 +16,12 @@ import sqlalchemy.orm as so
 from adapters.attachments import sniff
 from adapters.bootstrap import Services
 from adapters.config import PROJECT_ROOT
-from adapters.payments import vnpay
 from models import Agency, Dossier, Procedure
 from processes.definitions.catalogue import form_fields
 from processes.dossier.dossiers import list_procedures
 from processes.dossier.status import DossierStatus
 from processes.errors import NotFound
+from processes.payments import ledger
 from processes.uow import UnitOfWork
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
@@ -110,8 +110,7 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
         stats = _statistics(s, procedure, services.clock.now()) if procedure.level >= 3 else None
         # How fees may be paid: online only where the handling agency has a merchant account (issue 13).
         agency = s.get(Agency, procedure.agency_id) if procedure.agency_id is not None else None
-        pays_online = (procedure.level >= 3 and agency is not None
-                       and vnpay.merchant_for(services.config, agency.code) is not None)
+        pays_online = ledger.takes_fees_online(services.config, procedure, agency)
     documents = [dict(d, required=bool(d.get("required")), template_kind=_template_kind(d))
                  for d in cat.get("documents", [])]
     return {**entry, "documents": documents, "guidance": cat.get("guidance", ""),

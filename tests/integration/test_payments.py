@@ -306,3 +306,21 @@ def test_a_payment_arriving_for_a_dossier_paid_meanwhile_is_kept_and_raises_an_i
     with UnitOfWork(services.session_factory) as uow:
         kinds = list(uow.session.scalars(sa.select(Incident.kind)))
     assert kinds == ["payment.duplicate"]
+
+
+def test_a_level_3_fee_is_paid_at_the_agency_not_online(services: Services) -> None:
+    """R7.2: level 3 fees are paid at the agency; R7.4: level 4 fees may be paid online."""
+    from models import Procedure
+    from processes.dossier.dossiers import get_dossier
+
+    code = submit(services)
+    with UnitOfWork(services.session_factory) as uow:
+        procedure = uow.session.scalar(sa.select(Procedure).join(Dossier, Dossier.procedure_id == Procedure.id)
+                                       .where(Dossier.code == code))
+        assert procedure is not None and procedure.level == 4
+        procedure.level = 3
+        uow.commit()
+    assert get_dossier(services, "citizen", code)["online_payment"] is False
+    with pytest.raises(Conflict) as refused:
+        start_payment(services, "citizen", code)
+    assert refused.value.code == "payment.online_unavailable"
