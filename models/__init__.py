@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 typed models, the session factory and Alembic migrations."""
+from models.acts import ExtensionRequest, Substitution, WithdrawalRequest
 from models.audit import AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
@@ -15,5 +16,5 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
-           "IdempotentRequest", "SubmissionDraft", "DraftFile", "PaymentAttempt", "PaymentRefund",
-           "ReceiptSequence"]
+           "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",
+           "Substitution", "PaymentAttempt", "PaymentRefund", "ReceiptSequence"]

@@ -35,6 +35,8 @@ class Dossier(Base):
     supplement_count: so.Mapped[int] = so.mapped_column(default=0)
     late: so.Mapped[bool] = so.mapped_column(default=False)
     refund_flagged: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())  # R8.6
+    # Suspended by an operator (the console): no task completes and no timer fires until resumed.
+    suspended_at: so.Mapped[datetime | None] = so.mapped_column()
     state: so.Mapped[str] = so.mapped_column(sa.Text)  # SpiffWorkflow JSON, spec stripped
     version: so.Mapped[int] = so.mapped_column(default=1)
 

@@ -204,6 +204,55 @@ def may_resolve_incident(user: User) -> bool:
     return user.active and user.has_role("admin")
 
 
+# -- procedural acts and the operations console (issue 12) ------------------------------------------
+def may_transfer_dossier(user: User, dossier: Dossier) -> bool:
+    """A dossier received by the wrong agency: its reception desk or leader sends it to the competent one."""
+    return (user.active and user.agency_id == dossier.agency_id
+            and (user.has_role("reception") or user.has_role("leader")))
+
+
+def may_request_extension(user: User, dossier: Dossier) -> bool:
+    """A specialist of the handling agency asks for more working days."""
+    return user.active and user.has_role("specialist") and user.agency_id == dossier.agency_id
+
+
+def may_decide_extension(user: User, dossier: Dossier) -> bool:
+    """A leader of the handling agency approves or refuses an extension."""
+    return user.active and user.has_role("leader") and user.agency_id == dossier.agency_id
+
+
+def may_review_withdrawal(user: User, dossier: Dossier) -> bool:
+    """Reception of the handling agency accepts or refuses an applicant's withdrawal request."""
+    return user.active and user.has_role("reception") and user.agency_id == dossier.agency_id
+
+
+def may_appoint_substitute(user: User, officer: User, colleague: User) -> bool:
+    """The officer themself, or a leader or agency administrator of the same agency, names an active
+    colleague of that agency who shares one of the officer's task roles."""
+    task_roles = {"reception", "specialist", "leader"}
+    shared = task_roles & set(officer.roles or []) & set(colleague.roles or [])
+    same_agency = officer.agency_id is not None and officer.agency_id == colleague.agency_id
+    appointer = user.id == officer.id or (
+        user.agency_id == officer.agency_id and (user.has_role("leader") or user.has_role("agency_admin")))
+    return (user.active and appointer and same_agency and bool(shared) and colleague.active
+            and colleague.id != officer.id)
+
+
+def may_operate(user: User, agency_id: int | None) -> bool:
+    """The operations console (issue 12): system administrators for every agency (None = all);
+    agency administrators for the dossiers of their own agency."""
+    if not user.active:
+        return False
+    if user.has_role("admin"):
+        return True
+    return user.has_role("agency_admin") and agency_id is not None and user.agency_id == agency_id
+
+
+def may_enter_operations(user: User) -> bool:
+    """The console at all: system administrators, agency administrators of an agency."""
+    return may_operate(user, None if user.has_role("admin") else user.agency_id)
+
+
 # -- payments (issue 13) -----------------------------------------------------------------------------
 def may_refund_fee(user: User, dossier: Dossier) -> bool:
     """A paid fee is refunded (R8.6) on the order of a leader of the agency that collected it."""

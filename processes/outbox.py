@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from adapters.bootstrap import Services
 from models import OutboxMessage
+from processes.operations.incidents import ALERT_PREFIX, raise_incident
 from processes.uow import UnitOfWork
 
 MAX_ATTEMPTS = 8
@@ -34,6 +35,11 @@ def dispatch_outbox(services: Services, now: datetime | None = None, batch: int 
                 msg.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 msg.status = "failed" if msg.attempts >= MAX_ATTEMPTS else "pending"
                 msg.next_attempt_at = now + timedelta(seconds=30 * 2 ** min(msg.attempts, 10))
+                if msg.status == "failed" and not msg.key.startswith(ALERT_PREFIX):
+                    # Failed for good: an incident and an alert (the console resends it: "message ID (").
+                    raise_incident(s, now, "outbox.failed",
+                                   f"message {msg.id} ({msg.channel} to {msg.recipient}: {msg.subject}) failed "
+                                   f"{msg.attempts} time(s): {msg.last_error}", msg.dossier_id)
                 continue
             msg.status, msg.sent_at, msg.attempts = "sent", now, msg.attempts + 1
             sent += 1

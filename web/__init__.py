@@ -62,6 +62,10 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     from web import feedback_public
 
     app.register_blueprint(feedback_public.bp)
+    from web import acts, admin_operations  # issue 12: procedural acts and the operations console
+
+    app.register_blueprint(acts.bp)
+    app.register_blueprint(admin_operations.bp)
     from web import payments, sim_vnpay
 
     app.register_blueprint(payments.bp)

@@ -178,9 +178,20 @@ def withdraw(code: str) -> Any:
     if request.form.get("confirm") != "yes":
         return render_template("citizen/dossier.html", d=_dossier(code), errors={
             "confirm": _("Hãy đánh dấu ô xác nhận rút hồ sơ.")}), 422
-    return _dossier_action(code, lambda: portal_dossiers.withdraw_dossier(
-        services(), g.username, code, request.form.get("reason", "")),
-        _("Đã rút hồ sơ. Cơ quan giải quyết đã được thông báo."))
+    try:
+        outcome = portal_dossiers.withdraw_dossier(services(), g.username, code, request.form.get("reason", ""))
+    except Invalid as exc:
+        return render_template("citizen/dossier.html", d=_dossier(code), errors=field_errors(exc)), 422
+    except Conflict as exc:
+        flash(refusals.message_of(exc), "error")
+        return redirect(f"/my/dossiers/{code}", code=303)
+    except Refused as exc:
+        return refusal_page(exc)
+    # Accepted dossiers: a request reception reviews (issue 12); before acceptance: withdrawn at once.
+    flash(_("Đã gửi đề nghị rút hồ sơ; bộ phận một cửa sẽ xem xét và trả lời.")
+          if outcome.get("withdrawal") == "requested"
+          else _("Đã rút hồ sơ. Cơ quan giải quyết đã được thông báo."), "success")
+    return redirect(f"/my/dossiers/{code}", code=303)
 
 
 @bp.post("/my/dossiers/<code>/rate")

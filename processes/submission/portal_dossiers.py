@@ -12,7 +12,6 @@ import sqlalchemy.orm as so
 
 from adapters import throttle
 from adapters.bootstrap import Services
-from handlers.texts import fmt_instant
 from models import (
     Agency,
     Attachment,
@@ -20,18 +19,17 @@ from models import (
     Dossier,
     DossierNotice,
     Feedback,
-    OutboxMessage,
     Procedure,
     ProcessDefinition,
     ResultDelivery,
     User,
+    WithdrawalRequest,
 )
-from processes import audit
 from processes.access import acting_user, may_act_as_applicant
+from processes.acts import withdrawal
 from processes.definitions.catalogue import form_fields
 from processes.desk.paper import applicable_forms
 from processes.desk.steps import RESULT_KEY  # the online result an officer attaches
-from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import DossierStatus, status_name
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Invalid, NotFound, Reason, Throttled, collect
@@ -42,12 +40,12 @@ from processes.uow import UnitOfWork
 
 MAX_WITHDRAW_REASON = 1000
 # Before a result exists, and while nothing has closed the dossier.
-WITHDRAWABLE = (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED, DossierStatus.IN_PROCESS,
-                DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUESTED)
+WITHDRAWABLE = withdrawal.WITHDRAWABLE
 RATABLE = (DossierStatus.PROCESSING_FINISHED, DossierStatus.RESULT_RETURNED)
 TIMELINE_KINDS = ("dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
                   "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",
-                  "dossier_withdrawn")
+                  "dossier_withdrawn", "withdrawal_requested", "withdrawal_refused", "deadline_extended",
+                  "dossier_transferred")
 
 
 def own_dossier(s: so.Session, username: str, code: str) -> tuple[User, Dossier, Procedure]:
@@ -99,6 +97,7 @@ def my_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
         supplementing = dossier.status_code == DossierStatus.SUPPLEMENT_REQUESTED
         refused = dossier.status_code in (DossierStatus.NOT_ACCEPTED, DossierStatus.PROCESSING_STOPPED)
         events = _events(s, dossier)
+        pending = withdrawal.pending_request(s, dossier.id)
         return {
             **view, "level": procedure.level, "agency_name": agency.name if agency else "",
             "received": dossier.received_at, "due": dossier.due_at, "finished": dossier.finished_at,
@@ -120,7 +119,9 @@ def my_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
                          "tracking_number": delivery.tracking_number} if delivery else None,
             "postal_address": dossier.postal_address,
             "signatures": signature_report(services, s, dossier, procedure),
-            "may_withdraw": dossier.status_code in WITHDRAWABLE,
+            "may_withdraw": dossier.status_code in WITHDRAWABLE and pending is None,
+            "withdrawal_request": withdrawal.request_view(pending or _last_withdrawal(s, dossier.id)),
+            "withdrawal_needs_review": withdrawal.needs_review(dossier),
             "may_supplement": supplementing,
             "may_rate": dossier.status_code in RATABLE and rated is None,
             "rating": {"rating": rated.rating, "comment": rated.comment} if rated else None,
@@ -207,9 +208,11 @@ def attachment_content(services: Services, username: str, code: str, attachment_
 
 
 def withdraw_dossier(services: Services, username: str, code: str, reason: str) -> dict[str, Any]:
-    """The applicant withdraws the dossier (status 7). Decision: the withdrawal takes effect at once:
-    the workflow is cancelled, its open tasks and timers disappear, the agency's reception desk is
-    told by e-mail, a notice is kept on the dossier, and the audit trail records who and why."""
+    """The applicant withdraws the dossier (status 7). Decision (issue 12, processes/acts/withdrawal.py):
+    before processing has started (not yet accepted) the withdrawal takes effect at once — the workflow
+    is cancelled, its open tasks and timers disappear, the reception desk is told by e-mail, a notice is
+    kept on the dossier and the audit trail records who and why; once accepted it becomes a request
+    reception reviews (`"withdrawal": "requested"` in the answer, the status unchanged)."""
     reason = (reason or "").strip()
     if len(reason) > MAX_WITHDRAW_REASON:
         raise Invalid("withdrawal.reason_too_long", "reason", max=MAX_WITHDRAW_REASON)
@@ -218,31 +221,20 @@ def withdraw_dossier(services: Services, username: str, code: str, reason: str) 
         user, dossier, procedure = own_dossier(s, username, code)
         if dossier.status_code not in WITHDRAWABLE:
             raise Conflict("withdrawal.not_now", status=status_name(dossier.status_code))
-        previous = dossier.status_code
-        run = DossierRun(services, s, dossier, procedure, username)
-        instance = run.load()
-        run.act(instance.cancel)
-        run.facts.status_code, run.facts.paused_at = DossierStatus.WITHDRAWAL_REQUESTED, None
-        run.save()
-        now = run.now
-        title = "Thông báo rút hồ sơ"
-        body = (f"Hồ sơ {dossier.code} ({procedure.name}) đã được người nộp rút lúc "
-                f"{fmt_instant(now)}. Lý do: {reason or 'không nêu'}.")
-        s.add(DossierNotice(dossier_id=dossier.id, at=now, form_no=None, title=title, body=body))
-        for to in _reception_emails(s, dossier.agency_id) + ([user.email] if user.email else []):
-            s.add(OutboxMessage(key=f"withdraw:{dossier.code}:{to}", channel="email", recipient=to,
-                                subject=f"{title} {dossier.code}", body=body, dossier_id=dossier.id,
-                                created_at=now, next_attempt_at=now))
-        audit.append(s, at=now, actor=username, kind="dossier_withdrawn", dossier_id=dossier.id,
-                     detail={"reason": reason, "previous_status": previous, "name": "Rút hồ sơ"})
+        if withdrawal.needs_review(dossier):
+            row = withdrawal.ask_withdrawal(s, dossier, procedure, username, reason, services.clock.now())
+            uow.commit()
+            return {"code": dossier.code, "status": status_name(dossier.status_code),
+                    "status_code": int(dossier.status_code), "withdrawal": "requested", "request": row.id}
+        withdrawal.withdraw_now(services, s, dossier, procedure, username, user, reason)
         uow.commit()
         return {"code": dossier.code, "status": status_name(DossierStatus.WITHDRAWAL_REQUESTED),
-                "status_code": int(DossierStatus.WITHDRAWAL_REQUESTED)}
+                "status_code": int(DossierStatus.WITHDRAWAL_REQUESTED), "withdrawal": "done"}
 
 
-def _reception_emails(s: so.Session, agency_id: int) -> list[str]:
-    officers = s.scalars(sa.select(User).where(User.agency_id == agency_id, User.active.is_(True))).all()
-    return sorted({u.email for u in officers if u.has_role("reception") and u.email})
+def _last_withdrawal(s: so.Session, dossier_id: int) -> WithdrawalRequest | None:
+    return s.scalar(sa.select(WithdrawalRequest).where(WithdrawalRequest.dossier_id == dossier_id)
+                    .order_by(WithdrawalRequest.id.desc()).limit(1))
 
 
 def _digits(phone: str) -> str:

@@ -127,6 +127,40 @@ class World:
         return pay_at_gateway(self.services, self.code)[1]
 
     @cached_property
+    def extension_code(self) -> str:
+        """A second dossier, accepted by the main agency (issue 12)."""
+        from tests.helpers import work
+
+        accepted = submit(self.services)
+        work(self.services, accepted, "reception")
+        return accepted
+
+    @cached_property
+    def extension_id(self) -> int:
+        """A pending extension request on `extension_code`."""
+        from processes.acts.extension import request_extension
+
+        return int(request_extension(self.services, "specialist", self.extension_code, "Xác minh", 2)["id"])
+
+    @cached_property
+    def substitution_id(self) -> int:
+        """The main agency's specialist covered by its leader today (a row, as a leader would name)."""
+        from models import Substitution
+
+        with UnitOfWork(self.services.session_factory) as uow:
+            s = uow.session
+            ids = {u.username: u for u in s.scalars(sa.select(User).where(User.username.in_(
+                ("specialist", "leader"))))}
+            today = self.services.clock.now().date()
+            row = Substitution(agency_id=ids["specialist"].agency_id, officer_id=ids["specialist"].id,
+                               substitute_id=ids["leader"].id, starts_on=today, ends_on=today,
+                               created_by=ids["leader"].id, created_at=self.services.clock.now())
+            s.add(row)
+            s.flush()
+            uow.commit()
+            return int(row.id)
+
+    @cached_property
     def proposal_id(self) -> int:
         from processes.definitions.proposals import propose
 
@@ -182,7 +216,8 @@ def _call(call: Call, key: str, services: Services, who: str, world: World) -> A
 def _warm(call: Call, world: World) -> None:
     """Make what the call needs before counting the audit trail (the world is made on first use)."""
     for name in ("code", "task_id", "claimed_task_id", "attachment_id", "proposal_id", "form_no",
-                 "citizen_token_id", "paid_code", "return_params"):
+                 "citizen_token_id", "paid_code", "return_params", "extension_code", "extension_id",
+                 "substitution_id"):
         if name in call.__code__.co_names:
             getattr(world, name)
 
@@ -389,6 +424,49 @@ TABLE: dict[str, Row] = {
     "processes.desk.workbench:hand_over_task": Row(
         lambda f, svc, who, w: f(svc, who, w.task_id, "reception"), "reception"
     ),
+    # -- procedural acts and the operations console (issue 12) ---------------------------------------
+    "processes.acts.transfer:transfer_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "000.25.22.H34", "Thuộc thẩm quyền cấp phường"), "reception"
+    ),
+    "processes.acts.transfer:transfer_targets": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.acts.extension:request_extension": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Xác minh", 2), "specialist"
+    ),  # the world's dossier is not accepted yet: a conflict for the specialist, a refusal for strangers
+    "processes.acts.extension:decide_extension": Row(
+        lambda f, svc, who, w: f(svc, who, w.extension_code, w.extension_id, True), "leader"
+    ),
+    "processes.acts.extension:list_extensions": Row(lambda f, svc, who, w: f(svc, who, w.code), "leader"),
+    "processes.acts.withdrawal:review_withdrawal": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, True), "reception"
+    ),  # nothing pending: a conflict for reception, a refusal for strangers
+    "processes.acts.pages:dossier_acts": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.acts.substitutes:appoint_substitute": Row(
+        lambda f, svc, who, w: f(svc, who, "specialist", "leader", "2026-03-02", "2026-03-06"), "specialist",
+        refused=(Forbidden,),
+    ),  # specialist and leader share no role: invalid for the specialist, forbidden for strangers
+    "processes.acts.substitutes:end_substitution": Row(
+        lambda f, svc, who, w: f(svc, who, w.substitution_id), "specialist"
+    ),
+    "processes.operations.console:running_dossiers": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:inspect_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "admin"),
+    "processes.operations.console:list_incidents": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:list_messages": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:list_parked_timers": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:retry_timer": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
+    ),  # never "no such timer" before the right is checked
+    "processes.operations.console:resend_message": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
+    ),
+    "processes.operations.console:suspend_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Bảo trì"), "admin", refused=(Forbidden,)
+    ),
+    "processes.operations.console:resume_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code), "admin", refused=(Forbidden,)
+    ),
+    "processes.operations.console:cancel_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Dừng theo yêu cầu"), "admin", refused=(Forbidden,)
+    ),
     # -- payments (issue 13) -------------------------------------------------------------------------
     "processes.payments.online:start_payment": Row(lambda f, svc, who, w: f(svc, who, w.code), "citizen"),
     "processes.payments.online:list_payments": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
@@ -413,6 +491,8 @@ FILTERED: dict[str, Call] = {
     "processes.desk.workbench:task_queue": lambda f, svc, who, w: f(svc, who),
     "processes.submission.portal_dossiers:my_dossiers": lambda f, svc, who, w: f(svc, who),
     "processes.submission.drafts:my_drafts": lambda f, svc, who, w: f(svc, who),
+    "processes.acts.substitutes:my_substitutions": lambda f, svc, who, w: f(svc, who),
+    "processes.acts.pages:waiting_requests": lambda f, svc, who, w: f(svc, who),
 }
 
 # Functions taking (services, username | actor, …) that need no right, and why.

@@ -180,6 +180,160 @@ OPENAPI: dict[str, Any] = {
 }
 
 
+# -- issue 12: procedural acts and the operations console (docs/api.md) ---------------------------------
+def _returns(op: dict[str, Any], ok: str, schema: dict[str, Any]) -> dict[str, Any]:
+    op["responses"][ok]["content"] = {"application/json": {"schema": schema}}
+    return op
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _list(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": _ref(name)}
+
+
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_TEXT = {"type": "string", "maxLength": 2000}
+_WHEN = {"type": "string", "format": "date-time", "nullable": True}
+OPENAPI["components"]["schemas"].update({
+    "Transfer": {"type": "object", "required": ["agency", "reason"], "properties": {
+        "agency": {"type": "string", "description": "e-code of the competent agency (it has an active reception "
+                   "desk)"}, "reason": _TEXT}},
+    "Transferred": {"type": "object", "properties": {
+        "code": {"type": "string"}, "agency": {"type": "string"}, "agency_name": {"type": "string"},
+        "status_code": {"type": "integer"}, "status": {"type": "string"}, "tasks_moved": {"type": "integer"}}},
+    "ExtensionRequest": {"type": "object", "required": ["reason", "working_days"], "properties": {
+        "reason": _TEXT, "working_days": {"type": "integer", "minimum": 1, "maximum": 60}}},
+    "ExtensionDecision": {"type": "object", "required": ["approve"], "properties": {
+        "approve": {"type": "boolean"}, "reason": {**_TEXT, "description": "required to refuse"}}},
+    "Extension": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "status": {"type": "string", "enum": ["pending", "approved", "refused"]},
+        "working_days": {"type": "integer"}, "reason": {"type": "string"}, "requested_at": _WHEN,
+        "requested_by": {"type": "string"}, "requested_by_name": {"type": "string"}, "decided_at": _WHEN,
+        "decided_by": {"type": "string", "nullable": True}, "decision_reason": {"type": "string", "nullable": True},
+        "due_before": _WHEN, "due_after": _WHEN}},
+    "Withdrawal": {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 1000}}},
+    "Withdrawn": {"type": "object", "properties": {
+        "code": {"type": "string"}, "status_code": {"type": "integer"}, "status": {"type": "string"},
+        "withdrawal": {"type": "string", "enum": ["done", "requested"], "description": "done: before "
+                       "acceptance, at once (status 7); requested: reception reviews it"},
+        "request": {"type": "integer"}}},
+    "WithdrawalReview": {"type": "object", "required": ["accept"], "properties": {
+        "accept": {"type": "boolean"}, "reason": {**_TEXT, "description": "required to refuse"}}},
+    "WithdrawalReviewed": {"type": "object", "properties": {
+        "code": {"type": "string"}, "request": {"type": "integer"},
+        "decision": {"type": "string", "enum": ["accepted", "refused"]}, "status_code": {"type": "integer"},
+        "status": {"type": "string"}}},
+    "SubstituteAppointment": {"type": "object", "required": ["officer", "substitute", "from", "to"], "properties": {
+        "officer": {"type": "string", "description": "the absent officer's username (the caller, or for a leader "
+                    "or agency administrator any officer of the agency)"},
+        "substitute": {"type": "string"}, "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"}}},
+    "Substitution": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "officer": {"type": "string"}, "officer_name": {"type": "string"},
+        "substitute": {"type": "string"}, "substitute_name": {"type": "string"},
+        "starts_on": {"type": "string", "format": "date"}, "ends_on": {"type": "string", "format": "date"},
+        "ended_at": _WHEN}},
+    "Substitutes": {"type": "object", "properties": {
+        "appointments": _list("Substitution"),
+        "offered": {"type": "array", "items": {"type": "object", "description": "a task held by an officer the "
+                    "caller stands in for today (claim it with the task page's claim)"}},
+        "colleagues": {"type": "array", "items": {"type": "object"}}}},
+    "Reason": {"type": "object", "properties": {"reason": _TEXT}},
+    "RunningDossiers": {"type": "object", "properties": {
+        "groups": {"type": "array", "items": {"type": "object", "properties": {
+            "procedure": {"type": "string"}, "version": {"type": "integer"}, "status_code": {"type": "integer"},
+            "agency": {"type": "string"}, "count": {"type": "integer"}}}},
+        "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"},
+        "page": {"type": "integer"}, "pages": {"type": "integer"}}},
+    "DossierInside": {"type": "object", "properties": {
+        "code": {"type": "string"}, "procedure": {"type": "string"}, "version": {"type": "integer"},
+        "status_code": {"type": "integer"}, "running": {"type": "boolean"}, "suspended_at": _WHEN,
+        "variables": {"type": "object"}, "tasks": {"type": "array", "items": {"type": "object"}},
+        "timers": _list("TimerRow"), "messages": _list("Message"), "incidents": _list("IncidentRow")}},
+    "TimerRow": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "kind": {"type": "string"}, "element_id": {"type": "string"}, "due_at": _WHEN,
+        "attempts": {"type": "integer"}, "last_error": {"type": "string", "nullable": True},
+        "parked": {"type": "boolean"}}},
+    "Message": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "channel": {"type": "string"}, "recipient": {"type": "string"},
+        "subject": {"type": "string"}, "status": {"type": "string", "enum": ["pending", "sent", "failed"]},
+        "attempts": {"type": "integer"}, "last_error": {"type": "string", "nullable": True},
+        "may_resend": {"type": "boolean"}}},
+    "IncidentRow": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "at": _WHEN, "kind": {"type": "string", "description": "timer_failed, "
+               "handler_failed, outbox.failed, …"}, "message": {"type": "string"},
+        "dossier": {"type": "string", "nullable": True}, "resolved_at": _WHEN}},
+})
+_OPS = "/operations"
+OPENAPI["paths"].update({
+    "/dossiers/{code}/transfer": {"parameters": [_CODE], "post": _returns(_op(
+        "Reception (or a leader) of the handling agency sends a dossier not yet accepted to the competent agency: "
+        "the code and history stay, its open tasks go to that agency's queue, the applicant is told; 409 after "
+        "acceptance", "200", 400, 401, 403, 404, 409, 422, body="Transfer"), "200", _ref("Transferred"))},
+    "/dossiers/{code}/extensions": {
+        "parameters": [_CODE],
+        "get": _returns(_op("The dossier's extension requests, newest first (officers)", "200", 401, 403, 404),
+                        "200", _list("Extension")),
+        "post": _returns(_op("A specialist of the handling agency asks for more working days; the leaders are "
+                             "e-mailed; 409 when one is pending, the dossier is not accepted, paused or closed",
+                             "201", 400, 401, 403, 404, 409, 422, body="ExtensionRequest"), "201", _ref("Extension"))},
+    "/dossiers/{code}/extensions/{id}/decision": {"parameters": [_CODE, _ID], "post": _returns(_op(
+        "A leader approves (the appointment moves by the working days, the deadline timers and open tasks follow, "
+        "the applicant gets the new date) or refuses with a reason; 409 when already decided",
+        "200", 400, 401, 403, 404, 409, 422, body="ExtensionDecision"), "200", _ref("Extension"))},
+    "/dossiers/{code}/withdrawal": {"parameters": [_CODE], "post": _returns(_op(
+        "The applicant withdraws: before acceptance at once (status 7), after it a request reception reviews; "
+        "409 when one is pending or the dossier can no longer be withdrawn", "200", 400, 401, 404, 409, 422,
+        body="Withdrawal"), "200", _ref("Withdrawn"))},
+    "/dossiers/{code}/withdrawal/review": {"parameters": [_CODE], "post": _returns(_op(
+        "Reception accepts (status 7, the workflow cancelled) or refuses with a reason the applicant is told; "
+        "409 when no request is pending", "200", 400, 401, 403, 404, 409, 422, body="WithdrawalReview"),
+        "200", _ref("WithdrawalReviewed"))},
+    "/substitutes": {
+        "get": _returns(_op("The caller's substitutes: appointments, the tasks offered to the caller today, the "
+                            "colleagues the caller may name", "200", 401, 403), "200", _ref("Substitutes")),
+        "post": _returns(_op("Offer an officer's tasks to a colleague of the agency sharing a task role, from one "
+                             "day to another", "201", 400, 401, 403, 422, body="SubstituteAppointment"),
+                         "201", _ref("Substitution"))},
+    "/substitutes/{id}/end": {"parameters": [_ID], "post": _returns(_op(
+        "End an appointment early (the officer, the substitute, a leader or agency administrator); 409 when "
+        "already ended", "200", 401, 403, 404, 409), "200", _ref("Substitution"))},
+    f"{_OPS}/dossiers": {"get": _returns(_op(
+        "Running dossiers by procedure × version × status × agency, and one page of them (?procedure, ?version, "
+        "?status, ?agency, ?suspended=1, ?page); administrators, agency administrators for their agency",
+        "200", 401, 403, 422), "200", _ref("RunningDossiers"))},
+    f"{_OPS}/dossiers/{{code}}": {"parameters": [_CODE], "get": _returns(_op(
+        "One dossier's inside: variables, open tasks, waiting timers, messages, incidents", "200", 401, 403, 404),
+        "200", _ref("DossierInside"))},
+    f"{_OPS}/incidents": {"get": _returns(_op("Incidents of every source, open ones (?all=1: resolved too)",
+                                              "200", 401, 403), "200", _list("IncidentRow"))},
+    f"{_OPS}/messages": {"get": _returns(_op("Outbox messages by ?status (default failed)", "200", 401, 403, 422),
+                                         "200", _list("Message"))},
+    f"{_OPS}/timers": {"get": _returns(_op("Timers parked after their last failed attempt", "200", 401, 403),
+                                       "200", _list("TimerRow"))},
+    f"{_OPS}/timers/{{id}}/retry": {"parameters": [_ID], "post": _returns(_op(
+        "Arm a parked timer again (the next sweep fires it; its incidents are resolved); 409 when it is not "
+        "parked", "200", 401, 403, 404, 409), "200", _ref("TimerRow"))},
+    f"{_OPS}/messages/{{id}}/resend": {"parameters": [_ID], "post": _returns(_op(
+        "Put a failed message back in the outbox (its incidents are resolved); 409 when it has not failed",
+        "200", 401, 403, 404, 409), "200", _ref("Message"))},
+    f"{_OPS}/dossiers/{{code}}/suspend": {"parameters": [_CODE], "post": _op(
+        "Suspend a running dossier with a reason: no task completes (409 operations.dossier_suspended), no timer "
+        "fires until resumed; 409 when closed or already suspended", "200", 400, 401, 403, 404, 409, 422,
+        body="Reason")},
+    f"{_OPS}/dossiers/{{code}}/resume": {"parameters": [_CODE], "post": _op(
+        "Resume a suspended dossier; 409 when it is not suspended", "200", 400, 401, 403, 404, 409,
+        body="Reason")},
+    f"{_OPS}/dossiers/{{code}}/cancel": {"parameters": [_CODE], "post": _op(
+        "Stop a running dossier for good with a reason (status 8; the workflow cancelled; the applicant told; "
+        "paid fees flagged for refund); 409 when already closed", "200", 400, 401, 403, 404, 409, 422,
+        body="Reason")},
+})
+
+
 # -- payments (issue 13) -----------------------------------------------------------------------------
 def _answer(op: dict[str, Any], ok: str, schema: str) -> dict[str, Any]:
     op["responses"][ok] = {"description": "OK", "content": {"application/json": {
@@ -211,9 +365,9 @@ OPENAPI["components"]["schemas"].update({
         "refund": {"type": "object", "nullable": True}, "online_available": {"type": "boolean"},
         "may_pay_online": {"type": "boolean"}, "may_record_transfer": {"type": "boolean"},
         "may_refund": {"type": "boolean"}, "refund_due": {"type": "boolean"}}},
-    "Transfer": {"type": "object", "required": ["reference"], "properties": {
+    "PaymentTransfer": {"type": "object", "required": ["reference"], "properties": {
         "reference": {"type": "string", "maxLength": 80, "description": "the bank's or post office's reference"}}},
-    "Refund": {"type": "object", "required": ["reason"],
+    "PaymentRefund": {"type": "object", "required": ["reason"],
                "properties": {"reason": {"type": "string", "maxLength": 500}}},
     "IpnAnswer": {"type": "object", "properties": {
         "RspCode": {"type": "string", "enum": ["00", "01", "02", "04", "97", "99"]}, "Message": {"type": "string"}}},
@@ -229,16 +383,16 @@ OPENAPI["paths"].update({
                                    409, 422, body="PaymentStart"), "201", "PaymentAttempt"))},
     "/dossiers/{code}/payments/transfer": {"parameters": [_CODE], "post": _keyed(_answer(_op(
         "Reception records the fees as paid by bank or postal transfer with its reference; an electronic "
-        "receipt is numbered; 409 fee.already_paid", "200", 400, 401, 403, 404, 409, 422, body="Transfer"),
+        "receipt is numbered; 409 fee.already_paid", "200", 400, 401, 403, 404, 409, 422, body="PaymentTransfer"),
         "200", "Fee"))},
     "/dossiers/{code}/payments/refund/proposal": {"parameters": [_CODE], "post": _keyed(_op(
         "Reception proposes to refund the paid fee of a refused or stopped dossier (R8.6); the leaders are told; "
         "409 payment.refund_already_proposed, payment.refund_not_due", "200", 400, 401, 403, 404, 409, 422,
-        body="Refund"))},
+        body="PaymentRefund"))},
     "/dossiers/{code}/payments/refund": {"parameters": [_CODE], "post": _keyed(_op(
         "A leader approves the proposed refund (or refunds at once with a reason) and it is executed, once: "
         "online payments through the gateway's refund API; 409 payment.already_refunded, payment.refund_not_due",
-        "200", 400, 401, 403, 404, 409, 422, body="Refund"))},
+        "200", 400, 401, 403, 404, 409, 422, body="PaymentRefund"))},
     "/dossiers/{code}/payments/receipt.pdf": {"parameters": [_CODE], "get": _op(
         "The electronic receipt (biên lai điện tử) of the paid fee, however paid (application/pdf); 404 "
         "payment.receipt_not_found while nothing is paid", "200", 401, 404) | {"responses": {
