@@ -30,6 +30,9 @@ class User(Base):
     created_at: so.Mapped[datetime] = so.mapped_column()
     # An initial password (set by an administrator, or generated) must be replaced at first log-in.
     must_change_password: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # How the applicant wants to be told (e-mail, sms, zalo) and in which language; None: the defaults.
+    notice_channels: so.Mapped[list[Any] | None] = so.mapped_column()
+    notice_language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
 
     def has_role(self, role: str) -> bool:
         return role in (self.roles or [])

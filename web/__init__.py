@@ -66,6 +66,13 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
 
     app.register_blueprint(acts.bp)
     app.register_blueprint(admin_operations.bp)
+    from web import notices_pages
+
+    app.register_blueprint(notices_pages.bp)
+    if services.config["app"].get("demo"):  # the outside systems' simulators (issue 15)
+        from web import simulators
+
+        app.extensions["motcua_simulators"] = simulators.register(app)
     from web import payments, sim_vnpay
 
     app.register_blueprint(payments.bp)

@@ -145,7 +145,9 @@ def receipt(code: str) -> str:
 @bp.get("/my/dossiers/<code>")
 @login_required
 def dossier(code: str) -> str:
-    return render_template("citizen/dossier.html", d=_dossier(code), errors={})
+    from web.notices_pages import deliveries_of
+
+    return render_template("citizen/dossier.html", d=_dossier(code), errors={}, deliveries=deliveries_of(code))
 
 
 def _dossier_action(code: str, action: Callable[[], object], done: str) -> Any:

@@ -8,7 +8,6 @@ import secrets
 from flask import Flask, abort, request, session
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-SIMULATOR_API = "/_sim/vnpay/merchant_webapi/"
 
 
 def csrf_token() -> str:
@@ -19,9 +18,7 @@ def csrf_token() -> str:
 
 
 def _check() -> None:
-    if request.method not in UNSAFE or request.path.startswith("/api/"):
-        return
-    if request.path.startswith(SIMULATOR_API):  # the demo gateway's server-to-server API (no cookies)
+    if request.method not in UNSAFE or request.path.startswith(("/api/", "/_sim/")):  # _sim: demo simulators
         return
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf") or ""

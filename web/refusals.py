@@ -340,6 +340,15 @@ MESSAGES: dict[str, str] = {
     "operations.not_suspended": N_("Hồ sơ không bị tạm dừng."),
     "operations.dossier_suspended": N_("Hồ sơ đang bị quản trị viên tạm dừng; chờ tiếp tục rồi thao tác lại."),
 
+    # -- issue 15: notices that leave the building, the national portal --------------------------------
+    "notices.channel_unknown": N_("Kênh nhận thông báo “{channel}” không được hỗ trợ (thư điện tử, SMS, Zalo)."),
+    "notices.language_unknown": N_("Ngôn ngữ nhận thông báo phải là tiếng Việt hoặc tiếng Anh."),
+    "national.officers_only": N_("Chỉ cán bộ xử lý hồ sơ và quản trị viên được tra cứu đồng bộ với Cổng Dịch vụ công "
+                                 "quốc gia."),
+    "national.unreachable": N_("Không kết nối được Cổng Dịch vụ công quốc gia: {problem}"),
+    "catalogue_import.too_large": N_("Tệp xuất từ Cơ sở dữ liệu quốc gia về thủ tục hành chính lớn hơn {max_mb} MB."),
+    "catalogue_import.unreadable": N_("Không đọc được tệp: cần tệp JSON hoặc XLSX xuất từ Cơ sở dữ liệu quốc gia "
+                                      "về thủ tục hành chính."),
 
     # -- issue 13: payments (online through VNPay, transfer, receipts, refunds) --
     "payment.applicant_only": N_("Chỉ người nộp hồ sơ mới thanh toán trực tuyến phí, lệ phí của hồ sơ."),

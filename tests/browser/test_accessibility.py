@@ -24,9 +24,11 @@ def _axe_source() -> str:
 def _violations(page: Any, source: str) -> list[str]:
     page.evaluate(source)  # through the DevTools protocol: the page's CSP (no inline script) stays strict
     found = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+                 .map(v => v.id + ' (' + v.impact + '): '
+                      + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
     }""")
     return list(found)
 

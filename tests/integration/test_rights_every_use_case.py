@@ -467,6 +467,16 @@ TABLE: dict[str, Row] = {
     "processes.operations.console:cancel_dossier": Row(
         lambda f, svc, who, w: f(svc, who, w.code, "Dừng theo yêu cầu"), "admin", refused=(Forbidden,)
     ),
+    # -- notices and the national portal (issue 15) ---------------------------------------------------
+    "processes.notices.deliveries:dossier_deliveries": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.notices.deliveries:national_look_up": Row(lambda f, svc, who, w: f(svc, who, w.code), "admin"),
+    "processes.notices.deliveries:national_backlog": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.notices.deliveries:notice_preferences": Row(lambda f, svc, who, w: f(svc, who), "citizen",
+                                                           NOT_THE_ACCOUNT),
+    "processes.definitions.national_import:import_catalogue": Row(
+        lambda f, svc, who, w: f(svc, who, "export.json", b'{"procedures": []}'), "analyst"),
+    "processes.notices.deliveries:set_notice_preferences": Row(
+        lambda f, svc, who, w: f(svc, who, ["email"], "vi"), "citizen", NOT_THE_ACCOUNT),
     # -- payments (issue 13) -------------------------------------------------------------------------
     "processes.payments.online:start_payment": Row(lambda f, svc, who, w: f(svc, who, w.code), "citizen"),
     "processes.payments.online:list_payments": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
@@ -512,6 +522,8 @@ EXEMPT: dict[str, str] = {
 
 # Functions taking `services` and no acting user, and why that is right.
 NO_ACTOR: dict[str, str] = {
+    "processes.notices.deliveries:record_delivery_report": "a provider's delivery report: its signature "
+    "(the shared secret) is the proof; it only marks one of our messages delivered or failed",
     "processes.idempotency:commit_or_twin": "commits a use case's own transaction (after its authorisation) "
     "or answers the twin request of the same caller",
     "processes.people.accounts:register": "anonymous by nature: whoever registers has no account yet",

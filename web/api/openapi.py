@@ -40,6 +40,12 @@ _IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
 def _keyed(op: dict[str, Any]) -> dict[str, Any]:
     return op | {"parameters": [_IDEMPOTENCY]}
 
+
+def _answer(op: dict[str, Any], schema: str) -> dict[str, Any]:
+    """The operation with its 200 body described by a schema of NOTICE_SCHEMAS."""
+    op["responses"]["200"]["content"] = {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+    return op
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "MotCua API", "version": "1",
@@ -176,6 +182,20 @@ OPENAPI: dict[str, Any] = {
         "/dossiers/{code}/apology": {"parameters": [_CODE], "post": _op(
             "A leader's apology-and-new-date letter (form 04) for a late dossier: moves the appointment; 409 "
             "when the dossier is not late or is finished", "200", 400, 401, 403, 404, 409, 422, body="Apology")},
+        # -- issue 15: notices and the national portal -----------------------------------------------------
+        "/dossiers/{code}/notices": {"parameters": [_CODE], "get": _answer(_op(
+            "The notices sent to the applicant about the dossier and their delivery states; officers also get "
+            "the national portal sync state (null for the applicant)", "200", 401, 404), "DossierNotices")},
+        "/dossiers/{code}/national": {"parameters": [_CODE], "get": _answer(_op(
+            "Officers of the dossier and administrators: the local sync state and what the national portal "
+            "holds (TraCuuHoSo); 403 national.officers_only, 422 national.unreachable", "200", 401, 403, 404,
+            422), "NationalLookUp")},
+        "/callbacks/{channel}": {
+            "parameters": [{"name": "channel", "in": "path", "required": True,
+                            "schema": {"type": "string", "enum": ["sms", "zalo"]}}],
+            "post": _answer(_op("A provider's delivery report (SMS gateway: header X-Signature, HMAC-SHA256 of "
+                                "the body; Zalo: X-ZEvent-Signature). 404 when not genuine or about no message "
+                                "of ours", "200", 404, auth=False), "Received")},
     },
 }
 
@@ -335,7 +355,7 @@ OPENAPI["paths"].update({
 
 
 # -- payments (issue 13) -----------------------------------------------------------------------------
-def _answer(op: dict[str, Any], ok: str, schema: str) -> dict[str, Any]:
+def _pay_answer(op: dict[str, Any], ok: str, schema: str) -> dict[str, Any]:
     op["responses"][ok] = {"description": "OK", "content": {"application/json": {
         "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
     return op
@@ -375,13 +395,13 @@ OPENAPI["components"]["schemas"].update({
 OPENAPI["paths"].update({
     "/dossiers/{code}/payments": {
         "parameters": [_CODE],
-        "get": _answer(_op("The dossier's fees: due, paid (with its receipt number), every online attempt, the "
+        "get": _pay_answer(_op("The dossier's fees: due, paid (with its receipt number), every online attempt, the "
                            "refund, and what the caller may do", "200", 401, 404), "200", "Payments"),
-        "post": _keyed(_answer(_op("The applicant starts paying online: a new attempt and the signed address of "
+        "post": _keyed(_pay_answer(_op("The applicant starts paying online: a new attempt and the signed address of "
                                    "the gateway's hosted page (pay_url); 409 payment.already_paid, "
                                    "payment.nothing_due, payment.online_unavailable", "201", 400, 401, 403, 404,
                                    409, 422, body="PaymentStart"), "201", "PaymentAttempt"))},
-    "/dossiers/{code}/payments/transfer": {"parameters": [_CODE], "post": _keyed(_answer(_op(
+    "/dossiers/{code}/payments/transfer": {"parameters": [_CODE], "post": _keyed(_pay_answer(_op(
         "Reception records the fees as paid by bank or postal transfer with its reference; an electronic "
         "receipt is numbered; 409 fee.already_paid", "200", 400, 401, 403, 404, 409, 422, body="PaymentTransfer"),
         "200", "Fee"))},
@@ -397,13 +417,41 @@ OPENAPI["paths"].update({
         "The electronic receipt (biên lai điện tử) of the paid fee, however paid (application/pdf); 404 "
         "payment.receipt_not_found while nothing is paid", "200", 401, 404) | {"responses": {
             "200": _PDF, "401": {"description": "error"}, "404": {"description": "error"}}}},
-    "/payments/vnpay/ipn": {"get": _answer(_op(
+    "/payments/vnpay/ipn": {"get": _pay_answer(_op(
         "VNPay's IPN (server to server, the vnp_* parameters signed with the agency's secret): the only call "
         "that marks a payment paid. Answers RspCode 00 confirmed, 01 order not found, 02 already confirmed, "
         "04 invalid amount, 97 invalid signature, 99 other error (always HTTP 200, as VNPay expects)",
         "200", auth=False), "200", "IpnAnswer")},
-    "/payments/vnpay/return": {"get": _answer(_op(
+    "/payments/vnpay/return": {"get": _pay_answer(_op(
         "Check a browser return from VNPay (the vnp_* parameters): what MotCua holds about the attempt; "
         "changes nothing (pending until the IPN); 404 when not signed by the gateway or not the caller's",
         "200", 401, 404), "200", "PaymentAttempt")},
 })
+
+
+_NATIONAL_STATE = {"type": "object", "properties": {
+    "state": {"type": "string", "enum": ["off", "synchronised", "behind", "failing"]},
+    "sent": {"type": "integer"}, "waiting": {"type": "integer"},
+    "last_sent_at": {"type": "string", "format": "date-time", "nullable": True},
+    "last_error": {"type": "string", "nullable": True}}}
+NOTICE_SCHEMAS: dict[str, Any] = {
+    "DossierNotices": {"type": "object", "properties": {
+        "code": {"type": "string"},
+        "messages": {"type": "array", "items": {"type": "object", "properties": {
+            "channel": {"type": "string", "enum": ["email", "sms", "zalo"]}, "recipient": {"type": "string"},
+            "subject": {"type": "string"}, "language": {"type": "string", "enum": ["vi", "en"]},
+            "event": {"type": "string", "description": "submitted, receipt, supplement, refusal, apology, payment, "
+                      "payment_confirmed, result_ready, handed_over, notice"},
+            "state": {"type": "string", "enum": ["queued", "sent", "delivered", "failed"]},
+            "attempts": {"type": "integer"}, "queued_at": {"type": "string", "format": "date-time"},
+            "sent_at": {"type": "string", "format": "date-time", "nullable": True},
+            "delivered_at": {"type": "string", "format": "date-time", "nullable": True}}}},
+        "national": {**_NATIONAL_STATE, "nullable": True}}},
+    "NationalLookUp": {"type": "object", "properties": {
+        "code": {"type": "string"}, "local": _NATIONAL_STATE,
+        "portal": {"type": "object", "nullable": True, "description": "the portal's DongBoHoSoMC record, with TienDo"},
+        "agrees": {"type": "boolean", "nullable": True,
+                   "description": "the portal's TrangThaiHoSo is the dossier's status (null when the portal is off)"}}},
+    "Received": {"type": "object", "properties": {"received": {"type": "boolean"}}},
+}
+OPENAPI["components"]["schemas"].update(NOTICE_SCHEMAS)
