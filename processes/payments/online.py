@@ -27,6 +27,7 @@ from processes.dossier.dossier_run import DossierRun
 from processes.dossier.dossiers import involved_agencies, load_for, load_visible
 from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.errors import Conflict, NotFound
+from processes.notices.sending import queue_notice
 from processes.payments import ledger
 from processes.uow import UnitOfWork
 
@@ -161,9 +162,14 @@ def _record_online_fee(services: Services, s: Any, dossier: Dossier, attempt: Pa
     procedure = s.get(Procedure, dossier.procedure_id)
     agency = s.get(Agency, attempt.agency_id)
     assert procedure is not None and agency is not None
-    ledger.record_fee(services, s, dossier, procedure, amount_vnd=attempt.amount_vnd, method="online",
-                      receipt_no=ledger.next_receipt_no(s, agency, now), reference=cb.transaction_no or None,
-                      received_by=ledger.system_user(s), actor=SYSTEM, now=now)
+    fee = ledger.record_fee(services, s, dossier, procedure, amount_vnd=attempt.amount_vnd, method="online",
+                            receipt_no=ledger.next_receipt_no(s, agency, now), reference=cb.transaction_no or None,
+                            received_by=ledger.system_user(s), actor=SYSTEM, now=now)
+    amount = f"{fee.amount_vnd:,}".replace(",", ".")
+    detail = (f"Hồ sơ {dossier.code}: đã nhận {amount} đồng phí, lệ phí thanh toán trực tuyến qua VNPay "
+              f"(giao dịch {cb.transaction_no}); biên lai điện tử số {fee.receipt_no}.")
+    queue_notice(services, s, dossier, procedure, s.get(User, dossier.applicant_id), "payment_confirmed",
+                 "Đã nhận thanh toán phí, lệ phí", detail, f"{dossier.code}:paid:{attempt.txn_ref}", now)
 
 
 def payment_return(services: Services, username: str, params: Mapping[str, str]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from processes.access import may_refund_fee, may_take_payment
 from processes.dossier.dossiers import load_for
 from processes.dossier.status import DossierStatus
 from processes.errors import Conflict, Invalid, Unprocessable
+from processes.notices.sending import queue_notice
 from processes.payments import ledger
 from processes.uow import UnitOfWork
 
@@ -120,13 +121,11 @@ def refund_fee(services: Services, username: str, code: str, reason: str = "",
         audit.append(s, at=now, actor=user.username, kind="fee_refunded", dossier_id=dossier.id,
                      detail={"amount_vnd": fee.amount_vnd, "method": fee.method, "receipt_no": fee.receipt_no,
                              "gateway_ref": gateway_ref, "reason": why, "rule": "R8.6"})
-        applicant = s.get(User, dossier.applicant_id)
-        if applicant is not None and applicant.email:
-            body = (f"Hồ sơ {dossier.code}: cơ quan đã hoàn trả {fee.amount_vnd:,} đồng phí, lệ phí đã nộp "
-                    f"(biên lai {fee.receipt_no}). Lý do: {why}").replace(",", ".")
-            s.add(OutboxMessage(key=f"refund:{dossier.code}", channel="email", recipient=applicant.email,
-                                subject="Hoàn trả phí, lệ phí", body=body, dossier_id=dossier.id,
-                                created_at=now, next_attempt_at=now))
+        amount = f"{fee.amount_vnd:,}".replace(",", ".")
+        body = (f"Hồ sơ {dossier.code}: cơ quan đã hoàn trả {amount} đồng phí, lệ phí đã nộp "
+                f"(biên lai {fee.receipt_no}). Lý do: {why}")
+        queue_notice(services, s, dossier, _procedure, s.get(User, dossier.applicant_id), "notice",
+                     "Hoàn trả phí, lệ phí", body, f"{dossier.code}:refund", now)
         answer = idempotency.remember(s, username, request, {
             "code": code, "amount_vnd": fee.amount_vnd, "method": fee.method, "gateway_ref": gateway_ref,
             "reason": why, "refunded_at": now.isoformat()}, now)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from adapters.bootstrap import Services
 from adapters.payments import vnpay
-from models import AuditEvent, Dossier, FeePayment, Incident, PaymentAttempt
+from models import AuditEvent, Dossier, FeePayment, Incident, OutboxMessage, PaymentAttempt
 from processes.desk.fees import mark_fee_paid
 from processes.errors import Conflict, Forbidden, NotFound
 from processes.payments import ledger
@@ -93,6 +93,10 @@ def test_a_forged_or_replayed_ipn_changes_nothing_and_gets_the_right_code(servic
     assert ipn(services, order) == "02"  # replayed
     assert ipn(services, order, bad_signature=True) == "97"
     assert fees(services, code)[0].receipt_no == paid[0].receipt_no and events(services, "fee_paid") == 1
+    with UnitOfWork(services.session_factory) as uow:  # the applicant is told once, on each of their channels
+        told = dict(uow.session.execute(sa.select(OutboxMessage.channel, OutboxMessage.body)
+                                        .where(OutboxMessage.event == "payment_confirmed")).all())
+    assert "100.000 đồng phí, lệ phí" in told["email"] and code in told["sms"]
 
 
 def test_a_wrong_amount_is_refused(services: Services) -> None:
