@@ -10,7 +10,8 @@ should not count, `give_back` removes it again."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -34,6 +35,32 @@ MAIL_REQUESTS = Limit("mail", 5, timedelta(hours=1))  # reset / confirmation mai
 REGISTRATIONS_PER_IP = Limit("register_ip", 10, timedelta(hours=1))
 REGISTRATIONS_PER_EMAIL = Limit("register_mail", 3, timedelta(hours=1))  # also bounds the notices it mails
 FEEDBACK_PER_IP = Limit("feedback_ip", 10, timedelta(hours=1))  # anonymous general comments
+TWO_FACTOR_CODES = Limit("two_factor", 5, timedelta(minutes=15))  # wrong second-factor codes, per account
+DEFAULTS = (LOGIN_FAILURES, LOGIN_FAILURES_PER_IP, LOOKUP_FAILURES, LOOKUPS, MAIL_REQUESTS, REGISTRATIONS_PER_IP,
+            REGISTRATIONS_PER_EMAIL, FEEDBACK_PER_IP, TWO_FACTOR_CODES)
+
+
+class ThrottleConfigError(ValueError):
+    """A `[throttle]` setting is not a positive whole number (the message names the key)."""
+
+
+def configured(config: Mapping[str, object], limit: Limit) -> Limit:
+    """The limit as the operator set it in `[throttle]` (`<bucket>_attempts`, `<bucket>_minutes`); the
+    constant above where a key is absent."""
+    section = config.get("throttle") or {}
+    assert isinstance(section, Mapping)
+    attempts, window = limit.attempts, limit.window
+    for key in (f"{limit.bucket}_attempts", f"{limit.bucket}_minutes"):
+        if key not in section:
+            continue
+        value = section[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ThrottleConfigError(f"[throttle] {key} must be a whole number of at least 1, not {value!r}")
+        if key.endswith("_attempts"):
+            attempts = value
+        else:
+            window = timedelta(minutes=value)
+    return replace(limit, attempts=attempts, window=window)
 
 
 def key_of(*parts: str) -> str:

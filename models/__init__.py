@@ -9,7 +9,7 @@ from models.idempotency import IdempotentRequest
 from models.payments import PaymentAttempt, PaymentRefund, ReceiptSequence
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
-from models.users import User, UserSession
+from models.users import RecoveryCode, TwoFactor, User, UserSession
 from models.workbench import DossierNote, FeePayment, ResultDelivery
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
@@ -17,4 +17,4 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
            "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",
-           "Substitution", "PaymentAttempt", "PaymentRefund", "ReceiptSequence"]
+           "Substitution", "TwoFactor", "RecoveryCode", "PaymentAttempt", "PaymentRefund", "ReceiptSequence"]

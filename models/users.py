@@ -55,3 +55,30 @@ class UserSession(Base):
     last_used_at: so.Mapped[datetime | None] = so.mapped_column()
     expires_at: so.Mapped[datetime | None] = so.mapped_column()
     ended_at: so.Mapped[datetime | None] = so.mapped_column()
+    # The log-in of this browser session passed the second factor (TOTP or a recovery code).
+    second_factor: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+
+
+class TwoFactor(Base):
+    """An account's TOTP secret (RFC 6238, pyotp). `enabled_at` None: enrolment begun, not yet confirmed
+    by a valid code (log-in still asks for the password only). `last_step` is the time step of the last
+    code accepted: a code is never accepted twice (nor an older one)."""
+
+    __tablename__ = "two_factor"
+
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    secret: so.Mapped[str] = so.mapped_column(sa.String(64))
+    created_at: so.Mapped[datetime] = so.mapped_column()
+    enabled_at: so.Mapped[datetime | None] = so.mapped_column()
+    last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger())
+
+
+class RecoveryCode(Base):
+    """A one-time code that replaces a TOTP code when the device is lost; only its hash is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    used_at: so.Mapped[datetime | None] = so.mapped_column()

@@ -5,7 +5,9 @@ The use case owns it: it computes what was asked (`request_of`: a SHA-256 of the
 hash), answers from `replay` when the caller already used the key, and otherwise `remember`s its answer
 in the same transaction as its effect — a crash leaves both or neither. Two twins racing: the database's
 unique key lets one commit; the other rolls back and answers the winner's answer (`after_race`). The same
-key with a different request is refused (422 `idempotency.key_reused`); keys are kept `RETENTION`."""
+key with a different request is refused (422 `idempotency.key_reused`); a key answers its repeats for
+`RETENTION`, and its row is purged `[idempotency] retention_hours` after the first request (never sooner
+than `RETENTION`) by the timer sweep or `motcua maintenance purge` (`purge_expired`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -92,6 +94,31 @@ def after_race(services: Services, username: str, request: Request | None) -> di
         return None
     with UnitOfWork(services.session_factory) as uow:
         return replay(uow.session, username, request, services.clock.now())
+
+
+def retention(services: Services) -> timedelta:
+    """How long a key's row is kept: `[idempotency] retention_hours`, never less than `RETENTION`."""
+    hours = services.config.get("idempotency", {}).get("retention_hours", RETENTION.total_seconds() / 3600)
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours < 0:
+        raise ValueError(f"[idempotency] retention_hours must be a number of hours, not {hours!r}")
+    return max(timedelta(hours=float(hours)), RETENTION)
+
+
+def purge_expired(services: Services, batch: int = 5000) -> int:
+    """Delete the kept answers older than the retention (maintenance: the timer sweep and `motcua
+    maintenance purge`, acting as the system); returns how many were deleted."""
+    cutoff = services.clock.now() - retention(services)
+    deleted = 0
+    while True:
+        with UnitOfWork(services.session_factory) as uow:
+            ids = list(uow.session.scalars(sa.select(IdempotentRequest.id).where(
+                IdempotentRequest.created_at < cutoff).limit(batch)))
+            if ids:
+                uow.session.execute(sa.delete(IdempotentRequest).where(IdempotentRequest.id.in_(ids)))
+                uow.commit()
+        deleted += len(ids)
+        if len(ids) < batch:
+            return deleted
 
 
 def commit_or_twin(services: Services, uow: UnitOfWork, username: str, request: Request | None,

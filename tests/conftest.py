@@ -31,6 +31,9 @@ def _config(url: str, data_dir: Path) -> dict[str, Any]:
     config["database"]["url"] = url
     config["storage"]["data_dir"] = str(data_dir)
     config["app"]["secret_key"] = "test-secret"
+    # The demo administrator logs in without a second factor in tests; the rule that administrators
+    # must enrol (on in config.toml) is tested with it switched on (tests/e2e/test_two_factor.py).
+    config["sessions"]["admin_2fa_required"] = False
     return config
 
 

@@ -118,7 +118,7 @@ def dossiers_at_every_desk(services: Services) -> Stage:
         ("citizen", "/account/tokens"), ("citizen", "/account/password"),
         ("reception", "/officer/tasks"),
         ("reception", f"/officer/tasks/{task_of('reception', codes['reception'])}"),
-        ("reception", "/officer/forms/06"),
+        ("reception", "/officer/forms/06"), ("reception", "/account/two-factor"),
         ("specialist", "/officer/tasks"),
         ("specialist", f"/officer/tasks/{task_of('specialist', codes['specialist'])}"),
         ("leader", "/officer/tasks"), ("leader", f"/officer/tasks/{task_of('leader', codes['leader'])}"),

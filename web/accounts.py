@@ -3,12 +3,14 @@ change the profile. The blueprint is named "auth": web.session.login_required se
 `auth.login`. Routes parse, call, render."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, render_template, request
+import segno
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, session
 
-from processes.errors import Conflict, Invalid, Throttled
-from processes.people import accounts, credentials, sessions
+from processes.errors import Conflict, Forbidden, Invalid, Throttled
+from processes.people import accounts, credentials, sessions, two_factor
 from web import refusals
 from web.context import services
 from web.i18n import _
@@ -62,7 +64,34 @@ def login() -> Any:
         return render_template("accounts/login.html", form=form, errors={"": _(
             "Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút, hoặc lấy lại mật khẩu.",
             minutes=exc.retry_after // 60)}, next=next_url), 429
+    pending = two_factor.challenge(services(), username)
+    if pending is not None:  # half logged in: the password is right, the code is still to come
+        lang = session.get("lang")
+        session.clear()
+        session.update({"pending_2fa": pending, "pending_next": next_url[:2000], **({"lang": lang} if lang else {})})
+        return redirect("/login/code", code=303)
     login_user(username)
+    return redirect(safe_path(next_url, home_path(username)), code=303)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code() -> Any:
+    """The second step of a log-in with two-factor log-in on: the code of the authenticator app, or a
+    recovery code. The state between the steps is signed, lives 5 minutes and opens nothing."""
+    pending = session.get("pending_2fa")
+    if not isinstance(pending, str):
+        return redirect("/login", code=303)
+    if request.method == "GET":
+        return render_template("accounts/login_code.html", errors={})
+    try:
+        username, credential = two_factor.complete_log_in(services(), pending, request.form.get("otp", ""))
+    except Invalid as exc:
+        return render_template("accounts/login_code.html", errors=field_errors(exc)), 401
+    except Throttled as exc:
+        return render_template("accounts/login_code.html", errors={"": refusals.message_of(exc)}), 429, {
+            "Retry-After": str(exc.retry_after)}
+    next_url = str(session.get("pending_next") or "")
+    login_user(username, credential)
     return redirect(safe_path(next_url, home_path(username)), code=303)
 
 
@@ -129,6 +158,23 @@ def update_account() -> Any:
     return redirect("/account", code=303)
 
 
+@bp.post("/account/details")
+@login_required
+def update_details() -> Any:
+    """The identity number and address that prefill the submission form."""
+    from web.notices_pages import preferences
+
+    form = {k: request.form.get(k, "") for k in ("identity_number", "address")}
+    try:
+        accounts.update_applicant_details(services(), g.username, **form)
+    except Invalid as exc:
+        profile = {**accounts.get_profile(services(), g.username), **form}
+        return render_template("accounts/account.html", profile=profile, errors=field_errors(exc),
+                               notices=preferences()), 422
+    flash(_("Đã lưu; các tờ khai mới sẽ được điền sẵn các thông tin này."), "success")
+    return redirect("/account", code=303)
+
+
 @bp.get("/account/password")
 @login_required
 def password_page() -> Any:
@@ -144,7 +190,8 @@ def change_password() -> Any:
                                     request.form.get("password", ""), request.form.get("password_repeat", ""))
     except Invalid as exc:
         return render_template("accounts/password.html", errors=field_errors(exc)), 422
-    login_user(g.username)  # every session and token ended; this browser starts a new session
+    # every session and token ended; this browser starts a new session (a second factor passed carries over)
+    login_user(g.username, successor_of=g.session_holder.session_id)
     flash(_("Đã đổi mật khẩu. Các phiên đăng nhập và mã truy cập khác của tài khoản đã bị hủy."), "success")
     return redirect(home_path(g.username), code=303)
 
@@ -160,7 +207,12 @@ def tokens_page() -> Any:
 @bp.post("/account/tokens")
 @login_required
 def issue_token() -> Any:
-    issued = sessions.issue_token(services(), g.username, request.form.get("label", "").strip()[:100])
+    try:
+        issued = sessions.issue_token(services(), g.username, request.form.get("label", "").strip()[:100],
+                                      g.session_holder.session_id)
+    except Forbidden as exc:
+        flash(refusals.message_of(exc), "error")
+        return redirect("/account/tokens", code=303)
     # Shown once, on this answer only; only its hash is kept.
     return render_template("accounts/tokens.html", tokens=sessions.list_tokens(services(), g.username),
                            issued=issued, days=sessions.token_days(services()))
@@ -186,3 +238,45 @@ def resend_confirmation() -> Any:
     else:
         flash(_("Đã gửi lại thư xác nhận."), "success")
     return redirect("/account", code=303)
+
+
+@bp.get("/account/two-factor")
+@login_required
+def two_factor_page() -> Any:
+    """Two-factor log-in: its state, or the enrolment (the secret as text and as a QR code)."""
+    state = two_factor.status(services(), g.username)
+    enrolment = None
+    if state["may_enrol"] and not state["enabled"]:
+        enrolment = two_factor.begin_enrolment(services(), g.username)
+    return render_template("accounts/two_factor.html", state=state, enrolment=enrolment, codes=None, errors={})
+
+
+@bp.post("/account/two-factor")
+@login_required
+def two_factor_confirm() -> Any:
+    """Confirm the enrolment with one code (switches it on), or make new recovery codes."""
+    try:
+        if request.form.get("action") == "recovery":
+            codes = two_factor.new_recovery_codes(services(), g.username)
+        else:
+            codes = two_factor.confirm_enrolment(services(), g.username, request.form.get("otp", ""),
+                                                 g.session_holder.session_id)
+    except (Invalid, Throttled) as exc:
+        state = two_factor.status(services(), g.username)
+        enrolment = two_factor.begin_enrolment(services(), g.username) if not state["enabled"] else None
+        errors = field_errors(exc) if isinstance(exc, Invalid) else {"": refusals.message_of(exc)}
+        return render_template("accounts/two_factor.html", state=state, enrolment=enrolment, codes=None,
+                               errors=errors), 422 if isinstance(exc, Invalid) else 429
+    # The recovery codes are shown on this answer only; only their hashes are kept.
+    return render_template("accounts/two_factor.html", state=two_factor.status(services(), g.username),
+                           enrolment=None, codes=codes, errors={})
+
+
+@bp.get("/account/two-factor/qr.svg")
+@login_required
+def two_factor_qr() -> Any:
+    """The enrolment's otpauth:// address as a QR code image (no script, no inline data in the page)."""
+    enrolment = two_factor.begin_enrolment(services(), g.username)
+    out = io.BytesIO()
+    segno.make(enrolment["uri"], error="m").save(out, kind="svg", scale=4, dark="#000", light="#fff")
+    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})

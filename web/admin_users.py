@@ -76,6 +76,20 @@ def sign_out(username: str) -> Any:
     return redirect(url_for(".index"))
 
 
+@bp.post("/<username>/reset-2fa")
+@login_required
+def reset_two_factor(username: str) -> Any:
+    """Switch off the account's two-factor log-in (a lost device): it logs in with its password and
+    enrols again."""
+    try:
+        admin_users.reset_two_factor(services(), g.username, username)
+    except Invalid as exc:
+        return _page({}, {f"{username}.{k}": v for k, v in refusals.field_messages(exc).items()}), 422
+    flash(_("Đã đặt lại xác thực hai lớp của tài khoản {username}; tài khoản đã được đăng xuất khỏi mọi nơi.",
+            username=username), "success")
+    return redirect(url_for(".index"))
+
+
 def _page(form: dict[str, Any], errors: dict[str, str], created: dict[str, Any] | None = None) -> str:
     agency, role = request.args.get("agency", ""), request.args.get("role", "")
     rows = admin_users.list_accounts(services(), g.username, agency, role)

@@ -6,9 +6,10 @@ migrate-dossiers) act as a named operator account: `--as USERNAME`, by default t
 that account's rights and writes it into the audit trail; an unknown or locked operator, or one
 without the right, is refused with exit 1. `motcua init` deploys the shipped diagrams as the
 machine account `system` (created there; a production database has no administrator yet). The
-host-operator tools (`migrate`, `token`, `users list`, `audit verify`, `timers sweep`, `bench`,
-`calendar due`) run with the database credentials alone and call no use case that needs an actor:
-whoever can run them can read the database already (the timers act as `system`)."""
+host-operator tools (`migrate`, `token`, `users list`, `users reset-2fa`, `maintenance purge`,
+`audit verify`, `timers sweep`, `bench`, `calendar due`) run with the database credentials alone and
+call no use case that needs an actor: whoever can run them can read the database already (the timers
+and the resets of two-factor log-in act, and are audited, as `system`)."""
 from __future__ import annotations
 
 import argparse
@@ -246,6 +247,26 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_reset_2fa(args: argparse.Namespace) -> int:
+    """An operator bootstrap tool: switch two-factor log-in off for an account whose owner lost the
+    device (and its recovery codes); the owner logs in with the password and enrols again."""
+    from processes.people.two_factor import operator_reset
+
+    done = operator_reset(cli_services(), args.username)
+    print(f"two-factor log-in of '{done['username']}' reset; {done['sessions_ended']} sessions and tokens "
+          f"ended" + ("; an administrator must enrol again at the next log-in" if done["must_enrol"] else ""))
+    return 0
+
+
+def cmd_maintenance_purge(args: argparse.Namespace) -> int:
+    """Delete what is kept only for a while: idempotency keys older than [idempotency] retention_hours
+    (the timer sweep does it too, every ten minutes)."""
+    from processes.idempotency import purge_expired
+
+    print(f"{purge_expired(cli_services())} expired idempotency keys purged")
+    return 0
+
+
 def cmd_calendar_due(args: argparse.Namespace) -> int:
     from processes.uow import UnitOfWork
 
@@ -426,6 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = users.add_parser("list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_users_list)
+    p = users.add_parser("reset-2fa", help="switch two-factor log-in off for an account (a lost device)")
+    p.add_argument("username")
+    p.set_defaults(fn=cmd_users_reset_2fa)
+
+    maintenance = sub.add_parser("maintenance").add_subparsers(dest="maintenance_command", required=True)
+    p = maintenance.add_parser("purge", help="delete expired idempotency keys")
+    p.set_defaults(fn=cmd_maintenance_purge)
 
     cal = sub.add_parser("calendar").add_subparsers(dest="calendar_command", required=True)
     p = cal.add_parser("due", help="the due instant under the working calendar")

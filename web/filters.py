@@ -81,7 +81,8 @@ FIELD_LABELS = {"username": N_("Tên đăng nhập"), "full_name": N_("Họ và 
                 "phone": N_("Số điện thoại"), "password": N_("Mật khẩu"),
                 "password_repeat": N_("Nhập lại mật khẩu"), "current_password": N_("Mật khẩu hiện tại"),
                 "code": N_("Mã hồ sơ"), "comment": N_("Nội dung góp ý"), "rating": N_("Mức độ hài lòng"),
-                "token": N_("Liên kết")}
+                "token": N_("Liên kết"), "otp": N_("Mã xác thực"),
+                "identity_number": N_("Số định danh cá nhân (CCCD, 12 chữ số)"), "address": N_("Địa chỉ")}
 
 
 def field_labels() -> dict[str, str]:

@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
     "submission.postal_address_too_long": N_("Địa chỉ nhận kết quả dài quá {max} ký tự."),
     "supplement.document_not_requested": N_("Cơ quan không yêu cầu bổ sung giấy tờ này; hãy chỉ gửi các giấy "
                                             "tờ được nêu trong phiếu yêu cầu bổ sung."),
+    "account.address_too_long": N_("Địa chỉ dài quá {max} ký tự."),
     "draft.not_found": N_("Không có bản nháp nào của thủ tục này."),
     "draft.too_many": N_("Bạn đang giữ {max} bản nháp; hãy nộp hoặc xóa bớt một bản nháp trước."),
     "draft.file_lost": N_("Không đọc lại được tệp {filename} đã lưu trong bản nháp; hãy chọn lại tệp đó."),
@@ -349,6 +350,20 @@ MESSAGES: dict[str, str] = {
     "catalogue_import.too_large": N_("Tệp xuất từ Cơ sở dữ liệu quốc gia về thủ tục hành chính lớn hơn {max_mb} MB."),
     "catalogue_import.unreadable": N_("Không đọc được tệp: cần tệp JSON hoặc XLSX xuất từ Cơ sở dữ liệu quốc gia "
                                       "về thủ tục hành chính."),
+    # -- issue 11: two-factor log-in (processes.people.two_factor) ---------------------------------
+    "two_factor.officers_only": N_("Xác thực hai lớp dành cho cán bộ và quản trị viên."),
+    "two_factor.already_on": N_("Xác thực hai lớp đã được bật cho tài khoản này."),
+    "two_factor.not_on": N_("Xác thực hai lớp chưa được bật cho tài khoản này."),
+    "two_factor.not_begun": N_("Hãy mở lại trang xác thực hai lớp để nhận khóa bí mật trước khi nhập mã."),
+    "two_factor.code_wrong": N_("Mã xác thực không đúng, đã dùng rồi hoặc đã hết hạn; hãy nhập mã đang hiện "
+                                "trong ứng dụng."),
+    "two_factor.login_expired": N_("Đã quá 5 phút kể từ khi nhập mật khẩu; hãy đăng nhập lại."),
+    "two_factor.login_invalid": N_("Phiên đăng nhập không còn hợp lệ; hãy đăng nhập lại."),
+    "two_factor.too_many_codes": N_("Nhập sai mã xác thực quá nhiều lần; hãy thử lại sau {minutes} phút."),
+    "two_factor.reset_self": N_("Không tự đặt lại xác thực hai lớp của chính mình; hãy nhờ một quản trị viên "
+                                "khác."),
+    "two_factor.token_needs_second_factor": N_("Tài khoản dùng xác thực hai lớp: chỉ tạo được mã truy cập từ "
+                                               "một phiên đăng nhập đã qua bước xác thực hai lớp."),
 
     # -- issue 13: payments (online through VNPay, transfer, receipts, refunds) --
     "payment.applicant_only": N_("Chỉ người nộp hồ sơ mới thanh toán trực tuyến phí, lệ phí của hồ sơ."),

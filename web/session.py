@@ -32,6 +32,10 @@ def safe_path(target: str | None, default: str, prefix: str = "/") -> str:
 # What a holder of an initial password may still open: the page to choose a new one, log-out, files.
 PASSWORD_PENDING_ENDPOINTS = {"auth.password_page", "auth.change_password", "auth.logout", "static"}
 PASSWORD_PAGE = "/account/password"
+# What an administrator who must enrol in two-factor log-in may still open (web.accounts).
+ENROL_ENDPOINTS = {"auth.two_factor_page", "auth.two_factor_confirm", "auth.two_factor_qr", "auth.logout",
+                   "static", *PASSWORD_PENDING_ENDPOINTS}
+ENROL_PAGE = "/account/two-factor"
 
 
 def current_username() -> str | None:
@@ -41,14 +45,16 @@ def current_username() -> str | None:
     return holder.username if holder is not None else None
 
 
-def login_user(username: str) -> None:
-    """Start a server-side session for an account whose password was just checked."""
+def login_user(username: str, credential: str | None = None, successor_of: int | None = None) -> None:
+    """Start a server-side session for an account whose password was just checked (`credential`: the
+    session processes.people.two_factor opened once the second factor passed too; `successor_of`: the
+    session this one replaces after a password change)."""
     from processes.people.sessions import start_session
     from web.context import services
 
     lang = session.get("lang")
     session.clear()  # a new session id on login: no fixation
-    session["sid"] = start_session(services(), username)
+    session["sid"] = credential or start_session(services(), username, successor_of)
     if lang:
         session["lang"] = lang
     session.permanent = False
@@ -89,6 +95,8 @@ def _resolve_session() -> Any:
     g.session_holder = holder
     if holder.must_change_password and request.endpoint not in PASSWORD_PENDING_ENDPOINTS:
         return redirect(PASSWORD_PAGE, code=303)
+    if holder.must_enrol and request.endpoint not in ENROL_ENDPOINTS:
+        return redirect(ENROL_PAGE, code=303)
     return None
 
 

@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from adapters.bootstrap import Services
+from processes.idempotency import purge_expired
 from processes.outbox import dispatch_outbox
 from processes.reports.oversight import queue_annual_reminders
 from processes.timekeeping.timers import sweep_until_done
 
 log = logging.getLogger("motcua.sweeper")
+PURGE_EVERY = 600.0  # seconds between two purges of expired idempotency keys by one process
+_last_purge: list[float] = []  # monotonic instant of this process's last purge
 
 
 def sweep_once(services: Services) -> None:
@@ -20,6 +24,11 @@ def sweep_once(services: Services) -> None:
             log.info("timers: %d claimed, %d fired, %d failed", result.claimed, result.fired, result.failed)
         queue_annual_reminders(services)  # the annual report's dates (R17.1), once each
         dispatch_outbox(services)
+        if not _last_purge or time.monotonic() - _last_purge[0] >= PURGE_EVERY:
+            _last_purge[:] = [time.monotonic()]
+            purged = purge_expired(services)
+            if purged:
+                log.info("idempotency: %d expired keys purged", purged)
     except Exception:  # a sweep that fails is logged and tried again next tick; it never dies
         log.exception("sweep failed")
 

@@ -1,8 +1,9 @@
 """Officer accounts (R2.1): list (by agency, by role), create, change roles and agency, lock and
-unlock, sign out everywhere. A system administrator manages every account; an agency administrator
-only the accounts of its own agency and never grants the agency-administrator role. Locking an
-account ends its sessions and tokens (unlocking revives none of them); an account made here must
-choose its own password at first log-in. Every change is audited."""
+unlock, sign out everywhere, reset the two-factor log-in. A system administrator manages every
+account; an agency administrator only the accounts of its own agency and never grants the
+agency-administrator role. Locking an account ends its sessions and tokens (unlocking revives none
+of them); an account made here must choose its own password at first log-in. Every change is
+audited."""
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ import sqlalchemy.orm as so
 from sqlalchemy.exc import IntegrityError
 
 from adapters.bootstrap import Services
-from models import Agency, User
+from models import Agency, TwoFactor, User
 from processes import audit
 from processes.access import (
     GRANTABLE_ROLES,
@@ -51,8 +52,10 @@ def list_accounts(services: Services, username: str, agency_code: str = "",
         if agency_code:
             query = query.where(Agency.code == agency_code)
         rows = s.execute(query).all()
+        second = set(s.scalars(sa.select(TwoFactor.user_id).where(TwoFactor.enabled_at.is_not(None))))
         return [{"username": u.username, "full_name": u.full_name, "email": u.email or "",
-                 "roles": list(u.roles or []), "agency": code or "", "active": u.active}
+                 "roles": list(u.roles or []), "agency": code or "", "active": u.active,
+                 "two_factor": u.id in second}
                 for u, code in rows if not role or role in (u.roles or [])]
 
 
@@ -153,6 +156,28 @@ def sign_out_everywhere(services: Services, username: str, target: str) -> dict[
                      detail={"action": "signed_out", "username": user.username, "sessions_ended": ended})
         uow.commit()
         return {"username": user.username, "sessions_ended": ended}
+
+
+def reset_two_factor(services: Services, username: str, target: str) -> dict[str, Any]:
+    """Switch off the two-factor log-in of an account the user manages (its owner lost the device and
+    the recovery codes) and end its sessions and tokens; its owner logs in with the password and enrols
+    again (an administrator must). Nobody resets his own: another administrator does, or the operator."""
+    from processes.people.two_factor import clear
+
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        me = authorise(s, username, may_administer_accounts)
+        user = _target(s, me, target)
+        if user.id == me.id:
+            raise Invalid("two_factor.reset_self", "username")
+        now = services.clock.now()
+        had = clear(s, user.id)
+        ended = end_all(s, user.id, now)
+        audit.append(s, at=now, actor=me.username, kind="user_changed",
+                     detail={"action": "two_factor_reset", "username": user.username, "had": had,
+                             "sessions_ended": ended})
+        uow.commit()
+        return {"username": user.username, "had": had, "sessions_ended": ended}
 
 
 def _roles(roles: list[str], reasons: list[Reason]) -> set[str]:

@@ -13,7 +13,8 @@ from processes.errors import Invalid
 
 CONFIRM = "confirm-email"
 RESET = "reset-password"
-MAX_AGE = {CONFIRM: timedelta(days=7), RESET: timedelta(hours=1)}
+SECOND_FACTOR = "second-factor"  # the half-logged-in state between the password and the code (not a link)
+MAX_AGE = {CONFIRM: timedelta(days=7), RESET: timedelta(hours=1), SECOND_FACTOR: timedelta(minutes=5)}
 REFUSAL = {  # (purpose, expired) -> the code of the refusal
     (CONFIRM, True): "account.confirm_link_expired", (CONFIRM, False): "account.confirm_link_invalid",
     (RESET, True): "account.reset_link_expired", (RESET, False): "account.reset_link_invalid",

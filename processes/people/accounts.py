@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters import throttle
 from adapters.bootstrap import Services
-from engine.forms import FormErrors, FormField, clean_form
+from engine.forms import IDENTITY_NUMBER, FormErrors, FormField, clean_form
 from models import EmailVerification, OutboxMessage, User
 from processes import audit
 from processes.access import acting_user
@@ -36,6 +36,12 @@ PROFILE_FIELDS = [
     FormField("email", "Thư điện tử", "email", required=True),
     FormField("phone", "Số điện thoại", "phone", required=True),
 ]
+# What an applicant may keep on the account to prefill the submission form (issue 19); both optional.
+APPLICANT_FIELDS = [
+    FormField("identity_number", "Số định danh cá nhân (CCCD)", "string", pattern=IDENTITY_NUMBER),
+    FormField("address", "Địa chỉ", "string"),
+]
+MAX_ADDRESS = 500
 USERNAME_FIELD = FormField("username", "Tên đăng nhập", "string", required=True,
                            pattern=r"[a-z0-9][a-z0-9_.\-]{2,39}")
 
@@ -108,7 +114,7 @@ def _register(services: Services, username: str, email: str, password_hash: str,
               ip: str) -> None:
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
-        _take_registration(s, email, ip, now)
+        _take_registration(services, s, email, ip, now)
         owner = s.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
         if owner is not None:
             _mail_address_taken(services, s, email, owner, now)
@@ -140,6 +146,16 @@ def _mail_address_taken(services: Services, s: so.Session, email: str, owner: Us
          f"register-taken:{owner.id}:{secrets.token_hex(8)}", now)
 
 
+def _mail_address_claimed(services: Services, s: so.Session, email: str, owner: User, now: datetime) -> None:
+    site = base_url(services)
+    body = (f"Chào {owner.full_name},\n\nVừa có người muốn đổi địa chỉ thư điện tử của một tài khoản khác thành "
+            f"địa chỉ này trên Cổng dịch vụ công tỉnh Kon Tum. Địa chỉ này đã gắn với tài khoản "
+            f"'{owner.username}' của bạn, nên không có gì thay đổi.\n\nNếu không phải bạn: hãy bỏ qua thư này; "
+            f"nếu bạn lo ngại, hãy đổi mật khẩu tại {site}/account/password.")
+    mail(s, email, "Có người dùng địa chỉ của bạn — Cổng dịch vụ công tỉnh Kon Tum", body,
+         f"profile-taken:{owner.id}:{secrets.token_hex(8)}", now)
+
+
 def _mail_username_taken(services: Services, s: so.Session, email: str, username: str, now: datetime) -> None:
     body = (f"Chào bạn,\n\nVừa có người dùng địa chỉ thư điện tử này để đăng ký tài khoản với tên đăng nhập "
             f"'{username}' trên Cổng dịch vụ công tỉnh Kon Tum, nhưng tên này đã có người dùng, nên tài khoản "
@@ -149,9 +165,11 @@ def _mail_username_taken(services: Services, s: so.Session, email: str, username
          f"register-name:{secrets.token_hex(12)}", now)
 
 
-def _take_registration(s: so.Session, email: str, ip: str, now: datetime) -> None:
-    for limit, key in ((throttle.REGISTRATIONS_PER_EMAIL, throttle.key_of("register", email)),
-                       (throttle.REGISTRATIONS_PER_IP, throttle.key_of("register", ip))):
+def _take_registration(services: Services, s: so.Session, email: str, ip: str, now: datetime) -> None:
+    for limit, key in ((throttle.configured(services.config, throttle.REGISTRATIONS_PER_EMAIL),
+                        throttle.key_of("register", email)),
+                       (throttle.configured(services.config, throttle.REGISTRATIONS_PER_IP),
+                        throttle.key_of("register", ip))):
         if not throttle.take(s, limit, key, now):
             wait = throttle.minutes(limit)
             raise Throttled("account.too_many_registrations", retry_after=wait * 60, minutes=wait)
@@ -209,8 +227,17 @@ def resend_confirmation(services: Services, username: str, ip: str) -> None:
         if row is None or row.confirmed_at is not None:
             raise Conflict("account.already_confirmed")
         now = services.clock.now()
-        if not throttle.take(s, throttle.MAIL_REQUESTS, throttle.key_of("resend", username, ip), now):
-            raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
+        mails = throttle.configured(services.config, throttle.MAIL_REQUESTS)
+        if not throttle.take(s, mails, throttle.key_of("resend", username, ip), now):
+            wait = throttle.minutes(mails)
+            raise Throttled("account.too_many_mails", retry_after=wait * 60, minutes=wait)
+        if row.email != (user.email or "").lower():  # the address asked for belongs to another account
+            owner = s.scalar(sa.select(User).where(sa.func.lower(User.email) == row.email, User.id != user.id))
+            if owner is not None:
+                _mail_address_claimed(services, s, row.email, owner, now)  # told again, as a new link would be
+                uow.commit()
+                return
+            user.email = row.email  # free again since: it becomes the account's address, to confirm
         _mail_confirmation(services, s, user, now)
         uow.commit()
 
@@ -219,41 +246,86 @@ def get_profile(services: Services, username: str) -> dict[str, Any]:
     """The caller's own profile."""
     with UnitOfWork(services.session_factory) as uow:
         user = active_account(uow.session, username)
-        return {"username": user.username, "full_name": user.full_name, "email": user.email or "",
+        return {"username": user.username, "full_name": user.full_name, "email": _shown_email(uow.session, user),
                 "phone": user.phone or "", "roles": list(user.roles or []),
+                "identity_number": user.identity_number or "", "address": user.address or "",
                 "email_confirmed": email_confirmed(uow.session, user.id)}
 
 
 def update_profile(services: Services, username: str, full_name: str, email: str, phone: str) -> bool:
     """Change the caller's own name, address and phone; a new address must be confirmed again
-    (returns True then)."""
+    (returns True then).
+
+    The answer says nothing about who else has an account (issue 11, like `register`): when the new
+    address belongs to another account, the answer is the same (True: "open the link we mailed") and
+    the profile then shows that address waiting for confirmation, as for a free one; but the account's
+    address (where its mail goes) is left as it was, no link is mailed, and the owner of that address
+    is told by mail that someone tried to use it. The name and phone are saved either way."""
     values = _clean(PROFILE_FIELDS, {"full_name": full_name, "email": email, "phone": phone})
     new_email = values["email"].lower()
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = active_account(s, username)
         now = services.clock.now()
-        changed = sorted(k for k, v in (("full_name", values["full_name"]), ("email", new_email),
+        reconfirm = _shown_email(s, user).lower() != new_email
+        owner = s.scalar(sa.select(User).where(sa.func.lower(User.email) == new_email,
+                                               User.id != user.id)) if reconfirm else None
+        if owner is not None:
+            _mail_address_claimed(services, s, new_email, owner, now)
+            _verification_pending(s, user, new_email, now)  # shown as waiting for confirmation; never confirmed
+            audit.append(s, at=now, actor=username, kind="profile_email_refused", detail={"taken": "email"})
+        email_kept: str | None = user.email if owner is not None else new_email
+        changed = sorted(k for k, v in (("full_name", values["full_name"]), ("email", email_kept),
                                         ("phone", values["phone"])) if getattr(user, k) != v)
-        reconfirm = (user.email or "").lower() != new_email
+        user.full_name, user.email, user.phone = values["full_name"], email_kept, values["phone"]
+        if owner is not None:
+            if changed:
+                audit.append(s, at=now, actor=username, kind="profile_changed", detail={"fields": changed})
+            uow.commit()
+            return True
         if reconfirm:
-            taken = s.scalar(sa.select(User.id).where(sa.func.lower(User.email) == new_email,
-                                                      User.id != user.id))
-            if taken is not None:
-                raise Invalid("account.email_taken", "email")
-        user.full_name, user.email, user.phone = values["full_name"], new_email, values["phone"]
-        if reconfirm:
-            row = s.get(EmailVerification, user.id)
-            if row is None:
-                s.add(EmailVerification(user_id=user.id, email=new_email, requested_at=now))
-            else:
-                row.email, row.requested_at, row.confirmed_at = new_email, now, None
-            s.flush()
+            _verification_pending(s, user, new_email, now)
             _mail_confirmation(services, s, user, now)
         if changed:
             audit.append(s, at=now, actor=username, kind="profile_changed", detail={"fields": changed})
         uow.commit()
         return reconfirm
+
+
+def update_applicant_details(services: Services, username: str, identity_number: str, address: str) -> None:
+    """The caller's own identity number and address, kept to prefill the submission form; empty clears."""
+    values = _clean(APPLICANT_FIELDS, {"identity_number": identity_number, "address": address})
+    kept = " ".join(str(values.get("address") or "").split())
+    if len(kept) > MAX_ADDRESS:
+        raise Invalid("account.address_too_long", "address", max=MAX_ADDRESS)
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = active_account(s, username)
+        changed = sorted(k for k, v in (("identity_number", values.get("identity_number") or None),
+                                        ("address", kept or None)) if getattr(user, k) != v)
+        user.identity_number, user.address = values.get("identity_number") or None, kept or None
+        if changed:
+            audit.append(s, at=services.clock.now(), actor=username, kind="profile_changed",
+                         detail={"fields": changed})
+        uow.commit()
+
+
+def _verification_pending(s: so.Session, user: User, email: str, now: datetime) -> None:
+    row = s.get(EmailVerification, user.id)
+    if row is None:
+        s.add(EmailVerification(user_id=user.id, email=email, requested_at=now))
+    else:
+        row.email, row.requested_at, row.confirmed_at = email, now, None
+    s.flush()
+
+
+def _shown_email(s: so.Session, user: User) -> str:
+    """The address the profile shows: the account's, or the one asked for that belongs to another
+    account (`update_profile`), which stays "waiting for confirmation" like any new address."""
+    row = s.get(EmailVerification, user.id)
+    if row is not None and row.confirmed_at is None and row.email != (user.email or "").lower():
+        return row.email
+    return user.email or ""
 
 
 def active_account(s: so.Session, username: str) -> User:

@@ -26,13 +26,15 @@ def log_in(services: Services, username: str, password: str, ip: str) -> str:
     web process sees it)."""
     name = username.strip().lower()
     per_user, per_ip = throttle.key_of(name, ip), throttle.key_of(ip)
+    failures = throttle.configured(services.config, throttle.LOGIN_FAILURES)
+    failures_per_ip = throttle.configured(services.config, throttle.LOGIN_FAILURES_PER_IP)
     with UnitOfWork(services.session_factory) as uow:  # the attempt is counted before the password is checked
         taken_at = services.clock.now()
-        if not (throttle.take(uow.session, throttle.LOGIN_FAILURES, per_user, taken_at)
-                and throttle.take(uow.session, throttle.LOGIN_FAILURES_PER_IP, per_ip, taken_at)):
-            wait = throttle.minutes(throttle.LOGIN_FAILURES)
+        if not (throttle.take(uow.session, failures, per_user, taken_at)
+                and throttle.take(uow.session, failures_per_ip, per_ip, taken_at)):
+            wait = throttle.minutes(failures)
             raise Throttled("login.too_many_failures", retry_after=wait * 60, minutes=wait,
-                            attempts=throttle.LOGIN_FAILURES.attempts)
+                            attempts=failures.attempts)
         uow.commit()
     found = authenticate(services, name, password)  # its own transaction (SQLite: one writer at a time)
     with UnitOfWork(services.session_factory) as uow:
@@ -41,8 +43,8 @@ def log_in(services: Services, username: str, password: str, ip: str) -> str:
             audit.append(s, at=now, actor=name[:100] or "-", kind="login_failed", detail={})
             uow.commit()
             raise Invalid("login.wrong_credentials", "password")
-        throttle.clear(s, throttle.LOGIN_FAILURES, per_user)
-        throttle.give_back(s, throttle.LOGIN_FAILURES_PER_IP, per_ip, taken_at)  # only failures count per address
+        throttle.clear(s, failures, per_user)
+        throttle.give_back(s, failures_per_ip, per_ip, taken_at)  # only failures count per address
         audit.append(s, at=now, actor=found, kind="logged_in", detail={})
         uow.commit()
         return found
@@ -58,9 +60,11 @@ def request_password_reset(services: Services, email: str, ip: str) -> None:
         s, now = uow.session, services.clock.now()
         # per address of the caller and per account (its e-mail address, whether or not it exists, so
         # that the limit itself says nothing); taken in this transaction, before any mail is queued
+        mails = throttle.configured(services.config, throttle.MAIL_REQUESTS)
         for key in (throttle.key_of("reset", address), throttle.key_of("reset", ip)):
-            if not throttle.take(s, throttle.MAIL_REQUESTS, key, now):
-                raise Throttled("account.too_many_mails", retry_after=3600, minutes=60)
+            if not throttle.take(s, mails, key, now):
+                wait = throttle.minutes(mails)
+                raise Throttled("account.too_many_mails", retry_after=wait * 60, minutes=wait)
         user = s.scalar(sa.select(User).where(sa.func.lower(User.email) == address, User.active.is_(True)))
         if user is not None:
             token = account_tokens.make(services.config["app"]["secret_key"], account_tokens.RESET,

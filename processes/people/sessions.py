@@ -6,6 +6,12 @@ one row; revoking a token ends one row; a password change or reset, a lock and a
 "sign out everywhere" end every row of the account (`end_all`). An ended row never comes back, so
 unlocking an account revives no old session or token.
 
+A browser session also ends when unused for `[sessions] idle_minutes` or older than `[sessions]
+absolute_hours` (the server ends it on the next request). For an account with two-factor log-in on,
+only a browser session whose log-in passed the second factor counts (processes.people.two_factor opens
+those); an administrator without two-factor log-in, while `[sessions] admin_2fa_required` is on, holds
+a session that may only enrol (`Holder.must_enrol`).
+
 Rights: `check` and `end_session` take a credential (the secret is the proof); `start_session` is
 called by the log-in door once `credentials.log_in` proved the password; `operator_token` is the host
 operator's bootstrap tool (`motcua token`); listing and revoking tokens act on the caller's own
@@ -23,7 +29,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from models import User, UserSession
+from models import TwoFactor, User, UserSession
 from processes import audit
 from processes.access import SYSTEM, acting_user
 from processes.errors import Forbidden, NotFound
@@ -31,6 +37,8 @@ from processes.uow import UnitOfWork
 
 WEB, API = "web", "api"
 DEFAULT_TOKEN_DAYS = 7
+DEFAULT_IDLE_MINUTES = 60
+DEFAULT_ABSOLUTE_HOURS = 12
 TOUCH_EVERY = timedelta(minutes=1)  # "last used" is written at most this often (no write per request)
 MAX_CREDENTIAL = 200
 
@@ -42,10 +50,41 @@ class Holder:
     username: str
     session_id: int
     must_change_password: bool
+    must_enrol: bool = False  # an administrator without two-factor log-in where it is required
+    second_factor: bool = False  # this browser session's log-in passed the second factor
 
 
 def token_days(services: Services) -> float:
     return float(services.config.get("sessions", {}).get("token_days", DEFAULT_TOKEN_DAYS))
+
+
+def _setting(services: Services, key: str, default: float) -> float:
+    value = services.config.get("sessions", {}).get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ValueError(f"[sessions] {key} must be a number of at least 0, not {value!r}")
+    return float(value)
+
+
+def web_limits(services: Services) -> tuple[timedelta | None, timedelta | None]:
+    """(idle limit, absolute limit) of a browser session; None where switched off (0)."""
+    idle = _setting(services, "idle_minutes", DEFAULT_IDLE_MINUTES)
+    absolute = _setting(services, "absolute_hours", DEFAULT_ABSOLUTE_HOURS)
+    return (timedelta(minutes=idle) if idle else None), (timedelta(hours=absolute) if absolute else None)
+
+
+def admin_2fa_required(services: Services) -> bool:
+    """`[sessions] admin_2fa_required`: true, false, or "auto" (the default): required unless `app.demo` is
+    on, so a production database always asks and the demo's `admin` / `demo` logs in as the contract says."""
+    value = services.config.get("sessions", {}).get("admin_2fa_required", "auto")
+    if value == "auto":
+        return not bool(services.config.get("app", {}).get("demo"))
+    return value is True or str(value).lower() in ("true", "1", "yes", "on")
+
+
+def two_factor_on(s: so.Session, user_id: int) -> bool:
+    """Whether the account logs in with a second factor (enrolment confirmed)."""
+    row = s.get(TwoFactor, user_id)
+    return row is not None and row.enabled_at is not None
 
 
 def _hash(secret: str) -> str:
@@ -62,32 +101,51 @@ def _parse(credential: str) -> tuple[int, str] | None:
 
 
 def _open(s: so.Session, user: User, kind: str, now: datetime, label: str,
-          expires_at: datetime | None) -> tuple[UserSession, str]:
+          expires_at: datetime | None, second_factor: bool = False) -> tuple[UserSession, str]:
     secret = secrets.token_urlsafe(32)
     row = UserSession(user_id=user.id, kind=kind, secret_hash=_hash(secret), label=label[:100],
-                      created_at=now, last_used_at=None, expires_at=expires_at, ended_at=None)
+                      created_at=now, last_used_at=None, expires_at=expires_at, ended_at=None,
+                      second_factor=second_factor)
     s.add(row)
     s.flush()
     return row, f"{row.id}.{secret}"
 
 
-def start_session(services: Services, username: str) -> str:
+def start_session(services: Services, username: str, successor_of: int | None = None) -> str:
     """A new browser session for an account whose password the log-in door has just checked (or
-    that has just registered); returns the credential the cookie carries."""
+    that has just registered); returns the credential the cookie carries. `successor_of`: the session
+    this one replaces (after a password change ended it): a second factor it passed carries over.
+    For an account with two-factor log-in on, a session that passed no second factor is nobody
+    (`check`): processes.people.two_factor.complete_log_in opens those."""
     with UnitOfWork(services.session_factory) as uow:
-        user = acting_user(uow.session, username)
-        _, credential = _open(uow.session, user, WEB, services.clock.now(), "", None)
+        s = uow.session
+        user = acting_user(s, username)
+        before = s.get(UserSession, successor_of) if successor_of is not None else None
+        passed = bool(before is not None and before.user_id == user.id and before.kind == WEB
+                      and before.second_factor)
+        _, credential = _open(s, user, WEB, services.clock.now(), "", None, second_factor=passed)
         uow.commit()
         return credential
 
 
-def issue_token(services: Services, username: str, label: str = "") -> dict[str, Any]:
+def open_second_factor_session(s: so.Session, user: User, now: datetime) -> str:
+    """A browser session whose log-in passed the second factor (processes.people.two_factor only)."""
+    return _open(s, user, WEB, now, "", None, second_factor=True)[1]
+
+
+def issue_token(services: Services, username: str, label: str = "", session_id: int | None = None) -> dict[str, Any]:
     """A new API token of the caller's own account, valid for [sessions] token_days; the token itself
-    is in the answer once (`token`) and never shown again."""
+    is in the answer once (`token`) and never shown again. For an account with two-factor log-in on,
+    only from a browser session (`session_id`) whose log-in passed the second factor."""
     with UnitOfWork(services.session_factory) as uow:
         user = acting_user(uow.session, username)
         if user.username == SYSTEM:
             raise Forbidden("account.system_account")
+        if two_factor_on(uow.session, user.id):
+            row = uow.session.get(UserSession, session_id) if session_id is not None else None
+            if row is None or row.user_id != user.id or row.kind != WEB or row.ended_at is not None \
+                    or not row.second_factor:
+                raise Forbidden("two_factor.token_needs_second_factor")
         row, credential = _issue(services, uow.session, user, label or "API")
         audit.append(uow.session, at=row.created_at, actor=user.username, kind="token_issued",
                      detail={"id": row.id})
@@ -130,10 +188,23 @@ def check(services: Services, kind: str, credential: str) -> Holder | None:
         now = services.clock.now()
         if row.expires_at is not None and now >= row.expires_at:
             return None
+        if kind == WEB:
+            idle, absolute = web_limits(services)
+            last = row.last_used_at or row.created_at
+            if (idle is not None and now - last > idle) or (absolute is not None and now - row.created_at > absolute):
+                row.ended_at = now  # ended for good: a copy of the cookie stays out too
+                uow.commit()
+                return None
         user = s.get(User, row.user_id)
         if user is None or not user.active:
             return None
-        holder = Holder(user.username, row.id, bool(user.must_change_password))
+        must_enrol = False
+        if kind == WEB:
+            on = two_factor_on(s, user.id)
+            if on and not row.second_factor:
+                return None  # a password-only session of an account that logs in with a second factor
+            must_enrol = not on and user.has_role("admin") and admin_2fa_required(services)
+        holder = Holder(user.username, row.id, bool(user.must_change_password), must_enrol, bool(row.second_factor))
         if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
             row.last_used_at = now
             uow.commit()

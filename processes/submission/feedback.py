@@ -73,8 +73,9 @@ def give_feedback(services: Services, username: str | None, comment: str, name: 
         s = uow.session
         user = acting_user(s, username) if username else None
         key = throttle.key_of("user", user.username) if user else throttle.key_of("ip", ip)
-        if not throttle.take(s, throttle.FEEDBACK_PER_IP, key, services.clock.now()):
-            wait = throttle.minutes(throttle.FEEDBACK_PER_IP)
+        limit = throttle.configured(services.config, throttle.FEEDBACK_PER_IP)
+        if not throttle.take(s, limit, key, services.clock.now()):
+            wait = throttle.minutes(limit)
             raise Throttled("feedback.too_many", retry_after=wait * 60, minutes=wait)
         row = Feedback(kind="general", user_id=user.id if user else None, rating=value, comment=text,
                        name=name or (user.full_name if user else None), contact=contact or None,

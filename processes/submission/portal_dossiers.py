@@ -255,18 +255,20 @@ def public_status(services: Services, code: str, phone: str, ip: str) -> dict[st
         reasons.append(Reason("lookup.phone_required", "phone"))
     collect(reasons)
     key = throttle.key_of(ip)
+    failures = throttle.configured(services.config, throttle.LOOKUP_FAILURES)
+    lookups = throttle.configured(services.config, throttle.LOOKUPS)
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
         # a failure is counted before the look-up (atomically) and given back when it matches
-        if not (throttle.take(s, throttle.LOOKUP_FAILURES, key, now) and throttle.take(s, throttle.LOOKUPS, key, now)):
-            wait = throttle.minutes(throttle.LOOKUPS)
+        if not (throttle.take(s, failures, key, now) and throttle.take(s, lookups, key, now)):
+            wait = throttle.minutes(lookups)
             raise Throttled("lookup.too_many", retry_after=wait * 60, minutes=wait)
         found = s.execute(sa.select(Dossier, Procedure).join(Procedure, Procedure.id == Dossier.procedure_id)
                           .where(Dossier.code == code)).first()
         if found is None or wanted not in _phones(found[0], found[1]):
             uow.commit()
             raise NotFound("lookup.no_match")
-        throttle.give_back(s, throttle.LOOKUP_FAILURES, key, now)
+        throttle.give_back(s, failures, key, now)
         uow.commit()
         d, p = found
         return {"code": d.code, "procedure_name": p.name, "status": status_name(d.status_code),

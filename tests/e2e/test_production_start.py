@@ -3,11 +3,13 @@ with `motcua users create` (issue 11)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 
 from adapters.config import DEFAULT_SECRET_KEY, PROJECT_ROOT, InsecureConfig, check_secret_key
@@ -74,6 +76,14 @@ def test_users_create_makes_the_first_administrator_of_a_production_database(tmp
             s["csrf"] = "t"  # a new session after log-in: a new form token
         client.post("/account/password", data={"csrf_token": "t", "current_password": password, "password": new,
                                                 "password_repeat": new})
+        # then, an administrator enrols in two-factor log-in ([sessions] admin_2fa_required, on by default)
+        assert client.get("/admin").headers["Location"] == "/account/two-factor"
+        page = client.get("/account/two-factor").get_data(as_text=True)
+        secret = re.search(r'<code id="totp-secret">([A-Z2-7]+)</code>', page)
+        assert secret is not None
+        with client.session_transaction() as s:
+            s["csrf"] = "t"
+        client.post("/account/two-factor", data={"csrf_token": "t", "otp": pyotp.TOTP(secret.group(1)).now()})
         assert client.get("/admin").status_code == 200
         assert client.get("/admin/users").status_code == 200
     finally:

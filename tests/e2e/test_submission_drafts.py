@@ -111,3 +111,18 @@ def test_a_result_by_post_asks_for_the_address_and_the_dossier_keeps_it(client: 
     with services.session_factory() as s:
         assert s.scalar(sa.select(Dossier.postal_address).where(
             Dossier.code == done.headers["Location"].split("/")[-2])) == "12 Lê Lợi, phường Quyết Thắng, Kon Tum"
+
+
+def test_the_identity_number_and_address_kept_on_the_account_prefill_a_new_form(client: Any) -> None:
+    log_in(client)
+    account = client.get("/account").get_data(as_text=True)
+    token = TOKEN.search(account).group(1)  # type: ignore[union-attr]
+    refused = client.post("/account/details", data={"csrf_token": token, "identity_number": "12345",
+                                                     "address": "12 Lê Lợi"})
+    assert refused.status_code == 422 and "12 chữ số" in html.unescape(refused.get_data(as_text=True))
+    saved = client.post("/account/details", data={"csrf_token": token, "identity_number": "062095001234",
+                                                  "address": "12 Lê Lợi, phường Quyết Thắng, Kon Tum"})
+    assert saved.status_code == 303
+    page = html.unescape(client.get(URL).get_data(as_text=True))
+    box = re.search(r'<input[^>]*name="form.so_dinh_danh"[^>]*>', page)
+    assert box and 'value="062095001234"' in box.group(0)

@@ -334,6 +334,9 @@ TABLE: dict[str, Row] = {
         "citizen",
         NOT_THE_ACCOUNT,
     ),
+    "processes.people.accounts:update_applicant_details": Row(
+        lambda f, svc, who, w: f(svc, who, "062095001234", "12 Lê Lợi"), "citizen", NOT_THE_ACCOUNT
+    ),
     "processes.people.accounts:resend_confirmation": Row(
         lambda f, svc, who, w: f(svc, who, "127.0.0.1"), "citizen", NOT_THE_ACCOUNT
     ),
@@ -343,6 +346,20 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, w.citizen_token_id),
         "citizen",
     ),  # another account's token is not found; an unknown or locked caller is refused
+    # issue 11, two-factor log-in: the caller's own account (officers and administrators)
+    "processes.people.two_factor:status": Row(lambda f, svc, who, w: f(svc, who), "reception", NOT_THE_ACCOUNT),
+    "processes.people.two_factor:begin_enrolment": Row(
+        lambda f, svc, who, w: f(svc, who), "reception", (CITIZEN, *NOT_THE_ACCOUNT)
+    ),  # a citizen-only account may not enrol
+    "processes.people.two_factor:confirm_enrolment": Row(
+        lambda f, svc, who, w: f(svc, who, "000000"), "reception", NOT_THE_ACCOUNT
+    ),
+    "processes.people.two_factor:new_recovery_codes": Row(
+        lambda f, svc, who, w: f(svc, who), "reception", NOT_THE_ACCOUNT
+    ),
+    "processes.administration.admin_users:reset_two_factor": Row(
+        lambda f, svc, who, w: f(svc, who, "reception"), "admin"
+    ),
     "processes.people.credentials:change_password": Row(
         lambda f, svc, who, w: f(svc, who, "demo", "mat-khau-moi-123", "mat-khau-moi-123"),
         "citizen",
@@ -515,6 +532,8 @@ EXEMPT: dict[str, str] = {
     "processes.people.users:roles_of": "the caller's own roles (none for an unknown or locked account)",
     "processes.definitions.versions:definition_rights": "the caller's own rights (all False for a stranger)",
     "processes.desk.tasks:log_refusal": "records a refusal another use case already made; no door calls it",
+    "processes.people.two_factor:challenge": "called by the log-in door once credentials.log_in proved the "
+    "password: the signed half-logged-in state of the caller's own account, which opens nothing",
     "processes.idempotency:after_race": "reads back the caller's own earlier answer, inside a use case that "
     "has authorised the caller; no door calls it",
     "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not",
@@ -536,6 +555,15 @@ NO_ACTOR: dict[str, str] = {
     "processes.people.sessions:end_session": "log-out: the credential's secret is the proof",
     "processes.people.sessions:operator_token": "operator bootstrap tool (`motcua token`)",
     "processes.people.sessions:token_days": "configuration, not a use case",
+    "processes.people.sessions:web_limits": "configuration, not a use case",
+    "processes.people.sessions:admin_2fa_required": "configuration, not a use case",
+    "processes.people.two_factor:complete_log_in": "anonymous by nature: the signed half-logged-in state proves "
+    "the password, the code the device",
+    "processes.people.two_factor:operator_reset": "operator bootstrap tool (`motcua users reset-2fa`): a lost "
+    "device",
+    "processes.idempotency:retention": "configuration, not a use case",
+    "processes.idempotency:purge_expired": "maintenance (timer sweep, `motcua maintenance purge`), acting as "
+    "SYSTEM",
     "processes.administration.admin_users:create_first_account": "operator bootstrap tool (`motcua users "
     "create`): the first administrator of a production database, before any account may act",
     "processes.people.users:list_users": "operator bootstrap tool (`motcua users list`)",

@@ -14,3 +14,16 @@ document.querySelectorAll("img[data-hide-section-on-error]").forEach((img) => {
   }
   img.addEventListener("error", () => hideSectionOf(img));
 });
+
+// On a phone the header's menu folds behind one button; the button says whether it is open.
+(function () {
+  const header = document.querySelector("header.site");
+  const button = header && header.querySelector(".menu-toggle");
+  if (!button) return;
+  header.classList.add("js-menu");
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const open = header.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+}());
