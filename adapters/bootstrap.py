@@ -14,6 +14,7 @@ from adapters.attachments import AttachmentStore
 from adapters.config import data_dir, database_url, load_config
 from adapters.messaging import FileMailer, FileSms, Mailer, SmsGateway, SmtpMailer
 from adapters.national_portal import NationalPortal
+from adapters.payments import JsonPost, post_json
 from adapters.phone import SmsBrandname, ZaloZns
 from adapters.signing import SigningPort
 from engine.calendar import WorkCalendar
@@ -43,6 +44,8 @@ class Services:
     signing: SigningPort
     zalo: SmsGateway | None = None  # off unless [zalo] transport is set
     national: NationalPortal | None = None  # off unless [national_portal] url is set
+    # The payment gateways' merchant web APIs (query, refund): JSON over HTTPS; tests pass the simulator.
+    payment_http: JsonPost = field(default=post_json)
     _definitions: dict[int, Definition] = field(default_factory=dict)
     _calendar: tuple[float, WorkCalendar] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -31,7 +31,7 @@ def accept_dossier(ctx: HandlerContext) -> Mapping[str, Any]:
         "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
         f"Hồ sơ {d.code} ({ctx.procedure.name}) đã được tiếp nhận lúc {fmt_instant(ctx.now)}. "
         f"Ngày hẹn trả kết quả: {fmt_instant(d.due_at)}. Khi nhận kết quả, mang theo bản chính: {papers}. "
-        f"Phí, lệ phí: {fees} (nộp tại bộ phận một cửa hoặc trực tuyến).",
+        f"Phí, lệ phí: {fees} (cách nộp: xem phiếu hẹn trả kết quả mẫu 01 và trang hồ sơ trên Cổng dịch vụ công).",
         form_no="01")
     ctx.record("dossier_accepted", due_at=d.due_at.isoformat())
     return {"due_at": d.due_at.isoformat()}

@@ -6,6 +6,7 @@ from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinit
 from models.dossiers import Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask
 from models.drafts import DraftFile, SubmissionDraft
 from models.idempotency import IdempotentRequest
+from models.payments import PaymentAttempt, PaymentRefund, ReceiptSequence
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
 from models.users import RecoveryCode, TwoFactor, User, UserSession
@@ -16,4 +17,4 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
            "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",
-           "Substitution", "TwoFactor", "RecoveryCode"]
+           "Substitution", "TwoFactor", "RecoveryCode", "PaymentAttempt", "PaymentRefund", "ReceiptSequence"]

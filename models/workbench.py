@@ -36,6 +36,8 @@ class FeePayment(Base):
     received_by: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
     # counter (receipt typed at the desk) | online (through a payment gateway) | transfer (bank transfer)
     method: so.Mapped[str] = so.mapped_column(sa.String(20), default="counter", server_default="counter")
+    # The proof beside the receipt: the gateway's transaction number, the bank's transfer reference.
+    reference: so.Mapped[str | None] = so.mapped_column(sa.String(80))
 
 
 class ResultDelivery(Base):

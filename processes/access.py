@@ -251,3 +251,15 @@ def may_operate(user: User, agency_id: int | None) -> bool:
 def may_enter_operations(user: User) -> bool:
     """The console at all: system administrators, agency administrators of an agency."""
     return may_operate(user, None if user.has_role("admin") else user.agency_id)
+
+
+# -- payments (issue 13) -----------------------------------------------------------------------------
+def may_refund_fee(user: User, dossier: Dossier) -> bool:
+    """A paid fee is refunded (R8.6) on the order of a leader of the agency that collected it."""
+    return user.active and user.has_role("leader") and user.agency_id == dossier.agency_id
+
+
+def may_reconcile_payments(user: User) -> bool:
+    """Reconciliation with the gateways: system administrators (`motcua payments reconcile`) and the
+    machine account's daily sweep."""
+    return user.active and (user.has_role("admin") or user.has_role(SYSTEM_ROLE))

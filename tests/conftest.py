@@ -154,3 +154,12 @@ def token(services: Services) -> Any:
     from web.auth import make_token
 
     return lambda username: {"Authorization": f"Bearer {make_token(services, username)}"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last. Playwright's synchronous API keeps an asyncio loop running in the main
+    thread for the rest of the session once a browser has started; libraries whose synchronous calls start
+    their own loop (pyHanko's signing and validation) cannot run in that thread after it. The project's
+    own calls are guarded (adapters/signing/pades.py); the tests that call pyHanko's validator directly
+    run before any browser starts."""
+    items.sort(key=lambda item: item.nodeid.startswith("tests/browser/"))

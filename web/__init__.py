@@ -80,4 +80,8 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
         from web import simulators
 
         app.extensions["motcua_simulators"] = simulators.register(app)
+    from web import payments, sim_vnpay
+
+    app.register_blueprint(payments.bp)
+    sim_vnpay.init_app(app)  # the VNPay simulator under /_sim/vnpay/, in demo mode only
     return app

@@ -16,9 +16,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import exc as sa_exc
 
@@ -319,6 +320,22 @@ def cmd_timers_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_payments_reconcile(args: argparse.Namespace) -> int:
+    """Compare the gateway's records (querydr) with MotCua's for the attempts of a day; mismatches
+    become incidents (kind payment.*). Prints the summary as JSON."""
+    from processes.payments.reconcile import reconcile_payments
+
+    services = cli_services()
+    try:
+        tz = ZoneInfo(str(services.config["calendar"]["timezone"]))
+        day = date.fromisoformat(args.date) if args.date else services.clock.now().astimezone(tz).date()
+    except ValueError:
+        raise UsageError(f"--date: not a date (YYYY-MM-DD): {args.date}") from None
+    summary = reconcile_payments(services, operator(args, services), day, args.days)
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from processes.audit import verify
     from processes.uow import UnitOfWork
@@ -475,6 +492,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = timers.add_parser("sweep", help="fire every timer due by now (or --at)")
     p.add_argument("--at", metavar="ISO")
     p.set_defaults(fn=cmd_timers_sweep)
+
+    payments = sub.add_parser("payments", help="fees paid online").add_subparsers(dest="payments_command",
+                                                                                    required=True)
+    p = payments.add_parser("reconcile", help="compare the gateway's records with MotCua's for a day (querydr); "
+                                              "mismatches become incidents")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the local day whose attempts are checked (default today)")
+    p.add_argument("--days", type=int, default=1, metavar="N", help="and the N-1 days before it (default 1)")
+    add_operator(p, "reconciles")
+    p.set_defaults(fn=cmd_payments_reconcile)
 
     audit = sub.add_parser("audit").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify").set_defaults(fn=cmd_audit_verify)

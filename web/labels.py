@@ -56,6 +56,12 @@ LABELS: dict[str, dict[str, str]] = {
                  "identity_checked": N_("Đã kiểm tra giấy tờ tùy thân của người nhận"),
                  "originals_compared": N_("Đã đối chiếu bản chính các giấy tờ"),
                  "applicant_signed": N_("Người nhận đã ký vào các biểu mẫu")},
+    # Payments (issue 13): how a fee was paid, and the states of an online attempt.
+    "fee_method": {"counter": N_("Nộp tại bộ phận một cửa"), "online": N_("Trực tuyến qua VNPay"),
+                   "transfer": N_("Chuyển khoản")},
+    "payment_state": {"created": N_("Chờ xác nhận"), "paid": N_("Đã thanh toán"), "cancelled": N_("Đã hủy"),
+                      "expired": N_("Hết thời gian"), "failed": N_("Không thành công"),
+                      "refunded": N_("Đã hoàn trả")},
 }
 
 # The statuses an officer filters the task list by.

@@ -371,6 +371,30 @@ MESSAGES: dict[str, str] = {
     "verify.file_too_large": N_("Tệp lớn hơn {max_mb} MB nên không kiểm tra được."),
     "result.not_available": N_("Hồ sơ {code} chưa có kết quả điện tử đã ký số."),
     "verify.too_many": N_("Bạn đã kiểm tra quá nhiều tệp trong thời gian ngắn; hãy thử lại sau {minutes} phút."),
+
+    # -- issue 13: payments (online through VNPay, transfer, receipts, refunds) --
+    "payment.applicant_only": N_("Chỉ người nộp hồ sơ mới thanh toán trực tuyến phí, lệ phí của hồ sơ."),
+    "payment.already_paid": N_("Phí, lệ phí của hồ sơ {code} đã được nộp."),
+    "payment.dossier_closed": N_("Hồ sơ {code} đã kết thúc; không thể thanh toán."),
+    "payment.nothing_due": N_("Hồ sơ {code} không phải nộp phí, lệ phí."),
+    "payment.online_unavailable": N_("Cơ quan giải quyết hồ sơ {code} chưa nhận thanh toán trực tuyến; hãy nộp "
+                                     "phí, lệ phí tại bộ phận một cửa hoặc chuyển khoản."),
+    "payment.channel_unknown": N_("Kênh thanh toán không được hỗ trợ; hãy dùng vnpay."),
+    "payment.not_found": N_("Không tìm thấy giao dịch thanh toán này."),
+    "payment.receipt_not_found": N_("Hồ sơ {code} chưa nộp phí, lệ phí nên chưa có biên lai."),
+    "payment.transfer_reference_required": N_("Hãy nhập số tham chiếu của giao dịch chuyển khoản (tối đa {max} "
+                                              "ký tự)."),
+    "payment.refund_reason_required": N_("Hãy nêu lý do hoàn trả (tối đa {max} ký tự)."),
+    "payment.refund_leader_only": N_("Chỉ lãnh đạo cơ quan giải quyết mới quyết định hoàn trả phí, lệ phí."),
+    "payment.refund_nothing_paid": N_("Hồ sơ {code} chưa nộp phí, lệ phí nên không có gì để hoàn trả."),
+    "payment.already_refunded": N_("Phí, lệ phí của hồ sơ {code} đã được hoàn trả."),
+    "payment.refund_already_proposed": N_("Việc hoàn trả phí, lệ phí của hồ sơ {code} đã được đề nghị."),
+    "payment.refund_not_due": N_("Hồ sơ {code} không thuộc trường hợp hoàn trả phí, lệ phí (chỉ khi hồ sơ bị "
+                                 "từ chối hoặc dừng xử lý)."),
+    "payment.refund_attempt_missing": N_("Không tìm thấy giao dịch trực tuyến đã thanh toán của hồ sơ {code} "
+                                         "để hoàn trả."),
+    "payment.gateway_unavailable": N_("Không kết nối được với cổng thanh toán; hãy thử lại sau."),
+    "payment.refund_refused": N_("Cổng thanh toán từ chối hoàn trả (mã {gateway_code})."),
 }
 
 

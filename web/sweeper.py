@@ -33,11 +33,29 @@ def sweep_once(services: Services) -> None:
         log.exception("sweep failed")
 
 
+def reconcile_once(services: Services) -> None:
+    """The daily reconciliation of online payments with the gateways (processes.payments.reconcile)."""
+    from processes.payments.reconcile import reconcile_daily
+
+    try:
+        summary = reconcile_daily(services)
+        log.info("payments: %d attempts checked, %d expired, %d incidents", summary["checked"],
+                 summary["expired"], len(summary["incidents"]))
+    except Exception:  # logged; tomorrow's run (or `motcua payments reconcile`) tries again
+        log.exception("payment reconciliation failed")
+
+
 def start_sweeper(services: Services) -> BackgroundScheduler:
     """Start sweeping every `timers.sweep_seconds`; any number of sweepers may run at once."""
     scheduler = BackgroundScheduler(daemon=True)
     scheduler.add_job(sweep_once, "interval", args=[services],
                       seconds=float(services.config["timers"]["sweep_seconds"]),
                       max_instances=1, coalesce=True, id="sweep")
+    at = str(services.config.get("payments", {}).get("reconcile_at") or "")
+    if at:  # `[payments] reconcile_at` = "HH:MM" local time; "" turns the daily run off
+        hour, _, minute = at.partition(":")
+        scheduler.add_job(reconcile_once, "cron", args=[services], hour=int(hour), minute=int(minute or 0),
+                          timezone=str(services.config["calendar"]["timezone"]), max_instances=1,
+                          coalesce=True, id="reconcile_payments")
     scheduler.start()
     return scheduler

@@ -7,13 +7,16 @@ the signer's name, the signing time and the issuer. "Modified" means the signed 
 to the signed digest, or the file was changed after signing in a way the signature does not allow."""
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import functools
 import io
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509 as pyca_x509
@@ -27,6 +30,8 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset" on every stamp
@@ -97,6 +102,23 @@ class _ClockedSigner(PdfSigner):
         return session
 
 
+def _outside_event_loop(work: Callable[..., T]) -> Callable[..., T]:
+    """pyHanko's synchronous calls start their own asyncio loop, which fails in a thread that already runs
+    one (a caller inside asynchronous code: a Playwright-driven test keeps a loop in the main thread for
+    the whole session). There the work runs in a short-lived thread of its own; elsewhere (gunicorn's
+    threads, the CLI, the sweeper) it is called directly."""
+    @functools.wraps(work)
+    def run(*args: Any, **kwargs: Any) -> T:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return work(*args, **kwargs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(work, *args, **kwargs).result()
+    return run
+
+
+@_outside_event_loop
 def sign_pdf(pdf: bytes, identity: Identity, stamp: Stamp, *, at: dt.datetime,
              trust_roots: Sequence[asn1_x509.Certificate] = (), timestamper: TimeStamper | None = None,
              embed_validation: bool = True) -> bytes:
@@ -231,6 +253,7 @@ _EXPIRED = {AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOU
 _REVOKED = {AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE, AdESFailure.REVOKED}
 
 
+@_outside_event_loop
 def verify_pdf(data: bytes, trust_roots: Iterable[asn1_x509.Certificate], *, at: dt.datetime,
                intermediates: Iterable[asn1_x509.Certificate] = (), fetch_revocation: bool = False) -> Verdict:
     """Validate every signature of a PDF against the trust roots, at the instant `at`. Without

@@ -12,6 +12,7 @@ from processes import audit, idempotency
 from processes.access import may_take_payment
 from processes.dossier.dossiers import load_for
 from processes.errors import Conflict, Invalid
+from processes.payments.ledger import fee_recorded
 from processes.uow import UnitOfWork
 
 MAX_RECEIPT = 60
@@ -36,9 +37,10 @@ def mark_fee_paid(services: Services, username: str, code: str, receipt_no: str,
         amount = sum(int(f.get("amount_vnd", 0)) for f in procedure.catalogue.get("fees", []))
         now = services.clock.now()
         s.add(FeePayment(dossier_id=dossier.id, amount_vnd=amount, receipt_no=number, paid_at=now,
-                         received_by=user.id))
+                         received_by=user.id, method="counter"))
         audit.append(s, at=now, actor=user.username, kind="fee_paid", dossier_id=dossier.id,
                      detail={"amount_vnd": amount, "receipt_no": number})
+        fee_recorded(services, s, dossier, procedure, user.username, now)  # a workflow waiting for the fee moves on
         answer = idempotency.remember(s, username, request, {
             "code": code, "amount_vnd": amount, "receipt_no": number, "paid_at": now.isoformat()}, now)
         return idempotency.commit_or_twin(services, uow, username, request, answer,

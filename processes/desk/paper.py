@@ -28,6 +28,7 @@ from processes.access import acting_user, may_print_register
 from processes.dossier.dossiers import load_visible
 from processes.dossier.status import status_name
 from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
+from processes.payments import ledger
 from processes.signing import SIGNED_NOTICES, dossier_agency, sign_notice
 from processes.texts import N_
 from processes.uow import UnitOfWork
@@ -163,9 +164,11 @@ class _Context:
         paid = self.s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == self.d.id))
         fee_text = ("; ".join(f"{f['name']}: {fmt_vnd(f.get('amount_vnd', 0))}" for f in fees)
                     or "Không thu phí")
+        online = ledger.takes_fees_online(self.services.config, self.p, self.agency)  # only what exists
         how_to_pay = (f"Đã nộp ngày {self.fmt(paid.paid_at)}, biên lai số {paid.receipt_no}." if paid else
-                      "Nộp tại Bộ phận tiếp nhận và trả kết quả khi nhận kết quả, hoặc trực tuyến trên Cổng "
-                      "dịch vụ công, tại bưu điện, chuyển khoản vào tài khoản của cơ quan đã công khai.")
+                      "Nộp tại Bộ phận tiếp nhận và trả kết quả khi nhận kết quả"
+                      + (", trực tuyến qua VNPay trên trang hồ sơ của Cổng dịch vụ công" if online else "")
+                      + ", hoặc chuyển khoản (tại ngân hàng, bưu điện) vào tài khoản của cơ quan đã công khai.")
         bring = ", ".join(x["name"] for x in self.p.catalogue.get("documents", []) if x.get("required"))
         accepted = self.event("dossier_accepted")
         base = str(self.services.config["app"].get("base_url", "")).rstrip("/")

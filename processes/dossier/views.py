@@ -40,7 +40,9 @@ def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure:
         open_tasks = s.scalars(_OPEN_TASKS, ids).all()
     events = s.scalars(_EVENTS, ids).all()
     notices = s.scalars(_NOTICES, ids).all()
-    return {
+    from processes.payments import ledger  # fees due and paid (issue 13); local: ledger runs workflows
+
+    return ledger.summary(services, s, dossier, procedure) | {
         "code": dossier.code, "procedure": procedure.code, "procedure_name": procedure.name,
         "status": status_name(dossier.status_code), "status_code": dossier.status_code,
         "received_at": _iso(dossier.received_at), "accepted_at": _iso(dossier.accepted_at),

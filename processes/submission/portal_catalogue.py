@@ -21,6 +21,7 @@ from processes.definitions.catalogue import form_fields
 from processes.dossier.dossiers import list_procedures
 from processes.dossier.status import DossierStatus
 from processes.errors import NotFound
+from processes.payments import ledger
 from processes.uow import UnitOfWork
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
@@ -107,12 +108,15 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
             {"code": a.code, "name": a.name} for a in s.scalars(
                 sa.select(Agency).where(Agency.level == procedure.agency_level).order_by(Agency.name))]
         stats = _statistics(s, procedure, services.clock.now()) if procedure.level >= 3 else None
+        # How fees may be paid: online only where the handling agency has a merchant account (issue 13).
+        agency = s.get(Agency, procedure.agency_id) if procedure.agency_id is not None else None
+        pays_online = ledger.takes_fees_online(services.config, procedure, agency)
     documents = [dict(d, required=bool(d.get("required")), template_kind=_template_kind(d))
                  for d in cat.get("documents", [])]
     return {**entry, "documents": documents, "guidance": cat.get("guidance", ""),
             "responsibilities": cat.get("responsibilities", {}), "handling_agencies": handling,
             "agencies_consulted": cat.get("agencies", {}), "statistics": stats,
-            "processing_note": cat.get("processing_time_note", ""),
+            "processing_note": cat.get("processing_time_note", ""), "pays_online": pays_online,
             "form": [f.as_dict() for f in form_fields(cat)]}
 
 

@@ -111,6 +111,22 @@ class World:
             return int(uow.session.scalar(sa.select(Dossier.id).where(Dossier.code == self.code)))
 
     @cached_property
+    def paid_code(self) -> str:
+        """A dossier of the citizen `citizen` whose fee reception recorded as paid by transfer (issue 13)."""
+        from processes.payments.transfer import record_transfer
+
+        code = submit(self.services)
+        record_transfer(self.services, "reception", code, "CK-0001")
+        return code
+
+    @cached_property
+    def return_params(self) -> dict[str, str]:
+        """The signed browser return of an online payment the citizen started on the world's dossier."""
+        from tests.integration.payments_support import pay_at_gateway
+
+        return pay_at_gateway(self.services, self.code)[1]
+
+    @cached_property
     def extension_code(self) -> str:
         """A second dossier, accepted by the main agency (issue 12)."""
         from tests.helpers import work
@@ -200,7 +216,8 @@ def _call(call: Call, key: str, services: Services, who: str, world: World) -> A
 def _warm(call: Call, world: World) -> None:
     """Make what the call needs before counting the audit trail (the world is made on first use)."""
     for name in ("code", "task_id", "claimed_task_id", "attachment_id", "proposal_id", "form_no",
-                 "citizen_token_id", "extension_code", "extension_id", "substitution_id"):
+                 "citizen_token_id", "paid_code", "return_params", "extension_code", "extension_id",
+                 "substitution_id"):
         if name in call.__code__.co_names:
             getattr(world, name)
 
@@ -477,6 +494,20 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, "export.json", b'{"procedures": []}'), "analyst"),
     "processes.notices.deliveries:set_notice_preferences": Row(
         lambda f, svc, who, w: f(svc, who, ["email"], "vi"), "citizen", NOT_THE_ACCOUNT),
+    # -- payments (issue 13) -------------------------------------------------------------------------
+    "processes.payments.online:start_payment": Row(lambda f, svc, who, w: f(svc, who, w.code), "citizen"),
+    "processes.payments.online:list_payments": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.payments.online:payment_return": Row(lambda f, svc, who, w: f(svc, who, w.return_params),
+                                                    "citizen"),
+    "processes.payments.transfer:record_transfer": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "CK-0002"), "reception"),
+    "processes.payments.receipts:receipt_pdf": Row(lambda f, svc, who, w: f(svc, who, w.paid_code), "citizen"),
+    "processes.payments.refunds:propose_refund": Row(
+        lambda f, svc, who, w: f(svc, who, w.paid_code, "Hồ sơ bị từ chối"), "reception"),
+    "processes.payments.refunds:refund_fee": Row(
+        lambda f, svc, who, w: f(svc, who, w.paid_code, "Hồ sơ bị từ chối"), "leader"),
+    "processes.payments.reconcile:reconcile_payments": Row(
+        lambda f, svc, who, w: f(svc, who, svc.clock.now().date()), "admin"),
 }
 
 # Use cases whose answer is filtered to the caller: a stranger is refused or sees nothing of the
@@ -554,6 +585,10 @@ NO_ACTOR: dict[str, str] = {
     "processes.submission.portal_catalogue:browse": "the public catalogue",
     "processes.submission.portal_catalogue:procedure_page": "the public catalogue",
     "processes.submission.portal_catalogue:template_file": "the public catalogue's blank forms",
+    "processes.payments.online:handle_ipn": "VNPay's IPN: the gateway's signature with the agency's secret is "
+    "the proof (97 otherwise)",
+    "processes.payments.online:expire_minutes": "configuration, not a use case",
+    "processes.payments.reconcile:reconcile_daily": "the daily reconciliation sweep, acting as SYSTEM",
     "processes.submission.portal_dossiers:public_status": "the public look-up: the dossier code and the "
     "applicant's phone number are the proof (R6.2)",
     # Issue 14: digital signatures

@@ -384,6 +384,82 @@ OPENAPI["paths"].update({
         body="Reason")},
 })
 
+
+# -- payments (issue 13) -----------------------------------------------------------------------------
+def _pay_answer(op: dict[str, Any], ok: str, schema: str) -> dict[str, Any]:
+    op["responses"][ok] = {"description": "OK", "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    return op
+
+
+_PDF = {"description": "the receipt", "content": {"application/pdf": {"schema": {"type": "string",
+                                                                               "format": "binary"}}}}
+OPENAPI["components"]["schemas"].update({
+    "PaymentStart": {"type": "object", "properties": {
+        "channel": {"type": "string", "enum": ["vnpay"], "default": "vnpay"},
+        "locale": {"type": "string", "enum": ["vn", "en"], "default": "vn"}}},
+    "PaymentAttempt": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "code": {"type": "string"}, "channel": {"type": "string"},
+        "txn_ref": {"type": "string", "description": "the order reference at the gateway, unique per attempt"},
+        "amount_vnd": {"type": "integer"},
+        "state": {"type": "string", "enum": ["created", "paid", "cancelled", "expired", "failed", "refunded"]},
+        "pay_url": {"type": "string", "description": "the gateway's hosted page (signed); send the applicant there"},
+        "transaction_no": {"type": "string", "nullable": True}, "paid_at": {"type": "string", "nullable": True}}},
+    "Fee": {"type": "object", "properties": {
+        "amount_vnd": {"type": "integer"}, "receipt_no": {"type": "string"},
+        "method": {"type": "string", "enum": ["counter", "online", "transfer"]},
+        "reference": {"type": "string", "nullable": True}, "paid_at": {"type": "string", "format": "date-time"}}},
+    "Payments": {"type": "object", "properties": {
+        "code": {"type": "string"}, "fees_due": {"type": "integer"}, "fees_paid": {"type": "integer"},
+        "fee": {"allOf": [{"$ref": "#/components/schemas/Fee"}], "nullable": True},
+        "attempts": {"type": "array", "items": {"$ref": "#/components/schemas/PaymentAttempt"}},
+        "refund": {"type": "object", "nullable": True}, "online_available": {"type": "boolean"},
+        "may_pay_online": {"type": "boolean"}, "may_record_transfer": {"type": "boolean"},
+        "may_refund": {"type": "boolean"}, "refund_due": {"type": "boolean"}}},
+    "PaymentTransfer": {"type": "object", "required": ["reference"], "properties": {
+        "reference": {"type": "string", "maxLength": 80, "description": "the bank's or post office's reference"}}},
+    "PaymentRefund": {"type": "object", "required": ["reason"],
+               "properties": {"reason": {"type": "string", "maxLength": 500}}},
+    "IpnAnswer": {"type": "object", "properties": {
+        "RspCode": {"type": "string", "enum": ["00", "01", "02", "04", "97", "99"]}, "Message": {"type": "string"}}},
+})
+OPENAPI["paths"].update({
+    "/dossiers/{code}/payments": {
+        "parameters": [_CODE],
+        "get": _pay_answer(_op("The dossier's fees: due, paid (with its receipt number), every online attempt, the "
+                           "refund, and what the caller may do", "200", 401, 404), "200", "Payments"),
+        "post": _keyed(_pay_answer(_op("The applicant starts paying online: a new attempt and the signed address of "
+                                   "the gateway's hosted page (pay_url); 409 payment.already_paid, "
+                                   "payment.nothing_due, payment.online_unavailable", "201", 400, 401, 403, 404,
+                                   409, 422, body="PaymentStart"), "201", "PaymentAttempt"))},
+    "/dossiers/{code}/payments/transfer": {"parameters": [_CODE], "post": _keyed(_pay_answer(_op(
+        "Reception records the fees as paid by bank or postal transfer with its reference; an electronic "
+        "receipt is numbered; 409 fee.already_paid", "200", 400, 401, 403, 404, 409, 422, body="PaymentTransfer"),
+        "200", "Fee"))},
+    "/dossiers/{code}/payments/refund/proposal": {"parameters": [_CODE], "post": _keyed(_op(
+        "Reception proposes to refund the paid fee of a refused or stopped dossier (R8.6); the leaders are told; "
+        "409 payment.refund_already_proposed, payment.refund_not_due", "200", 400, 401, 403, 404, 409, 422,
+        body="PaymentRefund"))},
+    "/dossiers/{code}/payments/refund": {"parameters": [_CODE], "post": _keyed(_op(
+        "A leader approves the proposed refund (or refunds at once with a reason) and it is executed, once: "
+        "online payments through the gateway's refund API; 409 payment.already_refunded, payment.refund_not_due",
+        "200", 400, 401, 403, 404, 409, 422, body="PaymentRefund"))},
+    "/dossiers/{code}/payments/receipt.pdf": {"parameters": [_CODE], "get": _op(
+        "The electronic receipt (biên lai điện tử) of the paid fee, however paid (application/pdf); 404 "
+        "payment.receipt_not_found while nothing is paid", "200", 401, 404) | {"responses": {
+            "200": _PDF, "401": {"description": "error"}, "404": {"description": "error"}}}},
+    "/payments/vnpay/ipn": {"get": _pay_answer(_op(
+        "VNPay's IPN (server to server, the vnp_* parameters signed with the agency's secret): the only call "
+        "that marks a payment paid. Answers RspCode 00 confirmed, 01 order not found, 02 already confirmed, "
+        "04 invalid amount, 97 invalid signature, 99 other error (always HTTP 200, as VNPay expects)",
+        "200", auth=False), "200", "IpnAnswer")},
+    "/payments/vnpay/return": {"get": _pay_answer(_op(
+        "Check a browser return from VNPay (the vnp_* parameters): what MotCua holds about the attempt; "
+        "changes nothing (pending until the IPN); 404 when not signed by the gateway or not the caller's",
+        "200", 401, 404), "200", "PaymentAttempt")},
+})
+
+
 _NATIONAL_STATE = {"type": "object", "properties": {
     "state": {"type": "string", "enum": ["off", "synchronised", "behind", "failing"]},
     "sent": {"type": "integer"}, "waiting": {"type": "integer"},
