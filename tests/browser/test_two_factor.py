@@ -22,7 +22,9 @@ def test_an_officer_enrols_and_logs_in_with_a_code(live_server: str, page: Any, 
     page.goto(live_server + "/account")
     page.get_by_role("link", name="Bật hoặc xem xác thực hai lớp").click()
     qr = page.locator('img[src="/account/two-factor/qr.svg"]')
-    assert qr.evaluate("img => img.complete && img.naturalWidth > 0")  # the QR code is drawn
+    qr.wait_for()
+    page.wait_for_function("img => img.complete", arg=qr.element_handle())  # loaded (slow under load)
+    assert qr.evaluate("img => img.naturalWidth > 0")  # the QR code is drawn
     secret = page.locator("#totp-secret").inner_text()
     page.fill("input[name=otp]", pyotp.TOTP(secret).at(clock.now()))
     page.get_by_role("button", name="Bật xác thực hai lớp").click()
