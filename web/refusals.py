@@ -272,6 +272,9 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # -- issue 11: the fuzz stage (web/gate.py) ----------------------------------------------------
+    "input.unnamed_part": N_("Một phần của biểu mẫu gửi lên không có tên trường; hãy gửi lại biểu mẫu."),
+
 }
 
 

@@ -105,9 +105,9 @@ _FORM_FIELD = {"type": "object", "required": ["id", "label", "type", "required",
     "type": {"type": "string", "description": "string, text, long, date, boolean, enum, email, phone…"},
     "options": {"type": "array", "items": {"type": "object", "required": ["id", "label"],
                                            "properties": {"id": _TEXT, "label": _TEXT}}},
-    "pattern": _TEXT, "example": {"description": "a value the field accepts"},
-    "max_length": {"type": "integer"}, "help": _TEXT}, "additionalProperties": True,
-    "description": "a field of a form, as the catalogue or the diagram declares it"}
+    "pattern": {"type": "string", "description": "a regular expression the value must match"},
+    "example": {"description": "a value the field accepts (the catalogue's fields)"}}, "additionalProperties": True,
+    "description": "a field of a form, as the catalogue or the diagram declares it (a sidecar may add keys)"}
 
 _SCHEMAS: dict[str, Any] = {
     # -- the error envelope (web/errors.py, web/refusals.py) ------------------------------------------
