@@ -64,3 +64,5 @@ def test_every_answer_has_its_body_described(app: Any) -> None:
                         "schema": {"$ref": "#/components/schemas/Error"}}}, f"{where} {status}: not the envelope"
                 for media, body in answer["content"].items():
                     assert body.get("schema"), f"{where} {status} {media}: no schema"
+                    if status.startswith("2") and media == "application/json":  # `answer=` in web/api/openapi.py
+                        assert {"$ref", "properties", "items"} & set(body["schema"]), f"{where}: which fields?"

@@ -91,7 +91,8 @@ _CODE = _path("code", {"type": "string", "minLength": 1, "maxLength": 40},
 _IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                 "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
                 "description": "a repeat with the same key and request returns the first answer and does nothing "
-                               "again; the same key with another request is 422 idempotency.key_reused"}
+                               "again; the same key with another request is 422 idempotency.key_reused; a key "
+                               "not of this form is 400 idempotency.key_invalid"}
 
 
 def _keyed(op: dict[str, Any]) -> dict[str, Any]:
