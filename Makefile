@@ -37,12 +37,13 @@ run: install
 test: install
 	$(BIN)/python -m pytest -q
 
-# The fuzz stage alone (it also runs in `make test`, bounded): every URL rule with odd input, no 5xx.
-# Longer: `make fuzz MOTCUA_FUZZ_SECONDS=300 MOTCUA_FUZZ_REQUESTS=50000 MOTCUA_FUZZ_SEED=7`; PostgreSQL too with
-# MOTCUA_TEST_POSTGRES_URL set.
+# The fuzz stage alone, longer than in `make test`: every URL rule with odd input (no 5xx), and schemathesis
+# holding every API operation to its OpenAPI description. Each fuzzer gets MOTCUA_FUZZ_SECONDS.
+# Longer still: `make fuzz MOTCUA_FUZZ_SECONDS=600 MOTCUA_FUZZ_REQUESTS=50000 MOTCUA_FUZZ_EXAMPLES=1000
+# MOTCUA_FUZZ_SEED=7`; PostgreSQL too with MOTCUA_TEST_POSTGRES_URL set.
 fuzz: install
-	MOTCUA_FUZZ_SECONDS=$(or $(MOTCUA_FUZZ_SECONDS),40) MOTCUA_FUZZ_REQUESTS=$(or $(MOTCUA_FUZZ_REQUESTS),2000) \
-	  $(BIN)/python -m pytest -q -s tests/fuzz
+	MOTCUA_FUZZ_SECONDS=$(or $(MOTCUA_FUZZ_SECONDS),120) MOTCUA_FUZZ_REQUESTS=$(or $(MOTCUA_FUZZ_REQUESTS),20000) \
+	  MOTCUA_FUZZ_EXAMPLES=$(or $(MOTCUA_FUZZ_EXAMPLES),300) $(BIN)/python -m pytest -q -s tests/fuzz
 
 lint: install
 	$(BIN)/ruff check .

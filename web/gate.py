@@ -2,6 +2,7 @@
 file names, JSON) is normalised and checked before a route sees it, so that no odd input reaches a
 use case or a database as anything but a refusal naming its field.
 
+- every form part named (a multipart part without a name: 400 `input.unnamed_part`);
 - valid Unicode only (a JSON "\\ud800" is not text) and no control characters but tab and line breaks in
   a form field or JSON string, none at all in a URL part or query parameter (a NUL byte breaks PostgreSQL
   text columns, a line break a redirect): 400 `input.not_unicode` / `input.control_character`;
@@ -133,8 +134,15 @@ def _secret(field: str) -> bool:
     return "password" in field.rsplit(".", 1)[-1]
 
 
+def _name(name: str | None) -> str:
+    """A form part's name: a multipart part may come without one (no route can read it)."""
+    if name is None:
+        raise Malformed("input.unnamed_part")
+    return name
+
+
 def _multidict(pairs: Any, limit: int, controls: re.Pattern[str] = _CONTROL) -> ImmutableMultiDict[str, str]:
-    return ImmutableMultiDict([(text(k, k, MAX_QUERY, controls=_CONTROL_IN_URL),
+    return ImmutableMultiDict([(text(_name(k), k, MAX_QUERY, controls=_CONTROL_IN_URL),
                                 text(v, k, limit, normalise=not _secret(k), controls=controls))
                                for k, v in pairs.items(multi=True)])
 
@@ -148,7 +156,7 @@ def check_request() -> None:
     if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
         request.form = _multidict(request.form, MAX_FIELD)
         for name, file in request.files.items(multi=True):
-            text(name, name, MAX_QUERY)
+            text(_name(name), name, MAX_QUERY)
             if file.filename:
                 text(file.filename, name, 255)
     elif request.is_json and request.content_length != 0:

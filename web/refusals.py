@@ -395,6 +395,9 @@ MESSAGES: dict[str, str] = {
                                          "để hoàn trả."),
     "payment.gateway_unavailable": N_("Không kết nối được với cổng thanh toán; hãy thử lại sau."),
     "payment.refund_refused": N_("Cổng thanh toán từ chối hoàn trả (mã {gateway_code})."),
+    # -- issue 11: the fuzz stage (web/gate.py) ----------------------------------------------------
+    "input.unnamed_part": N_("Một phần của biểu mẫu gửi lên không có tên trường; hãy gửi lại biểu mẫu."),
+
 }
 
 

@@ -41,6 +41,7 @@ DEFAULT_IDLE_MINUTES = 60
 DEFAULT_ABSOLUTE_HOURS = 12
 TOUCH_EVERY = timedelta(minutes=1)  # "last used" is written at most this often (no write per request)
 MAX_CREDENTIAL = 200
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns: a larger number names no row (PostgreSQL refuses to look)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _parse(credential: str) -> tuple[int, str] | None:
     if not isinstance(credential, str) or len(credential) > MAX_CREDENTIAL:
         return None
     head, _, secret = credential.strip().partition(".")
-    if not head.isascii() or not head.isdigit() or len(head) > 18 or not secret:
+    if not head.isascii() or not head.isdigit() or len(head) > 18 or not secret or int(head) > MAX_ROW_ID:
         return None
     return int(head), secret
 
@@ -250,7 +251,7 @@ def revoke_token(services: Services, username: str, token_id: object) -> dict[st
         user = acting_user(uow.session, username)
         number = token_id if isinstance(token_id, int) else int(token_id) if (
             isinstance(token_id, str) and token_id.isascii() and token_id.isdigit() and len(token_id) < 19) else 0
-        row = uow.session.get(UserSession, number) if number else None
+        row = uow.session.get(UserSession, number) if 0 < number <= MAX_ROW_ID else None
         if row is None or row.user_id != user.id or row.kind != API or row.ended_at is not None:
             raise NotFound("token.not_found", "id", id=str(token_id)[:20])
         now = services.clock.now()

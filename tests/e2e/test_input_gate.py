@@ -177,3 +177,30 @@ def test_a_count_beyond_an_integer_column_is_a_422_not_a_database_error(client: 
         s["sid"] = session_of(client, "admin" if url.startswith("/admin") else "reception")
     resp = client.get(url)
     assert resp.status_code == 422 and "số quá lớn" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("huge", [str(2**31), str(2**63 - 1)])
+def test_a_token_id_beyond_an_integer_column_is_not_found_not_a_database_error(client: Any, token: Any,
+                                                                               huge: str) -> None:
+    """Found by schemathesis on PostgreSQL: a token's id (in the URL, or as the head of a bearer token)."""
+    resp = client.delete(f"/api/v1/tokens/{huge}", headers=token("citizen"))
+    assert resp.status_code == 404 and _error(resp)["code"] == "token.not_found"
+    resp = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {huge}.secret"})
+    assert resp.status_code == 401
+    with client.session_transaction() as s:
+        s["sid"] = session_of(client, "citizen")
+        s["csrf"] = "t"
+    assert client.post(f"/account/tokens/{huge}/revoke", data={"csrf_token": "t"}).status_code == 404
+
+
+@pytest.mark.parametrize("part", ['form-data\r\n\r\nx', 'form-data; filename="a.pdf"\r\nContent-Type: application/pdf'
+                                  '\r\n\r\n%PDF-1.4'])
+def test_a_form_part_without_a_name_is_a_400_not_a_500(client: Any, token: Any, part: str) -> None:
+    """Found by schemathesis: a multipart part whose Content-Disposition names no field."""
+    body = (f'--b\r\nContent-Disposition: form-data; name="payload"\r\n\r\n{{}}\r\n'
+            f'--b\r\nContent-Disposition: {part}\r\n--b--\r\n').encode()
+    headers = {"Content-Type": "multipart/form-data; boundary=b"}
+    resp = client.post("/api/v1/dossiers", data=body, headers=headers | token("citizen"))
+    assert resp.status_code == 400 and _error(resp)["code"] == "input.unnamed_part"
+    resp = client.post("/feedback", data=body, headers=headers)
+    assert resp.status_code == 400 and "không có tên trường" in resp.get_data(as_text=True)

@@ -31,7 +31,8 @@ def dashboard() -> Any:
                                        a.get("procedure", "").strip()))
 
 
-@bp.get("/reports/annual.<fmt>")
+@bp.get("/reports/annual.pdf", defaults={"fmt": "pdf"})
+@bp.get("/reports/annual.xlsx", defaults={"fmt": "xlsx"})
 @require_token
 def annual(fmt: str) -> Response:
     a = request.args
