@@ -106,6 +106,18 @@ def may_submit(user: User, email_confirmed: bool = True) -> bool:
     return user.active and user.has_role("citizen") and email_confirmed
 
 
+def may_register_at_desk(user: User) -> bool:
+    """A dossier handed in at the counter or received by post, for someone without an account
+    (R7.1, R14): reception of an agency, for that agency."""
+    return user.active and user.has_role("reception") and user.agency_id is not None
+
+
+def may_search_dossiers(user: User) -> bool:
+    """The dossier search (issue 12): officers of an agency, within their agency and the dossiers
+    it was consulted on."""
+    return user.active and is_officer(user)
+
+
 def may_deploy(user: User) -> bool:
     """System administrators; the machine account `SYSTEM` that `motcua init` deploys the shipped
     diagrams with (before any administrator exists on a production database)."""

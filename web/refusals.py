@@ -272,6 +272,25 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # -- issue 12 (h12a): counter and postal intake, dossier search, the dossier page, inboxes --------
+    "intake.reception_only": N_("Chỉ cán bộ một cửa của cơ quan được đăng ký hồ sơ nộp tại quầy hoặc qua bưu "
+                                "chính."),
+    "intake.channel_unknown": N_("Hình thức nhận hồ sơ phải là tại quầy (counter) hoặc qua bưu chính (post)."),
+    "intake.id_number_invalid": N_("Số định danh cá nhân phải gồm 12 chữ số (hoặc số CMND 9 chữ số)."),
+    "intake.name_required": N_("Hãy nhập họ tên người nộp hồ sơ."),
+    "intake.name_too_long": N_("Họ tên người nộp dài quá {max} ký tự."),
+    "intake.phone_invalid": N_("Số điện thoại người nộp phải có từ 8 đến 15 chữ số; người nộp dùng số này để "
+                               "tra cứu hồ sơ."),
+    "intake.address_too_long": N_("Địa chỉ dài quá {max} ký tự."),
+    "intake.arrival_required": N_("Hãy nhập ngày bưu phẩm đến cơ quan: thời hạn giải quyết tính từ ngày này."),
+    "intake.arrival_in_future": N_("Ngày bưu phẩm đến không thể sau thời điểm hiện tại."),
+    "intake.sender_required": N_("Hãy nhập người gửi bưu phẩm (họ tên, địa chỉ trên phong bì)."),
+    "intake.sender_too_long": N_("Thông tin người gửi dài quá {max} ký tự."),
+    "intake.other_agency": N_("Thủ tục này do cơ quan khác tiếp nhận; quầy của cơ quan bạn không đăng ký hồ "
+                              "sơ của thủ tục này."),
+    "search.period_reversed": N_("Ngày kết thúc phải sau ngày bắt đầu."),
+    "dossier.officers_only": N_("Chỉ cán bộ của cơ quan giải quyết hoặc phối hợp xem được trang hồ sơ này."),
+    "link.applicants_only": N_("Chỉ tài khoản công dân, tổ chức liên kết được hồ sơ với tài khoản của mình."),
 }
 
 

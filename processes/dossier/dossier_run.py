@@ -15,7 +15,18 @@ from engine.clock import Clock
 from engine.definitions import UserTaskInfo
 from engine.runner import EngineError, Instance
 from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
-from models import Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User, UserTask
+from models import (
+    Agency,
+    Attachment,
+    Dossier,
+    DossierIntake,
+    DossierNotice,
+    OutboxMessage,
+    Procedure,
+    Timer,
+    User,
+    UserTask,
+)
 from processes import audit
 from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.errors import Unprocessable
@@ -28,12 +39,15 @@ _OPEN_TASKS = sa.select(UserTask).where(UserTask.dossier_id == sa.bindparam("dos
 _TIMERS = sa.select(Timer).where(Timer.dossier_id == sa.bindparam("dossier_id")).order_by(Timer.id)
 _ATTACHMENTS = sa.select(Attachment).where(Attachment.dossier_id == sa.bindparam("dossier_id"))
 
+PAPER = "paper"  # a document seen on paper at the counter, stored nowhere (processes/desk/counter.py)
+
 # A diagram's script spent its budget (engine.sandbox.Limits), by the limit it reached.
 _BUDGET_CODES = {"seconds": "workflow.script_budget.seconds", "steps": "workflow.script_budget.steps",
                  "size": "workflow.script_budget.size"}
 
 _FACT_FIELDS = [f.name for f in fields(DossierFacts) if f.name not in {"code", "applicant_name", "form",
-                                                                        "documents", "result_channel"}]
+                                                                        "documents", "result_channel",
+                                                                        "channel"}]
 
 
 def procedure_facts(procedure: Procedure) -> ProcedureFacts:
@@ -58,6 +72,7 @@ class DossierRun:
         self.facts = DossierFacts(
             code=dossier.code, status_code=dossier.status_code, applicant_name=dossier.applicant_name,
             result_channel=dossier.result_channel, form=dict(dossier.form), documents=documents,
+            channel=dossier.channel,
             **{name: getattr(dossier, name) for name in _FACT_FIELDS if name != "status_code"})
         self.contexts: list[HandlerContext] = []
         self.instance: Instance
@@ -187,7 +202,7 @@ class DossierRun:
     def _write_effects(self) -> None:
         d = self.dossier
         noticed = any(ctx.notices for ctx in self.contexts)
-        applicant = self.session.get(User, d.applicant_id) if noticed else None
+        applicant = self.session.get(User, d.applicant_id) if noticed and d.applicant_id is not None else None
         for n, ctx in enumerate(self.contexts):
             for notice in ctx.notices:
                 self.session.add(DossierNotice(dossier_id=d.id, at=self.now, form_no=notice.form_no,
@@ -195,8 +210,9 @@ class DossierRun:
                 key = f"{d.code}:{d.version}:{n}:{notice.form_no or notice.title}"
                 if applicant is not None and applicant.email:
                     self._outbox("email", applicant.email, notice.title, notice.body, f"mail:{key}")
-                if applicant is not None and applicant.phone:
-                    self._outbox("sms", applicant.phone, notice.title, f"{notice.title}: {d.code}", f"sms:{key}")
+                phone = applicant.phone if applicant is not None else d.applicant_phone  # a walk-in's own
+                if phone:
+                    self._outbox("sms", phone, notice.title, f"{notice.title}: {d.code}", f"sms:{key}")
             for alert in ctx.alerts:  # to the dossier's agency, or to the consulted agency named (R8.2)
                 agency_id = d.agency_id if alert.agency is None else self.session.scalar(
                     sa.select(Agency.id).where(Agency.code == alert.agency))
@@ -225,8 +241,11 @@ class _Documents(Mapping[str, str]):
 
     def _rows(self) -> dict[str, str]:
         if self._found is None:
-            self._found = {a.document_key: a.sha256 for a in self._session.scalars(
-                _ATTACHMENTS, {"dossier_id": self._dossier_id})}
+            intake = self._session.get(DossierIntake, self._dossier_id)
+            # A paper seen at the counter (no scan) is present: "paper" stands for its checksum.
+            self._found = {key: PAPER for key in (intake.papers_seen if intake else [])}
+            self._found.update({a.document_key: a.sha256 for a in self._session.scalars(
+                _ATTACHMENTS, {"dossier_id": self._dossier_id})})
         return self._found
 
     def __getitem__(self, key: str) -> str:

@@ -344,6 +344,21 @@ TABLE: dict[str, Row] = {
     "processes.desk.workbench:hand_over_task": Row(
         lambda f, svc, who, w: f(svc, who, w.task_id, "reception"), "reception"
     ),
+    # -- issue 12 (h12a): counter intake, the dossier page, linking a walk-in dossier -----------------
+    "processes.desk.counter:register_at_desk": Row(
+        lambda f, svc, who, w: f(svc, who, submission(), _m("processes.submission.submission.DeskIntake")(
+            "counter", _m("processes.submission.submission.Applicant")("062095009876", "Phạm Thị Mai",
+                                                                      "0905123456"))),
+        "reception",
+        (CITIZEN, UNKNOWN, LOCKED_ADMIN),
+    ),  # reception2 has the right, for its own agency's procedures (a district procedure: Invalid)
+    "processes.desk.dossier_page:officer_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.submission.portal_dossiers:link_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "0912345678", "10.0.0.9"),
+        "citizen",
+        (OTHER_OFFICER, UNKNOWN, LOCKED_ADMIN),
+        refused=(Forbidden,),
+    ),  # another citizen is told "no match" like anyone without the code and phone (test_desk_intake)
 }
 
 # Use cases whose answer is filtered to the caller: a stranger is refused or sees nothing of the
@@ -353,6 +368,8 @@ FILTERED: dict[str, Call] = {
     "processes.desk.tasks:list_tasks": lambda f, svc, who, w: f(svc, who),
     "processes.desk.workbench:task_queue": lambda f, svc, who, w: f(svc, who),
     "processes.submission.portal_dossiers:my_dossiers": lambda f, svc, who, w: f(svc, who),
+    "processes.dossier.search:search_dossiers": lambda f, svc, who, w: f(
+        svc, who, _m("processes.dossier.search.DossierQuery")()),
 }
 
 # Functions taking (services, username | actor, …) that need no right, and why.
@@ -504,7 +521,8 @@ def test_a_stranger_sees_nothing_of_a_dossier_that_is_not_his(services: Services
         for secret in (code, "Lê Thị Cúc"):  # the dossier, or the main agency's reception officer
             assert secret not in repr(seen), (use_case, who, secret)
     # the same call by the one it is for does show the dossier (the check can fail)
-    owner = {"my_dossiers": "citizen", "list_tasks": "reception", "task_queue": "reception"}.get(
+    owner = {"my_dossiers": "citizen", "list_tasks": "reception", "task_queue": "reception",
+             "search_dossiers": "reception"}.get(
         use_case.rpartition(":")[2]
     )
     if owner:
