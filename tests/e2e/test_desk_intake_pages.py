@@ -99,8 +99,8 @@ def world(services: Services) -> dict[str, str]:
 
 def _commune(services: Services) -> str:
     """A dossier of the commune (reception2's agency), whose applicant is also called Phạm Thị Mai."""
-    from tests.helpers import catalogue_form
     from adapters.config import PROJECT_ROOT
+    from tests.helpers import catalogue_form
     from tests.integration.test_procedures import catalogue
 
     cat = catalogue(PROJECT_ROOT / "bpmn_diagrams" / "chung_thuc_ban_sao_tu_ban_chinh.toml")

@@ -53,6 +53,25 @@ OPENAPI: dict[str, Any] = {
                                 "(422 dossier.declaration_required otherwise)"}},
                 "description": "Every required document of the catalogue is attached (multipart "
                                "documents.<key>), else 422 submission.document_required naming it."},
+            "DeskIntake": {"type": "object", "required": ["procedure", "form", "received_via", "applicant"],
+                           "description": "A counter or postal dossier registered by reception (issue 12); the "
+                                          "Submission's fields without the declaration, plus these. 201 answers "
+                                          "{code, status, status_code, intake_task, accepted, "
+                                          "acceptance_refusal, links}.",
+                           "properties": {
+                "received_via": {"type": "string", "enum": ["counter", "post"]},
+                "applicant": {"type": "object", "required": ["id_number", "name", "phone"], "properties": {
+                    "id_number": {"type": "string", "pattern": "^([0-9]{9}|[0-9]{12})$"},
+                    "name": {"type": "string", "maxLength": 200}, "phone": {"type": "string"},
+                    "address": {"type": "string", "maxLength": 300}}},
+                "papers_seen": {"type": "array", "items": {"type": "string"}, "description":
+                                "document keys seen on paper at the desk (count as present)"},
+                "arrived_at": {"type": "string", "description": "post: local date or date-time of arrival; the "
+                               "time limit counts from it"},
+                "sender": {"type": "string", "maxLength": 300},
+                "accept": {"type": "boolean", "description": "complete the intake task with 'accept' at once"},
+                "checklist": {"type": "object", "additionalProperties": {"type": "boolean"}}}},
+            "Link": {"type": "object", "required": ["phone"], "properties": {"phone": {"type": "string"}}},
             "Supplement": {"type": "object", "properties": {"form": {"type": "object"}}},
             "Completion": {"type": "object", "required": ["data"], "properties": {
                 "data": {"type": "object", "description": "the task form's values; a refuse or return "
@@ -84,8 +103,22 @@ OPENAPI: dict[str, Any] = {
     },
     "paths": {
         "/procedures": {"get": _op("The public catalogue", "200", auth=False)},
-        "/dossiers": {"post": _keyed(_op("Submit a dossier (JSON, or multipart with payload + documents.<key>)",
-                                         "201", 400, 401, 403, 404, 413, 422, body="Submission"))},
+        "/dossiers": {
+            "post": _keyed(_op("Submit a dossier (JSON, or multipart with payload + documents.<key>); with "
+                               "received_via, reception registers a counter or postal dossier for an applicant "
+                               "without an account (DeskIntake)", "201", 400, 401, 403, 404, 413, 422,
+                               body="Submission")),
+            "get": _op("Officers search the dossiers of their agency and those it was consulted on (finished ones "
+                       "included, diacritics ignored): q, status, procedure, from, to, page, per_page; answers "
+                       "{items, page, pages, total, per_page}", "200", 401, 403, 422)
+            | {"parameters": [{"name": n, "in": "query", "required": False, "schema": {"type": t}}
+                              for n, t in (("q", "string"), ("status", "integer"), ("procedure", "string"),
+                                           ("from", "string"), ("to", "string"), ("page", "integer"),
+                                           ("per_page", "integer"))]}},
+        "/dossiers/{code}/link": {"parameters": [_CODE], "post": _op(
+            "A citizen links a counter or postal dossier to the own account with the phone given at the desk; "
+            "404 lookup.no_match for an unknown code, a wrong phone or a dossier already linked", "200", 401, 403,
+            404, 422, 429, body="Link")},
         "/dossiers/{code}": {"parameters": [_CODE], "get": _op("One dossier", "200", 401, 404)},
         "/dossiers/{code}/diagram.svg": {"parameters": [_CODE], "get": _op(
             "The dossier's diagram (image/svg+xml), its done, active and overdue steps marked; ?lang=en for an "
