@@ -112,6 +112,11 @@ def may_register_at_desk(user: User) -> bool:
     return user.active and user.has_role("reception") and user.agency_id is not None
 
 
+def may_prepare_draft(user: User, dossier: Dossier) -> bool:
+    """The draft result (issue 12): specialists of the handling agency attach or generate it."""
+    return user.active and user.has_role("specialist") and user.agency_id == dossier.agency_id
+
+
 def may_search_dossiers(user: User) -> bool:
     """The dossier search (issue 12): officers of an agency, within their agency and the dossiers
     it was consulted on."""

@@ -10,18 +10,18 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, flash, g, redirect, render_template, request
 
-from processes.desk import counter, dossier_page
+from processes.desk import counter, dossier_page, result
 from processes.dossier import dossiers
 from processes.dossier.search import DossierQuery, search_dossiers
 from processes.dossier.status import STATUS_NAMES
-from processes.errors import Invalid, NotFound, Refused
+from processes.errors import Conflict, Invalid, NotFound, Refused
 from processes.submission import portal_catalogue, portal_dossiers
-from processes.submission.submission import Applicant, DeskIntake, Submission
+from processes.submission.submission import Applicant, DeskIntake, Submission, Upload
 from web import commands, refusals
 from web.context import services
 from web.i18n import _
 from web.page_kit import client_ip, field_errors, refusal_page, uploads
-from web.session import login_required
+from web.session import login_required, safe_path
 
 bp = Blueprint("desk", __name__)
 SEARCH_KEYS = ("q", "status", "procedure", "from", "to")
@@ -133,6 +133,28 @@ def dossier(code: str) -> Any:
     except Refused as exc:
         return refusal_page(exc)
     return render_template("officer/dossier.html", v=view)
+
+
+# -- the draft result ---------------------------------------------------------------------------------
+@bp.post("/officer/dossiers/<code>/draft")
+@login_required
+def draft(code: str) -> Any:
+    """The specialist generates the draft result from the procedure's template, or uploads a PDF."""
+    back = safe_path(request.form.get("back", ""), f"/officer/dossiers/{code}", prefix="/officer/")
+    file = request.files.get("draft")
+    try:
+        if file is not None and file.filename:
+            result.attach_draft(services(), g.username, code, Upload("draft", file.filename, file.read(),
+                                                                     file.mimetype))
+        else:
+            result.generate_draft(services(), g.username, code)
+    except (Invalid, Conflict) as exc:
+        flash(refusals.message_of(exc), "error")
+        return redirect(back, code=303)
+    except Refused as exc:
+        return refusal_page(exc)
+    flash(_("Đã lưu dự thảo kết quả."), "success")
+    return redirect(back, code=303)
 
 
 # -- the applicant links a counter dossier to the account ---------------------------------------------

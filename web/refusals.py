@@ -290,6 +290,9 @@ MESSAGES: dict[str, str] = {
                               "sơ của thủ tục này."),
     "search.period_reversed": N_("Ngày kết thúc phải sau ngày bắt đầu."),
     "dossier.officers_only": N_("Chỉ cán bộ của cơ quan giải quyết hoặc phối hợp xem được trang hồ sơ này."),
+    "draft.specialists_only": N_("Chỉ chuyên viên của cơ quan giải quyết được lập dự thảo kết quả."),
+    "draft.not_now": N_("Chỉ lập dự thảo kết quả khi hồ sơ đã được tiếp nhận và đang xử lý."),
+    "draft.not_pdf": N_("Dự thảo kết quả phải là tệp PDF."),
     "must_be_list": N_("Phải là một danh sách (mảng JSON) các chuỗi ký tự."),
     "link.applicants_only": N_("Chỉ tài khoản công dân, tổ chức liên kết được hồ sơ với tài khoản của mình."),
 }

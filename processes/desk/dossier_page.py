@@ -21,6 +21,7 @@ from processes.access import (
 )
 from processes.definitions.catalogue import form_fields
 from processes.desk.paper import DOSSIER_FORMS, applicable_forms
+from processes.desk.result import DRAFT_DOCUMENT, DRAFT_KEY, draft_view, latest_proposal
 from processes.desk.steps import fee_due
 from processes.desk.task_page import RESULT_DOCUMENT, _history, notes_of
 from processes.dossier.dossiers import involved_agencies, load_visible
@@ -40,7 +41,8 @@ def officer_dossier(services: Services, username: str, code: str) -> dict[str, A
         if not may_work_on_dossier(user, dossier, involved_agencies(s, dossier)):
             raise Forbidden("dossier.officers_only")
         definition = services.definition(s, dossier.definition_id)
-        names = {d["key"]: d["name"] for d in procedure.catalogue.get("documents", [])} | {"result": RESULT_DOCUMENT}
+        names = {d["key"]: d["name"] for d in procedure.catalogue.get("documents", [])} | {
+            "result": RESULT_DOCUMENT, DRAFT_KEY: DRAFT_DOCUMENT}
         uploaders = dict(s.execute(sa.select(User.id, User.full_name)).all())
         versions: dict[str, list[dict[str, Any]]] = {}
         for a in s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id).order_by(Attachment.id)):
@@ -80,6 +82,8 @@ def officer_dossier(services: Services, username: str, code: str) -> dict[str, A
             "notices": [{"at": n.at, "form": n.form_no, "title": n.title, "body": n.body} for n in notices],
             "forms": [{"no": no, "title": DOSSIER_FORMS[no]} for no in applicable_forms(s, dossier)],
             "history": history,
+            "draft": draft_view(s, dossier),
+            "proposal": latest_proposal(s, dossier, definition.user_tasks),
             "notes": notes_of(s, dossier.id),
             "fees": fees, "fee_total": sum(int(f.get("amount_vnd", 0)) for f in fees),
             "payment": {"receipt_no": payment.receipt_no, "amount_vnd": payment.amount_vnd,

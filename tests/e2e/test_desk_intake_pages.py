@@ -155,3 +155,28 @@ def test_the_task_filter_ignores_diacritics(client: Any, world: dict[str, str]) 
     login(client, "specialist")
     page = client.get("/officer/tasks", query_string={"applicant": "pham thi mai"}).get_data(as_text=True)
     assert world["mai"] in page and world["other"] not in page
+
+
+def test_the_draft_result_through_the_pages_and_the_api(client: Any, services: Services, token: Any) -> None:
+    from tests.helpers import offered
+
+    code = walk_in(services)
+    login(client, "specialist")
+    review = offered(services, code, "specialist")[0]
+    page = client.get(f"/officer/tasks/{review['id']}").get_data(as_text=True)
+    assert "Tạo dự thảo từ mẫu của thủ tục" in page and "Chưa có dự thảo kết quả." in page
+    made = post(client, f"/officer/dossiers/{code}/draft", {"generate": "1", "back": f"/officer/tasks/{review['id']}"})
+    assert made.status_code == 303 and made.headers["Location"] == f"/officer/tasks/{review['id']}"
+    assert "Xem dự thảo kết quả" in client.get(f"/officer/tasks/{review['id']}").get_data(as_text=True)
+    api = client.post(f"/api/v1/dossiers/{code}/draft-result", json={"generate": True}, headers=token("specialist"))
+    assert api.status_code == 201 and api.json["generated"] is True
+    assert client.get(api.json["url"]).data.startswith(b"%PDF")
+    refused = client.post(f"/api/v1/dossiers/{code}/draft-result", json={"generate": True},
+                          headers=token("reception"))
+    assert refused.status_code == 403 and refused.json["error"]["code"] == "draft.specialists_only"
+    work(services, code, "specialist")
+    login(client, "leader")
+    approval = offered(services, code, "leader")[0]
+    page = client.get(f"/officer/tasks/{approval['id']}").get_data(as_text=True)
+    assert "Xem dự thảo kết quả" in page and "Đủ điều kiện, trình phê duyệt" in page
+    assert "dự thảo này trở thành kết quả" in page

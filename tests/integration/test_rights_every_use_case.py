@@ -352,6 +352,10 @@ TABLE: dict[str, Row] = {
         "reception",
         (CITIZEN, UNKNOWN, LOCKED_ADMIN),
     ),  # reception2 has the right, for its own agency's procedures (a district procedure: Invalid)
+    "processes.desk.result:generate_draft": Row(lambda f, svc, who, w: f(svc, who, w.code), "specialist"),
+    "processes.desk.result:attach_draft": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, _m("processes.submission.submission.Upload")(
+            "draft", "du-thao.pdf", PDF)), "specialist"),
     "processes.desk.dossier_page:officer_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
     "processes.submission.portal_dossiers:link_dossier": Row(
         lambda f, svc, who, w: f(svc, who, w.code, "0912345678", "10.0.0.9"),

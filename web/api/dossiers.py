@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, g, jsonify, request
 
 from processes.definitions import diagrams
-from processes.desk import counter, fees, tasks
+from processes.desk import counter, fees, result, tasks
 from processes.dossier import dossiers
 from processes.dossier.search import PER_PAGE, DossierQuery, search_dossiers
 from processes.errors import Invalid, Malformed
@@ -77,6 +77,24 @@ def link(code: str) -> Response:
         raise Invalid("must_be_text", "phone")
     linked = portal_dossiers.link_dossier(services(), g.username, code, phone, client_ip())
     return jsonify(linked | {"status": gettext(linked["status"])})
+
+
+@bp.post("/dossiers/<code>/draft-result")
+@require_token
+def draft_result(code: str) -> Any:
+    """The specialist's draft result: multipart with the PDF as the file `draft`, or JSON
+    `{"generate": true}` to build it from the procedure's template and the dossier's data."""
+    if request.mimetype == "multipart/form-data":
+        file = request.files.get("draft")
+        if file is None or not file.filename:
+            raise Invalid("draft.not_pdf", "draft")
+        made = result.attach_draft(services(), g.username, code, Upload("draft", file.filename, file.read(),
+                                                                         file.mimetype))
+    else:
+        if json_body().get("generate") is not True:
+            raise Invalid("must_be_boolean", "generate")
+        made = result.generate_draft(services(), g.username, code)
+    return jsonify(made), 201
 
 
 def _int_arg(name: str) -> int | None:

@@ -115,6 +115,12 @@ OPENAPI: dict[str, Any] = {
                               for n, t in (("q", "string"), ("status", "integer"), ("procedure", "string"),
                                            ("from", "string"), ("to", "string"), ("page", "integer"),
                                            ("per_page", "integer"))]}},
+        "/dossiers/{code}/draft-result": {"parameters": [_CODE], "post": _op(
+            "A specialist of the handling agency stores a new version of the draft result: JSON "
+            "{\"generate\": true} builds it from the procedure's template and the dossier's data, multipart "
+            "uploads the PDF as the file draft; answers 201 {code, attachment, filename, generated, url}; "
+            "on the leader's approval the latest draft becomes the result handed over",
+            "201", 400, 401, 403, 404, 409, 413, 422)},
         "/dossiers/{code}/link": {"parameters": [_CODE], "post": _op(
             "A citizen links a counter or postal dossier to the own account with the phone given at the desk; "
             "404 lookup.no_match for an unknown code, a wrong phone or a dossier already linked", "200", 401, 403,
