@@ -2,7 +2,16 @@
 from models.audit import AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
-from models.dossiers import Attachment, Dossier, DossierIntake, DossierNotice, DossierSequence, Timer, UserTask
+from models.dossiers import (
+    Attachment,
+    Dossier,
+    DossierIntake,
+    DossierNotice,
+    DossierSequence,
+    Notification,
+    Timer,
+    UserTask,
+)
 from models.idempotency import IdempotentRequest
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
@@ -13,4 +22,4 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
-           "IdempotentRequest", "DossierIntake"]
+           "IdempotentRequest", "DossierIntake", "Notification"]

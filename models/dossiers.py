@@ -151,3 +151,20 @@ class DossierNotice(Base):
     form_no: so.Mapped[str | None] = so.mapped_column(sa.String(10))  # "01", "02", … national forms
     title: so.Mapped[str] = so.mapped_column(sa.String(300))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+
+
+class Notification(Base):
+    """An in-app notification to one user (issue 12): its kind and values (the page words it in the
+    reader's language), the dossier it is about, read or not. Officers: new work in the group's queue,
+    a task returned, a consultation, a deadline near or passed; applicants: each notice on their dossiers."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_inbox", "user_id", "read_at", "id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"))
+    params: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+    created_at: so.Mapped[datetime] = so.mapped_column()
+    read_at: so.Mapped[datetime | None] = so.mapped_column()

@@ -15,13 +15,14 @@ from processes.dossier import dossiers
 from processes.dossier.search import DossierQuery, search_dossiers
 from processes.dossier.status import STATUS_NAMES
 from processes.errors import Conflict, Invalid, NotFound, Refused
+from processes.inbox import inbox
 from processes.submission import portal_catalogue, portal_dossiers
 from processes.submission.submission import Applicant, DeskIntake, Submission, Upload
 from web import commands, refusals
 from web.context import services
-from web.i18n import _
+from web.i18n import N_, _
 from web.page_kit import client_ip, field_errors, refusal_page, uploads
-from web.session import login_required, safe_path
+from web.session import current_username, login_required, safe_path
 
 bp = Blueprint("desk", __name__)
 SEARCH_KEYS = ("q", "status", "procedure", "from", "to")
@@ -173,6 +174,72 @@ def link() -> Any:
         return redirect("/my/dossiers", code=303)
     flash(_("Đã liên kết hồ sơ {code} với tài khoản của bạn.", code=linked["code"]), "success")
     return redirect(f"/my/dossiers/{linked['code']}", code=303)
+
+
+# -- the in-app inbox ----------------------------------------------------------------------------------
+# How each kind of notification reads (its values filled in), in the reader's language.
+KIND_TEXTS = {
+    inbox.TASK_QUEUED: N_("Hồ sơ {code} vào hàng đợi của nhóm: {task}."),
+    inbox.TASK_RETURNED: N_("Hồ sơ {code} được trả lại cho bạn ({task}). Lý do: {reason}"),
+    inbox.CONSULTATION: N_("Cơ quan bạn được đề nghị phối hợp giải quyết hồ sơ {code}: {task}."),
+    inbox.DUE_SOON: N_("Hồ sơ {code} sắp đến hạn trả kết quả."),
+    inbox.LATE: N_("Hồ sơ {code} đã quá hạn."),
+    inbox.NOTICE: N_("Hồ sơ {code}: {title}"),
+}
+
+
+def notification_text(item: dict[str, Any]) -> str:
+    params = {"code": item.get("dossier") or "", "task": "", "reason": "", "title": ""} | {
+        k: v for k, v in item["params"].items() if isinstance(v, str)}
+    text = KIND_TEXTS.get(item["kind"])
+    return _(text, **params) if text else item["kind"]
+
+
+def notification_link(item: dict[str, Any], officer: bool) -> str | None:
+    code = item.get("dossier")
+    if not code:
+        return None
+    return f"/officer/dossiers/{code}" if officer else f"/my/dossiers/{code}"
+
+
+@bp.get("/inbox")
+@login_required
+def inbox_list() -> Any:
+    unread_only = request.args.get("unread") == "1"
+    try:
+        found = inbox.inbox_page(services(), g.username, _int(request.args.get("page"), "page") or 1, unread_only)
+    except Refused as exc:
+        return refusal_page(exc)
+    return render_template("inbox.html", found=found, unread_only=unread_only, text=notification_text,
+                           link=notification_link)
+
+
+@bp.post("/inbox/read")
+@login_required
+def inbox_read() -> Any:
+    raw = request.form.getlist("id")
+    try:
+        ids = None if request.form.get("all") == "1" else [_int(i, "id") or 0 for i in raw]
+        inbox.mark_read(services(), g.username, ids)
+    except Refused as exc:
+        return refusal_page(exc)
+    target = request.form.get("go", "")
+    return redirect(safe_path(target, "/inbox", prefix="/") if target else "/inbox", code=303)
+
+
+@bp.app_context_processor
+def _unread_badge() -> dict[str, Any]:
+    def unread_notifications() -> int:
+        """The header's badge: the logged-in user's unread notifications (0 when logged out)."""
+        username = current_username()
+        if not username:
+            return 0
+        try:
+            return inbox.unread_count(services(), username)
+        except Refused:
+            return 0
+
+    return {"unread_notifications": unread_notifications}
 
 
 def _int(raw: str | None, name: str) -> int | None:

@@ -293,6 +293,7 @@ MESSAGES: dict[str, str] = {
     "draft.specialists_only": N_("Chỉ chuyên viên của cơ quan giải quyết được lập dự thảo kết quả."),
     "draft.not_now": N_("Chỉ lập dự thảo kết quả khi hồ sơ đã được tiếp nhận và đang xử lý."),
     "draft.not_pdf": N_("Dự thảo kết quả phải là tệp PDF."),
+    "inbox.ids_invalid": N_("Hãy gửi danh sách mã thông báo (số nguyên), tối đa {max} mã."),
     "must_be_list": N_("Phải là một danh sách (mảng JSON) các chuỗi ký tự."),
     "link.applicants_only": N_("Chỉ tài khoản công dân, tổ chức liên kết được hồ sơ với tài khoản của mình."),
 }

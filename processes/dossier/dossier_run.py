@@ -30,6 +30,8 @@ from models import (
 from processes import audit
 from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.errors import Unprocessable
+from processes.inbox import events as inbox_events
+from processes.inbox import inbox
 from processes.timekeeping import deadlines
 
 # Built once: building a statement costs about as much as running it (SQLAlchemy coerces every
@@ -161,6 +163,7 @@ class DossierRun:
                              due_at=self._task_due(task.info, variables), created_at=self.now)
             self.session.add(added)
             self.open_tasks.append(added)
+            inbox_events.task_opened(self.session, self.dossier, added, self.actor, self.now)
         for gone in existing.values():  # cancelled (e.g. by a boundary event), not completed by a person
             self.session.delete(gone)
         self.open_tasks.sort(key=lambda t: t.id)
@@ -207,6 +210,9 @@ class DossierRun:
             for notice in ctx.notices:
                 self.session.add(DossierNotice(dossier_id=d.id, at=self.now, form_no=notice.form_no,
                                                title=notice.title, body=notice.body))
+                if applicant is not None:  # the applicant's in-app inbox (issue 12)
+                    inbox.notify(self.session, [applicant.id], inbox.NOTICE, d.id,
+                                 {"code": d.code, "title": notice.title, "form": notice.form_no}, self.now)
                 key = f"{d.code}:{d.version}:{n}:{notice.form_no or notice.title}"
                 if applicant is not None and applicant.email:
                     self._outbox("email", applicant.email, notice.title, notice.body, f"mail:{key}")

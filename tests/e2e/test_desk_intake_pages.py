@@ -180,3 +180,24 @@ def test_the_draft_result_through_the_pages_and_the_api(client: Any, services: S
     page = client.get(f"/officer/tasks/{approval['id']}").get_data(as_text=True)
     assert "Xem dự thảo kết quả" in page and "Đủ điều kiện, trình phê duyệt" in page
     assert "dự thảo này trở thành kết quả" in page
+
+
+def test_the_inbox_page_the_header_count_and_the_api(client: Any, services: Services, token: Any) -> None:
+    code = submit(services)
+    login(client, "reception")
+    page = client.get("/officer/tasks").get_data(as_text=True)
+    unread = int(re.search(r'class="inbox-link">Thông báo <span class="count"[^>]*>(\d+)</span>', page).group(1))
+    assert unread >= 1
+    inbox_page = client.get("/inbox").get_data(as_text=True)
+    assert f"Hồ sơ {code} vào hàng đợi của nhóm: Kiểm tra, tiếp nhận hồ sơ." in inbox_page
+    api = client.get("/api/v1/inbox", headers=token("reception")).json
+    item = next(i for i in api["items"] if i["dossier"] == code)
+    opened = post(client, "/inbox/read", {"id": str(item["id"]), "go": f"/officer/dossiers/{code}"})
+    assert opened.status_code == 303 and opened.headers["Location"] == f"/officer/dossiers/{code}"
+    assert client.get("/api/v1/inbox?unread=1", headers=token("reception")).json["unread"] == unread - 1
+    assert client.post("/api/v1/inbox/read", json={"ids": "x"}, headers=token("reception")).status_code == 422
+    done = client.post("/api/v1/inbox/read", json={"all": True}, headers=token("reception")).json
+    assert done == {"marked": unread - 1, "unread": 0}
+    assert 'class="inbox-link">Thông báo</a>' in client.get("/inbox").get_data(as_text=True)
+    # English: the same notification in the reader's language
+    assert f"Dossier {code}" in client.get("/inbox?lang=en").get_data(as_text=True)

@@ -372,6 +372,8 @@ FILTERED: dict[str, Call] = {
     "processes.desk.tasks:list_tasks": lambda f, svc, who, w: f(svc, who),
     "processes.desk.workbench:task_queue": lambda f, svc, who, w: f(svc, who),
     "processes.submission.portal_dossiers:my_dossiers": lambda f, svc, who, w: f(svc, who),
+    "processes.inbox.inbox:inbox_page": lambda f, svc, who, w: f(svc, who),
+    "processes.inbox.inbox:unread_count": lambda f, svc, who, w: f(svc, who),
     "processes.dossier.search:search_dossiers": lambda f, svc, who, w: f(
         svc, who, _m("processes.dossier.search.DossierQuery")()),
 }
@@ -389,6 +391,8 @@ EXEMPT: dict[str, str] = {
     "processes.idempotency:after_race": "reads back the caller's own earlier answer, inside a use case that "
     "has authorised the caller; no door calls it",
     "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not",
+    "processes.inbox.inbox:mark_read": "marks the caller's own notifications only (others' ids are ignored: "
+    "the update is filtered by the caller's id); an unknown or locked account is refused",
 }
 
 # Functions taking `services` and no acting user, and why that is right.
@@ -526,7 +530,7 @@ def test_a_stranger_sees_nothing_of_a_dossier_that_is_not_his(services: Services
             assert secret not in repr(seen), (use_case, who, secret)
     # the same call by the one it is for does show the dossier (the check can fail)
     owner = {"my_dossiers": "citizen", "list_tasks": "reception", "task_queue": "reception",
-             "search_dossiers": "reception"}.get(
+             "search_dossiers": "reception", "inbox_page": "reception"}.get(
         use_case.rpartition(":")[2]
     )
     if owner:

@@ -13,6 +13,7 @@ from processes.desk import counter, fees, result, tasks
 from processes.dossier import dossiers
 from processes.dossier.search import PER_PAGE, DossierQuery, search_dossiers
 from processes.errors import Invalid, Malformed
+from processes.inbox import inbox
 from processes.submission import portal_dossiers, submission
 from processes.submission.submission import Upload
 from web import commands, gate, refusals
@@ -95,6 +96,29 @@ def draft_result(code: str) -> Any:
             raise Invalid("must_be_boolean", "generate")
         made = result.generate_draft(services(), g.username, code)
     return jsonify(made), 201
+
+
+@bp.get("/inbox")
+@require_token
+def inbox_list() -> Response:
+    """The caller's notifications, newest first: `?page=`, `?unread=1`."""
+    found = inbox.inbox_page(services(), g.username, _int_arg("page") or 1, request.args.get("unread") == "1")
+    return jsonify(found | {"items": [_iso_item(i) for i in found["items"]]})
+
+
+@bp.post("/inbox/read")
+@require_token
+def inbox_read() -> Response:
+    """Mark notifications read: `{"ids": [id, ...]}`, or `{"all": true}`."""
+    body = json_body()
+    if body.get("all") is True:
+        ids = None
+    else:
+        ids = body.get("ids")
+        if not isinstance(ids, list):
+            raise Invalid("inbox.ids_invalid", "ids", max=inbox.MAX_IDS)
+    return jsonify({"marked": inbox.mark_read(services(), g.username, ids),
+                    "unread": inbox.unread_count(services(), g.username)})
 
 
 def _int_arg(name: str) -> int | None:

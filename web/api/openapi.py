@@ -121,6 +121,10 @@ OPENAPI: dict[str, Any] = {
             "uploads the PDF as the file draft; answers 201 {code, attachment, filename, generated, url}; "
             "on the leader's approval the latest draft becomes the result handed over",
             "201", 400, 401, 403, 404, 409, 413, 422)},
+        "/inbox": {"get": _op("The caller's in-app notifications, newest first (?page=, ?unread=1): {items: [{id, "
+                              "kind, dossier, params, created_at, read}], page, pages, total, unread}", "200", 401)},
+        "/inbox/read": {"post": _op("Mark the caller's notifications read: {ids: [...]} or {all: true}; answers "
+                                    "{marked, unread}", "200", 400, 401, 422)},
         "/dossiers/{code}/link": {"parameters": [_CODE], "post": _op(
             "A citizen links a counter or postal dossier to the own account with the phone given at the desk; "
             "404 lookup.no_match for an unknown code, a wrong phone or a dossier already linked", "200", 401, 403,

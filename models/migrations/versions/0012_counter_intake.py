@@ -7,7 +7,8 @@ Create Date: 2026-12-07
 `dossiers.applicant_id` may be empty (a walk-in applicant without an account, until linked);
 the applicant's identity number and address; `dossiers.search_text`, the folded code, name,
 identity number and phone every officer search compares (backfilled here); `dossier_intakes`,
-how a counter or postal dossier came in (officer, sender, arrival, papers seen at the desk).
+how a counter or postal dossier came in (officer, sender, arrival, papers seen at the desk);
+`notifications`, the in-app inboxes of officers and applicants.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -39,6 +40,21 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(['officer_id'], ['users.id'], name=op.f('fk_dossier_intakes_officer_id_users')),
         sa.PrimaryKeyConstraint('dossier_id', name=op.f('pk_dossier_intakes')),
     )
+    op.create_table(
+        'notifications',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('dossier_id', sa.Integer(), nullable=True),
+        sa.Column('params', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], name=op.f('fk_notifications_dossier_id_dossiers')),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_inbox', ['user_id', 'read_at', 'id'], unique=False)
     conn = op.get_bind()
     dossiers = sa.table('dossiers', sa.column('id', sa.Integer()), sa.column('code', sa.String()),
                         sa.column('applicant_name', sa.String()), sa.column('applicant_phone', sa.String()),
@@ -53,6 +69,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('notifications')
     op.drop_table('dossier_intakes')
     with op.batch_alter_table('dossiers', schema=None) as batch_op:
         batch_op.drop_column('search_text')
