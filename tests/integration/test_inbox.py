@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from adapters.bootstrap import Services
-from processes.dossier.dossiers import get_dossier
 from processes.desk.counter import register_at_desk
+from processes.dossier.dossiers import get_dossier
 from processes.inbox import inbox
 from processes.submission.submission import Applicant, DeskIntake, Submission
 from processes.timekeeping.timers import sweep_until_done
