@@ -23,7 +23,8 @@ def kinds(services: Services, username: str, code: str) -> list[tuple[str, dict[
 
 def test_officers_and_the_applicant_are_told_as_the_dossier_moves(services: Services) -> None:
     code = submit(services)
-    assert kinds(services, "reception", code) == [(inbox.TASK_QUEUED, {"code": code, "task": "Kiểm tra, tiếp nhận hồ sơ"})]
+    intake = {"code": code, "task": "Kiểm tra, tiếp nhận hồ sơ"}
+    assert kinds(services, "reception", code) == [(inbox.TASK_QUEUED, intake)]
     assert kinds(services, "reception2", code) == [] and kinds(services, "specialist", code) == []
     work(services, code, "reception")
     assert [k for k, _ in kinds(services, "specialist", code)] == [inbox.TASK_QUEUED]
