@@ -201,3 +201,17 @@ def test_the_inbox_page_the_header_count_and_the_api(client: Any, services: Serv
     assert 'class="inbox-link">Thông báo</a>' in client.get("/inbox").get_data(as_text=True)
     # English: the same notification in the reader's language
     assert f"Dossier {code}" in client.get("/inbox?lang=en").get_data(as_text=True)
+
+
+def test_the_task_pages_error_summary_names_the_field_and_the_document(client: Any, services: Services) -> None:
+    from tests.helpers import offered
+
+    code = submit(services)
+    login(client, "reception")
+    intake = offered(services, code, "reception")[0]
+    refused = post(client, f"/officer/tasks/{intake['id']}", {"checklist_shown": "1", "checklist.giay_de_nghi": "on",
+                                                              "data.reception_decision": "accept"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    summary = page[page.index('id="error-summary"'):page.index("</div>", page.index('id="error-summary"'))]
+    assert "Bản sao giấy tờ pháp lý của cá nhân" in summary, summary
