@@ -102,3 +102,23 @@ def test_a_postal_dossier_starts_its_clock_on_the_day_the_post_arrived(services:
         assert d.due_at == calendar.due(arrived, 3, False)
         assert d.due_at < calendar.due(now, 3, False)
         assert s.get(DossierIntake, d.id).sender == "Phạm Thị Mai, Đắk Hà"
+
+
+def test_a_consulted_agency_finds_the_dossier_it_was_consulted_on(services: Services) -> None:
+    from processes.desk.dossier_page import officer_dossier
+    from processes.dossier.search import DossierQuery, search_dossiers
+    from tests.helpers import work
+    from tests.workbench_support import deploy_coordination, submit_coordination
+
+    deploy_coordination(services)
+    code = submit_coordination(services)
+    assert search_dossiers(services, "specialist_ca", DossierQuery(q=code))["total"] == 0
+    for who in ("reception", "specialist"):
+        work(services, code, who)
+    found = search_dossiers(services, "specialist_ca", DossierQuery(q="nguyen van an"))
+    assert [(i["code"], i["consulted"]) for i in found["items"]] == [(code, True)]
+    assert officer_dossier(services, "specialist_ca", code)["dossier"]["consulted"] is True
+    with pytest.raises(NotFound):
+        officer_dossier(services, "specialist_kh", code)
+    with pytest.raises(Forbidden):  # the applicant sees it on the own pages, not on the officers'
+        officer_dossier(services, "citizen", code)
