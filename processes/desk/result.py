@@ -105,15 +105,16 @@ def latest_draft(s: so.Session, dossier_id: int) -> Attachment | None:
 
 
 def latest_proposal(s: so.Session, dossier: Dossier, user_tasks: Mapping[str, UserTaskInfo]) -> dict[str, Any] | None:
-    """The specialist's latest proposal: the last completed specialist task, its labelled values."""
+    """The specialist's latest proposal: the last completed specialist task of the handling agency, its
+    labelled values."""
     events = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id,
                                                    AuditEvent.kind == "task_completed")
                        .order_by(AuditEvent.seq.desc())).all()
     people = dict(s.execute(sa.select(User.username, User.full_name)).all())
     for e in events:
         info = user_tasks.get(str(e.detail.get("task")))
-        if info is None or info.role != "specialist":
-            continue
+        if info is None or info.role != "specialist" or info.properties.get("agency"):
+            continue  # a consulted agency's answer is not the proposal (it shows in the history)
         labels = {f.id: f for f in info.form}
         shown = []
         for key, value in (e.detail.get("data") or {}).items():
