@@ -66,6 +66,8 @@ def test_reception_registers_a_walk_in_dossier_on_the_page_and_prints_form_01(cl
     linked = post(client, "/my/dossiers/link", {"code": code, "phone": "0905123456"})
     assert linked.status_code == 303 and linked.headers["Location"] == f"/my/dossiers/{code}"
     assert code in client.get("/my/dossiers").get_data(as_text=True)
+    mine = client.get(f"/my/dossiers/{code}")  # followed as any of the applicant's own dossiers
+    assert mine.status_code == 200 and "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in mine.get_data(as_text=True)
 
 
 def test_the_api_registers_a_postal_dossier_for_reception_only(client: Any, services: Services, token: Any) -> None:
