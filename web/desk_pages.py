@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 from flask import Blueprint, flash, g, redirect, render_template, request
 
 from processes.desk import counter, dossier_page, result
-from processes.dossier import dossiers
 from processes.dossier.search import DossierQuery, search_dossiers
 from processes.dossier.status import STATUS_NAMES
 from processes.errors import Conflict, Invalid, NotFound, Refused
@@ -74,13 +73,16 @@ def intake_post() -> Any:
 
 
 def _intake_page(code: str, posted: dict[str, Any], errors: dict[str, str], status: int = 200) -> Any:
+    try:
+        procedures = counter.desk_procedures(services(), g.username)
+    except Refused as exc:
+        return refusal_page(exc)
     page = None
     if code:
         try:
             page = portal_catalogue.procedure_page(services(), code)
         except NotFound:
             errors = errors | {"procedure": refusals.message_of(NotFound("procedure.not_found", procedure=code))}
-    procedures = dossiers.list_procedures(services())
     values = {k[len("form."):]: v for k, v in posted.items() if isinstance(k, str) and k.startswith("form.")}
     labels = {"procedure": _("Thủ tục"), "received_via": _("Hình thức nhận"),
               "applicant.id_number": _("Số định danh cá nhân"), "applicant.name": _("Họ tên người nộp"),

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from models import Dossier, UserTask
+from models import Agency, Dossier, Procedure, UserTask
 from processes import idempotency
+from processes.access import authorise, may_register_at_desk
 from processes.desk.steps import INTAKE_DECISIONS, task_step
 from processes.desk.tasks import Completion, complete_task
 from processes.dossier.status import status_name
@@ -56,6 +57,22 @@ def register_at_desk(services: Services, username: str, cmd: Submission, desk: D
         except Refused as exc:
             result["refusal"] = exc
     return result
+
+
+def desk_procedures(services: Services, username: str) -> list[dict[str, Any]]:
+    """The procedures the caller's desk registers: published, handled by the caller's agency (or by any
+    agency of its level when the procedure names none). Reception only."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        user = authorise(s, username, may_register_at_desk)
+        agency = s.get(Agency, user.agency_id)
+        assert agency is not None
+        rows = s.scalars(sa.select(Procedure).where(
+            Procedure.current_definition_id.is_not(None),
+            sa.or_(Procedure.agency_id == agency.id,
+                   sa.and_(Procedure.agency_id.is_(None), Procedure.agency_level == agency.level)))
+            .order_by(Procedure.code)).all()
+        return [{"code": p.code, "name": p.name, "level": p.level} for p in rows]
 
 
 def _intake_task(services: Services, s: so.Session, dossier: Dossier) -> tuple[str | None, str | None]:

@@ -15,13 +15,14 @@ from processes.access import (
     acting_user,
     may_complete_task,
     may_issue_apology,
+    may_prepare_draft,
     may_see_task,
     may_take_payment,
     may_work_on_dossier,
 )
 from processes.definitions.catalogue import form_fields
 from processes.desk.paper import DOSSIER_FORMS, applicable_forms
-from processes.desk.result import DRAFT_DOCUMENT, DRAFT_KEY, draft_view, latest_proposal
+from processes.desk.result import DRAFT_DOCUMENT, DRAFT_KEY, DRAFTABLE, draft_view, latest_proposal
 from processes.desk.steps import fee_due
 from processes.desk.task_page import RESULT_DOCUMENT, _history, notes_of
 from processes.dossier.dossiers import involved_agencies, load_visible
@@ -97,5 +98,6 @@ def officer_dossier(services: Services, username: str, code: str) -> dict[str, A
                 "apologise": dossier.late and dossier.status_code not in (
                     FINAL_STATUSES | {DossierStatus.PROCESSING_FINISHED}) and may_issue_apology(user, dossier),
                 "note": True,
+                "draft": may_prepare_draft(user, dossier) and dossier.status_code in DRAFTABLE,
             },
         }

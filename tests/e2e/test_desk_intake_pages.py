@@ -217,3 +217,10 @@ def test_the_task_pages_error_summary_names_the_field_and_the_document(client: A
     page = refused.get_data(as_text=True)
     summary = page[page.index('id="error-summary"'):page.index("</div>", page.index('id="error-summary"'))]
     assert "Bản sao giấy tờ pháp lý của cá nhân" in summary, summary
+
+
+def test_only_reception_opens_the_intake_page(client: Any) -> None:
+    for who in ("citizen", "specialist", "leader"):
+        assert login(client, who).get("/officer/intake").status_code == 403
+    page = login(client, "reception").get("/officer/intake").get_data(as_text=True)
+    assert HKD in page and "2.000815" not in page  # the ward's procedure is not the district's to register

@@ -122,3 +122,15 @@ def test_a_consulted_agency_finds_the_dossier_it_was_consulted_on(services: Serv
         officer_dossier(services, "specialist_kh", code)
     with pytest.raises(Forbidden):  # the applicant sees it on the own pages, not on the officers'
         officer_dossier(services, "citizen", code)
+
+
+def test_each_desk_is_offered_the_procedures_it_registers(services: Services) -> None:
+    from processes.desk.counter import desk_procedures
+
+    district = {p["code"] for p in desk_procedures(services, "reception")}
+    commune = {p["code"] for p in desk_procedures(services, "reception2")}
+    assert HKD in district and HKD not in commune
+    assert "2.000815" in commune and "2.000815" not in district  # certifying copies: the ward's desk
+    assert district and commune and not district & commune
+    with pytest.raises(Forbidden):
+        desk_procedures(services, "specialist")

@@ -356,6 +356,8 @@ TABLE: dict[str, Row] = {
     "processes.desk.result:attach_draft": Row(
         lambda f, svc, who, w: f(svc, who, w.code, _m("processes.submission.submission.Upload")(
             "draft", "du-thao.pdf", PDF)), "specialist"),
+    "processes.desk.counter:desk_procedures": Row(lambda f, svc, who, w: f(svc, who), "reception",
+                                                  (CITIZEN, UNKNOWN, LOCKED_ADMIN)),
     "processes.desk.dossier_page:officer_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
     "processes.submission.portal_dossiers:link_dossier": Row(
         lambda f, svc, who, w: f(svc, who, w.code, "0912345678", "10.0.0.9"),
