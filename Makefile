@@ -22,7 +22,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 $(MO): $(PO) $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d web/translations -D messages -l en
 
-install: $(STAMP) $(MO)
+# Front-end tools from the lock file (axe-core for the accessibility checks of the browser tests).
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(MO) $(NODE_STAMP)
 
 run: install
 	$(BIN)/motcua init
@@ -55,4 +61,4 @@ bench: install
 	$(BIN)/motcua bench
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis .mypy_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -12,7 +12,9 @@ import sqlalchemy.orm as so
 
 from adapters.attachments import AttachmentStore
 from adapters.config import data_dir, database_url, load_config
-from adapters.messaging import FileMailer, FileSms, Mailer, SmsGateway
+from adapters.messaging import FileMailer, FileSms, Mailer, SmsGateway, SmtpMailer
+from adapters.national_portal import NationalPortal
+from adapters.phone import SmsBrandname, ZaloZns
 from engine.calendar import WorkCalendar
 from engine.clock import Clock, SystemClock
 from engine.definitions import Definition, load_definition
@@ -37,6 +39,8 @@ class Services:
     attachments: AttachmentStore
     mailer: Mailer
     sms: SmsGateway
+    zalo: SmsGateway | None = None  # off unless [zalo] transport is set
+    national: NationalPortal | None = None  # off unless [national_portal] url is set
     _definitions: dict[int, Definition] = field(default_factory=dict)
     _calendar: tuple[float, WorkCalendar] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -80,7 +84,8 @@ class Services:
 
 def bootstrap(config: Mapping[str, Any] | None = None, *, clock: Clock | None = None,
               mailer: Mailer | None = None, sms: SmsGateway | None = None,
-              handlers: HandlerRegistry | None = None) -> Services:
+              handlers: HandlerRegistry | None = None, zalo: SmsGateway | None = None,
+              national: NationalPortal | None = None) -> Services:
     """Build the services from configuration; tests pass fakes for the clock and the ports."""
     config = config or load_config()
     url = database_url(config)
@@ -93,6 +98,43 @@ def bootstrap(config: Mapping[str, Any] | None = None, *, clock: Clock | None = 
         clock=clock or SystemClock(), runner=Runner(limits=Limits.from_config(config)),
         handlers=handlers or default_registry(),
         attachments=AttachmentStore(var / "attachments", int(config["storage"]["max_upload_bytes"])),
-        mailer=mailer or FileMailer(var / "outbox" / "mail.jsonl"),
-        sms=sms or FileSms(var / "outbox" / "sms.jsonl"),
+        mailer=mailer or make_mailer(config, var),
+        sms=sms or make_sms(config, var),
+        zalo=zalo or make_zalo(config, var),
+        national=national or NationalPortal.from_config(config.get("national_portal", {})),
     )
+
+
+def make_mailer(config: Mapping[str, Any], var: Any) -> Mailer:
+    """[mail] transport: "file" (demo: JSON lines under <data_dir>/outbox) or "smtp"."""
+    mail = config.get("mail", {})
+    transport = str(mail.get("transport") or "file")
+    if transport == "smtp":
+        return SmtpMailer.from_config(mail)
+    if transport != "file":
+        raise ValueError(f"[mail] transport must be smtp or file, not {transport!r}")
+    return FileMailer(var / "outbox" / "mail.jsonl")
+
+
+def make_sms(config: Mapping[str, Any], var: Any) -> SmsGateway:
+    """[sms] transport: "file" (demo) or "http" (a brandname gateway)."""
+    sms = config.get("sms", {})
+    transport = str(sms.get("transport") or "file")
+    if transport == "http":
+        return SmsBrandname.from_config(sms, str(config.get("app", {}).get("base_url") or ""))
+    if transport != "file":
+        raise ValueError(f"[sms] transport must be http or file, not {transport!r}")
+    return FileSms(var / "outbox" / "sms.jsonl")
+
+
+def make_zalo(config: Mapping[str, Any], var: Any) -> SmsGateway | None:
+    """[zalo] transport: "off", "file" (demo) or "http" (ZNS)."""
+    zalo = config.get("zalo", {})
+    transport = str(zalo.get("transport") or "off")
+    if transport == "http":
+        return ZaloZns.from_config(zalo, var)
+    if transport == "file":
+        return FileSms(var / "outbox" / "zalo.jsonl", subject="Zalo")
+    if transport != "off":
+        raise ValueError(f"[zalo] transport must be http, file or off, not {transport!r}")
+    return None

@@ -28,10 +28,17 @@ class FormField:
     required: bool = False
     options: tuple[Option, ...] = ()
     pattern: str | None = None
+    minimum: int | None = None  # whole numbers only: the smallest and largest value accepted
+    maximum: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "type": self.type, "required": self.required,
-                "options": [{"id": o.id, "label": o.label} for o in self.options]}
+        found = {"id": self.id, "label": self.label, "type": self.type, "required": self.required,
+                 "options": [{"id": o.id, "label": o.label} for o in self.options]}
+        if self.minimum is not None:
+            found["min"] = self.minimum
+        if self.maximum is not None:
+            found["max"] = self.maximum
+        return found
 
 
 @dataclass
@@ -96,10 +103,18 @@ def _convert(f: FormField, raw: Any) -> Any:
     if f.type == "long":
         if isinstance(raw, bool):
             raise FieldError("form.not_integer")
+        text = str(raw).strip()
+        if len(text) > 30:  # longer than any bound a form may declare: not worth converting
+            raise FieldError("form.not_integer")
         try:
-            return int(str(raw).strip())
+            number = int(text)
         except ValueError:
             raise FieldError("form.not_integer") from None
+        if f.minimum is not None and number < f.minimum:
+            raise FieldError("form.below_minimum", min=f.minimum)
+        if f.maximum is not None and number > f.maximum:
+            raise FieldError("form.above_maximum", max=f.maximum)
+        return number
     if f.type == "date":
         try:
             return date.fromisoformat(str(raw).strip()).isoformat()

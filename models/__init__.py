@@ -1,4 +1,5 @@
 """SQLAlchemy 2.0 typed models, the session factory and Alembic migrations."""
+from models.acts import ExtensionRequest, Substitution, WithdrawalRequest
 from models.audit import AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
@@ -12,6 +13,7 @@ from models.dossiers import (
     Timer,
     UserTask,
 )
+from models.drafts import DraftFile, SubmissionDraft
 from models.idempotency import IdempotentRequest
 from models.portal import EmailVerification, Feedback, SubmissionNonce, ThrottleHit
 from models.publications import DefinitionProposal, Publication
@@ -22,4 +24,5 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
-           "IdempotentRequest", "DossierIntake", "Notification"]
+           "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",
+           "Substitution", "DossierIntake", "Notification"]

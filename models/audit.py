@@ -44,17 +44,24 @@ class OutboxMessage(Base):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     key: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)  # idempotency key
-    channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # email | sms
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # email | sms | zalo | national
     recipient: so.Mapped[str] = so.mapped_column(sa.String(200))
     subject: so.Mapped[str] = so.mapped_column(sa.String(300))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"))
+    # pending (queued) -> sent -> delivered (a provider's delivery report) | failed (after the last try,
+    # or a report that the provider could not deliver)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="pending")
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column()
     next_attempt_at: so.Mapped[datetime] = so.mapped_column()
     sent_at: so.Mapped[datetime | None] = so.mapped_column()
     last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # Rows sharing an `ordering` leave one after the other, by id (the national portal: one per dossier).
+    ordering: so.Mapped[str | None] = so.mapped_column(sa.String(100), index=True)
+    event: so.Mapped[str | None] = so.mapped_column(sa.String(40))  # what happened: submitted, receipt, …
+    provider_ref: so.Mapped[str | None] = so.mapped_column(sa.String(100), index=True)  # SMS/Zalo message id
+    delivered_at: so.Mapped[datetime | None] = so.mapped_column()
 
 
 class Incident(Base):

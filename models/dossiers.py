@@ -31,6 +31,7 @@ class Dossier(Base):
     status_code: so.Mapped[int] = so.mapped_column(index=True)
     channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # how it was submitted
     result_channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # counter | post | online
+    postal_address: so.Mapped[str | None] = so.mapped_column(sa.String(500))  # where a result by post goes
     form: so.Mapped[dict[str, Any]] = so.mapped_column()
     received_at: so.Mapped[datetime] = so.mapped_column()
     accepted_at: so.Mapped[datetime | None] = so.mapped_column()
@@ -41,6 +42,8 @@ class Dossier(Base):
     supplement_count: so.Mapped[int] = so.mapped_column(default=0)
     late: so.Mapped[bool] = so.mapped_column(default=False)
     refund_flagged: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())  # R8.6
+    # Suspended by an operator (the console): no task completes and no timer fires until resumed.
+    suspended_at: so.Mapped[datetime | None] = so.mapped_column()
     state: so.Mapped[str] = so.mapped_column(sa.Text)  # SpiffWorkflow JSON, spec stripped
     version: so.Mapped[int] = so.mapped_column(default=1)
 
@@ -138,6 +141,8 @@ class Attachment(Base):
     sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
     uploaded_at: so.Mapped[datetime] = so.mapped_column()
     uploaded_by: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    # A later file of the same document replaced this one (a supplement); kept, shown as an older version.
+    superseded_at: so.Mapped[datetime | None] = so.mapped_column()
 
 
 class DossierNotice(Base):

@@ -61,3 +61,9 @@ class Feedback(Base):
     name: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     contact: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     created_at: so.Mapped[datetime] = so.mapped_column(index=True)
+    # R9.1 (issue 17): received → answered → closed; the answer goes to its author and may be published.
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="received", server_default="received")
+    answer: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    answered_at: so.Mapped[datetime | None] = so.mapped_column()
+    answered_by: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    published: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())

@@ -21,12 +21,18 @@ class User(Base):
     full_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    # An applicant's identity number (CCCD, 12 digits) and address: they prefill the submission form.
+    identity_number: so.Mapped[str | None] = so.mapped_column(sa.String(12))
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     roles: so.Mapped[list[Any]] = so.mapped_column(default=list)
     agency_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("agencies.id"), index=True)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column()
     # An initial password (set by an administrator, or generated) must be replaced at first log-in.
     must_change_password: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # How the applicant wants to be told (e-mail, sms, zalo) and in which language; None: the defaults.
+    notice_channels: so.Mapped[list[Any] | None] = so.mapped_column()
+    notice_language: so.Mapped[str | None] = so.mapped_column(sa.String(5))
 
     def has_role(self, role: str) -> bool:
         return role in (self.roles or [])

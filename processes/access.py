@@ -123,6 +123,11 @@ def may_search_dossiers(user: User) -> bool:
     return user.active and is_officer(user)
 
 
+def may_keep_drafts(user: User) -> bool:
+    """Active applicants keep submission drafts (an unconfirmed account too: a draft reaches no agency)."""
+    return user.active and user.has_role("citizen")
+
+
 def may_deploy(user: User) -> bool:
     """System administrators; the machine account `SYSTEM` that `motcua init` deploys the shipped
     diagrams with (before any administrator exists on a production database)."""
@@ -214,3 +219,52 @@ def may_view_some_report(user: User) -> bool:
 def may_resolve_incident(user: User) -> bool:
     """Incidents (R9.2) span the whole system: system administrators resolve them."""
     return user.active and user.has_role("admin")
+
+
+# -- procedural acts and the operations console (issue 12) ------------------------------------------
+def may_transfer_dossier(user: User, dossier: Dossier) -> bool:
+    """A dossier received by the wrong agency: its reception desk or leader sends it to the competent one."""
+    return (user.active and user.agency_id == dossier.agency_id
+            and (user.has_role("reception") or user.has_role("leader")))
+
+
+def may_request_extension(user: User, dossier: Dossier) -> bool:
+    """A specialist of the handling agency asks for more working days."""
+    return user.active and user.has_role("specialist") and user.agency_id == dossier.agency_id
+
+
+def may_decide_extension(user: User, dossier: Dossier) -> bool:
+    """A leader of the handling agency approves or refuses an extension."""
+    return user.active and user.has_role("leader") and user.agency_id == dossier.agency_id
+
+
+def may_review_withdrawal(user: User, dossier: Dossier) -> bool:
+    """Reception of the handling agency accepts or refuses an applicant's withdrawal request."""
+    return user.active and user.has_role("reception") and user.agency_id == dossier.agency_id
+
+
+def may_appoint_substitute(user: User, officer: User, colleague: User) -> bool:
+    """The officer themself, or a leader or agency administrator of the same agency, names an active
+    colleague of that agency who shares one of the officer's task roles."""
+    task_roles = {"reception", "specialist", "leader"}
+    shared = task_roles & set(officer.roles or []) & set(colleague.roles or [])
+    same_agency = officer.agency_id is not None and officer.agency_id == colleague.agency_id
+    appointer = user.id == officer.id or (
+        user.agency_id == officer.agency_id and (user.has_role("leader") or user.has_role("agency_admin")))
+    return (user.active and appointer and same_agency and bool(shared) and colleague.active
+            and colleague.id != officer.id)
+
+
+def may_operate(user: User, agency_id: int | None) -> bool:
+    """The operations console (issue 12): system administrators for every agency (None = all);
+    agency administrators for the dossiers of their own agency."""
+    if not user.active:
+        return False
+    if user.has_role("admin"):
+        return True
+    return user.has_role("agency_admin") and agency_id is not None and user.agency_id == agency_id
+
+
+def may_enter_operations(user: User) -> bool:
+    """The console at all: system administrators, agency administrators of an agency."""
+    return may_operate(user, None if user.has_role("admin") else user.agency_id)

@@ -23,12 +23,16 @@ def deploy_coordination(services: Services) -> None:
     assert outcome.ok, [str(p) for p in outcome.problems]
 
 
+POSTAL_ADDRESS = "Số 12 đường Trần Hưng Đạo, phường Quyết Thắng, thành phố Kon Tum"
+
+
 def submit_coordination(services: Services, channel: str = "counter", username: str = "citizen",
                         documents: tuple[str, ...] = ("giay_de_nghi", "giay_to_phap_ly")) -> str:
     uploads = [Upload(key, f"{key}.pdf" if n == 0 else f"{key}.png", PDF if n == 0 else PNG)
                for n, key in enumerate(documents)]
+    address = POSTAL_ADDRESS if channel == "post" else None
     created = submit_dossier(services, username, Submission(procedure=COORD, form=COORD_FORM, channel=channel,
-                                                            uploads=uploads, declaration=True))
+                                                            uploads=uploads, declaration=True, postal_address=address))
     return str(created["code"])
 
 

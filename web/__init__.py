@@ -62,4 +62,18 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(admin_agencies.bp)
     app.register_blueprint(admin_users.bp)
     app.register_blueprint(admin_reports.bp)
+    from web import feedback_public
+
+    app.register_blueprint(feedback_public.bp)
+    from web import acts, admin_operations  # issue 12: procedural acts and the operations console
+
+    app.register_blueprint(acts.bp)
+    app.register_blueprint(admin_operations.bp)
+    from web import notices_pages
+
+    app.register_blueprint(notices_pages.bp)
+    if services.config["app"].get("demo"):  # the outside systems' simulators (issue 15)
+        from web import simulators
+
+        app.extensions["motcua_simulators"] = simulators.register(app)
     return app

@@ -109,8 +109,10 @@ def reset(token: str) -> Any:
 @bp.get("/account")
 @login_required
 def account() -> Any:
+    from web.notices_pages import preferences
+
     profile = accounts.get_profile(services(), g.username)
-    return render_template("accounts/account.html", profile=profile, errors={})
+    return render_template("accounts/account.html", profile=profile, errors={}, notices=preferences())
 
 
 @bp.post("/account")

@@ -21,6 +21,8 @@ SECTIONS = [
     ("/admin/agencies", N_("Cơ quan"), N_("Cơ quan, đơn vị xử lý hồ sơ")),
     ("/admin/users", N_("Người dùng"), N_("Tài khoản và vai trò")),
     ("/admin/reports", N_("Báo cáo"), N_("Báo cáo định kỳ và theo yêu cầu")),
+    ("/admin/operations", N_("Vận hành"),
+     N_("Hồ sơ đang chạy, sự cố, chạy lại hẹn giờ, gửi lại thư, tạm dừng và dừng hồ sơ")),
 ]
 
 

@@ -114,6 +114,66 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
+def cmd_catalogue_import(args: argparse.Namespace) -> int:
+    """Import the national procedure database's export (JSON or XLSX): report what changed against the
+    published catalogue, propose the changed procedures (an administrator publishes), and write the
+    sidecars of procedures not yet published into --drafts for an analyst to give them a diagram."""
+    from processes.definitions.national_import import import_catalogue
+
+    services = cli_services()
+    path = Path(args.file)
+    report = import_catalogue(services, operator(args, services), path.name, path.read_bytes())
+    if args.drafts:
+        out = Path(args.drafts)
+        out.mkdir(parents=True, exist_ok=True)
+        for entry in report:
+            if entry.state == "new":
+                (out / f"{entry.code}.toml").write_text(entry.sidecar, encoding="utf-8")
+    if args.json:
+        print(json.dumps([{"code": e.code, "name": e.name, "state": e.state, "changes": e.changes,
+                           "proposal": e.proposal_id, "problems": e.problems} for e in report],
+                         ensure_ascii=False, indent=2))
+    else:
+        for e in report:
+            extra = f", proposal {e.proposal_id}" if e.proposal_id else ""
+            print(f"{e.code or '-'} {e.state}{extra}: {e.name}")
+            for change in e.changes:
+                print(f"  {change['field']}: {_short(change['before'])} -> {_short(change['after'])}")
+            for problem in e.problems:
+                print(f"  problem: {problem}")
+    return 1 if any(e.state == "invalid" for e in report) else 0
+
+
+def cmd_national_status(args: argparse.Namespace) -> int:
+    """What the national portal holds of a dossier, beside the local sync state."""
+    from processes.notices.deliveries import national_look_up
+
+    services = cli_services()
+    found = national_look_up(services, operator(args, services), args.code)
+    print(json.dumps(found, ensure_ascii=False, indent=2))
+    return 0 if found["local"]["state"] in ("synchronised", "off") else 1
+
+
+def cmd_notices_check(args: argparse.Namespace) -> int:
+    """Check the administrators' edited notice templates: each problem on a line, exit 1 if any."""
+    from processes.notices.templates import admin_dir, check
+
+    folder = admin_dir(cli_config())
+    files = sorted(folder.glob("*/*.txt")) if folder.is_dir() else []
+    bad = 0
+    for path in files:
+        for problem in check(path.read_text(encoding="utf-8")):
+            print(f"{path}: {problem}")
+            bad += 1
+    print(f"{len(files)} edited template(s) in {folder}, {bad} problem(s)", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _short(value: object, limit: int = 100) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from drawing.svg import render_svg
 
@@ -202,11 +262,13 @@ def cmd_calendar_due(args: argparse.Namespace) -> int:
 
 def cmd_timers_sweep(args: argparse.Namespace) -> int:
     from processes.outbox import dispatch_outbox
+    from processes.reports.oversight import queue_annual_reminders
     from processes.timekeeping.timers import sweep_until_done
 
     services = cli_services()
     at = _instant(args.at) if args.at else None
     result = sweep_until_done(services, at=at)  # batch after batch: everything due by then fires
+    queue_annual_reminders(services, at=at)  # the annual report's dates (R17.1), once each
     dispatch_outbox(services, now=at)
     print(result.fired)
     if result.failed:
@@ -306,6 +368,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="validate only (analysts may)")
     add_operator(p, "deploys")
     p.set_defaults(fn=cmd_deploy)
+
+    catalogue = sub.add_parser("catalogue").add_subparsers(dest="catalogue_command", required=True)
+    p = catalogue.add_parser("import", help="import the national procedure database's export (JSON or XLSX): "
+                                            "report the changes and propose them")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--drafts", metavar="DIR", help="write the sidecars of procedures not yet published here")
+    p.add_argument("--json", action="store_true")
+    add_operator(p, "proposes the changes")
+    p.set_defaults(fn=cmd_catalogue_import)
+
+    notices = sub.add_parser("notices").add_subparsers(dest="notices_command", required=True)
+    p = notices.add_parser("check", help="check the administrators' edited notice templates")
+    p.set_defaults(fn=cmd_notices_check)
+
+    national = sub.add_parser("national").add_subparsers(dest="national_command", required=True)
+    p = national.add_parser("status", help="a dossier's national portal sync state and the portal's record")
+    p.add_argument("code")
+    add_operator(p, "looks it up")
+    p.set_defaults(fn=cmd_national_status)
 
     p = sub.add_parser("render", help="draw a BPMN file as SVG")
     p.add_argument("path", metavar="PATH")

@@ -39,15 +39,17 @@ def completion(task_id: str, body: Mapping[str, Any], result_file: Upload | None
 
 
 def submission(body: Mapping[str, Any], uploads: list[Upload]) -> Submission:
-    """`{"procedure", "form", "channel"?, "agency"?, "declaration"}` as the submission command."""
+    """`{"procedure", "form", "channel"?, "agency"?, "postal_address"?, "declaration"}` as the submission
+    command."""
     procedure = body.get("procedure")
     if not isinstance(procedure, str) or not procedure.strip():
         raise Invalid("must_be_text", "procedure")
-    for key in ("channel", "agency"):
+    for key in ("channel", "agency", "postal_address"):
         if body.get(key) is not None and not isinstance(body[key], str):
             raise Invalid("must_be_text", key)
     return Submission(procedure=procedure, form=_object(body, "form") or {}, channel=body.get("channel"),
-                      agency=body.get("agency"), uploads=uploads, declaration=body.get("declaration") is True)
+                      agency=body.get("agency"), uploads=uploads, declaration=body.get("declaration") is True,
+                      postal_address=body.get("postal_address"))
 
 
 APPLICANT_TEXTS = ("id_number", "name", "phone", "address")

@@ -18,7 +18,7 @@ def csrf_token() -> str:
 
 
 def _check() -> None:
-    if request.method not in UNSAFE or request.path.startswith("/api/"):
+    if request.method not in UNSAFE or request.path.startswith(("/api/", "/_sim/")):  # _sim: demo simulators
         return
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf") or ""

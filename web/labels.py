@@ -36,6 +36,12 @@ LABELS: dict[str, dict[str, str]] = {
                  "dossier_refused": N_("Hồ sơ không được giải quyết"),
                  "processing_finished": N_("Đã giải quyết xong"), "result_delivered": N_("Đã trả kết quả"),
                  "dossier_withdrawn": N_("Rút hồ sơ")},
+    # The plain steps of the applicant's dossier page.
+    "step": {"received": N_("Đã nộp hồ sơ"), "accepted": N_("Hồ sơ được tiếp nhận"),
+             "in_review": N_("Đang thẩm định, giải quyết"), "supplement_requested": N_("Cơ quan yêu cầu bổ sung"),
+             "supplement_answered": N_("Bạn đã bổ sung hồ sơ"), "result_ready": N_("Đã có kết quả"),
+             "handed_over": N_("Đã nhận kết quả"), "refused": N_("Hồ sơ không được tiếp nhận"),
+             "stopped": N_("Dừng giải quyết hồ sơ"), "withdrawn": N_("Bạn đã rút hồ sơ")},
     "proposal_state": {"proposed": N_("Chờ duyệt"), "deployed": N_("Đã triển khai"),
                        "rejected": N_("Đã từ chối")},
     "change": {"added": N_("Thêm"), "removed": N_("Bỏ"), "changed": N_("Sửa")},

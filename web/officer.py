@@ -134,8 +134,10 @@ def _render_task(task_id: str, errors: dict[str, str], posted: Any, status: int 
         handover = workbench.colleagues(services(), g.username, task_id) if view["task"]["may_act"] else []
     except Refused as exc:
         return refused(exc)
+    from web.notices_pages import deliveries_of
+
     return render_template("officer/task.html", v=view, errors=errors, posted=posted, colleagues=handover,
-                           form_titles=paper.DOSSIER_FORMS), status
+                           form_titles=paper.DOSSIER_FORMS, deliveries=deliveries_of(view["dossier"]["code"])), status
 
 
 # -- notes, fees and the apology letter ------------------------------------------------------------

@@ -27,6 +27,7 @@ MESSAGES: dict[str, str] = {
     "malformed_json": N_("Nội dung gửi lên không phải JSON hợp lệ."),
     "must_be_object": N_("Phải là một đối tượng JSON."),
     "must_be_text": N_("Bắt buộc, dạng chuỗi ký tự."),
+    "must_be_text_list": N_("Phải là một danh sách chuỗi ký tự."),
     "idempotency.key_invalid": N_("Khóa Idempotency-Key gồm 1 đến 200 ký tự in được, không có dấu cách (ví dụ "
                                   "một UUID)."),
     "idempotency.key_reused": N_("Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác; hãy dùng khóa "
@@ -70,6 +71,13 @@ MESSAGES: dict[str, str] = {
     "submission.document_required": N_("Hãy đính kèm {document}."),
     "submission.document_unknown": N_("Thủ tục không có giấy tờ này."),
     "submission.nonce_missing": N_("Biểu mẫu đã cũ; hãy tải lại trang rồi nộp lại."),
+    "submission.postal_address_required": N_("Kết quả gửi qua bưu chính: hãy ghi địa chỉ nhận kết quả."),
+    "submission.postal_address_too_long": N_("Địa chỉ nhận kết quả dài quá {max} ký tự."),
+    "supplement.document_not_requested": N_("Cơ quan không yêu cầu bổ sung giấy tờ này; hãy chỉ gửi các giấy "
+                                            "tờ được nêu trong phiếu yêu cầu bổ sung."),
+    "draft.not_found": N_("Không có bản nháp nào của thủ tục này."),
+    "draft.too_many": N_("Bạn đang giữ {max} bản nháp; hãy nộp hoặc xóa bớt một bản nháp trước."),
+    "draft.file_lost": N_("Không đọc lại được tệp {filename} đã lưu trong bản nháp; hãy chọn lại tệp đó."),
     "agency.unknown": N_("Không có cơ quan mã {agency}."),
     "agency.wrong_level": N_("Hãy chọn cơ quan giải quyết đúng cấp của thủ tục."),
     "agency.required": N_("Hãy chọn cơ quan giải quyết."),
@@ -93,6 +101,8 @@ MESSAGES: dict[str, str] = {
     "form.unknown_field": N_("Biểu mẫu không có trường này."),
     "form.not_boolean": N_("Hãy chọn có hoặc không."),
     "form.not_integer": N_("Hãy nhập một số nguyên."),
+    "form.below_minimum": N_("Giá trị nhỏ nhất được chấp nhận là {min}."),
+    "form.above_maximum": N_("Giá trị lớn nhất được chấp nhận là {max}."),
     "form.not_date": N_("Hãy nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-02."),
     "form.not_an_option": N_("Hãy chọn một trong: {options}."),
     "form.not_text": N_("Hãy nhập nội dung dạng chữ."),
@@ -271,6 +281,74 @@ MESSAGES: dict[str, str] = {
                                     "{extension}."),
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
+
+    # -- issue 17: oversight (indicators, dashboards, the annual report) --------------------------------
+    "report.year_invalid": N_("Năm {value} không hợp lệ: nhập năm từ 2000 đến 2100."),
+    "report.format_unknown": N_("Không có báo cáo dạng {format}: chọn PDF hoặc XLSX."),
+    "feedback.status_unknown": N_("Trạng thái góp ý không hợp lệ: chọn đã nhận, đã trả lời hoặc đã đóng."),
+    "feedback.not_found": N_("Không có góp ý số {id}."),
+    "feedback.not_your_agency": N_("Góp ý này không thuộc cơ quan của bạn."),
+    "feedback.answer_required": N_("Hãy nhập nội dung trả lời."),
+    "feedback.answer_too_long": N_("Câu trả lời tối đa {max} ký tự."),
+    "feedback.closed": N_("Góp ý số {id} đã đóng."),
+    # -- issue 12 (h12b): procedural acts and the operations console ---------------------------------
+    "reason.too_long": N_("Lý do tối đa {max} ký tự."),
+    "acts.officers_only": N_("Chỉ cán bộ của cơ quan giải quyết xem được các đề nghị của hồ sơ."),
+    "transfer.reason_required": N_("Hãy nêu lý do chuyển hồ sơ (vì sao hồ sơ không thuộc thẩm quyền)."),
+    "transfer.agency_unknown": N_("Không có cơ quan mã {code}; hãy chọn cơ quan trong danh sách."),
+    "transfer.same_agency": N_("Hồ sơ đang ở chính cơ quan này; hãy chọn cơ quan có thẩm quyền khác."),
+    "transfer.no_reception": N_("{agency} chưa có cán bộ một cửa đang hoạt động để nhận hồ sơ."),
+    "transfer.not_your_agency": N_("Chỉ bộ phận một cửa hoặc lãnh đạo của cơ quan đang giữ hồ sơ được chuyển hồ sơ."),
+    "transfer.dossier_closed": N_("Hồ sơ đang ở trạng thái “{status}”, không chuyển được."),
+    "transfer.after_acceptance": N_("Hồ sơ đã được tiếp nhận nên không chuyển cơ quan được; cơ quan tiếp nhận chịu "
+                                    "trách nhiệm giải quyết."),
+    "extension.specialists_only": N_("Chỉ chuyên viên của cơ quan giải quyết được đề nghị gia hạn."),
+    "extension.leaders_only": N_("Chỉ lãnh đạo của cơ quan giải quyết được quyết định gia hạn."),
+    "extension.reason_required": N_("Hãy nêu lý do đề nghị gia hạn."),
+    "extension.refusal_reason_required": N_("Hãy nêu lý do không chấp thuận gia hạn."),
+    "extension.days_invalid": N_("Số ngày làm việc gia hạn là số nguyên từ 1 đến {max}."),
+    "extension.dossier_closed": N_("Hồ sơ đang ở trạng thái “{status}”, không gia hạn được."),
+    "extension.not_accepted": N_("Hồ sơ chưa được tiếp nhận nên chưa có hạn trả kết quả để gia hạn."),
+    "extension.paused": N_("Hồ sơ đang chờ người nộp bổ sung (thời hạn đang tạm dừng); hãy gia hạn sau khi "
+                           "hồ sơ được bổ sung."),
+    "extension.already_late": N_("Hồ sơ đã quá hạn trả kết quả: không gia hạn được nữa; lãnh đạo gửi thư xin lỗi "
+                                 "và hẹn lại ngày trả kết quả (mẫu 04)."),
+    "extension.already_pending": N_("Hồ sơ đã có một đề nghị gia hạn đang chờ lãnh đạo quyết định."),
+    "extension.not_found": N_("Không có đề nghị gia hạn số {id} của hồ sơ này."),
+    "extension.already_decided": N_("Đề nghị gia hạn này đã được quyết định."),
+    "withdrawal.already_requested": N_("Bạn đã gửi đề nghị rút hồ sơ; bộ phận một cửa đang xem xét."),
+    "withdrawal.reception_only": N_("Chỉ bộ phận một cửa của cơ quan giải quyết xem xét đề nghị rút hồ sơ."),
+    "withdrawal.no_request": N_("Hồ sơ không có đề nghị rút nào đang chờ xem xét."),
+    "withdrawal.refusal_reason_required": N_("Hãy nêu lý do không chấp nhận đề nghị rút hồ sơ."),
+    "substitute.officers_only": N_("Chỉ cán bộ của một cơ quan mới có người thay thế."),
+    "substitute.not_allowed": N_("Chỉ chính cán bộ vắng mặt, lãnh đạo hoặc quản trị của cơ quan được cử người thay."),
+    "substitute.end_before_start": N_("Ngày kết thúc phải từ ngày bắt đầu trở đi."),
+    "substitute.in_the_past": N_("Thời gian thay thế đã qua; hãy chọn ngày kết thúc từ hôm nay trở đi."),
+    "substitute.too_long": N_("Thời gian thay thế tối đa {max} ngày."),
+    "substitute.not_found": N_("Không có lượt cử người thay số {id}."),
+    "substitute.already_ended": N_("Lượt cử người thay này đã kết thúc."),
+    "operations.timer_not_found": N_("Không có bộ hẹn giờ số {id}."),
+    "operations.timer_orphan": N_("Bộ hẹn giờ số {id} thuộc một hồ sơ không còn tồn tại; không thử lại được, hãy "
+                                  "đánh dấu sự cố đã xử lý."),
+    "operations.timer_not_parked": N_("Bộ hẹn giờ số {id} không bị dừng vì lỗi; hệ thống tự chạy khi đến hạn."),
+    "operations.message_not_found": N_("Không có thư số {id}."),
+    "operations.message_not_failed": N_("Thư số {id} đang ở trạng thái “{status}”; chỉ gửi lại thư đã gửi lỗi."),
+    "operations.message_status_unknown": N_("Trạng thái thư chỉ là pending, sent hoặc failed."),
+    "operations.reason_required": N_("Hãy nêu lý do."),
+    "operations.dossier_closed": N_("Hồ sơ đang ở trạng thái “{status}”, đã kết thúc."),
+    "operations.already_suspended": N_("Hồ sơ đang bị tạm dừng."),
+    "operations.not_suspended": N_("Hồ sơ không bị tạm dừng."),
+    "operations.dossier_suspended": N_("Hồ sơ đang bị quản trị viên tạm dừng; chờ tiếp tục rồi thao tác lại."),
+
+    # -- issue 15: notices that leave the building, the national portal --------------------------------
+    "notices.channel_unknown": N_("Kênh nhận thông báo “{channel}” không được hỗ trợ (thư điện tử, SMS, Zalo)."),
+    "notices.language_unknown": N_("Ngôn ngữ nhận thông báo phải là tiếng Việt hoặc tiếng Anh."),
+    "national.officers_only": N_("Chỉ cán bộ xử lý hồ sơ và quản trị viên được tra cứu đồng bộ với Cổng Dịch vụ công "
+                                 "quốc gia."),
+    "national.unreachable": N_("Không kết nối được Cổng Dịch vụ công quốc gia: {problem}"),
+    "catalogue_import.too_large": N_("Tệp xuất từ Cơ sở dữ liệu quốc gia về thủ tục hành chính lớn hơn {max_mb} MB."),
+    "catalogue_import.unreadable": N_("Không đọc được tệp: cần tệp JSON hoặc XLSX xuất từ Cơ sở dữ liệu quốc gia "
+                                      "về thủ tục hành chính."),
 
     # -- issue 12 (h12a): counter and postal intake, dossier search, the dossier page, inboxes --------
     "intake.reception_only": N_("Chỉ cán bộ một cửa của cơ quan được đăng ký hồ sơ nộp tại quầy hoặc qua bưu "

@@ -7,6 +7,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from adapters.bootstrap import Services
 from processes.outbox import dispatch_outbox
+from processes.reports.oversight import queue_annual_reminders
 from processes.timekeeping.timers import sweep_until_done
 
 log = logging.getLogger("motcua.sweeper")
@@ -17,6 +18,7 @@ def sweep_once(services: Services) -> None:
         result = sweep_until_done(services)  # after downtime, everything overdue fires in this tick
         if result.claimed:
             log.info("timers: %d claimed, %d fired, %d failed", result.claimed, result.fired, result.failed)
+        queue_annual_reminders(services)  # the annual report's dates (R17.1), once each
         dispatch_outbox(services)
     except Exception:  # a sweep that fails is logged and tried again next tick; it never dies
         log.exception("sweep failed")

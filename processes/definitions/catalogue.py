@@ -33,12 +33,23 @@ class Catalogue:
         return form_fields(self.data)
 
 
+# An applicant's whole number (a capital, a count of workers, an area, a number of copies) is never
+# negative unless the catalogue says otherwise, and never beyond a quadrillion đồng.
+LONG_MIN = 0
+LONG_MAX = 10**15
+
+
 def form_fields(data: dict[str, Any]) -> list[FormField]:
+    """The applicant's form as the catalogue declares it; whole numbers carry their bounds (`min`, `max`,
+    by default LONG_MIN..LONG_MAX), which the server checks and the page writes as min/max attributes."""
+    def bound(f: dict[str, Any], key: str, default: int) -> int | None:
+        return int(f.get(key, default)) if f.get("type") == "long" else None
     return [FormField(id=f["id"], label=f.get("label", f["id"]), type=f.get("type", "string"),
                       required=bool(f.get("required", False)),
                       options=tuple(Option(str(o["id"]), str(o.get("label", o["id"])))
                                     for o in f.get("options", [])),
-                      pattern=f.get("pattern")) for f in data.get("form", [])]
+                      pattern=f.get("pattern"), minimum=bound(f, "min", LONG_MIN),
+                      maximum=bound(f, "max", LONG_MAX)) for f in data.get("form", [])]
 
 
 MAX_CATALOGUE_BYTES = 256 * 1024  # the largest real entry is a few kilobytes
@@ -187,4 +198,10 @@ def check_catalogue(data: dict[str, Any], path: str) -> list[Problem]:
             problems.append(Problem(path, None, f"form.{f['id']}", f"unknown field type '{f.get('type')}'"))
         elif f.get("type") == "enum" and not f.get("options"):
             problems.append(Problem(path, None, f"form.{f['id']}", "an enum field needs options"))
+        elif any(k in f for k in ("min", "max")) and f.get("type") != "long":
+            problems.append(Problem(path, None, f"form.{f['id']}", "min and max apply to whole numbers (type long)"))
+        elif any(not isinstance(f.get(k, 0), int) or isinstance(f.get(k), bool) for k in ("min", "max")):
+            problems.append(Problem(path, None, f"form.{f['id']}", "min and max must be whole numbers"))
+        elif f.get("min", LONG_MIN) > f.get("max", LONG_MAX):
+            problems.append(Problem(path, None, f"form.{f['id']}", "min must not exceed max"))
     return problems

@@ -143,6 +143,8 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, c
     dossier = s.get(Dossier, task.dossier_id)
     procedure = s.get(Procedure, dossier.procedure_id) if dossier else None
     assert dossier is not None and procedure is not None
+    if dossier.suspended_at is not None:  # an operator suspended it (issue 12, the console)
+        raise Conflict("operations.dossier_suspended")
     run = DossierRun(services, s, dossier, procedure, user.username)
     info = run.definition.user_tasks[task.element_id]
     try:

@@ -14,6 +14,7 @@ from adapters.bootstrap import Services
 from models import Dossier, Procedure, User, UserTask
 from processes import audit
 from processes.access import acting_user, may_claim_task, may_hand_over_task, may_release_task, may_see_task
+from processes.acts import substitutes
 from processes.desk.tasks import log_refusal
 from processes.dossier.search import text_clauses
 from processes.dossier.status import status_name
@@ -136,6 +137,15 @@ def claim_task(services: Services, username: str, task_id: str) -> None:
         if task.assignee_id == user.id:
             return
         if task.assignee_id is not None:
+            if substitutes.covers(s, user, task.assignee_id, substitutes.today(services, s)):
+                # Issue 12: a substitute takes a task held by the officer it stands in for.
+                held_by = task.assignee_id
+                _assign(s, task, expected=held_by, to=user.id)
+                absent = s.get(User, held_by)
+                audit.append(s, at=services.clock.now(), actor=user.username, kind="task_claimed_as_substitute",
+                             dossier_id=task.dossier_id, detail={"task": task.id, "name": task.name,
+                                                                 "for": absent.username if absent else None})
+                return
             holder = s.get(User, task.assignee_id)
             raise Conflict("task.claimed_by_other", holder=holder.full_name if holder else "?")
         _assign(s, task, expected=None, to=user.id)

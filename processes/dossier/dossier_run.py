@@ -32,6 +32,8 @@ from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.errors import Unprocessable
 from processes.inbox import events as inbox_events
 from processes.inbox import inbox
+from processes.notices import national, sending
+from processes.notices.templates import event_of
 from processes.timekeeping import deadlines
 
 # Built once: building a statement costs about as much as running it (SQLAlchemy coerces every
@@ -83,6 +85,8 @@ class DossierRun:
         self.open_tasks: list[UserTask] = []
         self.timer_rows: list[Timer] = []
         self.started = False
+        # As loaded: a change of status or appointment is pushed to the national portal.
+        self.status_before, self.due_before = dossier.status_code, dossier.due_at
 
     # -- the engine's view -------------------------------------------------------------------------
     def call_handler(self, element_id: str, topic: str, variables: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -138,6 +142,9 @@ class DossierRun:
         self._sync_tasks(ready)
         self._sync_timers()
         self._write_effects()
+        if self.started or d.status_code != self.status_before or d.due_at != self.due_before:
+            national.queue_sync(self.services, self.session, d, self.procedure, self.actor, self.now,
+                                created=self.started, status_changed=d.status_code != self.status_before)
         deadlines.after_save(self, before)  # deadline timers, clock pause/resume events, refund flag
 
     def _sync_tasks(self, ready: list[Any]) -> None:
@@ -204,8 +211,11 @@ class DossierRun:
 
     def _write_effects(self) -> None:
         d = self.dossier
-        noticed = any(ctx.notices for ctx in self.contexts)
+        noticed = self.started or any(ctx.notices for ctx in self.contexts)
         applicant = self.session.get(User, d.applicant_id) if noticed and d.applicant_id is not None else None
+        if self.started:  # the confirmation that the dossier was received
+            sending.queue_notice(self.services, self.session, d, self.procedure, applicant, "submitted",
+                                 "Đã nhận hồ sơ", "", f"{d.code}:submitted", self.now)
         for n, ctx in enumerate(self.contexts):
             for notice in ctx.notices:
                 self.session.add(DossierNotice(dossier_id=d.id, at=self.now, form_no=notice.form_no,
@@ -214,11 +224,8 @@ class DossierRun:
                     inbox.notify(self.session, [applicant.id], inbox.NOTICE, d.id,
                                  {"code": d.code, "title": notice.title, "form": notice.form_no}, self.now)
                 key = f"{d.code}:{d.version}:{n}:{notice.form_no or notice.title}"
-                if applicant is not None and applicant.email:
-                    self._outbox("email", applicant.email, notice.title, notice.body, f"mail:{key}")
-                phone = applicant.phone if applicant is not None else d.applicant_phone  # a walk-in's own
-                if phone:
-                    self._outbox("sms", phone, notice.title, f"{notice.title}: {d.code}", f"sms:{key}")
+                sending.queue_notice(self.services, self.session, d, self.procedure, applicant,
+                                     event_of(notice.form_no, ctx.topic), notice.title, notice.body, key, self.now)
             for alert in ctx.alerts:  # to the dossier's agency, or to the consulted agency named (R8.2)
                 agency_id = d.agency_id if alert.agency is None else self.session.scalar(
                     sa.select(Agency.id).where(Agency.code == alert.agency))

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from models import Agency, AuditEvent, Dossier, Incident, Procedure
+from models import Agency, AuditEvent, Dossier, ExtensionRequest, Incident, Procedure
 from processes import audit
 from processes.access import authorise, may_resolve_incident, may_view_reports, may_view_some_report
 from processes.dossier.status import DossierStatus
@@ -32,7 +32,8 @@ COLUMNS = [("agency", N_("Cơ quan")), ("procedure", N_("Thủ tục")), ("recei
            ("late", N_("Trễ hạn")), ("refused", N_("Không tiếp nhận")), ("withdrawn", N_("Rút hồ sơ")),
            ("supplement_requests", N_("Yêu cầu bổ sung")),
            ("repeated_supplements", N_("Bổ sung lần 2 trở lên")),
-           ("avg_hours", N_("Giờ xử lý trung bình")), ("statutory_hours", N_("Giờ theo quy định"))]
+           ("avg_hours", N_("Giờ xử lý trung bình")), ("statutory_hours", N_("Giờ theo quy định")),
+           ("extended", N_("Được gia hạn"))]  # issue 12: approved extensions of the time limit
 HOURS_PER_DAY = 8.0
 
 
@@ -77,6 +78,7 @@ def report(services: Services, username: str, agency_code: str = "", date_from: 
             query = query.where(Dossier.agency_id == agency.id)
         rows = s.execute(query.order_by(Agency.code, Procedure.code)).all()
         supplements = _supplements(s, [d.id for d, _, _ in rows])
+        extended = _extended(s, [d.id for d, _, _ in rows])
         pauses = _pauses(s, [d.id for d, _, _ in rows])
         calendar = services.calendar(s)
         by_agency: dict[str, _Tally] = defaultdict(_Tally)
@@ -84,6 +86,7 @@ def report(services: Services, username: str, agency_code: str = "", date_from: 
         for d, p, code in rows:
             for tally in (by_agency[code], by_procedure[(code, p.code)]):
                 tally.add(d, p, supplements.get(d.id, 0), pauses.get(d.id, []), calendar)
+                tally.extended += d.id in extended
         return {"from": start.isoformat(), "to": end.isoformat(), "agency": agency.code if agency else "",
                 "agencies": [by_agency[c].row(c, "") for c in sorted(by_agency)],
                 "procedures": [by_procedure[k].row(*k) for k in sorted(by_procedure)],
@@ -98,6 +101,14 @@ def report_csv(table: dict[str, Any]) -> str:
     for row in table["agencies"] + table["procedures"]:
         writer.writerow([row[key] for key, _ in COLUMNS])
     return out.getvalue()
+
+
+def report_xlsx(table: dict[str, Any]) -> bytes:
+    """The same table as an Excel workbook, with the Vietnamese column names (issue 17)."""
+    from adapters.annual_report import table_xlsx
+
+    return table_xlsx("Báo cáo", [label for _, label in COLUMNS],
+                      [[row[key] for key, _ in COLUMNS] for row in table["agencies"] + table["procedures"]])
 
 
 def resolve_incident(services: Services, username: str, incident_id: int) -> dict[str, Any]:
@@ -121,6 +132,7 @@ class _Tally:
     def __init__(self) -> None:
         self.received = self.accepted = self.finished = self.on_time = self.late = 0
         self.refused = self.withdrawn = self.supplement_requests = self.repeated = 0
+        self.extended = 0  # dossiers whose time limit a leader extended (issue 12)
         self.hours: list[float] = []
         self.statutory: list[float] = []
 
@@ -151,9 +163,17 @@ class _Tally:
         return {"agency": agency, "procedure": procedure, "received": self.received,
                 "accepted": self.accepted, "finished": self.finished, "on_time": self.on_time,
                 "late": self.late, "refused": self.refused,
-                "withdrawn": self.withdrawn, "supplement_requests": self.supplement_requests,
+                "withdrawn": self.withdrawn, "extended": self.extended, "supplement_requests": self.supplement_requests,
                 "repeated_supplements": self.repeated, "avg_hours": avg(self.hours),
                 "statutory_hours": avg(self.statutory)}
+
+
+def _extended(s: so.Session, ids: list[int]) -> set[int]:
+    """The dossiers whose time limit a leader extended (approved extension requests)."""
+    if not ids:
+        return set()
+    return set(s.scalars(sa.select(ExtensionRequest.dossier_id).where(
+        ExtensionRequest.status == "approved", ExtensionRequest.dossier_id.in_(ids))))
 
 
 def _supplements(s: so.Session, ids: list[int]) -> dict[int, int]:

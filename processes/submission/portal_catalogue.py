@@ -17,6 +17,7 @@ from adapters.attachments import sniff
 from adapters.bootstrap import Services
 from adapters.config import PROJECT_ROOT
 from models import Agency, Dossier, Procedure
+from processes.definitions.catalogue import form_fields
 from processes.dossier.dossiers import list_procedures
 from processes.dossier.status import DossierStatus
 from processes.errors import NotFound
@@ -111,7 +112,8 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
     return {**entry, "documents": documents, "guidance": cat.get("guidance", ""),
             "responsibilities": cat.get("responsibilities", {}), "handling_agencies": handling,
             "agencies_consulted": cat.get("agencies", {}), "statistics": stats,
-            "processing_note": cat.get("processing_time_note", "")}
+            "processing_note": cat.get("processing_time_note", ""),
+            "form": [f.as_dict() for f in form_fields(cat)]}
 
 
 def _statistics(s: so.Session, procedure: Procedure, now: datetime) -> dict[str, int]:

@@ -12,7 +12,6 @@ import sqlalchemy.orm as so
 
 from adapters import throttle
 from adapters.bootstrap import Services
-from handlers.texts import fmt_instant
 from models import (
     Agency,
     Attachment,
@@ -20,29 +19,34 @@ from models import (
     Dossier,
     DossierNotice,
     Feedback,
-    OutboxMessage,
     Procedure,
     ProcessDefinition,
+    ResultDelivery,
     User,
+    WithdrawalRequest,
 )
 from processes import audit
 from processes.access import acting_user, may_act_as_applicant, may_submit
+from processes.acts import withdrawal
+from processes.definitions.catalogue import form_fields
+from processes.desk.paper import applicable_forms
 from processes.desk.steps import RESULT_KEY  # the online result an officer attaches
-from processes.dossier.dossier_run import DossierRun
 from processes.dossier.status import DossierStatus, status_name
 from processes.dossier.views import dossier_view
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, Throttled, collect
 from processes.submission.portal_submission import signature_report
+from processes.submission.submission import requested_documents
+from processes.texts import N_
 from processes.uow import UnitOfWork
 
 MAX_WITHDRAW_REASON = 1000
 # Before a result exists, and while nothing has closed the dossier.
-WITHDRAWABLE = (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED, DossierStatus.IN_PROCESS,
-                DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.PAYMENT_REQUESTED)
+WITHDRAWABLE = withdrawal.WITHDRAWABLE
 RATABLE = (DossierStatus.PROCESSING_FINISHED, DossierStatus.RESULT_RETURNED)
 TIMELINE_KINDS = ("dossier_submitted", "task_completed", "supplement_requested", "supplement_answered",
                   "dossier_accepted", "dossier_refused", "processing_finished", "result_delivered",
-                  "dossier_withdrawn")
+                  "dossier_withdrawn", "withdrawal_requested", "withdrawal_refused", "deadline_extended",
+                  "dossier_transferred")
 
 
 def own_dossier(s: so.Session, username: str, code: str) -> tuple[User, Dossier, Procedure]:
@@ -69,45 +73,124 @@ def my_dossiers(services: Services, username: str) -> list[dict[str, Any]]:
 
 
 def my_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
-    """One dossier as its applicant sees it: status, appointment, timeline, open requests, files."""
+    """One dossier as its applicant sees it: what matters first (the reason of a refusal or of a supplement
+    request, in full), the plain steps with their dates and the appointment, the notices to download,
+    the data they declared, each document with its versions, how the result reaches them, what they may
+    do now; the full timeline and the diagram on request."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         _, dossier, procedure = own_dossier(s, username, code)
         view = dossier_view(services, s, dossier, procedure)
         names = {d["key"]: d["name"] for d in procedure.catalogue.get("documents", [])}
+        attachments = s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id)
+                                .order_by(Attachment.id)).all()
         files = [{"id": a.id, "key": a.document_key, "name": names.get(a.document_key, a.document_key),
                   "filename": a.filename, "size": a.size, "uploaded_at": a.uploaded_at,
+                  "superseded_at": a.superseded_at, "supplemented": a.uploaded_at > dossier.received_at,
                   "is_result": a.document_key == RESULT_KEY}
-                 for a in s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id)
-                                    .order_by(Attachment.id))]
+                 for a in attachments]
         notices = s.scalars(sa.select(DossierNotice).where(DossierNotice.dossier_id == dossier.id)
                             .order_by(DossierNotice.id)).all()
         agency = s.get(Agency, dossier.agency_id)
         rated = s.scalar(sa.select(Feedback).where(Feedback.dossier_id == dossier.id))
         definition = s.get(ProcessDefinition, dossier.definition_id)
+        delivery = s.scalar(sa.select(ResultDelivery).where(ResultDelivery.dossier_id == dossier.id))
+        supplementing = dossier.status_code == DossierStatus.SUPPLEMENT_REQUESTED
+        refused = dossier.status_code in (DossierStatus.NOT_ACCEPTED, DossierStatus.PROCESSING_STOPPED)
+        events = _events(s, dossier)
+        pending = withdrawal.pending_request(s, dossier.id)
         return {
             **view, "level": procedure.level, "agency_name": agency.name if agency else "",
             "received": dossier.received_at, "due": dossier.due_at, "finished": dossier.finished_at,
             "form": dict(dossier.form), "documents": procedure.catalogue.get("documents", []),
-            "timeline": _timeline(s, dossier, notices),
+            "declared": [{"label": f.label, "value": dossier.form[f.id], "type": f.type}
+                         for f in form_fields(procedure.catalogue) if dossier.form.get(f.id) not in (None, "")],
+            "timeline": _timeline(events, notices),
+            "steps": _steps(dossier, events),
             "open_request": next((n.body for n in reversed(notices) if n.form_no == "02"), None)
-            if dossier.status_code == DossierStatus.SUPPLEMENT_REQUESTED else None,
+            if supplementing else None,
+            "requested_documents": requested_documents(s, dossier, procedure) if supplementing else [],
+            "refusal": next((n.body for n in reversed(notices) if n.form_no == "03"), None) if refused else None,
+            "notices": [{"form_no": n, "title": NOTICE_TITLES[n]}
+                        for n in applicable_forms(s, dossier) if n in NOTICE_TITLES],
             "files": [f for f in files if not f["is_result"]],
+            "by_document": _by_document(files, procedure),
             "results": [f for f in files if f["is_result"]],
+            "delivery": {"channel": delivery.channel, "at": delivery.delivered_at,
+                         "tracking_number": delivery.tracking_number} if delivery else None,
+            "postal_address": dossier.postal_address,
             "signatures": signature_report(services, s, dossier, procedure),
-            "may_withdraw": dossier.status_code in WITHDRAWABLE,
-            "may_supplement": dossier.status_code == DossierStatus.SUPPLEMENT_REQUESTED,
+            "may_withdraw": dossier.status_code in WITHDRAWABLE and pending is None,
+            "withdrawal_request": withdrawal.request_view(pending or _last_withdrawal(s, dossier.id)),
+            "withdrawal_needs_review": withdrawal.needs_review(dossier),
+            "may_supplement": supplementing,
             "may_rate": dossier.status_code in RATABLE and rated is None,
             "rating": {"rating": rated.rating, "comment": rated.comment} if rated else None,
             "has_diagram": definition is not None and b"BPMNShape" in definition.bpmn,
         }
 
 
-def _timeline(s: so.Session, dossier: Dossier, notices: Sequence[DossierNotice]) -> list[dict[str, Any]]:
+# The notices an applicant receives, by form number (the desk's control sheet, 05, is the agency's own).
+NOTICE_TITLES = {"01": N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"),
+                 "02": N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"),
+                 "03": N_("Phiếu từ chối tiếp nhận, giải quyết hồ sơ (mẫu 03)"),
+                 "04": N_("Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)")}
+
+
+def _events(s: so.Session, dossier: Dossier) -> list[AuditEvent]:
+    return list(s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id,
+                                                      AuditEvent.kind.in_(TIMELINE_KINDS))
+                          .order_by(AuditEvent.seq)))
+
+
+def _steps(dossier: Dossier, events: Sequence[AuditEvent]) -> list[dict[str, Any]]:
+    """The plain steps an applicant recognises, each done (with its date), current or still to come."""
+    def first(kind: str) -> Any:
+        return next((e.at for e in events if e.kind == kind), None)
+
+    status = dossier.status_code
+    closed_early = status in (DossierStatus.NOT_ACCEPTED, DossierStatus.WITHDRAWAL_REQUESTED) or (
+        status == DossierStatus.PROCESSING_STOPPED)
+    steps: list[dict[str, Any]] = [{"key": "received", "at": dossier.received_at}]
+    steps.append({"key": "accepted", "at": dossier.accepted_at})
+    steps.append({"key": "in_review", "at": dossier.accepted_at})
+    for e in events:
+        if e.kind == "supplement_requested":
+            steps.append({"key": "supplement_requested", "at": e.at})
+        elif e.kind == "supplement_answered":
+            steps.append({"key": "supplement_answered", "at": e.at})
+    if closed_early:
+        ended = {DossierStatus.NOT_ACCEPTED: "refused", DossierStatus.PROCESSING_STOPPED: "stopped",
+                 DossierStatus.WITHDRAWAL_REQUESTED: "withdrawn"}[DossierStatus(status)]
+        steps.append({"key": ended, "at": first("dossier_refused") or first("dossier_withdrawn")
+                      or dossier.finished_at})
+        steps = [st for st in steps if st["at"] is not None]
+    else:
+        steps.append({"key": "result_ready", "at": dossier.finished_at})
+        steps.append({"key": "handed_over", "at": dossier.delivered_at})
+    current = next((i for i, st in enumerate(steps) if st["at"] is None), None)
+    for i, st in enumerate(steps):
+        st["state"] = "done" if st["at"] is not None else ("current" if i == current else "todo")
+    if status == DossierStatus.SUPPLEMENT_REQUESTED:
+        for st in steps:
+            if st["key"] == "supplement_requested":
+                st["state"] = "waiting"  # the latest request waits for the applicant
+    return steps
+
+
+def _by_document(files: list[dict[str, Any]], procedure: Procedure) -> list[dict[str, Any]]:
+    """Each document of the catalogue the applicant sent, with its versions newest first."""
+    order = [d["key"] for d in procedure.catalogue.get("documents", [])]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for f in files:
+        if not f["is_result"]:
+            groups.setdefault(f["key"], []).append(f)
+    keys = [k for k in order if k in groups] + [k for k in groups if k not in order]
+    return [{"key": k, "name": groups[k][0]["name"], "versions": list(reversed(groups[k]))} for k in keys]
+
+
+def _timeline(events: Sequence[AuditEvent], notices: Sequence[DossierNotice]) -> list[dict[str, Any]]:
     """What happened, oldest first: steps done (by name, not by officer) and the notices sent."""
-    events = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier.id,
-                                                   AuditEvent.kind.in_(TIMELINE_KINDS))
-                       .order_by(AuditEvent.seq)).all()
     items = [{"at": e.at, "kind": e.kind, "title": e.detail.get("name") or "", "body": ""} for e in events]
     items += [{"at": n.at, "kind": "notice", "title": n.title, "body": n.body, "form": n.form_no}
               for n in notices]
@@ -126,9 +209,11 @@ def attachment_content(services: Services, username: str, code: str, attachment_
 
 
 def withdraw_dossier(services: Services, username: str, code: str, reason: str) -> dict[str, Any]:
-    """The applicant withdraws the dossier (status 7). Decision: the withdrawal takes effect at once:
-    the workflow is cancelled, its open tasks and timers disappear, the agency's reception desk is
-    told by e-mail, a notice is kept on the dossier, and the audit trail records who and why."""
+    """The applicant withdraws the dossier (status 7). Decision (issue 12, processes/acts/withdrawal.py):
+    before processing has started (not yet accepted) the withdrawal takes effect at once — the workflow
+    is cancelled, its open tasks and timers disappear, the reception desk is told by e-mail, a notice is
+    kept on the dossier and the audit trail records who and why; once accepted it becomes a request
+    reception reviews (`"withdrawal": "requested"` in the answer, the status unchanged)."""
     reason = (reason or "").strip()
     if len(reason) > MAX_WITHDRAW_REASON:
         raise Invalid("withdrawal.reason_too_long", "reason", max=MAX_WITHDRAW_REASON)
@@ -137,31 +222,20 @@ def withdraw_dossier(services: Services, username: str, code: str, reason: str) 
         user, dossier, procedure = own_dossier(s, username, code)
         if dossier.status_code not in WITHDRAWABLE:
             raise Conflict("withdrawal.not_now", status=status_name(dossier.status_code))
-        previous = dossier.status_code
-        run = DossierRun(services, s, dossier, procedure, username)
-        instance = run.load()
-        run.act(instance.cancel)
-        run.facts.status_code, run.facts.paused_at = DossierStatus.WITHDRAWAL_REQUESTED, None
-        run.save()
-        now = run.now
-        title = "Thông báo rút hồ sơ"
-        body = (f"Hồ sơ {dossier.code} ({procedure.name}) đã được người nộp rút lúc "
-                f"{fmt_instant(now)}. Lý do: {reason or 'không nêu'}.")
-        s.add(DossierNotice(dossier_id=dossier.id, at=now, form_no=None, title=title, body=body))
-        for to in _reception_emails(s, dossier.agency_id) + ([user.email] if user.email else []):
-            s.add(OutboxMessage(key=f"withdraw:{dossier.code}:{to}", channel="email", recipient=to,
-                                subject=f"{title} {dossier.code}", body=body, dossier_id=dossier.id,
-                                created_at=now, next_attempt_at=now))
-        audit.append(s, at=now, actor=username, kind="dossier_withdrawn", dossier_id=dossier.id,
-                     detail={"reason": reason, "previous_status": previous, "name": "Rút hồ sơ"})
+        if withdrawal.needs_review(dossier):
+            row = withdrawal.ask_withdrawal(s, dossier, procedure, username, reason, services.clock.now())
+            uow.commit()
+            return {"code": dossier.code, "status": status_name(dossier.status_code),
+                    "status_code": int(dossier.status_code), "withdrawal": "requested", "request": row.id}
+        withdrawal.withdraw_now(services, s, dossier, procedure, username, user, reason)
         uow.commit()
         return {"code": dossier.code, "status": status_name(DossierStatus.WITHDRAWAL_REQUESTED),
-                "status_code": int(DossierStatus.WITHDRAWAL_REQUESTED)}
+                "status_code": int(DossierStatus.WITHDRAWAL_REQUESTED), "withdrawal": "done"}
 
 
-def _reception_emails(s: so.Session, agency_id: int) -> list[str]:
-    officers = s.scalars(sa.select(User).where(User.agency_id == agency_id, User.active.is_(True))).all()
-    return sorted({u.email for u in officers if u.has_role("reception") and u.email})
+def _last_withdrawal(s: so.Session, dossier_id: int) -> WithdrawalRequest | None:
+    return s.scalar(sa.select(WithdrawalRequest).where(WithdrawalRequest.dossier_id == dossier_id)
+                    .order_by(WithdrawalRequest.id.desc()).limit(1))
 
 
 def _digits(phone: str) -> str:

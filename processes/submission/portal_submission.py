@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.attachments import IntegrityError as DamagedFile
 from adapters.bootstrap import Services
 from adapters.signature import looks_signed
-from models import Attachment, Dossier, Procedure, SubmissionNonce
+from models import Attachment, Dossier, DraftFile, Procedure, SubmissionDraft, SubmissionNonce
 from processes.access import acting_user
 from processes.errors import Invalid
 from processes.submission.submission import DECLARATION, Submission, register_dossier
@@ -36,9 +36,11 @@ def new_nonce() -> str:
     return secrets.token_urlsafe(24)
 
 
-def submit_online(services: Services, username: str, nonce: str, cmd: Submission) -> SubmitOutcome:
+def submit_online(services: Services, username: str, nonce: str, cmd: Submission,
+                  draft_id: int | None = None) -> SubmitOutcome:
     """Register the dossier once per nonce. A repeated nonce returns the first dossier's code;
-    a refused submission leaves nothing behind and the same form may be sent again."""
+    a refused submission leaves nothing behind and the same form may be sent again. With `draft_id`
+    (processes.submission.drafts), the applicant's draft is deleted in the same transaction."""
     if not NONCE.fullmatch(nonce or ""):
         raise Invalid("submission.nonce_missing", "nonce")
     try:
@@ -49,6 +51,10 @@ def submit_online(services: Services, username: str, nonce: str, cmd: Submission
             if done is not None:
                 return SubmitOutcome(done, True)
             dossier = register_dossier(services, s, username, cmd)
+            if draft_id is not None:
+                s.execute(sa.delete(DraftFile).where(DraftFile.draft_id == draft_id))
+                s.execute(sa.delete(SubmissionDraft).where(SubmissionDraft.id == draft_id,
+                                                           SubmissionDraft.user_id == user.id))
             s.add(SubmissionNonce(user_id=user.id, nonce=nonce, dossier_id=dossier.id,
                                   used_at=services.clock.now()))
             s.flush()  # PostgreSQL: a concurrent click with the same nonce fails here, after the first commits

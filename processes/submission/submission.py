@@ -6,7 +6,7 @@ desk only (R8.4), a known agency of the right level, files that are what they cl
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.attachments import StoredFile
 from adapters.bootstrap import Services
 from engine.forms import FormErrors, clean_form
-from models import Agency, Attachment, Dossier, DossierIntake, DossierSequence, Procedure, User
+from models import Agency, Attachment, AuditEvent, Dossier, DossierIntake, DossierSequence, Procedure, User
 from processes import audit, idempotency
 from processes.access import acting_user, may_register_at_desk, may_submit, may_view_dossier
 from processes.definitions.catalogue import form_fields
@@ -47,6 +47,7 @@ class Upload:
 
 MAX_FILES_PER_DOCUMENT = 20  # files under one document key in one submission or supplement
 APPLICANT_NAME_LENGTH = 200  # the dossier's column; the form keeps the name in full
+POSTAL_ADDRESS_LENGTH = 500
 
 
 def _short(text: str, limit: int) -> str:
@@ -94,6 +95,7 @@ class Submission:
     agency: str | None = None
     uploads: list[Upload] = field(default_factory=list)
     declaration: bool = False  # R16.1: the applicant declares the information true (DECLARATION)
+    postal_address: str | None = None  # where the result goes when it goes by post (then required)
 
 
 def submit_dossier(services: Services, username: str, cmd: Submission,
@@ -151,10 +153,17 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     except FormErrors as exc:
         reasons += form_refusal(exc.codes, "form.").reasons
     channel = cmd.channel or "counter"
+    postal_address = " ".join((cmd.postal_address or "").split()) or None
+    if postal_address is None and desk is not None:  # a walk-in's result by post goes to the address given
+        postal_address = " ".join(desk.applicant.address.split()) or None
     if channel not in RESULT_CHANNELS:
         reasons.append(Reason("submission.channel_unknown", "channel"))
     elif procedure.level <= DESK_ONLY_LEVEL and channel != "counter":
         reasons.append(Reason("submission.channel_desk_only", "channel"))
+    elif channel == "post" and postal_address is None:
+        reasons.append(Reason("submission.postal_address_required", "postal_address"))
+    elif postal_address is not None and len(postal_address) > POSTAL_ADDRESS_LENGTH:
+        reasons.append(Reason("submission.postal_address_too_long", "postal_address", {"max": POSTAL_ADDRESS_LENGTH}))
     agency: Agency | None = None
     try:
         agency = _agency(s, procedure, cmd.agency) if desk is None else _desk_agency(s, procedure, user)
@@ -176,7 +185,8 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
                           applicant_id=user.id, applicant_name=_short(str(form.get("ho_ten") or form.get(
                               "ho_ten_chu_ho") or user.full_name), APPLICANT_NAME_LENGTH),
                           applicant_phone=user.phone, status_code=DossierStatus.NEWLY_REGISTERED,
-                          channel="online", result_channel=channel, form=form, received_at=now, state="")
+                          channel="online", result_channel=channel, form=form,
+                          postal_address=postal_address if channel == "post" else None, received_at=now, state="")
     else:
         who = desk.applicant
         dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
@@ -186,6 +196,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
                           applicant_address=who.address.strip() or None,
                           status_code=DossierStatus.NEWLY_REGISTERED, channel=desk.received_via,
                           result_channel=channel, form=form,
+                          postal_address=postal_address if channel == "post" else None,
                           received_at=desk.arrived_at if desk.received_via == "post" and desk.arrived_at else now,
                           state="")
     s.add(dossier)
@@ -213,9 +224,22 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     return dossier
 
 
+def requested_documents(s: so.Session, dossier: Dossier, procedure: Procedure) -> list[dict[str, Any]]:
+    """The catalogue documents the open supplement request names (R14.2); every document when the request
+    named none (a note only)."""
+    documents = list(procedure.catalogue.get("documents", []))
+    detail = s.scalar(sa.select(AuditEvent.detail).where(AuditEvent.dossier_id == dossier.id,
+                                                         AuditEvent.kind == "supplement_requested")
+                      .order_by(AuditEvent.seq.desc()).limit(1)) or {}
+    named = set(detail.get("missing") or [])
+    return [d for d in documents if d["name"] in named or d["key"] in named] or documents
+
+
 def answer_supplement(services: Services, username: str, code: str, form: Mapping[str, Any],
-                      uploads: list[Upload]) -> dict[str, Any]:
-    """The applicant supplies what was asked; the paused clock resumes (R14.2)."""
+                      uploads: list[Upload], replace: Collection[str] = ()) -> dict[str, Any]:
+    """The applicant supplies what was asked; the paused clock resumes (R14.2). Only the documents the
+    request named are taken; for each document in `replace` the new file replaces the earlier ones
+    (kept as older versions), for the others it is added beside them."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
@@ -237,8 +261,16 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
             dossier.form = merged
         if not form and not uploads:
             raise Invalid("supplement.nothing_supplied", "documents")
+        requested = {d["key"]: d["name"] for d in requested_documents(s, dossier, procedure)}
+        collect([Reason("supplement.document_not_requested", f"documents.{up.document_key}")
+                 for up in uploads if up.document_key not in requested])
         stored = _check_uploads(services, procedure, uploads)
         now = services.clock.now()
+        replaced = {key for key, _ in stored if key in set(replace)}
+        if replaced:
+            s.execute(sa.update(Attachment).where(Attachment.dossier_id == dossier.id,
+                                                  Attachment.document_key.in_(replaced),
+                                                  Attachment.superseded_at.is_(None)).values(superseded_at=now))
         _attach(services, s, dossier, stored, user.id, now)
         run = DossierRun(services, s, dossier, procedure, user.username)
         instance = run.load()
@@ -253,7 +285,8 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
         if not delivered:
             raise Conflict("supplement.not_awaited")
         audit.append(s, at=now, actor=user.username, kind="supplement_answered", dossier_id=dossier.id,
-                     detail={"documents": sorted(k for k, _ in stored), "fields": sorted(form)})
+                     detail={"documents": sorted(k for k, _ in stored), "fields": sorted(form),
+                             "replaced": sorted(replaced)})
         run.save()
         uow.commit()
         return {"code": dossier.code, "status": status_name(dossier.status_code),

@@ -20,11 +20,12 @@ import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
 from engine.clock import Clock, ManualClock
-from models import Dossier, Incident, Procedure, Timer
+from models import Dossier, Procedure, Timer
 from processes import audit
 from processes.access import SYSTEM
 from processes.dossier.dossier_run import DossierRun
 from processes.errors import Unprocessable
+from processes.operations.incidents import raise_incident
 from processes.timekeeping import escalations
 from processes.timekeeping.escalations import TimerDefect
 from processes.uow import UnitOfWork
@@ -49,7 +50,8 @@ def claim_due_timers(services: Services, now: datetime, owner: str, batch: int) 
     with UnitOfWork(services.session_factory) as uow:
         due = (sa.select(Timer.id)
                .where(Timer.due_at <= now, Timer.fired_at.is_(None),
-                      sa.or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < now))
+                      sa.or_(Timer.lease_expires_at.is_(None), Timer.lease_expires_at < now),
+                      ~sa.exists().where(Dossier.id == Timer.dossier_id, Dossier.suspended_at.is_not(None)))
                .order_by(Timer.due_at, Timer.id).limit(batch))
         if uow.session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
@@ -108,7 +110,7 @@ def fire_timer(services: Services, timer_id: int, clock: Clock, owner: str) -> b
 
 
 def record_failure(services: Services, timer_id: int, now: datetime, error: str,
-                   permanent: bool = False) -> None:
+                   permanent: bool = False, kind: str = "timer_failed") -> None:
     """Release the lease with backoff; after the last attempt (or at once, for a failure no retry can
     mend) park the timer and raise an incident (R9.2)."""
     cfg = services.config["timers"]
@@ -123,11 +125,11 @@ def record_failure(services: Services, timer_id: int, now: datetime, error: str,
         if permanent or timer.attempts >= int(cfg["max_attempts"]):
             timer.lease_expires_at = PARKED
             dossier_exists = s.get(Dossier, timer.dossier_id) is not None
-            s.add(Incident(at=now, dossier_id=timer.dossier_id if dossier_exists else None,
-                           kind="timer_failed",
-                           message=f"timer {timer.id} ({timer.kind} {timer.element_id} of dossier "
-                                   f"{timer.dossier_id}) failed {timer.attempts} time(s) and is parked: "
-                                   f"{error}"))
+            # The message starts "timer ID (": the console's retry resolves it (processes/operations).
+            raise_incident(s, now, kind,
+                           f"timer {timer.id} ({timer.kind} {timer.element_id} of dossier "
+                           f"{timer.dossier_id}) failed {timer.attempts} time(s) and is parked: {error}",
+                           timer.dossier_id if dossier_exists else None)
         else:
             backoff = float(cfg["retry_base_seconds"]) * 2 ** (timer.attempts - 1)
             timer.lease_expires_at = now + timedelta(seconds=backoff)
@@ -149,7 +151,8 @@ def fire_due_timers(services: Services, at: datetime | None = None, owner: str |
                 result.fired += 1
         except (TimerDefect, Unprocessable) as exc:  # no retry can mend it: an incident at once
             result.failed += 1
-            record_failure(services, timer_id, now, f"{type(exc).__name__}: {exc}", permanent=True)
+            record_failure(services, timer_id, now, f"{type(exc).__name__}: {exc}", permanent=True,
+                           kind="handler_failed" if isinstance(exc, Unprocessable) else "timer_failed")
         except Exception as exc:  # one bad timer never stops the sweep; it is retried, then an incident
             result.failed += 1
             record_failure(services, timer_id, now, f"{type(exc).__name__}: {exc}")

@@ -48,10 +48,10 @@ def audited(services: Services, kind: str) -> list[dict[str, Any]]:
 # --- rights -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("username", "sections"), [
-    ("admin", {"definitions", "calendar", "agencies", "users", "reports"}),
+    ("admin", {"definitions", "calendar", "agencies", "users", "reports", "operations"}),
     ("analyst", {"definitions"}),
     ("leader", {"reports"}),
-    ("qtv_tp", {"calendar", "agencies", "users", "reports"}),
+    ("qtv_tp", {"calendar", "agencies", "users", "reports", "operations"}),
 ])
 def test_each_administrative_role_is_offered_its_sections(services: Services, agency_admin: str, username: str,
                                                           sections: set[str]) -> None:

@@ -44,8 +44,9 @@ def test_a_walk_in_dossier_is_registered_accepted_and_printed_at_the_counter(ser
         assert (d.channel, d.applicant_id, d.applicant_id_number) == ("counter", None, "062095009876")
         assert d.form["ho_ten_chu_ho"] == "Phạm Thị Mai"  # the form's name filled from the applicant
         assert s.get(DossierIntake, d.id).papers_seen == ["giay_to_phap_ly"]
-        # the applicant has no account: form 01 goes to the phone given at the counter
-        assert s.query(OutboxMessage).filter_by(dossier_id=d.id, channel="sms", recipient="0905 123 456").count() == 1
+        # the applicant has no account: the receipt and form 01 go by SMS to the phone given at the counter
+        sent = s.query(OutboxMessage).filter_by(dossier_id=d.id, channel="sms", recipient="0905 123 456").all()
+        assert sorted(m.event for m in sent) == ["receipt", "submitted"], [m.event for m in sent]
     assert dossier_form_pdf(services, "reception", code, "01").startswith(b"%PDF")
     # the applicant follows it with the code and the phone number, and links it to an account
     assert public_status(services, code, "0905123456", "10.0.0.1")["status_code"] == view["status_code"]

@@ -299,10 +299,14 @@ def test_data_outside_the_form_is_refused_naming_the_field_and_writes_nothing(se
 def test_receipt_is_written_to_the_outbox_and_mailed_to_the_applicant_with_retries(
         services: Services, clock: ManualClock, mailer: FakeMailer) -> None:
     code = submit(services)
+    dispatch_outbox(services)  # the confirmation of the submission
+    assert [(to, subject) for to, subject, _, _ in mailer.sent] == [("citizen@example.vn", f"Đã nhận hồ sơ {code}")]
+    mailer.sent.clear()
     work(services, code, "reception")
     with services.session_factory() as s:
-        rows = s.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email")).all()
-    assert [(r.recipient, r.status) for r in rows] == [("citizen@example.vn", "pending")]
+        rows = s.scalars(sa.select(OutboxMessage).where(OutboxMessage.channel == "email",
+                                                        OutboxMessage.status == "pending")).all()
+    assert [(r.recipient, r.status, r.event) for r in rows] == [("citizen@example.vn", "pending", "receipt")]
     assert code in rows[0].body and "hẹn trả kết quả" in rows[0].subject
 
     mailer.fail_times = 1
@@ -321,4 +325,4 @@ def test_receipt_is_written_to_the_outbox_and_mailed_to_the_applicant_with_retri
     assert [(to, subject) for to, subject, _, _ in mailer.sent] == [("citizen@example.vn", rows[0].subject)]
     assert dispatch_outbox(services, now=retry_at + timedelta(hours=1)) == 0  # sent once, never twice
     assert count(services, sa.select(sa.func.count()).select_from(OutboxMessage)
-                 .where(OutboxMessage.status == "sent", OutboxMessage.channel == "email")) == 1
+                 .where(OutboxMessage.status == "sent", OutboxMessage.channel == "email")) == 2  # with the confirmation

@@ -111,6 +111,40 @@ class World:
             return int(uow.session.scalar(sa.select(Dossier.id).where(Dossier.code == self.code)))
 
     @cached_property
+    def extension_code(self) -> str:
+        """A second dossier, accepted by the main agency (issue 12)."""
+        from tests.helpers import work
+
+        accepted = submit(self.services)
+        work(self.services, accepted, "reception")
+        return accepted
+
+    @cached_property
+    def extension_id(self) -> int:
+        """A pending extension request on `extension_code`."""
+        from processes.acts.extension import request_extension
+
+        return int(request_extension(self.services, "specialist", self.extension_code, "Xác minh", 2)["id"])
+
+    @cached_property
+    def substitution_id(self) -> int:
+        """The main agency's specialist covered by its leader today (a row, as a leader would name)."""
+        from models import Substitution
+
+        with UnitOfWork(self.services.session_factory) as uow:
+            s = uow.session
+            ids = {u.username: u for u in s.scalars(sa.select(User).where(User.username.in_(
+                ("specialist", "leader"))))}
+            today = self.services.clock.now().date()
+            row = Substitution(agency_id=ids["specialist"].agency_id, officer_id=ids["specialist"].id,
+                               substitute_id=ids["leader"].id, starts_on=today, ends_on=today,
+                               created_by=ids["leader"].id, created_at=self.services.clock.now())
+            s.add(row)
+            s.flush()
+            uow.commit()
+            return int(row.id)
+
+    @cached_property
     def proposal_id(self) -> int:
         from processes.definitions.proposals import propose
 
@@ -166,7 +200,7 @@ def _call(call: Call, key: str, services: Services, who: str, world: World) -> A
 def _warm(call: Call, world: World) -> None:
     """Make what the call needs before counting the audit trail (the world is made on first use)."""
     for name in ("code", "task_id", "claimed_task_id", "attachment_id", "proposal_id", "form_no",
-                 "citizen_token_id"):
+                 "citizen_token_id", "extension_code", "extension_id", "substitution_id"):
         if name in call.__code__.co_names:
             getattr(world, name)
 
@@ -260,6 +294,20 @@ TABLE: dict[str, Row] = {
     "processes.reports.admin_reports:resolve_incident": Row(
         lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
     ),  # never "no such incident" before the right is checked
+    # -- oversight (issue 17): a leader sees their agency, not another's ---------------------------------
+    "processes.reports.oversight:indicators": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:dashboard": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:annual_report": Row(lambda f, svc, who, w: f(svc, who, "000.00.22.H34"), "leader"),
+    "processes.reports.oversight:choices": Row(lambda f, svc, who, w: f(svc, who), "leader"),
+    "processes.reports.oversight:annual_report_file": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34", "", "xlsx"), "leader"),
+    "processes.reports.oversight:indicators_file": Row(
+        lambda f, svc, who, w: f(svc, who, "000.00.22.H34", "", "", "", "csv"), "leader"),
+    "processes.reports.feedback_answers:list_for_answer": Row(lambda f, svc, who, w: f(svc, who), "leader"),
+    "processes.reports.feedback_answers:answer_feedback": Row(
+        lambda f, svc, who, w: f(svc, who, 999999, "Cảm ơn."), "admin", refused=(Forbidden,)),
+    "processes.reports.feedback_answers:close_feedback": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)),
     # -- the caller's own account --------------------------------------------------------------------
     "processes.people.accounts:get_profile": Row(
         lambda f, svc, who, w: f(svc, who), "citizen", NOT_THE_ACCOUNT
@@ -293,6 +341,21 @@ TABLE: dict[str, Row] = {
         ),
         "citizen",
         NON_CITIZENS,
+    ),
+    "processes.submission.drafts:load_draft": Row(lambda f, svc, who, w: f(svc, who, HKD), "citizen", NON_CITIZENS),
+    "processes.submission.drafts:save_draft": Row(
+        lambda f, svc, who, w: f(svc, who, _m("processes.submission.drafts.DraftInput")(HKD, {"ho_ten": "A"})),
+        "citizen",
+        NON_CITIZENS,
+    ),
+    "processes.submission.drafts:discard_draft": Row(
+        lambda f, svc, who, w: f(svc, who, HKD), "citizen", NON_CITIZENS
+    ),  # the caller's own draft: none of another account's is reachable
+    "processes.submission.drafts:submit_draft": Row(
+        lambda f, svc, who, w: f(svc, who, _m("processes.submission.portal_submission.new_nonce")(), HKD),
+        "citizen",
+        NON_CITIZENS,
+        (Forbidden,),  # the citizen without a draft meets "no draft" (404), which is about the data
     ),
     "processes.submission.submission:answer_supplement": Row(
         lambda f, svc, who, w: f(svc, who, w.code, {}, []), "citizen"
@@ -344,6 +407,59 @@ TABLE: dict[str, Row] = {
     "processes.desk.workbench:hand_over_task": Row(
         lambda f, svc, who, w: f(svc, who, w.task_id, "reception"), "reception"
     ),
+    # -- procedural acts and the operations console (issue 12) ---------------------------------------
+    "processes.acts.transfer:transfer_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "000.25.22.H34", "Thuộc thẩm quyền cấp phường"), "reception"
+    ),
+    "processes.acts.transfer:transfer_targets": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.acts.extension:request_extension": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Xác minh", 2), "specialist"
+    ),  # the world's dossier is not accepted yet: a conflict for the specialist, a refusal for strangers
+    "processes.acts.extension:decide_extension": Row(
+        lambda f, svc, who, w: f(svc, who, w.extension_code, w.extension_id, True), "leader"
+    ),
+    "processes.acts.extension:list_extensions": Row(lambda f, svc, who, w: f(svc, who, w.code), "leader"),
+    "processes.acts.withdrawal:review_withdrawal": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, True), "reception"
+    ),  # nothing pending: a conflict for reception, a refusal for strangers
+    "processes.acts.pages:dossier_acts": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.acts.substitutes:appoint_substitute": Row(
+        lambda f, svc, who, w: f(svc, who, "specialist", "leader", "2026-03-02", "2026-03-06"), "specialist",
+        refused=(Forbidden,),
+    ),  # specialist and leader share no role: invalid for the specialist, forbidden for strangers
+    "processes.acts.substitutes:end_substitution": Row(
+        lambda f, svc, who, w: f(svc, who, w.substitution_id), "specialist"
+    ),
+    "processes.operations.console:running_dossiers": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:inspect_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "admin"),
+    "processes.operations.console:list_incidents": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:list_messages": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:list_parked_timers": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.operations.console:retry_timer": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
+    ),  # never "no such timer" before the right is checked
+    "processes.operations.console:resend_message": Row(
+        lambda f, svc, who, w: f(svc, who, 999999), "admin", refused=(Forbidden,)
+    ),
+    "processes.operations.console:suspend_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Bảo trì"), "admin", refused=(Forbidden,)
+    ),
+    "processes.operations.console:resume_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code), "admin", refused=(Forbidden,)
+    ),
+    "processes.operations.console:cancel_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "Dừng theo yêu cầu"), "admin", refused=(Forbidden,)
+    ),
+    # -- notices and the national portal (issue 15) ---------------------------------------------------
+    "processes.notices.deliveries:dossier_deliveries": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.notices.deliveries:national_look_up": Row(lambda f, svc, who, w: f(svc, who, w.code), "admin"),
+    "processes.notices.deliveries:national_backlog": Row(lambda f, svc, who, w: f(svc, who), "admin"),
+    "processes.notices.deliveries:notice_preferences": Row(lambda f, svc, who, w: f(svc, who), "citizen",
+                                                           NOT_THE_ACCOUNT),
+    "processes.definitions.national_import:import_catalogue": Row(
+        lambda f, svc, who, w: f(svc, who, "export.json", b'{"procedures": []}'), "analyst"),
+    "processes.notices.deliveries:set_notice_preferences": Row(
+        lambda f, svc, who, w: f(svc, who, ["email"], "vi"), "citizen", NOT_THE_ACCOUNT),
     # -- issue 12 (h12a): counter intake, the dossier page, linking a walk-in dossier -----------------
     "processes.desk.counter:register_at_desk": Row(
         lambda f, svc, who, w: f(svc, who, submission(), _m("processes.submission.submission.DeskIntake")(
@@ -374,6 +490,9 @@ FILTERED: dict[str, Call] = {
     "processes.desk.tasks:list_tasks": lambda f, svc, who, w: f(svc, who),
     "processes.desk.workbench:task_queue": lambda f, svc, who, w: f(svc, who),
     "processes.submission.portal_dossiers:my_dossiers": lambda f, svc, who, w: f(svc, who),
+    "processes.submission.drafts:my_drafts": lambda f, svc, who, w: f(svc, who),
+    "processes.acts.substitutes:my_substitutions": lambda f, svc, who, w: f(svc, who),
+    "processes.acts.pages:waiting_requests": lambda f, svc, who, w: f(svc, who),
     "processes.inbox.inbox:inbox_page": lambda f, svc, who, w: f(svc, who),
     "processes.inbox.inbox:unread_count": lambda f, svc, who, w: f(svc, who),
     "processes.dossier.search:search_dossiers": lambda f, svc, who, w: f(
@@ -399,6 +518,8 @@ EXEMPT: dict[str, str] = {
 
 # Functions taking `services` and no acting user, and why that is right.
 NO_ACTOR: dict[str, str] = {
+    "processes.notices.deliveries:record_delivery_report": "a provider's delivery report: its signature "
+    "(the shared secret) is the proof; it only marks one of our messages delivered or failed",
     "processes.idempotency:commit_or_twin": "commits a use case's own transaction (after its authorisation) "
     "or answers the twin request of the same caller",
     "processes.people.accounts:register": "anonymous by nature: whoever registers has no account yet",
@@ -425,6 +546,9 @@ NO_ACTOR: dict[str, str] = {
     "processes.timekeeping.timers:record_failure": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:fire_due_timers": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:sweep_until_done": "the timer sweeper, acting as SYSTEM",
+    "processes.reports.oversight:queue_annual_reminders": "the timer sweeper, acting as SYSTEM (issue 17)",
+    "processes.reports.feedback_answers:published_answers": "the portal's public page of published answers "
+    "(no author's name or contact)",
     "processes.dossier.dossiers:list_procedures": "the public catalogue",
     "processes.submission.portal_catalogue:browse": "the public catalogue",
     "processes.submission.portal_catalogue:procedure_page": "the public catalogue",

@@ -160,3 +160,22 @@ def test_a_field_describes_itself_for_the_browser() -> None:
         "id": "decision", "label": "Quyết định", "type": "enum", "required": True,
         "options": [{"id": "accept", "label": "Tiếp nhận"}, {"id": "supplement", "label": "Bổ sung"}],
     }
+
+
+# --- whole numbers within the bounds the catalogue declares -----------------------------------
+
+CAPITAL = FormField("von", "Vốn kinh doanh", "long", required=True, minimum=0, maximum=10**15)
+
+
+def test_a_negative_capital_is_refused_with_the_smallest_value_accepted() -> None:
+    assert codes_of([CAPITAL], {"von": "-5"}) == {"von": ("form.below_minimum", {"min": 0})}
+
+
+def test_a_capital_beyond_the_maximum_is_refused_naming_it() -> None:
+    assert codes_of([CAPITAL], {"von": str(10**15 + 1)}) == {"von": ("form.above_maximum", {"max": 10**15})}
+    assert codes_of([CAPITAL], {"von": "9" * 4000}) == {"von": ("form.not_integer", {})}
+
+
+def test_the_bounds_themselves_are_accepted() -> None:
+    assert clean_form([CAPITAL], {"von": "0"}) == {"von": 0}
+    assert clean_form([CAPITAL], {"von": str(10**15)}) == {"von": 10**15}

@@ -8,4 +8,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The route modules attach themselves to `bp`.
-from web.api import apology, calendar, dossiers, forms, tokens  # noqa: E402,F401
+from web.api import acts, apology, calendar, dossiers, forms, notices, reports, tokens  # noqa: E402,F401

@@ -177,7 +177,10 @@ def supplement(code: str) -> Response:
     form = body.get("form") or {}
     if not isinstance(form, dict):
         raise Invalid("must_be_object", "form")
-    answered = submission.answer_supplement(services(), g.username, code, form, uploads)
+    replace = body.get("replace") or []
+    if not isinstance(replace, list) or not all(isinstance(k, str) for k in replace):
+        raise Invalid("must_be_text_list", "replace")
+    answered = submission.answer_supplement(services(), g.username, code, form, uploads, replace)
     return jsonify(answered | {"status": gettext(answered["status"])})
 
 

@@ -1,7 +1,7 @@
 """desk: dossiers registered at the counter or from the post (issue 12)
 
 Revision ID: 0012_counter_intake
-Revises: 0011_fee_method
+Revises: 0014_merge
 Create Date: 2026-12-07
 
 `dossiers.applicant_id` may be empty (a walk-in applicant without an account, until linked);
@@ -16,7 +16,7 @@ from alembic import op
 from models.folding import fold
 
 revision = '0012_counter_intake'
-down_revision = '0011_fee_method'
+down_revision = '0014_merge'
 branch_labels = None
 depends_on = None
 
