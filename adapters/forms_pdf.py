@@ -171,8 +171,9 @@ class _Pdf(FPDF):
 def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None) -> bytes:
     """The form as PDF bytes."""
     pdf = _Pdf(font_dir, doc.paper, doc.landscape)
-    pdf.footer_text = pdf.clean(f"Mẫu số {doc.form_no} · {doc.letterhead.number}".strip(" ·"), MAX_HEAD)
-    pdf.set_title(pdf.clean(f"Mẫu số {doc.form_no}: {doc.title}", MAX_HEAD))
+    numbered = f"Mẫu số {doc.form_no}" if doc.form_no else ""  # a draft result has no national number
+    pdf.footer_text = pdf.clean(f"{numbered} · {doc.letterhead.number}".strip(" ·"), MAX_HEAD)
+    pdf.set_title(pdf.clean(f"{numbered}: {doc.title}" if numbered else doc.title, MAX_HEAD))
     pdf.set_lang("vi")
     pdf.set_author(pdf.clean(doc.letterhead.agency, MAX_HEAD))
     if created_at is not None:

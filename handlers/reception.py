@@ -23,7 +23,10 @@ def accept_dossier(ctx: HandlerContext) -> Mapping[str, Any]:
     """R14.3: accept, start the statutory clock, send the receipt with the appointment (form 01)."""
     d = ctx.dossier
     d.accepted_at = ctx.now
-    d.due_at = ctx.calendar.due(ctx.now, ctx.procedure.processing_time_days, ctx.procedure.same_day)
+    # A dossier sent by post counts from the day the post reached the agency, not from the day
+    # reception got round to registering it (docs/time.md, "When the clock starts").
+    start = d.received_at if d.channel == "post" and d.received_at <= ctx.now else ctx.now
+    d.due_at = ctx.calendar.due(start, ctx.procedure.processing_time_days, ctx.procedure.same_day)
     d.status_code = DossierStatus.ACCEPTED
     fees = "; ".join(f"{f['name']}: {fmt_vnd(f.get('amount_vnd', 0))}" for f in ctx.procedure.fees) or "Không thu phí"
     papers = ", ".join(x["name"] for x in ctx.procedure.documents if x.get("required"))

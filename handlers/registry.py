@@ -30,7 +30,7 @@ class DossierFacts:
     result_channel: str
     form: Mapping[str, Any]
     documents: Mapping[str, str]  # document key -> sha256 of the uploaded file
-    received_at: datetime
+    received_at: datetime  # a postal dossier: when the post reached the agency
     accepted_at: datetime | None = None
     due_at: datetime | None = None
     finished_at: datetime | None = None
@@ -38,6 +38,7 @@ class DossierFacts:
     paused_at: datetime | None = None
     supplement_count: int = 0
     late: bool = False
+    channel: str = "online"  # how it came in: online | counter | post
 
 
 @dataclass(frozen=True)

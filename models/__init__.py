@@ -3,7 +3,16 @@ from models.acts import ExtensionRequest, Substitution, WithdrawalRequest
 from models.audit import AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
-from models.dossiers import Attachment, Dossier, DossierNotice, DossierSequence, Timer, UserTask
+from models.dossiers import (
+    Attachment,
+    Dossier,
+    DossierIntake,
+    DossierNotice,
+    DossierSequence,
+    Notification,
+    Timer,
+    UserTask,
+)
 from models.drafts import DraftFile, SubmissionDraft
 from models.idempotency import IdempotentRequest
 from models.payments import PaymentAttempt, PaymentRefund, ReceiptSequence
@@ -17,4 +26,5 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
            "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",
-           "Substitution", "TwoFactor", "RecoveryCode", "PaymentAttempt", "PaymentRefund", "ReceiptSequence"]
+           "Substitution", "TwoFactor", "RecoveryCode", "PaymentAttempt", "PaymentRefund", "ReceiptSequence",
+           "DossierIntake", "Notification"]

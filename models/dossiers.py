@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from models.base import Base
+from models.folding import fold
 
 
 class Dossier(Base):
@@ -18,9 +19,15 @@ class Dossier(Base):
     procedure_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("procedures.id"), index=True)
     definition_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("process_definitions.id"))
     agency_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("agencies.id"), index=True)
-    applicant_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    # None: registered at the counter or from the post for someone without an account (R7.1, R14),
+    # until the applicant links it to an account with the code and the phone number.
+    applicant_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     applicant_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     applicant_phone: so.Mapped[str | None] = so.mapped_column(sa.String(30))
+    applicant_id_number: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # CMND/CCCD
+    applicant_address: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    # Folded code, name, identity number and phone (models/folding.py), kept by the mapper events below.
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     status_code: so.Mapped[int] = so.mapped_column(index=True)
     channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # how it was submitted
     result_channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # counter | post | online
@@ -41,6 +48,33 @@ class Dossier(Base):
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # a concurrent writer gets StaleDataError
+
+    def searchable(self) -> str:
+        form = self.form or {}
+        parts = [self.code, self.applicant_name, self.applicant_id_number, self.applicant_phone,
+                 *(str(form.get(k) or "") for k in ("so_dinh_danh", "so_cccd", "so_dien_thoai"))]
+        return fold(" | ".join(p for p in parts if p))
+
+
+@sa.event.listens_for(Dossier, "before_insert")
+@sa.event.listens_for(Dossier, "before_update")
+def _keep_search_text(_mapper: Any, _connection: Any, dossier: Dossier) -> None:
+    dossier.search_text = dossier.searchable()
+
+
+class DossierIntake(Base):
+    """How a dossier came in at the desk (R7.1, R14): at the counter or by post, who registered it,
+    the papers seen at the counter instead of a scan, and for the post its sender and arrival."""
+
+    __tablename__ = "dossier_intakes"
+
+    dossier_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("dossiers.id"), primary_key=True)
+    channel: so.Mapped[str] = so.mapped_column(sa.String(20))  # counter | post
+    officer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    registered_at: so.Mapped[datetime] = so.mapped_column()
+    arrived_at: so.Mapped[datetime | None] = so.mapped_column()  # post: when it reached the agency
+    sender: so.Mapped[str | None] = so.mapped_column(sa.String(300))  # post: who sent it
+    papers_seen: so.Mapped[list[Any]] = so.mapped_column(default=list)  # document keys seen on paper
 
 
 class DossierSequence(Base):
@@ -122,3 +156,20 @@ class DossierNotice(Base):
     form_no: so.Mapped[str | None] = so.mapped_column(sa.String(10))  # "01", "02", … national forms
     title: so.Mapped[str] = so.mapped_column(sa.String(300))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+
+
+class Notification(Base):
+    """An in-app notification to one user (issue 12): its kind and values (the page words it in the
+    reader's language), the dossier it is about, read or not. Officers: new work in the group's queue,
+    a task returned, a consultation, a deadline near or passed; applicants: each notice on their dossiers."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (sa.Index("ix_notifications_inbox", "user_id", "read_at", "id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"))
+    params: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict)
+    created_at: so.Mapped[datetime] = so.mapped_column()
+    read_at: so.Mapped[datetime | None] = so.mapped_column()

@@ -106,6 +106,23 @@ def may_submit(user: User, email_confirmed: bool = True) -> bool:
     return user.active and user.has_role("citizen") and email_confirmed
 
 
+def may_register_at_desk(user: User) -> bool:
+    """A dossier handed in at the counter or received by post, for someone without an account
+    (R7.1, R14): reception of an agency, for that agency."""
+    return user.active and user.has_role("reception") and user.agency_id is not None
+
+
+def may_prepare_draft(user: User, dossier: Dossier) -> bool:
+    """The draft result (issue 12): specialists of the handling agency attach or generate it."""
+    return user.active and user.has_role("specialist") and user.agency_id == dossier.agency_id
+
+
+def may_search_dossiers(user: User) -> bool:
+    """The dossier search (issue 12): officers of an agency, within their agency and the dossiers
+    it was consulted on."""
+    return user.active and is_officer(user)
+
+
 def may_keep_drafts(user: User) -> bool:
     """Active applicants keep submission drafts (an unconfirmed account too: a draft reaches no agency)."""
     return user.active and user.has_role("citizen")

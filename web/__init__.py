@@ -58,6 +58,9 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
     from web import officer
 
     app.register_blueprint(officer.bp)
+    from web import desk_pages
+
+    app.register_blueprint(desk_pages.bp)
     from web import admin_calendar
 
     app.register_blueprint(admin_calendar.bp)

@@ -398,6 +398,31 @@ MESSAGES: dict[str, str] = {
     # -- issue 11: the fuzz stage (web/gate.py) ----------------------------------------------------
     "input.unnamed_part": N_("Một phần của biểu mẫu gửi lên không có tên trường; hãy gửi lại biểu mẫu."),
 
+
+    # -- issue 12 (h12a): counter and postal intake, dossier search, the dossier page, inboxes --------
+    "intake.reception_only": N_("Chỉ cán bộ một cửa của cơ quan được đăng ký hồ sơ nộp tại quầy hoặc qua bưu "
+                                "chính."),
+    "intake.channel_unknown": N_("Hình thức nhận hồ sơ phải là tại quầy (counter) hoặc qua bưu chính (post)."),
+    "intake.id_number_invalid": N_("Số định danh cá nhân phải gồm 12 chữ số (hoặc số CMND 9 chữ số)."),
+    "intake.name_required": N_("Hãy nhập họ tên người nộp hồ sơ."),
+    "intake.name_too_long": N_("Họ tên người nộp dài quá {max} ký tự."),
+    "intake.phone_invalid": N_("Số điện thoại người nộp phải có từ 8 đến 15 chữ số; người nộp dùng số này để "
+                               "tra cứu hồ sơ."),
+    "intake.address_too_long": N_("Địa chỉ dài quá {max} ký tự."),
+    "intake.arrival_required": N_("Hãy nhập ngày bưu phẩm đến cơ quan: thời hạn giải quyết tính từ ngày này."),
+    "intake.arrival_in_future": N_("Ngày bưu phẩm đến không thể sau thời điểm hiện tại."),
+    "intake.sender_required": N_("Hãy nhập người gửi bưu phẩm (họ tên, địa chỉ trên phong bì)."),
+    "intake.sender_too_long": N_("Thông tin người gửi dài quá {max} ký tự."),
+    "intake.other_agency": N_("Thủ tục này do cơ quan khác tiếp nhận; quầy của cơ quan bạn không đăng ký hồ "
+                              "sơ của thủ tục này."),
+    "search.period_reversed": N_("Ngày kết thúc phải sau ngày bắt đầu."),
+    "dossier.officers_only": N_("Chỉ cán bộ của cơ quan giải quyết hoặc phối hợp xem được trang hồ sơ này."),
+    "draft.specialists_only": N_("Chỉ chuyên viên của cơ quan giải quyết được lập dự thảo kết quả."),
+    "draft.not_now": N_("Chỉ lập dự thảo kết quả khi hồ sơ đã được tiếp nhận và đang xử lý."),
+    "draft.not_pdf": N_("Dự thảo kết quả phải là tệp PDF."),
+    "inbox.ids_invalid": N_("Hãy gửi danh sách mã thông báo (số nguyên), tối đa {max} mã."),
+    "must_be_list": N_("Phải là một danh sách (mảng JSON) các chuỗi ký tự."),
+    "link.applicants_only": N_("Chỉ tài khoản công dân, tổ chức liên kết được hồ sơ với tài khoản của mình."),
 }
 
 

@@ -18,6 +18,7 @@ from models import (
     Attachment,
     AuditEvent,
     Dossier,
+    DossierIntake,
     DossierNotice,
     FeePayment,
     Procedure,
@@ -150,7 +151,9 @@ class _Context:
                               .order_by(AuditEvent.seq.desc()).limit(1)).first()
 
     def applicant(self) -> Block:
-        return Block(lines=[("Mã hồ sơ", self.d.code), ("Người nộp hồ sơ", self.d.applicant_name),
+        walk_in = [("Số định danh cá nhân / CMND", self.d.applicant_id_number)] if self.d.applicant_id_number else []
+        walk_in += [("Địa chỉ", self.d.applicant_address)] if self.d.applicant_address else []
+        return Block(lines=[("Mã hồ sơ", self.d.code), ("Người nộp hồ sơ", self.d.applicant_name), *walk_in,
                             ("Số điện thoại", self.d.applicant_phone or ""),
                             ("Nội dung yêu cầu giải quyết", f"{self.p.name} (mã thủ tục {self.p.code})"),
                             ("Thời gian nhận hồ sơ", self.fmt(self.d.received_at))])
@@ -172,13 +175,15 @@ class _Context:
         bring = ", ".join(x["name"] for x in self.p.catalogue.get("documents", []) if x.get("required"))
         accepted = self.event("dossier_accepted")
         base = str(self.services.config["app"].get("base_url", "")).rstrip("/")
+        intake = self.s.get(DossierIntake, self.d.id)
+        received = [f"{names.get(a.document_key, a.document_key)} ({a.filename})" for a in docs]
+        received += [f"{names.get(k, k)} (bản giấy, đã kiểm tra tại quầy)"
+                     for k in (intake.papers_seen if intake else [])]
         return FormDocument(
             "01", DOSSIER_FORMS["01"], self.head(self.d.accepted_at),
             [self.applicant(),
-             Block("Thành phần hồ sơ đã nhận", paragraphs=[
-                 f"{n}. {names.get(a.document_key, a.document_key)} ({a.filename})"
-                 for n, a in enumerate(docs, 1)]
-                 or ["(không có tệp đính kèm)"]),
+             Block("Thành phần hồ sơ đã nhận", paragraphs=[f"{n}. {text}" for n, text in enumerate(received, 1)]
+                   or ["(không có tệp đính kèm)"]),
              Block(lines=[("Thời gian giải quyết theo quy định",
                            f"{self.p.processing_time_days:g} ngày làm việc"),
                           ("Thời gian tiếp nhận", self.fmt(self.d.accepted_at)),
@@ -235,8 +240,9 @@ class _Context:
                                .order_by(UserTask.created_at, UserTask.completed_at.asc().nulls_last())).all()
         agencies = {a.id: a.name for a in self.s.scalars(sa.select(Agency))}
         when = _formatter(self.tz, "%H:%M\n%d/%m/%Y")  # two lines: narrow columns on A5
-        rows = [["1", "Tiếp nhận hồ sơ trực tuyến", self.d.applicant_name, when(self.d.received_at),
-                 when(self.d.received_at), "", ""]]
+        how = {"counter": "Tiếp nhận hồ sơ tại quầy", "post": "Tiếp nhận hồ sơ qua bưu chính"}
+        rows = [["1", how.get(self.d.channel, "Tiếp nhận hồ sơ trực tuyến"), self.d.applicant_name,
+                 when(self.d.received_at), when(self.d.received_at), "", ""]]
         for n, t in enumerate(tasks, 2):
             where = f" ({agencies.get(t.agency_id, '')})" if t.agency_id != self.d.agency_id else ""
             rows.append([str(n), t.name + where, self.names.get(t.completed_by or "", t.completed_by or ""),

@@ -90,6 +90,10 @@ def desk_step(services: Services, ctx: StepContext, checklist: Mapping[str, bool
         return check_intake(ctx, checklist)
     if step == "delivery":
         return {"delivery": hand_over(services, ctx, delivery or Delivery())}
+    if step == "approval":  # the approved draft becomes the result handed over (processes/desk/result.py)
+        from processes.desk.result import on_approval
+
+        on_approval(services, ctx.session, ctx.user, ctx.dossier, ctx.data)
     return {}
 
 

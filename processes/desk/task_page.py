@@ -29,12 +29,14 @@ from processes.access import (
     acting_user,
     may_complete_task,
     may_issue_apology,
+    may_prepare_draft,
     may_see_task,
     may_take_payment,
     may_work_on_dossier,
 )
 from processes.definitions.catalogue import form_fields
 from processes.desk.paper import applicable_forms
+from processes.desk.result import DRAFT_DOCUMENT, DRAFT_KEY, DRAFTABLE, draft_view, latest_proposal
 from processes.desk.steps import fee_due, task_step
 from processes.desk.tasks import log_refusal
 from processes.dossier.dossiers import involved_agencies, load_visible
@@ -47,7 +49,8 @@ from processes.uow import UnitOfWork
 
 MAX_NOTE = 4000
 RESULT_DOCUMENT = N_("Kết quả giải quyết (bản ký số)")  # the signed result an officer uploads
-_HISTORY = {"dossier_submitted", "task_completed", "task_claimed", "task_released", "task_handed_over",
+_HISTORY = {"draft_result_attached", "draft_result_approved",  # issue 12: the draft result
+            "dossier_submitted", "task_completed", "task_claimed", "task_released", "task_handed_over",
             "supplement_requested", "supplement_answered", "dossier_accepted", "dossier_refused",
             "processing_finished", "result_delivered", "forward_overdue", "fee_paid", "note_added"}
 
@@ -82,7 +85,7 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
     documents = s.scalars(sa.select(Attachment).where(Attachment.dossier_id == dossier.id)
                           .order_by(Attachment.id)).all()
     catalogue_docs = procedure.catalogue.get("documents", [])
-    names = {d["key"]: d["name"] for d in catalogue_docs} | {"result": RESULT_DOCUMENT}
+    names = {d["key"]: d["name"] for d in catalogue_docs} | {"result": RESULT_DOCUMENT, DRAFT_KEY: DRAFT_DOCUMENT}
     payment = s.scalar(sa.select(FeePayment).where(FeePayment.dossier_id == dossier.id))
     delivery = s.scalar(sa.select(ResultDelivery).where(ResultDelivery.dossier_id == dossier.id))
     fees = procedure.catalogue.get("fees", [])
@@ -121,6 +124,10 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
         "delivery": _delivery_view(delivery) if delivery else None,
         "result_channel": dossier.result_channel,
         "forms": applicable_forms(s, dossier),
+        # Issue 12: the draft result beside the specialist's proposal (review and approval steps).
+        "draft": draft_view(s, dossier),
+        "proposal": latest_proposal(s, dossier, definition.user_tasks),
+        "may_draft": may_prepare_draft(user, dossier) and dossier.status_code in DRAFTABLE,
     }
 
 

@@ -16,6 +16,7 @@ from processes import audit
 from processes.access import acting_user, may_claim_task, may_hand_over_task, may_release_task, may_see_task
 from processes.acts import substitutes
 from processes.desk.tasks import log_refusal
+from processes.dossier.search import text_clauses
 from processes.dossier.status import status_name
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.uow import UnitOfWork
@@ -108,13 +109,10 @@ def _filter_clauses(f: QueueFilters, now: datetime, tz: Any) -> list[Any]:
         clauses.append(UserTask.due_at < end_of_day)
     if f.overdue:
         clauses.append(UserTask.due_at < now)
-    if f.applicant:
-        term = f.applicant.strip()
-        # SQLite lowers ASCII only: also match the text as typed (e.g. "Đỗ"); PostgreSQL lowers all.
-        clauses.append(sa.or_(Dossier.applicant_name.contains(term, autoescape=True),
-                              sa.func.lower(Dossier.applicant_name).contains(term.lower(), autoescape=True)))
-    if f.code:
-        clauses.append(Dossier.code.contains(f.code.strip(), autoescape=True))
+    if f.applicant:  # folded: "pham thi mai" finds "Phạm Thị Mai" (models/folding.py), on both databases
+        clauses += text_clauses(Dossier.search_text, f.applicant)
+    if f.code:  # codes are ASCII: lowering them is the same on SQLite and PostgreSQL
+        clauses.append(sa.func.lower(Dossier.code).contains(f.code.strip().lower(), autoescape=True))
     return clauses
 
 

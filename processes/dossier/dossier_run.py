@@ -15,10 +15,23 @@ from engine.clock import Clock
 from engine.definitions import UserTaskInfo
 from engine.runner import EngineError, Instance
 from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
-from models import Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User, UserTask
+from models import (
+    Agency,
+    Attachment,
+    Dossier,
+    DossierIntake,
+    DossierNotice,
+    OutboxMessage,
+    Procedure,
+    Timer,
+    User,
+    UserTask,
+)
 from processes import audit
 from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.errors import Unprocessable
+from processes.inbox import events as inbox_events
+from processes.inbox import inbox
 from processes.notices import national, sending
 from processes.notices.templates import event_of
 from processes.timekeeping import deadlines
@@ -30,12 +43,15 @@ _OPEN_TASKS = sa.select(UserTask).where(UserTask.dossier_id == sa.bindparam("dos
 _TIMERS = sa.select(Timer).where(Timer.dossier_id == sa.bindparam("dossier_id")).order_by(Timer.id)
 _ATTACHMENTS = sa.select(Attachment).where(Attachment.dossier_id == sa.bindparam("dossier_id"))
 
+PAPER = "paper"  # a document seen on paper at the counter, stored nowhere (processes/desk/counter.py)
+
 # A diagram's script spent its budget (engine.sandbox.Limits), by the limit it reached.
 _BUDGET_CODES = {"seconds": "workflow.script_budget.seconds", "steps": "workflow.script_budget.steps",
                  "size": "workflow.script_budget.size"}
 
 _FACT_FIELDS = [f.name for f in fields(DossierFacts) if f.name not in {"code", "applicant_name", "form",
-                                                                        "documents", "result_channel"}]
+                                                                        "documents", "result_channel",
+                                                                        "channel"}]
 
 
 def procedure_facts(procedure: Procedure) -> ProcedureFacts:
@@ -60,6 +76,7 @@ class DossierRun:
         self.facts = DossierFacts(
             code=dossier.code, status_code=dossier.status_code, applicant_name=dossier.applicant_name,
             result_channel=dossier.result_channel, form=dict(dossier.form), documents=documents,
+            channel=dossier.channel,
             **{name: getattr(dossier, name) for name in _FACT_FIELDS if name != "status_code"})
         self.contexts: list[HandlerContext] = []
         self.instance: Instance
@@ -153,6 +170,7 @@ class DossierRun:
                              due_at=self._task_due(task.info, variables), created_at=self.now)
             self.session.add(added)
             self.open_tasks.append(added)
+            inbox_events.task_opened(self.session, self.dossier, added, self.actor, self.now)
         for gone in existing.values():  # cancelled (e.g. by a boundary event), not completed by a person
             self.session.delete(gone)
         self.open_tasks.sort(key=lambda t: t.id)
@@ -194,7 +212,7 @@ class DossierRun:
     def _write_effects(self) -> None:
         d = self.dossier
         noticed = self.started or any(ctx.notices for ctx in self.contexts)
-        applicant = self.session.get(User, d.applicant_id) if noticed else None
+        applicant = self.session.get(User, d.applicant_id) if noticed and d.applicant_id is not None else None
         if self.started:  # the confirmation that the dossier was received
             sending.queue_notice(self.services, self.session, d, self.procedure, applicant, "submitted",
                                  "Đã nhận hồ sơ", "", f"{d.code}:submitted", self.now)
@@ -202,6 +220,9 @@ class DossierRun:
             for notice in ctx.notices:
                 self.session.add(DossierNotice(dossier_id=d.id, at=self.now, form_no=notice.form_no,
                                                title=notice.title, body=notice.body))
+                if applicant is not None:  # the applicant's in-app inbox (issue 12)
+                    inbox.notify(self.session, [applicant.id], inbox.NOTICE, d.id,
+                                 {"code": d.code, "title": notice.title, "form": notice.form_no}, self.now)
                 key = f"{d.code}:{d.version}:{n}:{notice.form_no or notice.title}"
                 sending.queue_notice(self.services, self.session, d, self.procedure, applicant,
                                      event_of(notice.form_no, ctx.topic), notice.title, notice.body, key, self.now)
@@ -233,8 +254,11 @@ class _Documents(Mapping[str, str]):
 
     def _rows(self) -> dict[str, str]:
         if self._found is None:
-            self._found = {a.document_key: a.sha256 for a in self._session.scalars(
-                _ATTACHMENTS, {"dossier_id": self._dossier_id})}
+            intake = self._session.get(DossierIntake, self._dossier_id)
+            # A paper seen at the counter (no scan) is present: "paper" stands for its checksum.
+            self._found = {key: PAPER for key in (intake.papers_seen if intake else [])}
+            self._found.update({a.document_key: a.sha256 for a in self._session.scalars(
+                _ATTACHMENTS, {"dossier_id": self._dossier_id})})
         return self._found
 
     def __getitem__(self, key: str) -> str:

@@ -37,19 +37,21 @@ def _when(value: datetime | None, language: str) -> str:
 
 def queue_notice(services: Services, session: so.Session, dossier: Dossier, procedure: Procedure,
                  applicant: User | None, event: str, title: str, detail: str, key: str, now: datetime) -> int:
-    """Queue one notice to the applicant on each of their channels; how many messages were queued."""
-    if applicant is None:
+    """Queue one notice to the applicant on each of their channels; how many messages were queued. An
+    applicant without an account (a counter or postal dossier, issue 12) gets it by SMS, in Vietnamese,
+    at the phone given at the desk."""
+    if applicant is None and not dossier.applicant_phone:
         return 0
-    language = applicant.notice_language if applicant.notice_language in ("vi", "en") else "vi"
+    language = "vi" if applicant is None or applicant.notice_language not in ("vi", "en") else applicant.notice_language
     base = str(services.config.get("app", {}).get("base_url") or "").rstrip("/")
     fields = {"code": dossier.code, "procedure": procedure.name, "applicant": dossier.applicant_name,
               "title": title, "detail": detail, "at": _when(now, language), "due": _when(dossier.due_at, language),
               "link": f"{base}/track?code={dossier.code}", "status": status_name(dossier.status_code)}
     text = render(services.config, language, event, fields)
-    phone = applicant.phone or dossier.applicant_phone
+    phone = (applicant.phone if applicant is not None else None) or dossier.applicant_phone
     queued = 0
-    for channel in channels_of(services.config, applicant):
-        if channel == "email" and applicant.email:
+    for channel in channels_of(services.config, applicant) if applicant is not None else ["sms"]:
+        if channel == "email" and applicant is not None and applicant.email:
             row = (applicant.email, text.subject, text.body, f"mail:{key}")
         elif channel == "sms" and phone:
             row = (phone, text.subject, text.sms, f"sms:{key}")

@@ -25,14 +25,15 @@ from models import (
     User,
     WithdrawalRequest,
 )
-from processes.access import acting_user, may_act_as_applicant
+from processes import audit
+from processes.access import acting_user, may_act_as_applicant, may_submit
 from processes.acts import withdrawal
 from processes.definitions.catalogue import form_fields
 from processes.desk.paper import applicable_forms
 from processes.desk.steps import RESULT_KEY  # the online result an officer attaches
 from processes.dossier.status import DossierStatus, status_name
 from processes.dossier.views import dossier_view
-from processes.errors import Conflict, Invalid, NotFound, Reason, Throttled, collect
+from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, Throttled, collect
 from processes.submission.portal_submission import signature_report
 from processes.submission.submission import requested_documents
 from processes.texts import N_
@@ -282,3 +283,39 @@ def _phones(dossier: Dossier, procedure: Procedure) -> set[str]:
                                                          for f in phone_fields}
     return {n for n in numbers if len(n) >= 8}
 
+
+
+def link_dossier(services: Services, username: str, code: str, phone: str, ip: str) -> dict[str, Any]:
+    """An applicant links a dossier registered at the counter or from the post (no account) to the
+    own account, proving it with the code and the phone number given at the desk (R6.1). Rate-limited
+    like the public look-up; an unknown code, a wrong number and a dossier that already belongs to an
+    account get the same answer. The applicant then follows it from "Hồ sơ của tôi"."""
+    code, wanted = (code or "").strip(), _digits(phone)
+    reasons = []
+    if not code or len(code) > 40:
+        reasons.append(Reason("lookup.code_required", "code"))
+    if not 8 <= len(wanted) <= 15:
+        reasons.append(Reason("lookup.phone_required", "phone"))
+    collect(reasons)
+    key = throttle.key_of(ip)
+    with UnitOfWork(services.session_factory) as uow:
+        s, now = uow.session, services.clock.now()
+        user = acting_user(s, username)
+        if not may_submit(user):
+            raise Forbidden("link.applicants_only")
+        if not (throttle.take(s, throttle.LOOKUP_FAILURES, key, now) and throttle.take(s, throttle.LOOKUPS, key, now)):
+            wait = throttle.minutes(throttle.LOOKUPS)
+            raise Throttled("lookup.too_many", retry_after=wait * 60, minutes=wait)
+        found = s.execute(sa.select(Dossier, Procedure).join(Procedure, Procedure.id == Dossier.procedure_id)
+                          .where(Dossier.code == code)).first()
+        if found is None or found[0].applicant_id is not None or wanted not in _phones(found[0], found[1]):
+            uow.commit()
+            raise NotFound("lookup.no_match")
+        throttle.give_back(s, throttle.LOOKUP_FAILURES, key, now)
+        dossier = found[0]
+        dossier.applicant_id = user.id
+        audit.append(s, at=now, actor=user.username, kind="dossier_linked", dossier_id=dossier.id,
+                     detail={"channel": dossier.channel})
+        uow.commit()
+        return {"code": dossier.code, "status": status_name(dossier.status_code),
+                "status_code": dossier.status_code}

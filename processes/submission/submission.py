@@ -5,6 +5,7 @@ rule holds on each: the declaration (R16.1), the required documents attached, a 
 desk only (R8.4), a known agency of the right level, files that are what they claim to be."""
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,11 +19,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from adapters.attachments import StoredFile
 from adapters.bootstrap import Services
 from engine.forms import FormErrors, clean_form
-from models import Agency, Attachment, AuditEvent, Dossier, DossierSequence, Procedure
+from models import Agency, Attachment, AuditEvent, Dossier, DossierIntake, DossierSequence, Procedure, User
 from processes import audit, idempotency
-from processes.access import acting_user, may_submit, may_view_dossier
+from processes.access import acting_user, may_register_at_desk, may_submit, may_view_dossier
 from processes.definitions.catalogue import form_fields
-from processes.dossier.dossier_run import DossierRun
+from processes.dossier.dossier_run import PAPER, DossierRun
 from processes.dossier.status import DossierStatus, status_name
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect, form_refusal
 from processes.people.account_state import email_confirmed
@@ -55,6 +56,36 @@ def _short(text: str, limit: int) -> str:
 
 
 @dataclass
+class Applicant:
+    """Someone without an account, registered at the counter or from the post (R7.1, R14)."""
+
+    id_number: str  # CMND (9 digits) or CCCD / personal identity number (12 digits)
+    name: str
+    phone: str
+    address: str = ""
+
+
+@dataclass
+class DeskIntake:
+    """A dossier reception registers itself: handed in at the counter or received by post."""
+
+    received_via: str  # counter | post
+    applicant: Applicant
+    papers_seen: list[str] = field(default_factory=list)  # documents seen on paper, not scanned
+    arrived_at: datetime | None = None  # post: when it reached the agency (starts the clock)
+    sender: str = ""  # post: who sent it (name and address as on the envelope)
+
+
+DESK_CHANNELS = ("counter", "post")
+_ID_NUMBER = re.compile(r"^(?:[0-9]{9}|[0-9]{12})$")
+MAX_ADDRESS = 300
+MAX_SENDER = 300
+# The applicant's identity fills the procedure's form fields of the same meaning when left empty.
+_PREFILL = {"ho_ten": "name", "ho_ten_chu_ho": "name", "so_dinh_danh": "id_number", "so_cccd": "id_number",
+            "so_dien_thoai": "phone", "noi_cu_tru": "address", "dia_chi": "address"}
+
+
+@dataclass
 class Submission:
     """A dossier as the applicant sends it, from any door."""
 
@@ -84,29 +115,47 @@ def submit_dossier(services: Services, username: str, cmd: Submission,
         return idempotency.commit_or_twin(services, uow, username, request, answer)
 
 
-def register_dossier(services: Services, s: so.Session, username: str, cmd: Submission) -> Dossier:
+def register_dossier(services: Services, s: so.Session, username: str, cmd: Submission,
+                     desk: DeskIntake | None = None) -> Dossier:
     """Register a new dossier and start its workflow inside the caller's transaction (no commit).
 
     Refuses an applicant whose self-registered account has not confirmed its e-mail (R6.1); names
-    every bad field at once (the declaration, the form, the result channel, the agency, the files)."""
+    every bad field at once (the declaration, the form, the result channel, the agency, the files).
+    With `desk`, a reception officer registers it for someone without an account (R7.1, R14): any
+    level of procedure, the officer's own agency, the declaration signed on paper, a document either
+    scanned or seen on paper; a postal dossier is received when the post arrived."""
     user = acting_user(s, username)
-    if not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
+    if desk is None and not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
         raise Forbidden("submission.applicants_only")
+    if desk is not None and not may_register_at_desk(user):
+        raise Forbidden("intake.reception_only")
     procedure = s.scalar(_PROCEDURE, {"code": cmd.procedure})
     if procedure is None or procedure.current_definition_id is None:
         raise NotFound("procedure.not_found", "procedure", procedure=cmd.procedure)
-    if procedure.level < 3:
+    if procedure.level < 3 and desk is None:
         raise Invalid("submission.paper_only", "procedure")
     reasons: list[Reason] = []
-    if cmd.declaration is not True:
+    if cmd.declaration is not True and desk is None:
         reasons.append(Reason("dossier.declaration_required", "declaration"))
+    now = services.clock.now()
+    if desk is not None:
+        reasons += _desk_reasons(procedure, desk, now)
+    raw_form = dict(cmd.form)
+    if desk is not None:
+        ids = {f.id for f in form_fields(procedure.catalogue)}
+        for field_id, attr in _PREFILL.items():
+            value = str(getattr(desk.applicant, attr) or "").strip()
+            if field_id in ids and value and raw_form.get(field_id) in (None, ""):
+                raw_form[field_id] = value
     form: dict[str, Any] = {}
     try:
-        form = clean_form(form_fields(procedure.catalogue), cmd.form)
+        form = clean_form(form_fields(procedure.catalogue), raw_form)
     except FormErrors as exc:
         reasons += form_refusal(exc.codes, "form.").reasons
     channel = cmd.channel or "counter"
     postal_address = " ".join((cmd.postal_address or "").split()) or None
+    if postal_address is None and desk is not None:  # a walk-in's result by post goes to the address given
+        postal_address = " ".join(desk.applicant.address.split()) or None
     if channel not in RESULT_CHANNELS:
         reasons.append(Reason("submission.channel_unknown", "channel"))
     elif procedure.level <= DESK_ONLY_LEVEL and channel != "counter":
@@ -117,7 +166,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
         reasons.append(Reason("submission.postal_address_too_long", "postal_address", {"max": POSTAL_ADDRESS_LENGTH}))
     agency: Agency | None = None
     try:
-        agency = _agency(s, procedure, cmd.agency)
+        agency = _agency(s, procedure, cmd.agency) if desk is None else _desk_agency(s, procedure, user)
     except Invalid as exc:
         reasons += exc.reasons
     stored: list[tuple[str, tuple[StoredFile, bytes]]] = []
@@ -125,27 +174,50 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
         stored = _check_uploads(services, procedure, cmd.uploads)
     except Invalid as exc:
         reasons += exc.reasons
-    sent = {up.document_key for up in cmd.uploads}
+    sent = {up.document_key for up in cmd.uploads} | set(desk.papers_seen if desk else [])
     reasons += [Reason("submission.document_required", f"documents.{d['key']}", {"document": d["name"]})
                 for d in procedure.catalogue.get("documents", []) if d.get("required") and d["key"] not in sent]
     collect(reasons)
     assert agency is not None
-    now = services.clock.now()
-    dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
-                      definition_id=procedure.current_definition_id, agency_id=agency.id,
-                      applicant_id=user.id, applicant_name=_short(str(form.get("ho_ten") or form.get(
-                          "ho_ten_chu_ho") or user.full_name), APPLICANT_NAME_LENGTH), applicant_phone=user.phone,
-                      status_code=DossierStatus.NEWLY_REGISTERED, channel="online", result_channel=channel, form=form,
-                      postal_address=postal_address if channel == "post" else None, received_at=now, state="")
+    if desk is None:
+        dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
+                          definition_id=procedure.current_definition_id, agency_id=agency.id,
+                          applicant_id=user.id, applicant_name=_short(str(form.get("ho_ten") or form.get(
+                              "ho_ten_chu_ho") or user.full_name), APPLICANT_NAME_LENGTH),
+                          applicant_phone=user.phone, status_code=DossierStatus.NEWLY_REGISTERED,
+                          channel="online", result_channel=channel, form=form,
+                          postal_address=postal_address if channel == "post" else None, received_at=now, state="")
+    else:
+        who = desk.applicant
+        dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
+                          definition_id=procedure.current_definition_id, agency_id=agency.id,
+                          applicant_id=None, applicant_name=_short(who.name.strip(), APPLICANT_NAME_LENGTH),
+                          applicant_phone=who.phone.strip(), applicant_id_number=who.id_number.strip(),
+                          applicant_address=who.address.strip() or None,
+                          status_code=DossierStatus.NEWLY_REGISTERED, channel=desk.received_via,
+                          result_channel=channel, form=form,
+                          postal_address=postal_address if channel == "post" else None,
+                          received_at=desk.arrived_at if desk.received_via == "post" and desk.arrived_at else now,
+                          state="")
     s.add(dossier)
     s.flush()
     _attach(services, s, dossier, stored, user.id, now)
-    audit.append(s, at=now, actor=user.username, kind="dossier_submitted", dossier_id=dossier.id,
-                 detail={"procedure": procedure.code, "documents": sorted(k for k, _ in stored)})
-    audit.append(s, at=now, actor=user.username, kind="declaration_made", dossier_id=dossier.id,
-                 detail={"text": DECLARATION})
+    papers = sorted(set(desk.papers_seen) - {k for k, _ in stored}) if desk else []
+    detail: dict[str, Any] = {"procedure": procedure.code, "documents": sorted(k for k, _ in stored)}
+    if desk is not None:
+        s.add(DossierIntake(dossier_id=dossier.id, channel=desk.received_via, officer_id=user.id,
+                            registered_at=now, arrived_at=dossier.received_at if desk.received_via == "post"
+                            else None, sender=desk.sender.strip() or None, papers_seen=papers))
+        detail |= {"channel": desk.received_via, "papers_seen": papers}
+        if desk.received_via == "post":
+            detail |= {"arrived_at": dossier.received_at.isoformat(), "sender": desk.sender.strip()}
+    audit.append(s, at=now, actor=user.username, kind="dossier_submitted", dossier_id=dossier.id, detail=detail)
+    if desk is None:
+        audit.append(s, at=now, actor=user.username, kind="declaration_made", dossier_id=dossier.id,
+                     detail={"text": DECLARATION})
     run = DossierRun(services, s, dossier, procedure, user.username)
-    run.facts.documents = {key: meta.sha256 for key, (meta, _) in stored}  # all a new dossier has
+    run.facts.documents = {key: PAPER for key in papers}
+    run.facts.documents |= {key: meta.sha256 for key, (meta, _) in stored}  # all a new dossier has
     run.start({"dossier_code": dossier.code, "procedure": procedure.code, "form": form,
                "documents": sorted(run.facts.documents), "result_channel": channel})
     run.save()
@@ -222,6 +294,47 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
 
 
 _PROCEDURE = sa.select(Procedure).where(Procedure.code == sa.bindparam("code"))
+
+
+def _desk_reasons(procedure: Procedure, desk: DeskIntake, now: datetime) -> list[Reason]:
+    """What is wrong with a counter or postal intake: the channel, the applicant, the papers, the post."""
+    reasons: list[Reason] = []
+    if desk.received_via not in DESK_CHANNELS:
+        reasons.append(Reason("intake.channel_unknown", "received_via"))
+    who = desk.applicant
+    if not _ID_NUMBER.match(who.id_number.strip()):
+        reasons.append(Reason("intake.id_number_invalid", "applicant.id_number"))
+    if not who.name.strip():
+        reasons.append(Reason("intake.name_required", "applicant.name"))
+    elif len(who.name.strip()) > APPLICANT_NAME_LENGTH:
+        reasons.append(Reason("intake.name_too_long", "applicant.name", {"max": APPLICANT_NAME_LENGTH}))
+    if not 8 <= len(re.sub(r"\D", "", who.phone)) <= 15 or re.search(r"[^0-9 +().-]", who.phone):
+        reasons.append(Reason("intake.phone_invalid", "applicant.phone"))
+    if len(who.address.strip()) > MAX_ADDRESS:
+        reasons.append(Reason("intake.address_too_long", "applicant.address", {"max": MAX_ADDRESS}))
+    keys = {d["key"] for d in procedure.catalogue.get("documents", [])}
+    reasons += [Reason("submission.document_unknown", f"documents.{k}") for k in desk.papers_seen if k not in keys]
+    if desk.received_via == "post":
+        if desk.arrived_at is None:
+            reasons.append(Reason("intake.arrival_required", "arrived_at"))
+        elif desk.arrived_at > now:
+            reasons.append(Reason("intake.arrival_in_future", "arrived_at"))
+        if not desk.sender.strip():
+            reasons.append(Reason("intake.sender_required", "sender"))
+        elif len(desk.sender.strip()) > MAX_SENDER:
+            reasons.append(Reason("intake.sender_too_long", "sender", {"max": MAX_SENDER}))
+    return reasons
+
+
+def _desk_agency(s: so.Session, procedure: Procedure, officer: User) -> Agency:
+    """A desk registers dossiers for its own agency only, of the level the procedure is handled at."""
+    agency = s.get(Agency, officer.agency_id)
+    assert agency is not None
+    if procedure.agency_id is not None and procedure.agency_id != agency.id:
+        raise Invalid("intake.other_agency", "procedure")
+    if agency.level != procedure.agency_level:
+        raise Invalid("agency.wrong_level", "procedure", level=procedure.agency_level)
+    return agency
 
 
 

@@ -31,6 +31,7 @@ from models import Dossier, OutboxMessage, Procedure, Timer, User, UserTask
 from processes import audit
 from processes.access import SYSTEM
 from processes.dossier.status import FINAL_STATUSES
+from processes.inbox import inbox
 from processes.timekeeping import deadlines
 
 ACTOR = SYSTEM  # timers act as the machine account (processes.access.SYSTEM)
@@ -50,8 +51,11 @@ class Firing:
     procedure: Procedure
     now: datetime
 
-    def alert(self, users: list[User], subject: str, body: str) -> list[str]:
-        """One e-mail per officer through the outbox; the key makes each timer's alert unique."""
+    def alert(self, users: list[User], subject: str, body: str, kind: str = inbox.LATE) -> list[str]:
+        """One e-mail per officer through the outbox; the key makes each timer's alert unique. Each is
+        also told in the in-app inbox (issue 12), as `kind` (inbox.DUE_SOON or inbox.LATE)."""
+        inbox.notify(self.session, [u.id for u in users], kind, self.dossier.id,
+                     {"code": self.dossier.code, "due_at": self.timer.due_at.isoformat()}, self.now)
         sent = []
         for user in users:
             if user.email:
@@ -119,7 +123,7 @@ def _warning(f: Firing) -> dict[str, Any]:
                 recipients[user.id] = user
     alerted = f.alert(sorted(recipients.values(), key=lambda u: u.id), f"Hồ sơ {f.dossier.code} sắp đến hạn",
                       f"Hồ sơ {f.dossier.code} ({f.procedure.name}) phải có kết quả trước "
-                      f"{fmt_instant(due)}. Hãy hoàn thành các bước còn lại.")
+                      f"{fmt_instant(due)}. Hãy hoàn thành các bước còn lại.", kind=inbox.DUE_SOON)
     f.record("deadline_warning", due_at=due.isoformat(), alerted=alerted)
     return {"escalated": True, "alerted": alerted}
 

@@ -355,7 +355,7 @@ def test_openapi_describes_every_route_of_the_acts_and_the_console(client: Any) 
             for rule in client.application.url_map.iter_rules()
             if rule.endpoint.startswith("api.") and rule.rule.startswith("/api/v1/")
             and any(part in rule.rule for part in ("/transfer", "/extensions", "/withdrawal", "/substitutes",
-                                                   "/operations"))}
+                                                   "/operations")) and "/payments/" not in rule.rule}
     assert len(ours) == 17 and ours <= paths, sorted(ours - paths)
 
 

@@ -508,6 +508,27 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, w.paid_code, "Hồ sơ bị từ chối"), "leader"),
     "processes.payments.reconcile:reconcile_payments": Row(
         lambda f, svc, who, w: f(svc, who, svc.clock.now().date()), "admin"),
+    # -- issue 12 (h12a): counter intake, the dossier page, linking a walk-in dossier -----------------
+    "processes.desk.counter:register_at_desk": Row(
+        lambda f, svc, who, w: f(svc, who, submission(), _m("processes.submission.submission.DeskIntake")(
+            "counter", _m("processes.submission.submission.Applicant")("062095009876", "Phạm Thị Mai",
+                                                                      "0905123456"))),
+        "reception",
+        (CITIZEN, UNKNOWN, LOCKED_ADMIN),
+    ),  # reception2 has the right, for its own agency's procedures (a district procedure: Invalid)
+    "processes.desk.result:generate_draft": Row(lambda f, svc, who, w: f(svc, who, w.code), "specialist"),
+    "processes.desk.result:attach_draft": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, _m("processes.submission.submission.Upload")(
+            "draft", "du-thao.pdf", PDF)), "specialist"),
+    "processes.desk.counter:desk_procedures": Row(lambda f, svc, who, w: f(svc, who), "reception",
+                                                  (CITIZEN, UNKNOWN, LOCKED_ADMIN)),
+    "processes.desk.dossier_page:officer_dossier": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
+    "processes.submission.portal_dossiers:link_dossier": Row(
+        lambda f, svc, who, w: f(svc, who, w.code, "0912345678", "10.0.0.9"),
+        "citizen",
+        (OTHER_OFFICER, UNKNOWN, LOCKED_ADMIN),
+        refused=(Forbidden,),
+    ),  # another citizen is told "no match" like anyone without the code and phone (test_desk_intake)
 }
 
 # Use cases whose answer is filtered to the caller: a stranger is refused or sees nothing of the
@@ -520,6 +541,10 @@ FILTERED: dict[str, Call] = {
     "processes.submission.drafts:my_drafts": lambda f, svc, who, w: f(svc, who),
     "processes.acts.substitutes:my_substitutions": lambda f, svc, who, w: f(svc, who),
     "processes.acts.pages:waiting_requests": lambda f, svc, who, w: f(svc, who),
+    "processes.inbox.inbox:inbox_page": lambda f, svc, who, w: f(svc, who),
+    "processes.inbox.inbox:unread_count": lambda f, svc, who, w: f(svc, who),
+    "processes.dossier.search:search_dossiers": lambda f, svc, who, w: f(
+        svc, who, _m("processes.dossier.search.DossierQuery")()),
 }
 
 # Functions taking (services, username | actor, …) that need no right, and why.
@@ -537,6 +562,8 @@ EXEMPT: dict[str, str] = {
     "processes.idempotency:after_race": "reads back the caller's own earlier answer, inside a use case that "
     "has authorised the caller; no door calls it",
     "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not",
+    "processes.inbox.inbox:mark_read": "marks the caller's own notifications only (others' ids are ignored: "
+    "the update is filtered by the caller's id); an unknown or locked account is refused",
 }
 
 # Functions taking `services` and no acting user, and why that is right.
@@ -698,7 +725,8 @@ def test_a_stranger_sees_nothing_of_a_dossier_that_is_not_his(services: Services
         for secret in (code, "Lê Thị Cúc"):  # the dossier, or the main agency's reception officer
             assert secret not in repr(seen), (use_case, who, secret)
     # the same call by the one it is for does show the dossier (the check can fail)
-    owner = {"my_dossiers": "citizen", "list_tasks": "reception", "task_queue": "reception"}.get(
+    owner = {"my_dossiers": "citizen", "list_tasks": "reception", "task_queue": "reception",
+             "search_dossiers": "reception", "inbox_page": "reception"}.get(
         use_case.rpartition(":")[2]
     )
     if owner:

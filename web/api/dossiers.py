@@ -3,23 +3,27 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import date, datetime
 from typing import Any
 
 from flask import Response, g, jsonify, request
 
 from processes.definitions import diagrams
-from processes.desk import fees, tasks
+from processes.desk import counter, fees, result, tasks
 from processes.dossier import dossiers
+from processes.dossier.search import PER_PAGE, DossierQuery, search_dossiers
 from processes.errors import Invalid, Malformed
-from processes.submission import submission
+from processes.inbox import inbox
+from processes.submission import portal_dossiers, submission
 from processes.submission.submission import Upload
-from web import commands, gate
+from web import commands, gate, refusals
 from web.api import bp
 from web.api.openapi import OPENAPI
 from web.auth import require_token
 from web.context import services
 from web.i18n import gettext
 from web.labels import legend
+from web.page_kit import client_ip
 
 
 @bp.get("/openapi.json")
@@ -35,10 +39,110 @@ def procedures() -> Response:
 @bp.post("/dossiers")
 @require_token
 def submit() -> Any:
+    """An applicant's submission; with `received_via` ("counter" | "post"), reception registers a
+    dossier for someone without an account (`applicant`), and with `accept` accepts it at once."""
     body, uploads = _payload_and_uploads()
+    if "received_via" in body:
+        intake, accept, checklist = commands.desk_intake(body)
+        registered = counter.register_at_desk(services(), g.username, commands.submission(body, uploads), intake,
+                                              accept, checklist, idempotency_key())
+        refusal = registered.pop("refusal", None)
+        return jsonify(registered | {"status": gettext(registered["status"]),
+                                     "acceptance_refusal": refusals.as_json(refusal)["error"] if refusal else None,
+                                     "links": {"page": f"/officer/dossiers/{registered['code']}",
+                                               "form_01": f"/api/v1/dossiers/{registered['code']}/forms/01.pdf"}}), 201
     created = submission.submit_dossier(services(), g.username, commands.submission(body, uploads),
                                         idempotency_key())
     return jsonify(created | {"status": gettext(created["status"])}), 201
+
+
+@bp.get("/dossiers")
+@require_token
+def search() -> Response:
+    """Officers search the dossiers of their agency (and those it was consulted on): `q` (code, identity
+    number, name or phone, diacritics ignored), `status`, `procedure`, `from`, `to`, `page`, `per_page`."""
+    args = request.args
+    query = DossierQuery(q=args.get("q") or None, status=_int_arg("status"), procedure=args.get("procedure") or None,
+                         received_from=_date_arg("from"), received_to=_date_arg("to"))
+    found = search_dossiers(services(), g.username, query, _int_arg("page") or 1,
+                            _int_arg("per_page") or PER_PAGE)
+    return jsonify(found | {"items": [_iso_item(i) | {"status": gettext(i["status"])} for i in found["items"]]})
+
+
+@bp.post("/dossiers/<code>/link")
+@require_token
+def link(code: str) -> Response:
+    """An applicant links a counter or postal dossier to the own account: `{"phone": "..."}`."""
+    phone = json_body().get("phone")
+    if not isinstance(phone, str):
+        raise Invalid("must_be_text", "phone")
+    linked = portal_dossiers.link_dossier(services(), g.username, code, phone, client_ip())
+    return jsonify(linked | {"status": gettext(linked["status"])})
+
+
+@bp.post("/dossiers/<code>/draft-result")
+@require_token
+def draft_result(code: str) -> Any:
+    """The specialist's draft result: multipart with the PDF as the file `draft`, or JSON
+    `{"generate": true}` to build it from the procedure's template and the dossier's data."""
+    if request.mimetype == "multipart/form-data":
+        file = request.files.get("draft")
+        if file is None or not file.filename:
+            raise Invalid("draft.not_pdf", "draft")
+        made = result.attach_draft(services(), g.username, code, Upload("draft", file.filename, file.read(),
+                                                                         file.mimetype))
+    else:
+        if json_body().get("generate") is not True:
+            raise Invalid("must_be_boolean", "generate")
+        made = result.generate_draft(services(), g.username, code)
+    return jsonify(made), 201
+
+
+@bp.get("/inbox")
+@require_token
+def inbox_list() -> Response:
+    """The caller's notifications, newest first: `?page=`, `?unread=1`."""
+    found = inbox.inbox_page(services(), g.username, _int_arg("page") or 1, request.args.get("unread") == "1")
+    return jsonify(found | {"items": [_iso_item(i) for i in found["items"]]})
+
+
+@bp.post("/inbox/read")
+@require_token
+def inbox_read() -> Response:
+    """Mark notifications read: `{"ids": [id, ...]}`, or `{"all": true}`."""
+    body = json_body()
+    if body.get("all") is True:
+        ids = None
+    else:
+        ids = body.get("ids")
+        if not isinstance(ids, list):
+            raise Invalid("inbox.ids_invalid", "ids", max=inbox.MAX_IDS)
+    return jsonify({"marked": inbox.mark_read(services(), g.username, ids),
+                    "unread": inbox.unread_count(services(), g.username)})
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise Invalid("must_be_number", name) from None
+
+
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise Invalid("must_be_date", name) from None
+
+
+def _iso_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in item.items()}
 
 
 @bp.get("/dossiers/<code>")

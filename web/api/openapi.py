@@ -547,7 +547,8 @@ OPENAPI["components"]["schemas"].update({
     "RunningDossiers": {"type": "object", "properties": {
         "groups": {"type": "array", "items": {"type": "object", "properties": {
             "procedure": {"type": "string"}, "version": {"type": "integer"}, "status_code": {"type": "integer"},
-            "agency": {"type": "string"}, "count": {"type": "integer"}}}},
+            "agency": {"type": "string"}, "count": {"type": "integer"}, "procedure_name": {"type": "string"},
+            "agency_name": {"type": "string"}, "status": {"type": "string"}}}},
         "items": {"type": "array", "items": {"type": "object"}}, "total": {"type": "integer"},
         "page": {"type": "integer"}, "pages": {"type": "integer"}}},
     "DossierInside": {"type": "object", "properties": {
@@ -760,6 +761,80 @@ def _complete(paths: dict[str, Any]) -> None:
             for status, answer in op["responses"].items():
                 if int(status) >= 400 and "content" not in answer:
                     answer["content"] = _ERROR["content"]
+
+
+
+# -- issue 12 (h12a): counter and postal intake, dossier search, draft result, inbox, linking ----------------
+_DESK_INTAKE = {"type": "object", "properties": {
+    "received_via": {"type": "string", "enum": ["counter", "post"], "description":
+                     "reception registers a dossier handed in at the counter or received by post for someone "
+                     "without an account (then `applicant` is required and `declaration` is not asked)"},
+    "applicant": {"type": "object", "required": ["id_number", "name", "phone"], "properties": {
+        "id_number": {"type": "string", "pattern": "^([0-9]{9}|[0-9]{12})$"},
+        "name": {"type": "string", "maxLength": 200}, "phone": {"type": "string"},
+        "address": {"type": "string", "maxLength": 300}}},
+    "papers_seen": {"type": "array", "items": {"type": "string"},
+                    "description": "document keys seen on paper at the desk (count as present)"},
+    "arrived_at": {"type": "string", "description": "post: local date or date-time of arrival; the time limit "
+                   "counts from it"},
+    "sender": {"type": "string", "maxLength": 300},
+    "accept": {"type": "boolean", "description": "complete the intake task with 'accept' at once"},
+    "checklist": {"type": "object", "additionalProperties": {"type": "boolean"}}}}
+OPENAPI["components"]["schemas"]["Submission"]["properties"].update(_DESK_INTAKE["properties"])
+OPENAPI["components"]["schemas"]["DossierState"].setdefault("properties", {}).update({
+    "intake_task": _nullable(_TEXT | {"description": "counter/post: the intake task's id"}),
+    "accepted": {"type": "boolean", "description": "counter/post with accept: whether it was accepted at once"},
+    "acceptance_refusal": {"type": "object", "nullable": True, "additionalProperties": True,
+                           "description": "why an immediate acceptance was refused (the error envelope's body)"},
+    "links": {"type": "object", "properties": {"page": _TEXT, "form_01": _TEXT}}})
+OPENAPI["components"]["schemas"].update({
+    "FoundDossier": {"type": "object", "properties": {
+        "code": _TEXT, "procedure": _TEXT, "procedure_name": _TEXT, "applicant": _TEXT, "status": _TEXT,
+        "status_code": {"type": "integer"}, "channel": _TEXT, "received_at": _INSTANT,
+        "due_at": _nullable(_INSTANT), "finished_at": _nullable(_INSTANT), "late": {"type": "boolean"},
+        "finished": {"type": "boolean"}, "consulted": {"type": "boolean"}}},
+    "FoundDossiers": {"type": "object", "properties": {
+        "items": _list("FoundDossier"), "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "total": {"type": "integer"}, "per_page": {"type": "integer"}}},
+    "DraftResult": {"type": "object", "properties": {
+        "code": _TEXT, "attachment": {"type": "integer"}, "filename": _TEXT, "generated": {"type": "boolean"},
+        "url": _TEXT}},
+    "Notification": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "kind": _TEXT, "dossier": _nullable(_TEXT),
+        "params": {"type": "object", "additionalProperties": True}, "created_at": _INSTANT,
+        "read": {"type": "boolean"}}},
+    "Inbox": {"type": "object", "properties": {
+        "items": _list("Notification"), "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "total": {"type": "integer"}, "unread": {"type": "integer"}, "officer": {"type": "boolean"}}},
+    "InboxRead": {"type": "object", "properties": {
+        "ids": {"type": "array", "maxItems": 200, "items": {"type": "integer"}}, "all": {"type": "boolean"}}},
+    "InboxMarked": {"type": "object", "properties": {"marked": {"type": "integer"}, "unread": {"type": "integer"}}},
+    "Link": {"type": "object", "required": ["phone"], "properties": {"phone": _TEXT}},
+    "DraftResultRequest": {"type": "object", "properties": {"generate": {"type": "boolean"}}},
+})
+OPENAPI["paths"]["/dossiers"]["get"] = _op(
+    "Officers search the dossiers of their agency and those it was consulted on (finished ones included, "
+    "diacritics ignored)", "200", 403, answer=_ref("FoundDossiers"),
+    params=[_query("q", {"type": "string", "maxLength": 200}), _query("status", {"type": "integer"}),
+            _query("procedure", {"type": "string", "maxLength": 40}), _query("from", _DAY), _query("to", _DAY),
+            _query("page", {"type": "integer", "minimum": 1}),
+            _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100})])
+OPENAPI["paths"].update({
+    "/dossiers/{code}/draft-result": {"parameters": [_CODE], "post": _op(
+        "A specialist of the handling agency stores a new version of the draft result: JSON {\"generate\": true} "
+        "builds it from the procedure's template and the dossier's data, multipart uploads the PDF as the file "
+        "`draft`; on the leader's approval the latest draft becomes the result handed over", "201", 404, 409,
+        body="DraftResultRequest", answer=_ref("DraftResult"))},
+    "/inbox": {"get": _op("The caller's in-app notifications, newest first", "200", answer=_ref("Inbox"),
+                          params=[_query("page", {"type": "integer", "minimum": 1}),
+                                  _query("unread", {"type": "string", "enum": ["1"]})])},
+    "/inbox/read": {"post": _op("Mark the caller's notifications read: {ids: [...]} or {all: true}", "200",
+                                body="InboxRead", answer=_ref("InboxMarked"))},
+    "/dossiers/{code}/link": {"parameters": [_CODE], "post": _op(
+        "A citizen links a counter or postal dossier to the own account with the phone given at the desk; "
+        "404 lookup.no_match for an unknown code, a wrong phone or a dossier already linked", "200", 404, 429,
+        body="Link", answer=_ref("DossierState"))},
+})
 
 
 _complete(OPENAPI["paths"])

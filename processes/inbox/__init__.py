@@ -1,0 +1,1 @@
+"""The in-app inboxes (issue 12): notifications to officers and applicants, and reading them."""
