@@ -68,6 +68,123 @@ def cmd_migrate_dossiers(args: argparse.Namespace) -> int:
     return 0 if not report.refused else 1
 
 
+def _simulation_source(args: argparse.Namespace, services: Any) -> tuple[Any, dict[str, Any]] | int:
+    """(definition, catalogue) of PATH, of a shipped diagram whose catalogue code or file name is CODE,
+    or of the version of CODE published in the database; the exit status 1 when it has problems."""
+    from pathlib import Path
+
+    from adapters.config import PROJECT_ROOT
+    from engine.definitions import load_definition
+    from engine.problems import DiagramRefused
+    from processes.definitions.catalogue import parse_catalogue
+    from processes.definitions.deploy import read_source, validate_source
+    from processes.definitions.versions import published_diagram
+    from web.cli import operator
+
+    path = Path(args.diagram)
+    if not path.exists():
+        shipped = PROJECT_ROOT / "bpmn_diagrams"
+        for side in sorted(shipped.glob("*.toml")):
+            catalogue, _ = parse_catalogue(side.read_bytes(), str(side))
+            if side.stem == args.diagram or (catalogue is not None and catalogue.code == args.diagram):
+                path = side.with_suffix(".bpmn")
+                break
+    if path.exists():
+        source = read_source(path)
+        if not isinstance(source, list) and source.catalogue is None:  # a drawing without its sidecar yet
+            print(f"motcua: no catalogue entry beside {path.name}: no documents, fees or statutory time "
+                  f"(the appointment is the day of receipt)", file=sys.stderr)
+            try:
+                return load_definition(source.bpmn, source.path, known_topics=services.handlers.topics()), {}
+            except DiagramRefused as exc:
+                for problem in exc.problems:
+                    print(problem)
+                return 1
+        validation = None if isinstance(source, list) else validate_source(source, services.handlers.topics())
+        problems = source if isinstance(source, list) else validation.problems if validation else []
+        if problems or validation is None or validation.definition is None:
+            for problem in problems:
+                print(problem)
+            return 1
+        return validation.definition, dict(validation.catalogue.data) if validation.catalogue else {}
+    filename, bpmn, published = published_diagram(services, operator(args, services), args.diagram)
+    try:
+        definition = load_definition(bpmn, filename, process_id=published.get("process_id"),
+                                     known_topics=services.handlers.topics())
+    except DiagramRefused as exc:
+        for problem in exc.problems:
+            print(problem)
+        return 1
+    return definition, published
+
+
+def _working_calendar(services: Any) -> Any:
+    """The calendar with the administrators' days off when the database can be read, else the configured one."""
+    from sqlalchemy import exc as sa_exc
+
+    from engine.calendar import WorkCalendar
+
+    try:
+        with services.session_factory() as session:
+            return services.calendar(session)
+    except (sa_exc.OperationalError, sa_exc.ProgrammingError):
+        print("motcua: the database cannot be read; the test-run uses the configured calendar without the "
+              "administrators' days off", file=sys.stderr)
+        return WorkCalendar.from_config(services.config["calendar"])
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Test-run a diagram in memory to an end event; exit 0 when it reached one, 1 when it stopped."""
+    from processes.definitions.simulation import parse_decisions, simulate
+    from web.cli import UsageError, _instant, cli_services
+
+    try:
+        decisions = parse_decisions(args.decide or [])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    services = cli_services()
+    found = _simulation_source(args, services)
+    if isinstance(found, int):
+        return found
+    definition, catalogue = found
+    at = _instant(args.at) if args.at else services.clock.now()
+    calendar = _working_calendar(services)
+    result = simulate(definition, catalogue, calendar, services.handlers, at, decisions)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        return 0 if result.ended else 1
+    zone = calendar.timezone
+    when = lambda instant: instant.astimezone(zone).strftime("%Y-%m-%d %H:%M %a")  # noqa: E731
+    print(f"{definition.process_id} ({result.procedure_code or '-'}), test-run from {when(at)}")
+    for step in result.steps:
+        line = f"  {when(step.at)}  {step.kind:<8} {step.element_id}"
+        if step.name and step.name != step.element_id:
+            line += f" «{step.name}»"
+        if step.values:
+            line += "  " + ", ".join(f"{k}={v}" for k, v in step.values.items() if v not in ("", None))
+        if step.due_at:
+            line += f"  due {when(step.due_at)}"
+        print(f"{line}  [{step.status_code} {step.status}]")
+        for notice in step.notices:
+            print(f"      notice: {notice}")
+    if result.due_at:
+        print(f"appointment (statutory due): {when(result.due_at)}")
+    for key, values in result.unused_decisions.items():
+        print(f"motcua: --decide {key}={','.join(values)} was never asked for", file=sys.stderr)
+    if result.ended:
+        print(f"reached end event {result.end_event}; status {result.status_code} {status_label(result.status_code)}")
+        return 0
+    print(f"stopped at {result.stopped_at}: {result.reason}; status {result.status_code} "
+          f"{status_label(result.status_code)}")
+    return 1
+
+
+def status_label(code: int) -> str:
+    from processes.dossier.status import status_name
+
+    return status_name(code)
+
+
 def register(sub: Any) -> None:
     """Add these commands to the `motcua` parser."""
     from web.cli import add_operator
@@ -91,3 +208,16 @@ def register(sub: Any) -> None:
     add_operator(p, "migrates")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_migrate_dossiers)
+
+    p = sub.add_parser("simulate", help="test-run a diagram in memory to an end event (nothing is written)")
+    p.add_argument("diagram", metavar="CODE|PATH",
+                   help="a .bpmn file (with its .toml sidecar), a shipped procedure's code or file name, or "
+                        "the code of a procedure published in the database")
+    p.add_argument("--decide", action="append", metavar="KEY=VALUE",
+                   help="a user task's value instead of its default: KEY is a form field (e.g. "
+                        "reception_decision=refuse) or a user task's element id (its first choice field); each "
+                        "value is used once, repeat the option for the next time the task comes round")
+    p.add_argument("--at", metavar="ISO", help="the instant the dossier is received (default: now)")
+    p.add_argument("--json", action="store_true")
+    add_operator(p, "reads a published diagram (CODE only)")
+    p.set_defaults(fn=cmd_simulate)

@@ -164,6 +164,18 @@ def version_bpmn(services: Services, username: str, code: str, version: int) -> 
         return d.filename, d.bpmn
 
 
+def published_diagram(services: Services, username: str, code: str) -> tuple[str, bytes, dict[str, Any]]:
+    """The file name, BPMN text and catalogue entry of the published version (for a test-run)."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        authorise(s, username, may_validate_diagrams)
+        procedure = procedure_by_code(s, code)
+        current = s.get(ProcessDefinition, procedure.current_definition_id) if procedure.current_definition_id else None
+        if current is None:
+            raise NotFound("definition.procedure_not_found", "procedure", code=code)
+        return current.filename, current.bpmn, dict(procedure.catalogue)
+
+
 def procedure_by_code(s: so.Session, code: str) -> Procedure:
     procedure = s.scalar(sa.select(Procedure).where(Procedure.code == code))
     if procedure is None:

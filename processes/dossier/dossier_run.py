@@ -11,13 +11,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
+from engine.calendar import WorkCalendar
 from engine.clock import Clock
 from engine.definitions import UserTaskInfo
 from engine.runner import EngineError, Instance
 from handlers.registry import DossierFacts, HandlerContext, ProcedureFacts
 from models import Agency, Attachment, Dossier, DossierNotice, OutboxMessage, Procedure, Timer, User, UserTask
 from processes import audit
-from processes.dossier.status import FINAL_STATUSES, DossierStatus
+from processes.dossier.status import shown_status
 from processes.errors import Unprocessable
 from processes.timekeeping import deadlines
 
@@ -111,11 +112,7 @@ class DossierRun:
         for name in _FACT_FIELDS:
             setattr(d, name, getattr(self.facts, name))
         ready = instance.ready_tasks()
-        if d.status_code not in FINAL_STATUSES:
-            marked = [t.info.status_code for t in ready if t.info.status_code]
-            if marked and d.status_code in (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED,
-                                                 DossierStatus.IN_PROCESS):
-                d.status_code = max(marked)
+        d.status_code = shown_status(d.status_code, [t.info.status_code for t in ready if t.info.status_code])
         d.state = self.services.runner.dump(instance)
         self.session.flush()  # the version check happens here: a concurrent writer fails now
         self._sync_tasks(ready)
@@ -151,13 +148,7 @@ class DossierRun:
         self.open_tasks.sort(key=lambda t: t.id)
 
     def _task_due(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> datetime | None:
-        """A task's due instant: a variable named by `due`, `due_days` working days from now (a
-        consulted agency's sub-deadline, R8.2), or the dossier's appointment."""
-        if info.properties.get("due"):
-            return _instant(variables.get(info.properties["due"]))
-        if info.properties.get("due_days"):
-            return self.calendar.add_working_days(self.now, float(info.properties["due_days"]))
-        return self.dossier.due_at
+        return task_due(info, variables, self.calendar, self.now, self.dossier.due_at)
 
     def _task_agency(self, info: UserTaskInfo) -> int:
         """The lead agency, or the consulted agency named by the task's `agency` property (R8.2)."""
@@ -237,6 +228,17 @@ class _Documents(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._rows())
+
+
+def task_due(info: UserTaskInfo, variables: Mapping[str, Any], calendar: WorkCalendar, now: datetime,
+             appointment: datetime | None) -> datetime | None:
+    """A task's due instant: a variable named by `due`, `due_days` working days from now (a consulted
+    agency's sub-deadline, R8.2), or the dossier's appointment."""
+    if info.properties.get("due"):
+        return _instant(variables.get(info.properties["due"]))
+    if info.properties.get("due_days"):
+        return calendar.add_working_days(now, float(info.properties["due_days"]))
+    return appointment
 
 
 def _instant(value: Any) -> datetime | None:

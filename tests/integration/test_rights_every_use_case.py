@@ -191,6 +191,7 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, HKD, 1, 1), "analyst"
     ),
     "processes.definitions.versions:version_bpmn": Row(lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"),
+    "processes.definitions.versions:published_diagram": Row(lambda f, svc, who, w: f(svc, who, HKD), "analyst"),
     "processes.definitions.migration:migrate_dossiers": Row(
         lambda f, svc, who, w: f(svc, who, HKD, 1), "admin"
     ),
