@@ -11,7 +11,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from engine.xml_safety import MAX_DIAGRAM_BYTES
 from processes.definitions import diagrams, migration, proposals, versions
 from processes.definitions.deploy import MAX_CATALOGUE_BYTES
-from processes.errors import Invalid, TooLarge
+from processes.errors import Invalid, NotFound, TooLarge
 from web.context import services
 from web.i18n import _, current_language
 from web.session import login_required
@@ -55,10 +55,29 @@ def compare(code: str) -> str:
     return render_template("admin/definitions_compare.html", code=code, old=old, new=new, changes=changes)
 
 
+@bp.get("/<code>/rollback")
+@login_required
+def rollback_confirm(code: str) -> str:
+    """What publishing version N again changes (against the published version) and which running dossiers
+    stay where they are; administrators confirm here."""
+    svc = services()
+    version = _int_arg("version")
+    history = versions.procedure_history(svc, g.username, code)
+    if not any(v["version"] == version for v in history["versions"]):
+        raise NotFound("definition.version_not_found", "version", code=code, version=version)
+    published = history["published_version"]
+    changes = (versions.compare_versions(svc, g.username, code, published, version)
+               if published and published != version else [])
+    return render_template("admin/definitions_rollback.html", p=history, version=version, changes=changes,
+                           rights=versions.definition_rights(svc, g.username))
+
+
 @bp.post("/<code>/rollback")
 @login_required
 def rollback(code: str) -> Any:
     version = _int_form("version")
+    if request.form.get("confirm") != "yes":  # one click is not enough: see what changes first
+        return redirect(url_for(".rollback_confirm", code=code, version=version), 303)
     outcome = versions.rollback(services(), g.username, code, version)
     if outcome.changed:
         flash(_("Đã công bố lại phiên bản {version} (thay cho phiên bản {previous}).", version=version,
@@ -94,9 +113,12 @@ def upload() -> Any:
                                    catalogue.read() if catalogue else b"")
     action = request.form.get("action", "validate")
     svc = services()
-    if action == "deploy":
-        outcome = proposals.deploy_upload(svc, g.username, upload_data)
-        return render_template("admin/definitions_upload.html", action=action, outcome=outcome, check=None)
+    if action == "deploy":  # stored, then published once the administrator has seen what changes
+        check = proposals.stage_deployment(svc, g.username, upload_data, request.form.get("note", ""))
+        if check.ok and check.proposal_id:
+            return redirect(url_for(".deploy_confirm", proposal_id=check.proposal_id), 303)
+        return render_template("admin/definitions_upload.html", action=action, check=check, outcome=None,
+                               rights=versions.definition_rights(svc, g.username))
     if action == "propose":
         check = proposals.propose(svc, g.username, upload_data, request.form.get("note", ""))
     else:
@@ -121,9 +143,27 @@ def proposal_diagram(proposal_id: int) -> Response:
     return Response(svg, mimetype="image/svg+xml")
 
 
+@bp.get("/proposals/<int:proposal_id>/deploy")
+@login_required
+def deploy_confirm(proposal_id: int) -> str:
+    """What deploying a proposal changes against the published version, and the running dossiers that stay
+    on it; administrators confirm here."""
+    svc = services()
+    view, check = proposals.get_proposal(svc, g.username, proposal_id)
+    running = None
+    if check.published_version:
+        history = versions.procedure_history(svc, g.username, view["procedure"])
+        running = next((v["running_dossiers"] for v in history["versions"]
+                        if v["version"] == check.published_version), 0)
+    return render_template("admin/definitions_deploy.html", proposal=view, check=check, running=running,
+                           rights=versions.definition_rights(svc, g.username))
+
+
 @bp.post("/proposals/<int:proposal_id>/deploy")
 @login_required
-def deploy_proposal(proposal_id: int) -> str:
+def deploy_proposal(proposal_id: int) -> Any:
+    if request.form.get("confirm") != "yes":  # one click is not enough: see what changes first
+        return redirect(url_for(".deploy_confirm", proposal_id=proposal_id), 303)
     outcome = proposals.deploy_proposal(services(), g.username, proposal_id)
     return render_template("admin/definitions_upload.html", action="deploy", outcome=outcome, check=None)
 

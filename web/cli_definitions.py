@@ -32,17 +32,47 @@ def cmd_versions(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Publish an earlier version again; running dossiers stay where they are."""
-    from processes.definitions.versions import rollback
+    from processes.definitions.versions import definition_rights, rollback
     from web.cli import cli_services, operator
 
     services = cli_services()
-    outcome = rollback(services, operator(args, services), args.procedure, args.to)
+    actor = operator(args, services)
+    if not args.yes and definition_rights(services, actor)["deploy"] and not _rollback_confirmed(args, services, actor):
+        return 1
+    outcome = rollback(services, actor, args.procedure, args.to)
     if outcome.changed:
         print(f"{outcome.procedure}: version {outcome.version} published again "
               f"(was version {outcome.previous_version})")
     else:
         print(f"{outcome.procedure}: version {outcome.version} is already published; nothing changed")
     return 0
+
+
+def _rollback_confirmed(args: argparse.Namespace, services: Any, actor: str) -> bool:
+    """Print what publishing the version again changes and which running dossiers stay where they are;
+    True when the operator confirms at the terminal (without one, `--yes` is the confirmation)."""
+    from processes.definitions.versions import compare_versions, procedure_history
+
+    history = procedure_history(services, actor, args.procedure)
+    published = history["published_version"]
+    changes = compare_versions(services, actor, args.procedure, published or args.to, args.to)
+    if published == args.to:
+        return True  # nothing would change; the use case says so
+    print(f"{args.procedure}: publishing version {args.to} again instead of version {published} changes:")
+    for c in changes:
+        details = f": {'; '.join(c.details)}" if c.details else ""
+        print(f"  {c.kind:<8} {c.element_id} ({c.element_type}{', ' + c.name if c.name else ''}){details}")
+    if not changes:
+        print("  no element (the catalogue entry it was published with comes back)")
+    for v in history["versions"]:
+        if v["running_dossiers"]:
+            print(f"  {v['running_dossiers']} running dossier(s) stay on version {v['version']}")
+    if sys.stdin.isatty():
+        answer = input(f"Publish version {args.to} again? [y/N] ").strip().lower()
+        if answer in ("y", "yes", "c", "có"):
+            return True
+    print(f"motcua: nothing changed; add --yes to publish version {args.to} again", file=sys.stderr)
+    return False
 
 
 def cmd_migrate_dossiers(args: argparse.Namespace) -> int:
@@ -198,6 +228,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("rollback", help="publish an earlier version of a procedure's diagram again")
     p.add_argument("procedure", metavar="PROCEDURE")
     p.add_argument("--to", type=int, required=True, metavar="VERSION")
+    p.add_argument("--yes", action="store_true",
+                   help="confirm: without it the command prints what changes and the running dossiers, and asks "
+                        "at a terminal (elsewhere it stops, changing nothing)")
     add_operator(p, "rolls back")
     p.set_defaults(fn=cmd_rollback)
 

@@ -17,7 +17,7 @@ from engine.xml_safety import MAX_DIAGRAM_BYTES
 from models import Procedure, ProcessDefinition
 from models.publications import DefinitionProposal
 from processes import audit
-from processes.access import authorise, may_deploy, may_validate_diagrams
+from processes.access import Right, authorise, may_deploy, may_validate_diagrams
 from processes.definitions.deploy import (
     MAX_CATALOGUE_BYTES,
     DeployOutcome,
@@ -87,9 +87,19 @@ def check_upload(services: Services, username: str, upload: Upload) -> UploadChe
 
 def propose(services: Services, username: str, upload: Upload, note: str = "") -> UploadCheck:
     """Store a valid upload as a proposal for an administrator to deploy; a refused one is not stored."""
+    return _propose(services, username, upload, note, may_validate_diagrams)
+
+
+def stage_deployment(services: Services, username: str, upload: Upload, note: str = "") -> UploadCheck:
+    """An administrator's upload to deploy: stored as a proposal, so that it is published only once the
+    administrator has seen what it changes and confirmed (deploy_proposal); a refused one is not stored."""
+    return _propose(services, username, upload, note, may_deploy)
+
+
+def _propose(services: Services, username: str, upload: Upload, note: str, right: Right) -> UploadCheck:
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        authorise(s, username, may_validate_diagrams)
+        authorise(s, username, right)
         check, source, validation = _check(services, s, upload)
         if not check.ok or source is None or validation is None or validation.catalogue is None:
             return check

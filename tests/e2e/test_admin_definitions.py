@@ -104,14 +104,59 @@ def test_analyst_proposes_administrator_compares_deploys_rolls_back(client: Any)
     detail = text(client.get(proposal.group(0)))
     assert "Chờ duyệt" in detail and "bỏ bước trả kết quả" in detail
     assert client.get(proposal.group(0) + "/diagram.svg").mimetype == "image/svg+xml"
-    deployed = text(client.post(proposal.group(0) + "/deploy", data={"csrf_token": "t"}))
+    deployed = text(client.post(proposal.group(0) + "/deploy", data={"csrf_token": "t", "confirm": "yes"}))
     assert "phiên bản 2" in deployed
     compare = text(client.get(f"/admin/definitions/{HKD}/compare?old=1&new=2"))
     assert "Task_reception_deliver" in compare and "Task_specialist_appraise" in compare and "Bỏ" in compare
-    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1"})
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1",
+                                                                   "confirm": "yes"})
     assert resp.status_code == 302
     history = text(client.get(resp.headers["Location"]))
     assert "Đã công bố lại phiên bản 1" in history and "Quay lại phiên bản cũ" in history
+
+
+def _published(client: Any) -> str:
+    return re.search(r"Phiên bản đang công bố: <strong>(\d+|—)</strong>",
+                     text(client.get(f"/admin/definitions/{HKD}"))).group(1)  # type: ignore[union-attr]
+
+
+def test_a_deploy_shows_what_changes_and_publishes_only_once_confirmed(client: Any) -> None:
+    login(client, "admin")
+    resp = upload(client, "deploy", hkd_version_2_bytes(), HKD_TOML.read_bytes())
+    assert resp.status_code == 303  # stored and shown, not published
+    confirm_url = resp.headers["Location"]
+    assert re.search(r"/admin/definitions/proposals/\d+/deploy$", confirm_url)
+    page = text(client.get(confirm_url))
+    assert "Xác nhận triển khai đề xuất số" in page
+    assert "Task_reception_deliver" in page and "Task_specialist_appraise" in page  # the changes
+    assert "hồ sơ đang xử lý vẫn chạy theo phiên bản 1" in page
+    assert 'name="confirm" value="yes"' in page
+    assert _published(client) == "1"
+    # One click without the confirmation publishes nothing: back to the page that shows the changes.
+    unconfirmed = client.post(confirm_url, data={"csrf_token": "t"})
+    assert unconfirmed.status_code == 303 and unconfirmed.headers["Location"].endswith(confirm_url)
+    assert _published(client) == "1"
+    done = text(client.post(confirm_url, data={"csrf_token": "t", "confirm": "yes"}))
+    assert "Đã triển khai và công bố: thủ tục" in done and _published(client) == "2"
+
+
+def test_a_rollback_shows_what_changes_and_the_running_dossiers_then_needs_the_confirmation(
+        client: Any, token: Any, services: Services, tmp_path: Any) -> None:
+    code = submit(client, token)
+    assert deploy_file(services, "admin", copy_with(tmp_path, bpmn=hkd_version_2_bytes())).ok
+    login(client, "admin")
+    procedure = text(client.get(f"/admin/definitions/{HKD}"))
+    assert f'action="/admin/definitions/{HKD}/rollback"' in procedure and 'method="get"' in procedure
+    page = text(client.get(f"/admin/definitions/{HKD}/rollback?version=1"))
+    assert "Xác nhận công bố lại phiên bản 1" in page
+    assert "Task_reception_deliver" in page  # what version 1 has that the published version 2 lacks
+    assert "Phiên bản 1: 1 hồ sơ vẫn chạy theo phiên bản này." in page and code
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1"})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/admin/definitions/{HKD}/rollback?version=1")
+    assert _published(client) == "2"
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1", "confirm": "yes"})
+    assert resp.status_code == 302 and _published(client) == "1"
+    assert client.get(f"/admin/definitions/{HKD}/rollback?version=9").status_code == 404
 
 
 def test_migration_dry_run_then_migrate_from_the_admin_pages(client: Any, token: Any, services: Services,

@@ -208,6 +208,9 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, upload()), "analyst"
     ),
     "processes.definitions.proposals:propose": Row(lambda f, svc, who, w: f(svc, who, upload()), "analyst"),
+    "processes.definitions.proposals:stage_deployment": Row(
+        lambda f, svc, who, w: f(svc, who, upload()), "admin"
+    ),
     "processes.definitions.proposals:deploy_upload": Row(
         lambda f, svc, who, w: f(svc, who, upload()), "admin"
     ),
