@@ -3,7 +3,7 @@ then report what waits for a person (ready user tasks) and what waits for time (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +48,9 @@ class TaskNotReady(Exception):
 class ReadyTask:
     task_id: str
     info: UserTaskInfo
+    # The task's own variables: an instance of a multi-instance task has its element there (e.g. the
+    # agency it consults).
+    variables: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class Instance:
     # -- reading -------------------------------------------------------------------------------
     def ready_tasks(self) -> list[ReadyTask]:
         tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
-        return [ReadyTask(str(t.id), self.definition.user_tasks[t.task_spec.bpmn_id])
+        return [ReadyTask(str(t.id), self.definition.user_tasks[t.task_spec.bpmn_id], dict(t.data))
                 for t in tasks if t.task_spec.bpmn_id in self.definition.user_tasks]
 
     def waiting_timers(self) -> list[WaitingTimer]:

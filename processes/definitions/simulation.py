@@ -157,7 +157,7 @@ class _Run:
             if ready:
                 task = ready[0]
                 values = self._values(task.info)
-                self._record_user_task(task.info, values)
+                self._record_user_task(task.info, values, task.variables)
                 if not self._act(partial(self.instance.complete_task, task.task_id, values)):
                     return self._finish()
                 continue
@@ -242,9 +242,12 @@ class _Run:
                                               [t.info.status_code for t in ready if t.info.status_code])
         self.shown = self.facts.status_code
 
-    def _record_user_task(self, info: UserTaskInfo, values: dict[str, Any]) -> None:
+    def _record_user_task(self, info: UserTaskInfo, values: dict[str, Any], own: Mapping[str, Any]) -> None:
         due = task_due(info, self.instance.variables, self.calendar, self.clock.now(), self.facts.due_at)
-        self._add("task", info.element_id, info.name, values=values, due_at=due)
+        name = info.name
+        if info.properties.get("agency_variable"):  # an instance of a multi-instance task: whose it is
+            name = f"{name} [{own.get(info.properties['agency_variable'])}]"
+        self._add("task", info.element_id, name, values=values, due_at=due)
 
     def _add(self, kind: str, element_id: str, name: str, **extra: Any) -> None:
         step = Step(self.clock.now(), kind, element_id, name, self.shown, **extra)

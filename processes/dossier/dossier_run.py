@@ -131,7 +131,7 @@ class DossierRun:
                 self.open_tasks.append(row)
                 if (row.element_id, row.name, row.role) != (task.info.element_id, task.info.name, task.info.role):
                     # The dossier moved to another version of its diagram: same task, new element.
-                    agency_id = self._task_agency(task.info)
+                    agency_id = self._task_agency(task.info, task.variables)
                     if (row.role, row.agency_id) != (task.info.role, agency_id):
                         row.assignee_id = None
                     row.element_id, row.name, row.role, row.agency_id = (
@@ -139,7 +139,7 @@ class DossierRun:
                 continue
             added = UserTask(id=task.task_id, dossier_id=self.dossier.id,
                              element_id=task.info.element_id, name=task.info.name,
-                             role=task.info.role, agency_id=self._task_agency(task.info),
+                             role=task.info.role, agency_id=self._task_agency(task.info, task.variables),
                              due_at=self._task_due(task.info, variables), created_at=self.now)
             self.session.add(added)
             self.open_tasks.append(added)
@@ -150,9 +150,13 @@ class DossierRun:
     def _task_due(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> datetime | None:
         return task_due(info, variables, self.calendar, self.now, self.dossier.due_at)
 
-    def _task_agency(self, info: UserTaskInfo) -> int:
-        """The lead agency, or the consulted agency named by the task's `agency` property (R8.2)."""
+    def _task_agency(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> int:
+        """The lead agency, or the consulted agency named by the task's `agency` property (R8.2), or by
+        the task's variable that `agency_variable` names (each instance of a multi-instance task over
+        the agencies to consult has its own, in its own queue)."""
         key = info.properties.get("agency")
+        if info.properties.get("agency_variable"):
+            key = str(variables.get(info.properties["agency_variable"]) or "")
         if not key:
             return self.dossier.agency_id
         code = self.procedure.catalogue.get("agencies", {}).get(key)
