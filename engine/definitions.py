@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -60,6 +60,8 @@ class Definition:
     messages: set[str]
     bpmn: bytes
     content_hash: str
+    # Processes of other procedures this one calls, as frozen with this version: id -> (file, BPMN text).
+    called: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
     def service_properties(self, element_id: str) -> dict[str, str]:
         """A service task's own properties (its handler's settings, e.g. the agency it consults)."""
@@ -81,14 +83,20 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Called processes of other deployed procedures: process id -> (file name, BPMN text).
+Library = Mapping[str, tuple[str, bytes]]
+
+
 def load_definition(data: bytes, path: str, process_id: str | None = None,
-                    known_topics: Collection[str] | None = None) -> Definition:
+                    known_topics: Collection[str] | None = None, library: Library | None = None) -> Definition:
     """Parse and validate; raise DiagramRefused with every problem found, and nothing else.
 
     Diagrams from any modelling tool come through here: whatever the library trips over becomes a
-    problem line naming the file, never an exception of another kind."""
+    problem line naming the file, never an exception of another kind. A call activity may call a
+    process of this file or one of `library` (the published processes of other procedures, frozen
+    into the version that calls them: processes.definitions.deploy)."""
     try:
-        return _load(data, path, process_id, known_topics)
+        return _load(data, path, process_id, known_topics, library or {})
     except DiagramRefused:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is that only DiagramRefused escapes
@@ -96,7 +104,7 @@ def load_definition(data: bytes, path: str, process_id: str | None = None,
 
 
 def _load(data: bytes, path: str, process_id: str | None,
-          known_topics: Collection[str] | None) -> Definition:
+          known_topics: Collection[str] | None, library: Library) -> Definition:
     tree = parse_xml(data, path)
     _validate_xsd(tree, path)
     _require_executable(tree, path)
@@ -104,13 +112,16 @@ def _load(data: bytes, path: str, process_id: str | None,
     # problem at once; the library reads the diagram only when nothing it would trip over is left.
     lane_roles = _lane_roles(tree)
     structural, blocking = structure_problems(tree, path, TASK_ROLES, lane_roles)
-    unreadable = _unsupported_elements(tree, path) + _reserved_ids(tree, path) + _missing_called_processes(tree, path)
+    unreadable = (_unsupported_elements(tree, path) + _reserved_ids(tree, path)
+                  + _missing_called_processes(tree, path, library))
     early = unreadable + structural + _check_expressions(tree, path) + check_timer_values(tree, path)
     if blocking or unreadable:
         raise DiagramRefused(_in_file_order(early))
     parser = MotCuaParser(validator=None)
     try:
         parser.add_bpmn_xml(tree, filename=path)
+        for called_path, called_bpmn in _called_files(tree, library):
+            parser.add_bpmn_xml(parse_xml(called_bpmn, called_path), filename=called_path)
         process_id = _choose_process(parser, tree, path, process_id)
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
@@ -122,6 +133,8 @@ def _load(data: bytes, path: str, process_id: str | None,
         raise DiagramRefused(_in_file_order(early + [_unreadable(exc, path, process_id)])) from None
 
     problems: list[Problem] = list(early)
+    for called_path, called_bpmn in _called_files(tree, library):  # the roles of a called process's lanes
+        lane_roles.update(_lane_roles(parse_xml(called_bpmn, called_path)))
     user_tasks: dict[str, UserTaskInfo] = {}
     topics: dict[str, str] = {}
     for task_spec in _all_task_specs(spec, subprocess_specs):
@@ -145,9 +158,14 @@ def _load(data: bytes, path: str, process_id: str | None,
     if problems:
         raise DiagramRefused(_in_file_order(problems))
     messages = {m.get("name") or m.get("id") for m in tree.getroot().iterfind("bpmn:message", NS)}
+    called = _called_files(tree, library)
+    # A version is its diagram and the versions of the processes it calls: a new version of a called
+    # process makes the same file a new version when it is deployed again.
+    digest = content_hash(data + b"".join(content_hash(b).encode() for _, b in called)) if called else None
     return Definition(process_id=process_id, name=spec.description or process_id, spec=spec,
                       subprocess_specs=subprocess_specs, user_tasks=user_tasks, handler_topics=topics,
-                      messages=messages, bpmn=data, content_hash=content_hash(data))
+                      messages=messages, bpmn=data, content_hash=digest or content_hash(data),
+                      called={pid: library[pid] for pid in _called_ids(tree, library)})
 
 
 def _validate_xsd(tree: etree._ElementTree, path: str) -> None:
@@ -185,13 +203,39 @@ def _choose_process(parser: MotCuaParser, tree: etree._ElementTree, path: str,
                                   f"entry must name one as process_id")])
 
 
-def _missing_called_processes(tree: etree._ElementTree, path: str) -> list[Problem]:
-    """Call activities whose calledElement is no process of this file (the library names neither)."""
+def _missing_called_processes(tree: etree._ElementTree, path: str, library: Library) -> list[Problem]:
+    """Call activities whose calledElement is no process of this file nor of a published procedure (the
+    workflow library names neither)."""
     ids = [p.get("id") for p in tree.getroot().iterfind("bpmn:process", NS)]
     return [Problem(path, el.sourceline, el.get("id"),
                     f"call activity calls process '{el.get('calledElement') or ''}', which is not in this "
-                    f"file (processes: {', '.join(i for i in ids if i) or 'none'})")
-            for el in tree.iter(f"{{{BPMN_NS}}}callActivity") if el.get("calledElement") not in ids]
+                    f"file (processes: {', '.join(i for i in ids if i) or 'none'}) nor the process of a "
+                    f"published procedure; deploy that procedure first, or draw the process in this file")
+            for el in tree.iter(f"{{{BPMN_NS}}}callActivity")
+            if el.get("calledElement") not in ids and el.get("calledElement") not in library]
+
+
+def _called_ids(tree: etree._ElementTree, library: Library) -> list[str]:
+    """The processes of `library` this file calls, and those they call in turn, each once, in order."""
+    own = {p.get("id") for p in tree.getroot().iterfind("bpmn:process", NS)}
+    wanted = [el.get("calledElement") for el in tree.iter(f"{{{BPMN_NS}}}callActivity")]
+    found: list[str] = []
+    while wanted:
+        pid = wanted.pop(0)
+        if pid is None or pid in own or pid in found or pid not in library:
+            continue
+        found.append(pid)
+        called_tree = parse_xml(library[pid][1], library[pid][0])
+        wanted.extend(el.get("calledElement") for el in called_tree.iter(f"{{{BPMN_NS}}}callActivity"))
+    return found
+
+
+def _called_files(tree: etree._ElementTree, library: Library) -> list[tuple[str, bytes]]:
+    files: list[tuple[str, bytes]] = []
+    for pid in _called_ids(tree, library):
+        if library[pid] not in files:
+            files.append(library[pid])
+    return files
 
 
 def _require_executable(tree: etree._ElementTree, path: str, force: bool = False) -> None:

@@ -137,10 +137,10 @@ def _simulation_source(args: argparse.Namespace, services: Any) -> tuple[Any, di
                 print(problem)
             return 1
         return validation.definition, dict(validation.catalogue.data) if validation.catalogue else {}
-    filename, bpmn, published = published_diagram(services, operator(args, services), args.diagram)
+    filename, bpmn, published, library = published_diagram(services, operator(args, services), args.diagram)
     try:
         definition = load_definition(bpmn, filename, process_id=published.get("process_id"),
-                                     known_topics=services.handlers.topics())
+                                     known_topics=services.handlers.topics(), library=library)
     except DiagramRefused as exc:
         for problem in exc.problems:
             print(problem)

@@ -24,6 +24,7 @@ from processes.definitions.deploy import (
     DiagramSource,
     Validation,
     agency_id,
+    called_library,
     checked_source,
     publish_in,
     validate_source,
@@ -183,7 +184,7 @@ def _check(services: Services, s: so.Session, upload: Upload
     source = source_of(upload, _max_bytes(services))
     if isinstance(source, list):
         return UploadCheck(safe_name(upload.filename, "diagram.bpmn"), [str(p) for p in source]), None, None
-    validation = validate_source(source, services.handlers.topics())
+    validation = validate_source(source, services.handlers.topics(), called_library(s, source.bpmn))
     outcome = DeployOutcome(source.path, list(validation.problems))
     if validation.catalogue is not None:
         agency_id(s, validation.catalogue, source, outcome)
@@ -212,7 +213,7 @@ def _compare_with_published(s: so.Session, check: UploadCheck, bpmn: bytes) -> N
 def _publish(services: Services, uow: UnitOfWork, source: DiagramSource, username: str,
              proposal: DefinitionProposal | None = None) -> DeployOutcome:
     s = uow.session
-    validation, outcome = checked_source(source, services.handlers.topics())
+    validation, outcome = checked_source(source, services.handlers.topics(), called_library(s, source.bpmn))
     if outcome.problems:
         return outcome
     stored = publish_in(s, services, validation, source, username, outcome)

@@ -19,7 +19,7 @@ from models import Agency, Dossier, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
 from processes.access import authorise, may_deploy, may_validate_diagrams
-from processes.definitions.deploy import apply_catalogue
+from processes.definitions.deploy import apply_catalogue, library_of
 from processes.dossier.status import FINAL_STATUSES
 from processes.errors import Invalid, NotFound
 from processes.uow import UnitOfWork
@@ -164,8 +164,10 @@ def version_bpmn(services: Services, username: str, code: str, version: int) -> 
         return d.filename, d.bpmn
 
 
-def published_diagram(services: Services, username: str, code: str) -> tuple[str, bytes, dict[str, Any]]:
-    """The file name, BPMN text and catalogue entry of the published version (for a test-run)."""
+def published_diagram(services: Services, username: str, code: str
+                      ) -> tuple[str, bytes, dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """The file name, BPMN text, catalogue entry and called processes of the published version (for a
+    test-run)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         authorise(s, username, may_validate_diagrams)
@@ -173,7 +175,7 @@ def published_diagram(services: Services, username: str, code: str) -> tuple[str
         current = s.get(ProcessDefinition, procedure.current_definition_id) if procedure.current_definition_id else None
         if current is None:
             raise NotFound("definition.procedure_not_found", "procedure", code=code)
-        return current.filename, current.bpmn, dict(procedure.catalogue)
+        return current.filename, current.bpmn, dict(procedure.catalogue), library_of(current.called)
 
 
 def procedure_by_code(s: so.Session, code: str) -> Procedure:

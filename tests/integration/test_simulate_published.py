@@ -22,7 +22,8 @@ def _counts(services: Services) -> tuple[int, ...]:
 
 def test_the_published_version_runs_to_its_end_and_writes_nothing(services: Services) -> None:
     before = _counts(services)
-    filename, bpmn, catalogue = published_diagram(services, "analyst", HKD)
+    filename, bpmn, catalogue, library = published_diagram(services, "analyst", HKD)
+    assert library == {}
     assert filename == "dang_ky_ho_kinh_doanh.bpmn" and catalogue["code"] == HKD
     definition = load_definition(bpmn, filename, process_id=catalogue["process_id"])
     with UnitOfWork(services.session_factory) as uow:
