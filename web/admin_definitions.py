@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 
 from engine.xml_safety import MAX_DIAGRAM_BYTES
 from processes.definitions import diagrams, migration, proposals, versions
@@ -14,6 +14,7 @@ from processes.definitions.deploy import MAX_CATALOGUE_BYTES
 from processes.errors import Invalid, NotFound, TooLarge
 from web.context import services
 from web.i18n import _, current_language
+from web.labels import legend
 from web.session import login_required
 
 bp = Blueprint("admin_definitions", __name__, url_prefix="/admin/definitions")
@@ -98,19 +99,53 @@ def migrate(code: str) -> str:
                            rights=versions.definition_rights(services(), g.username))
 
 
-@bp.post("/upload")
-@login_required
-def upload() -> Any:
+def _uploaded() -> proposals.Upload:
+    """The diagram and sidecar of the request: multipart files `bpmn` and `catalogue`, or (from the
+    studio's scripts) JSON `{"filename", "bpmn", "catalogue_filename", "catalogue"}` with the texts."""
     limit = _upload_limit()
     if (request.content_length or 0) > limit:  # refused by its size, before a byte of it is read
         raise TooLarge("definition.upload_too_large", "bpmn", mb=round(limit / (1024 * 1024), 1))
     request.max_content_length = limit
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("bpmn"), str) or not body["bpmn"]:
+            raise Invalid("definition.bpmn_required", "bpmn")
+        catalogue_text = body.get("catalogue") if isinstance(body.get("catalogue"), str) else ""
+        return proposals.Upload(str(body.get("filename") or "diagram.bpmn"), body["bpmn"].encode("utf-8"),
+                                str(body.get("catalogue_filename") or "") if catalogue_text else "",
+                                str(catalogue_text).encode("utf-8"))
     bpmn, catalogue = request.files.get("bpmn"), request.files.get("catalogue")
     if bpmn is None or not bpmn.filename:
         raise Invalid("definition.bpmn_required", "bpmn")
-    upload_data = proposals.Upload(bpmn.filename, bpmn.read(),
-                                   (catalogue.filename or "") if catalogue else "",
-                                   catalogue.read() if catalogue else b"")
+    return proposals.Upload(bpmn.filename, bpmn.read(), (catalogue.filename or "") if catalogue else "",
+                            catalogue.read() if catalogue else b"")
+
+
+def _problem_drawing(upload_data: proposals.Upload, check: proposals.UploadCheck) -> str | None:
+    """The uploaded diagram with each element a problem names marked, when there are such problems."""
+    elements = {item["element"] for item in check.items if item["element"]}
+    if not elements:
+        return None
+    return diagrams.upload_diagram(services(), g.username, upload_data, elements, legend())
+
+
+@bp.post("/check.json")
+@login_required
+def check_json() -> Any:
+    """Every problem of a diagram, each with its element and line, and what it changes against the
+    published version: what the studio marks on the drawing (nothing is stored)."""
+    check = proposals.check_upload(services(), g.username, _uploaded())
+    return jsonify({"ok": check.ok, "path": check.path, "procedure": check.procedure_code,
+                    "problems": check.items, "published_version": check.published_version,
+                    "same_as_version": check.same_as_version,
+                    "changes": [{"kind": c.kind, "element": c.element_id, "type": c.element_type, "name": c.name,
+                                 "details": list(c.details)} for c in check.changes]})
+
+
+@bp.post("/upload")
+@login_required
+def upload() -> Any:
+    upload_data = _uploaded()
     action = request.form.get("action", "validate")
     svc = services()
     if action == "deploy":  # stored, then published once the administrator has seen what changes
@@ -118,13 +153,15 @@ def upload() -> Any:
         if check.ok and check.proposal_id:
             return redirect(url_for(".deploy_confirm", proposal_id=check.proposal_id), 303)
         return render_template("admin/definitions_upload.html", action=action, check=check, outcome=None,
-                               rights=versions.definition_rights(svc, g.username))
+                               rights=versions.definition_rights(svc, g.username),
+                               problem_svg=_problem_drawing(upload_data, check))
     if action == "propose":
         check = proposals.propose(svc, g.username, upload_data, request.form.get("note", ""))
     else:
         check = proposals.check_upload(svc, g.username, upload_data)
     return render_template("admin/definitions_upload.html", action=action, check=check, outcome=None,
-                           rights=versions.definition_rights(svc, g.username))
+                           rights=versions.definition_rights(svc, g.username),
+                           problem_svg=_problem_drawing(upload_data, check))
 
 
 @bp.get("/proposals/<int:proposal_id>")

@@ -2,7 +2,7 @@
 applicant and the officers involved; any stored version or proposal for administrators and analysts."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,9 +11,11 @@ from adapters.bootstrap import Services
 from drawing.svg import NO_LAYOUT, render_svg
 from engine.marks import progress_marks
 from engine.problems import DiagramRefused
+from engine.xml_safety import MAX_DIAGRAM_BYTES
 from models import ProcessDefinition, UserTask
 from models.publications import DefinitionProposal
 from processes.access import authorise, may_validate_diagrams
+from processes.definitions.proposals import Upload, safe_name
 from processes.definitions.versions import version_bpmn
 from processes.dossier.dossiers import load_visible
 from processes.errors import NotFound, Unprocessable
@@ -21,7 +23,8 @@ from processes.texts import N_
 from processes.uow import UnitOfWork
 
 # The legend of a dossier's drawing: source texts; web/ passes them translated as `labels`.
-LEGEND: dict[str, str] = {"done": N_("Đã xong"), "active": N_("Đang xử lý"), "overdue": N_("Quá hạn")}
+LEGEND: dict[str, str] = {"done": N_("Đã xong"), "active": N_("Đang xử lý"), "overdue": N_("Quá hạn"),
+                          "problem": N_("Có lỗi")}
 
 
 class DiagramUnavailable(Unprocessable):
@@ -62,6 +65,23 @@ def proposal_diagram(services: Services, username: str, proposal_id: int) -> str
         if proposal is None:
             raise NotFound("definition.proposal_not_found", "proposal", id=proposal_id)
         return _draw(proposal.bpmn, proposal.filename, {}, None)
+
+
+def upload_diagram(services: Services, username: str, upload: Upload, problem_elements: Collection[str],
+                   labels: Mapping[str, str] | None = None) -> str | None:
+    """The SVG of an uploaded diagram with every element a problem names marked (analysts and
+    administrators); None when it cannot be drawn (over the size limit, no layout, unreadable): the
+    problem lines say why."""
+    with UnitOfWork(services.session_factory) as uow:
+        authorise(uow.session, username, may_validate_diagrams)
+    limit = int(services.config.get("storage", {}).get("max_diagram_bytes", MAX_DIAGRAM_BYTES))
+    if len(upload.bpmn) > limit:
+        return None
+    try:
+        return render_svg(upload.bpmn, safe_name(upload.filename, "diagram.bpmn"),
+                          {e: "problem" for e in problem_elements}, labels=labels or LEGEND)
+    except DiagramRefused:
+        return None
 
 
 def _draw(bpmn: bytes, filename: str, marks: dict[str, str], labels: Mapping[str, str] | None) -> str:

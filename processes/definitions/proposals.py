@@ -54,6 +54,8 @@ class UploadCheck:
     same_as_version: int | None = None
     changes: list[ElementChange] = field(default_factory=list)
     proposal_id: int | None = None
+    # The same problems, each as {path, line, element, message}: for the studio to mark each on its element.
+    items: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -183,16 +185,23 @@ def _check(services: Services, s: so.Session, upload: Upload
            ) -> tuple[UploadCheck, DiagramSource | None, Validation | None]:
     source = source_of(upload, _max_bytes(services))
     if isinstance(source, list):
-        return UploadCheck(safe_name(upload.filename, "diagram.bpmn"), [str(p) for p in source]), None, None
+        return (UploadCheck(safe_name(upload.filename, "diagram.bpmn"), [str(p) for p in source],
+                            items=[_item(p) for p in source]), None, None)
     validation = validate_source(source, services.handlers.topics(), called_library(s, source.bpmn))
     outcome = DeployOutcome(source.path, list(validation.problems))
     if validation.catalogue is not None:
         agency_id(s, validation.catalogue, source, outcome)
     check = UploadCheck(source.path, [str(p) for p in outcome.problems],
-                        validation.catalogue.code if validation.catalogue else None)
+                        validation.catalogue.code if validation.catalogue else None,
+                        items=[_item(p) for p in outcome.problems])
     if check.ok and check.procedure_code:
         _compare_with_published(s, check, source.bpmn)
     return check, source, validation
+
+
+def _item(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "line": problem.line, "element": problem.element_id,
+            "message": " ".join(problem.message.split())}
 
 
 def _compare_with_published(s: so.Session, check: UploadCheck, bpmn: bytes) -> None:

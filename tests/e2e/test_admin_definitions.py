@@ -280,3 +280,43 @@ def test_a_deeply_nested_catalogue_upload_is_a_problem_line_not_a_500(client: An
     resp = upload(client, "validate", HKD_BPMN.read_bytes(), sidecar.encode("utf-8"))
     assert resp.status_code < 500
     assert f"{HKD_TOML.name}:1: -: arrays and tables nested deeper than" in text(resp)
+
+
+# -- the studio's checking: every problem, on its element ---------------------------------------------
+def dead_end_hkd() -> bytes:
+    """The household-business diagram with the leader's outgoing flow deleted: a dead end."""
+    text = HKD_BPMN.read_text(encoding="utf-8")
+    cut = re.sub(r'<bpmn:sequenceFlow id="[^"]+" sourceRef="Task_leader_approve"[^>]*/>', "", text)
+    assert cut != text
+    return cut.encode("utf-8")
+
+
+def test_check_json_lists_every_problem_with_its_element_and_line(client: Any) -> None:
+    login(client, "analyst")
+    resp = client.post("/admin/definitions/check.json", headers={"X-CSRF-Token": "t"},
+                       json={"filename": HKD_BPMN.name, "bpmn": dead_end_hkd().decode("utf-8"),
+                             "catalogue_filename": HKD_TOML.name, "catalogue": HKD_TOML.read_text(encoding="utf-8")})
+    assert resp.status_code == 200
+    body = resp.json
+    assert body["ok"] is False and body["procedure"] == HKD
+    dead = [p for p in body["problems"] if p["element"] == "Task_leader_approve"]
+    assert dead and dead[0]["message"].startswith("dead end: nothing leaves this user task")
+    assert isinstance(dead[0]["line"], int) and dead[0]["line"] > 1
+    unreachable = {p["element"] for p in body["problems"] if p["message"].startswith("unreachable")}
+    assert unreachable  # what the deleted flow led to is said too: all problems at once
+    ok = client.post("/admin/definitions/check.json", headers={"X-CSRF-Token": "t"},
+                     json={"filename": HKD_BPMN.name, "bpmn": hkd_version_2_bytes().decode("utf-8"),
+                           "catalogue_filename": HKD_TOML.name, "catalogue": HKD_TOML.read_text(encoding="utf-8")}).json
+    assert ok["ok"] is True and ok["problems"] == [] and ok["published_version"] == 1
+    assert any(c["element"] == "Task_reception_deliver" and c["kind"] == "removed" for c in ok["changes"])
+    assert client.post("/admin/definitions/check.json", json={"bpmn": "x"}).status_code == 400  # no CSRF token
+
+
+def test_the_check_page_marks_each_problem_on_the_drawing(client: Any) -> None:
+    login(client, "analyst")
+    page = text(upload(client, "validate", dead_end_hkd(), HKD_TOML.read_bytes()))
+    assert "Sơ đồ bị từ chối" in page and "dead end: nothing leaves this user task" in page
+    svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    marked = etree.fromstring(svg).xpath("//s:g[contains(@class, 'state-problem')]/@data-element-id", namespaces=SVG)
+    assert "Task_leader_approve" in marked
+    assert "Có lỗi" in svg  # the legend

@@ -198,6 +198,9 @@ TABLE: dict[str, Row] = {
     "processes.definitions.diagrams:version_diagram": Row(
         lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"
     ),
+    "processes.definitions.diagrams:upload_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, upload(), {"Task_reception_check"}), "analyst"
+    ),
     "processes.definitions.diagrams:proposal_diagram": Row(
         lambda f, svc, who, w: f(svc, who, w.proposal_id), "analyst"
     ),
