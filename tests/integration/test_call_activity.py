@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from adapters.bootstrap import Services
-from models import ProcessDefinition, Procedure
+from models import Procedure, ProcessDefinition
 from processes.definitions.deploy import deploy_paths
 from processes.dossier.dossiers import get_dossier
 from tests.integration.test_workbench import ALL_OK, page_complete
