@@ -56,6 +56,20 @@ def compare(code: str) -> str:
     return render_template("admin/definitions_compare.html", code=code, old=old, new=new, changes=changes)
 
 
+@bp.get("/<code>/simulate")
+@login_required
+def simulate(code: str) -> str:
+    """A test-run of the published version, step by step, with the decisions given (KEY=VALUE, separated
+    by spaces or commas: a query parameter holds no line break)."""
+    from processes.definitions.simulation import simulate_published
+
+    decide = request.args.get("decide", "")
+    at = request.args.get("at", "")
+    pairs = decide.replace(",", " ").split()
+    result = simulate_published(services(), g.username, code, pairs, at) if "run" in request.args else None
+    return render_template("admin/definitions_simulate.html", code=code, result=result, decide=decide, at=at)
+
+
 @bp.get("/<code>/rollback")
 @login_required
 def rollback_confirm(code: str) -> str:

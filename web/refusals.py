@@ -282,6 +282,11 @@ MESSAGES: dict[str, str] = {
     "upload.declared_type_mismatch": N_("Tệp {filename}: loại tệp khai báo không khớp nội dung tệp."),
     "upload.too_many_files": N_("Giấy tờ này nhận tối đa {max} tệp mỗi lần gửi."),
 
+    # -- issue 16: the analysts' studio (test-run of a published diagram) ----------------------------
+    "definition.simulate_decision": N_("Dòng quyết định “{line}” không đúng dạng MÃ=GIÁ TRỊ (ví dụ "
+                                       "reception_decision=refuse)."),
+    "definition.simulate_instant": N_("Thời điểm nhận hồ sơ “{value}” không đúng dạng ngày giờ (ví dụ "
+                                      "2026-03-02T08:00)."),
 }
 
 

@@ -22,14 +22,19 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+from adapters.bootstrap import Services
 from engine.calendar import WorkCalendar
 from engine.clock import ManualClock
 from engine.definitions import Definition, UserTaskInfo
 from engine.forms import FormField
 from engine.runner import EngineError, Instance, Runner
 from handlers.registry import DossierFacts, HandlerContext, HandlerRegistry, ProcedureFacts
+from processes.access import authorise, may_validate_diagrams
+from processes.definitions.versions import procedure_by_code
 from processes.dossier.dossier_run import task_due
 from processes.dossier.status import DossierStatus, shown_status, status_name
+from processes.errors import Invalid, NotFound
+from processes.uow import UnitOfWork
 
 MAX_STEPS = 200  # user tasks, messages and timers together: more is a loop nobody leaves
 SIMULATED_TEXT = "(mô phỏng)"  # what a required text field is filled with
@@ -103,6 +108,40 @@ def procedure_facts_of(catalogue: Mapping[str, Any] | None, process_id: str) -> 
                           same_day=bool(cat.get("same_day", False)),
                           documents=list(cat.get("documents", [])), fees=list(cat.get("fees", [])),
                           catalogue=cat)
+
+
+def simulate_published(services: Services, username: str, code: str, decision_lines: Sequence[str] = (),
+                       at: str | None = None) -> Simulation:
+    """A test-run of the version a procedure publishes (analysts and administrators), from `at` (ISO; a
+    time without offset is read in the calendar's time zone; default now) with the decisions
+    ``KEY=VALUE`` of `decision_lines` (blank lines ignored). Reads only; nothing is written."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        authorise(s, username, may_validate_diagrams)
+        decisions: dict[str, list[str]] = {}
+        for line in (line.strip() for line in decision_lines):
+            if not line:
+                continue
+            try:
+                for key, values in parse_decisions([line]).items():
+                    decisions.setdefault(key, []).extend(values)
+            except ValueError:
+                raise Invalid("definition.simulate_decision", "decide", line=line[:80]) from None
+        calendar = services.calendar(s)
+        start = services.clock.now()
+        if at and at.strip():
+            try:
+                start = datetime.fromisoformat(at.strip())
+            except ValueError:
+                raise Invalid("definition.simulate_instant", "at", value=at[:40]) from None
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=calendar.timezone)
+        procedure = procedure_by_code(s, code)
+        if procedure.current_definition_id is None:
+            raise NotFound("definition.procedure_not_found", "procedure", code=code)
+        definition = services.definition(s, procedure.current_definition_id)
+        return simulate(definition, dict(procedure.catalogue), calendar, services.handlers, start, decisions,
+                        services.runner)
 
 
 def simulate(definition: Definition, catalogue: Mapping[str, Any] | None, calendar: WorkCalendar,

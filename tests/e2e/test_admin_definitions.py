@@ -320,3 +320,24 @@ def test_the_check_page_marks_each_problem_on_the_drawing(client: Any) -> None:
     marked = etree.fromstring(svg).xpath("//s:g[contains(@class, 'state-problem')]/@data-element-id", namespaces=SVG)
     assert "Task_leader_approve" in marked
     assert "Có lỗi" in svg  # the legend
+
+
+def test_the_test_run_page_runs_the_published_version_with_the_decisions_given(client: Any, services: Services) -> None:
+    login(client, "analyst")
+    procedure = text(client.get(f"/admin/definitions/{HKD}"))
+    assert f'href="/admin/definitions/{HKD}/simulate"' in procedure
+    assert "<table class=\"simulation\">" not in text(client.get(f"/admin/definitions/{HKD}/simulate"))
+    run = f"/admin/definitions/{HKD}/simulate"
+    page = text(client.get(run, query_string={"run": "1", "decide": "reception_decision=refuse no_such=x",
+                                              "at": "2026-03-02T08:00"}))
+    assert "Đã đến sự kiện kết thúc EndEvent_refused_at_reception" in page
+    assert "reception_decision=refuse" in page and "Không được tiếp nhận" in page
+    assert "Quyết định no_such=x không được bước nào hỏi đến." in page
+    before = text(client.get(f"/admin/definitions/{HKD}"))
+    default = text(client.get(run, query_string={"run": "1", "at": "2026-03-02T08:00"}))
+    assert "Đã đến sự kiện kết thúc EndEvent_result_delivered" in default and "Ngày hẹn trả kết quả" in default
+    assert text(client.get(f"/admin/definitions/{HKD}")) == before  # nothing was written
+    bad = client.get(f"/admin/definitions/{HKD}/simulate", query_string={"run": "1", "decide": "refuse"})
+    assert bad.status_code == 422 and "không đúng dạng MÃ=GIÁ TRỊ" in text(bad)
+    login(client, "citizen")
+    assert client.get(f"/admin/definitions/{HKD}/simulate", query_string={"run": "1"}).status_code == 403

@@ -198,6 +198,7 @@ TABLE: dict[str, Row] = {
     "processes.definitions.diagrams:version_diagram": Row(
         lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"
     ),
+    "processes.definitions.simulation:simulate_published": Row(lambda f, svc, who, w: f(svc, who, HKD), "analyst"),
     "processes.definitions.diagrams:upload_diagram": Row(
         lambda f, svc, who, w: f(svc, who, upload(), {"Task_reception_check"}), "analyst"
     ),
