@@ -10,7 +10,9 @@ Rules (each problem names the element and its line):
 - unreachable: an activity, gateway or event no flow leads to (it could never run);
 - a user task nobody can claim: no lane ``Lane_<role>`` and no ``camunda:candidateGroups`` role;
 - an event refers to a message, signal, error or escalation the file does not declare;
-- a script task without a script.
+- a script task without a script;
+- an exclusive or inclusive gateway whose every outgoing flow has a condition and none is the default
+  (when no condition holds, the dossier would stop there for good).
 
 Compensation handlers, event sub-processes, boundary events (no incoming flow by nature) and link
 events (which jump without a flow) are exempt where BPMN makes them so.
@@ -124,12 +126,30 @@ def structure_problems(tree: etree._ElementTree, path: str, roles: Sequence[str]
                 problems.append(Problem(path, el.sourceline, node_id,
                                         f"unreachable: no flow leads to this {what(el)}, so it can never "
                                         f"run; connect it or delete it"))
+        problems.extend(_gateways_without_default(container, nodes, flows, path))
     problems.extend(_user_tasks_without_role(tree, path, roles, lane_roles))
     referenced, broken = _missing_declarations(tree, path)
     problems.extend(referenced)
     scripts = _scripts_missing(tree, path)
     problems.extend(scripts)
     return problems, blocking or broken or bool(scripts)
+
+
+def _gateways_without_default(container: etree._Element, nodes: dict[str | None, etree._Element],
+                              flows: list[etree._Element], path: str) -> list[Problem]:
+    """An exclusive or inclusive gateway whose every outgoing flow has a condition and none is the default:
+    when no condition holds (a value nobody foresaw), the dossier stops there for good."""
+    problems = []
+    for node_id, el in nodes.items():
+        if _local(el) not in ("exclusiveGateway", "inclusiveGateway") or el.get("default"):
+            continue
+        leaving = [f for f in flows if f.get("sourceRef") == node_id]
+        conditioned = [f for f in leaving if (f.findtext("bpmn:conditionExpression", None, NS) or "").strip()]
+        if len(leaving) >= 2 and len(conditioned) == len(leaving):
+            problems.append(Problem(path, el.sourceline, node_id,
+                                    "this gateway has no default flow: when none of its conditions holds, the "
+                                    "dossier stops here for good; mark one outgoing flow as the default"))
+    return problems
 
 
 def no_role_message(roles: Sequence[str]) -> str:

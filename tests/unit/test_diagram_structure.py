@@ -109,6 +109,25 @@ def test_an_event_using_an_undeclared_message_is_said_plainly() -> None:
     assert message.startswith("this event uses the message 'Message_nowhere', which the diagram does not declare")
 
 
+def test_a_gateway_whose_conditions_may_all_be_false_needs_a_default() -> None:
+    text = diagram("""    <bpmn:startEvent id="StartEvent_1" />
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Gateway_1" />
+    <bpmn:exclusiveGateway id="Gateway_1" />
+    <bpmn:sequenceFlow id="f_yes" sourceRef="Gateway_1" targetRef="EndEvent_1">
+      <bpmn:conditionExpression>approved == True</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_no" sourceRef="Gateway_1" targetRef="EndEvent_1">
+      <bpmn:conditionExpression>approved == False</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:endEvent id="EndEvent_1" />""")
+    [(line, element, message)] = problems_of(text)
+    assert (line, element) == (line_of(text, 'id="Gateway_1"'), "Gateway_1")
+    assert message.startswith("this gateway has no default flow: when none of its conditions holds")
+    fixed = text.replace('<bpmn:exclusiveGateway id="Gateway_1" />',
+                         '<bpmn:exclusiveGateway id="Gateway_1" default="f_no" />')
+    assert load_definition(fixed.encode(), "thu_tuc.bpmn").process_id == "thu_tuc"
+
+
 def test_an_element_no_flow_leads_to_is_unreachable() -> None:
     text = diagram("""    <bpmn:startEvent id="StartEvent_1" />
     <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="EndEvent_1" />

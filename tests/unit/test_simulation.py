@@ -152,16 +152,17 @@ LOOP = """<?xml version="1.0" encoding="UTF-8"?>
     <bpmn:userTask id="Task_review" name="Xem xét" camunda:candidateGroups="specialist">
       <bpmn:extensionElements><camunda:formData>
         <camunda:formField id="again" label="Làm lại" type="boolean" />
+        <camunda:formField id="divisor" label="Số chia" type="long" />
       </camunda:formData></bpmn:extensionElements>
     </bpmn:userTask>
     <bpmn:sequenceFlow id="f2" sourceRef="Task_review" targetRef="Gateway_1" />
-    <bpmn:exclusiveGateway id="Gateway_1" />
+    <bpmn:exclusiveGateway id="Gateway_1" default="f_done" />
     <bpmn:sequenceFlow id="f_again" sourceRef="Gateway_1" targetRef="Task_review">
       <bpmn:conditionExpression>again == True</bpmn:conditionExpression>
     </bpmn:sequenceFlow>
-    <bpmn:sequenceFlow id="f_done" sourceRef="Gateway_1" targetRef="EndEvent_1">
-      <bpmn:conditionExpression>again == "never"</bpmn:conditionExpression>
-    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_done" sourceRef="Gateway_1" targetRef="Script_divide" />
+    <bpmn:scriptTask id="Script_divide" name="Chia"><bpmn:script>share = 10 // divisor</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="Script_divide" targetRef="EndEvent_1" />
     <bpmn:endEvent id="EndEvent_1" />
   </bpmn:process>
 </bpmn:definitions>
@@ -174,13 +175,15 @@ def test_a_loop_the_defaults_never_leave_stops_with_the_element_and_the_reason()
     assert not result.ended
     assert result.stopped_at == "Task_review"
     assert "loop" in (result.reason or "")
+    # Leaving the loop once is enough: the refusal of the loop is a decision like any other.
+    assert simulate(definition, None, CALENDAR, HANDLERS, MONDAY, {"again": ["false"]}).ended
 
 
-def test_a_gateway_no_condition_of_which_holds_stops_the_run_there() -> None:
+def test_a_step_that_fails_stops_the_run_there_naming_it() -> None:
     definition = load_definition(LOOP.encode(), "vong.bpmn")
-    result = simulate(definition, None, CALENDAR, HANDLERS, MONDAY, {"again": ["false"]})
+    result = simulate(definition, None, CALENDAR, HANDLERS, MONDAY, {"again": ["false"], "divisor": ["0"]})
     assert not result.ended
-    assert result.stopped_at == "Gateway_1"
+    assert result.stopped_at == "Script_divide"
     assert result.reason
 
 
