@@ -150,7 +150,7 @@ def check_json() -> Any:
     published version: what the studio marks on the drawing (nothing is stored)."""
     check = proposals.check_upload(services(), g.username, _uploaded())
     return jsonify({"ok": check.ok, "path": check.path, "procedure": check.procedure_code,
-                    "problems": check.items, "published_version": check.published_version,
+                    "problems": check.items, "warnings": check.notes, "published_version": check.published_version,
                     "same_as_version": check.same_as_version,
                     "changes": [{"kind": c.kind, "element": c.element_id, "type": c.element_type, "name": c.name,
                                  "details": list(c.details)} for c in check.changes]})

@@ -21,7 +21,7 @@ from engine.definitions import Definition, Library, load_definition
 from engine.problems import DiagramRefused, Problem
 from engine.serializer import StateCodec
 from engine.xml_safety import MAX_DIAGRAM_BYTES
-from models import Agency, Procedure, ProcessDefinition
+from models import Agency, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
 from processes.access import Right, authorise, may_deploy, may_validate_diagrams
@@ -159,7 +159,8 @@ def deploy_source(services: Services, actor: str, source: DiagramSource,
         if outcome.problems:
             return outcome
         if dry_run:
-            agency_id(uow.session, validation.catalogue, source, outcome)
+            handling = agency_id(uow.session, validation.catalogue, source, outcome)
+            outcome.notes.extend(staffing_notes(uow.session, validation, source, handling))
             return outcome
         publish_in(uow.session, services, validation, source, actor, outcome)
         if outcome.ok:
@@ -222,6 +223,40 @@ def agency_id(s: so.Session, catalogue: Catalogue | None, source: DiagramSource,
     return found
 
 
+def staffing_notes(s: so.Session, validation: Validation, source: DiagramSource,
+                   handling_agency: int | None) -> list[str]:
+    """Warnings, not problems: user tasks whose role no active officer of their agency holds today (the
+    handling agency, or the consulted agency the task names): nobody could claim them until one is
+    added. Tasks whose agency is chosen per dossier or per instance are not judged."""
+    definition, catalogue = validation.definition, validation.catalogue
+    if definition is None or catalogue is None:
+        return []
+    consulted = catalogue.data.get("agencies", {})
+    codes = {key: code for key, code in consulted.items() if isinstance(code, str)}
+    rows = s.execute(sa.select(Agency.code, Agency.id).where(Agency.code.in_(list(codes.values()))))
+    ids = {code: id_ for code, id_ in rows}
+    staffed: dict[int, set[str]] = {}
+    notes = []
+    for info in definition.user_tasks.values():
+        if info.properties.get("agency_variable"):
+            continue
+        key = info.properties.get("agency")
+        agency = ids.get(codes.get(key, "")) if key else handling_agency
+        if agency is None:
+            continue
+        if agency not in staffed:
+            roles: set[str] = set()
+            for held in s.scalars(sa.select(User.roles).where(User.agency_id == agency, User.active.is_(True))):
+                roles.update(held or [])
+            staffed[agency] = roles
+        if info.role not in staffed[agency]:
+            where = f"the consulted agency '{key}' ({codes[key]})" if key else "the handling agency"
+            notes.append(f"{source.path}:{element_line(source.bpmn, info.element_id) or '-'}: {info.element_id}: "
+                         f"no active officer of {where} holds the role '{info.role}' today: nobody can claim "
+                         f"this task until one is added")
+    return notes
+
+
 def publish_in(s: so.Session, services: Services, validation: Validation, source: DiagramSource, actor: str,
                outcome: DeployOutcome) -> ProcessDefinition | None:
     """Store the version (once per content hash) and publish it with its catalogue entry, inside the
@@ -231,6 +266,7 @@ def publish_in(s: so.Session, services: Services, validation: Validation, source
     handling_agency = agency_id(s, catalogue, source, outcome)
     if outcome.problems:
         return None
+    outcome.notes.extend(staffing_notes(s, validation, source, handling_agency))
     now = services.clock.now()
     procedure = s.scalar(sa.select(Procedure).where(Procedure.code == catalogue.code))
     if procedure is None:

@@ -27,6 +27,7 @@ from processes.definitions.deploy import (
     called_library,
     checked_source,
     publish_in,
+    staffing_notes,
     validate_source,
 )
 from processes.errors import Conflict, NotFound
@@ -56,6 +57,7 @@ class UploadCheck:
     proposal_id: int | None = None
     # The same problems, each as {path, line, element, message}: for the studio to mark each on its element.
     items: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings (deploy.staffing_notes), not problems
 
     @property
     def ok(self) -> bool:
@@ -189,11 +191,12 @@ def _check(services: Services, s: so.Session, upload: Upload
                             items=[_item(p) for p in source]), None, None)
     validation = validate_source(source, services.handlers.topics(), called_library(s, source.bpmn))
     outcome = DeployOutcome(source.path, list(validation.problems))
-    if validation.catalogue is not None:
-        agency_id(s, validation.catalogue, source, outcome)
+    handling = agency_id(s, validation.catalogue, source, outcome) if validation.catalogue is not None else None
     check = UploadCheck(source.path, [str(p) for p in outcome.problems],
                         validation.catalogue.code if validation.catalogue else None,
                         items=[_item(p) for p in outcome.problems])
+    if check.ok:
+        check.notes = staffing_notes(s, validation, source, handling)
     if check.ok and check.procedure_code:
         _compare_with_published(s, check, source.bpmn)
     return check, source, validation
