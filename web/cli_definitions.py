@@ -179,6 +179,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     definition, catalogue = found
     at = _instant(args.at) if args.at else services.clock.now()
     calendar = _working_calendar(services)
+    if args.each:
+        return _explore(definition, catalogue, calendar, services, at, args.json)
     result = simulate(definition, catalogue, calendar, services.handlers, at, decisions)
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -207,6 +209,23 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     print(f"stopped at {result.stopped_at}: {result.reason}; status {result.status_code} "
           f"{status_label(result.status_code)}")
     return 1
+
+
+def _explore(definition: Any, catalogue: dict[str, Any], calendar: Any, services: Any, at: Any, as_json: bool) -> int:
+    """One line per run: the default, then each other option of each choice field; exit 1 if any stopped."""
+    from processes.definitions.simulation import explore
+
+    runs = explore(definition, catalogue, calendar, services.handlers, at)
+    if as_json:
+        print(json.dumps([{"decide": d, **r.as_dict()} for d, r in runs], ensure_ascii=False))
+    else:
+        for decision, result in runs:
+            how = (f"end event {result.end_event}" if result.ended
+                   else f"STOPPED at {result.stopped_at}: {result.reason}")
+            due = f", appointment {result.due_at.astimezone(calendar.timezone):%Y-%m-%d %H:%M}" if result.due_at else ""
+            print(f"{decision or '(defaults)':<40} {how}; status {result.status_code} "
+                  f"{status_label(result.status_code)}{due}; {len(result.steps)} steps")
+    return 0 if all(r.ended for _, r in runs) else 1
 
 
 def status_label(code: int) -> str:
@@ -251,6 +270,9 @@ def register(sub: Any) -> None:
                         "reception_decision=refuse) or a user task's element id (its first choice field); each "
                         "value is used once, repeat the option for the next time the task comes round")
     p.add_argument("--at", metavar="ISO", help="the instant the dossier is received (default: now)")
+    p.add_argument("--each", action="store_true",
+                   help="run once with the defaults, then once per other option of every choice field, one line "
+                        "each; exit 1 when any run stops before an end event")
     p.add_argument("--json", action="store_true")
     add_operator(p, "reads a published diagram (CODE only)")
     p.set_defaults(fn=cmd_simulate)

@@ -144,6 +144,26 @@ def simulate_published(services: Services, username: str, code: str, decision_li
                         services.runner)
 
 
+def explore(definition: Definition, catalogue: Mapping[str, Any] | None, calendar: WorkCalendar,
+            handlers: HandlerRegistry, at: datetime, runner: Runner | None = None) -> list[tuple[str, Simulation]]:
+    """Each option in turn: the default run, then one run per other option of every choice field of the
+    diagram's user tasks (``field=option``, taken the first time the field is asked), each to its end."""
+    runs = [("", simulate(definition, catalogue, calendar, handlers, at, {}, runner))]
+    seen: set[tuple[str, str]] = set()
+    for info in definition.user_tasks.values():
+        for f in info.form:
+            if f.type != "enum":
+                continue
+            for option in f.options[1:]:
+                if (f.id, option.id) in seen:
+                    continue
+                seen.add((f.id, option.id))
+                decision = f"{f.id}={option.id}"
+                runs.append((decision, simulate(definition, catalogue, calendar, handlers, at,
+                                                {f.id: [option.id]}, runner)))
+    return runs
+
+
 def simulate(definition: Definition, catalogue: Mapping[str, Any] | None, calendar: WorkCalendar,
              handlers: HandlerRegistry, at: datetime, decisions: Mapping[str, Sequence[str]] | None = None,
              runner: Runner | None = None) -> Simulation:

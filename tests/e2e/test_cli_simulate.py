@@ -79,3 +79,12 @@ def test_bad_options_are_usage_errors(cli: Cli, args: tuple[str, str]) -> None:
     done = cli("simulate", str(KHAI_SINH), *args)
     assert done.returncode == 2
     assert done.stderr.startswith("motcua: ")
+
+
+def test_each_option_in_turn_one_line_per_run(cli: Cli) -> None:
+    done = cli("simulate", "1.001612", "--at", AT, "--each")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("(defaults)") and "end event EndEvent_result_delivered" in lines[0]
+    assert any(line.startswith("reception_decision=refuse") and "status 3" in line for line in lines)
+    assert all("STOPPED" not in line for line in lines)

@@ -16,7 +16,7 @@ from engine.definitions import Definition, load_definition
 from handlers.default import default_registry
 from handlers.reception import FORWARD_LIMIT_HOURS
 from models.status import DossierStatus
-from processes.definitions.simulation import Simulation, parse_decisions, simulate
+from processes.definitions.simulation import Simulation, explore, parse_decisions, simulate
 
 SHIPPED = sorted((PROJECT_ROOT / "bpmn_diagrams").glob("*.bpmn"))
 CALENDAR = WorkCalendar.from_config(load_config({})["calendar"])
@@ -190,3 +190,16 @@ def test_a_step_that_fails_stops_the_run_there_naming_it() -> None:
 def test_a_bad_decision_pair_is_refused() -> None:
     with pytest.raises(ValueError, match="KEY=VALUE"):
         parse_decisions(["reception_decision"])
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_each_option_in_turn_of_every_shipped_diagram_reaches_an_end_event(path: Path) -> None:
+    definition, catalogue = shipped(path)
+    runs = explore(definition, catalogue, CALENDAR, HANDLERS, MONDAY)
+    options = {(f.id, o.id) for info in definition.user_tasks.values() for f in info.form if f.type == "enum"
+               for o in f.options[1:]}
+    assert runs[0][0] == ""  # the defaults first
+    assert sorted(d for d, _ in runs[1:]) == sorted(f"{f}={o}" for f, o in options)
+    stopped = {d: (r.stopped_at, r.reason) for d, r in runs if not r.ended}
+    assert stopped == {}
+    assert {r.status_code for _, r in runs} >= {DossierStatus.RESULT_RETURNED, DossierStatus.NOT_ACCEPTED}
