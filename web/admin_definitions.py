@@ -56,6 +56,16 @@ def compare(code: str) -> str:
     return render_template("admin/definitions_compare.html", code=code, old=old, new=new, changes=changes)
 
 
+@bp.get("/<code>/compare/diagram.svg")
+@login_required
+def compare_diagram(code: str) -> Response:
+    """Version `new` (`side=new`) or `old` (`side=old`) with the difference between them marked."""
+    side = "old" if request.args.get("side") == "old" else "new"
+    svg = diagrams.version_diff_diagram(services(), g.username, code, _int_arg("old"), _int_arg("new"), side,
+                                        legend())
+    return Response(svg, mimetype="image/svg+xml")
+
+
 @bp.get("/<code>/simulate")
 @login_required
 def simulate(code: str) -> str:
@@ -191,6 +201,15 @@ def proposal(proposal_id: int) -> str:
 @login_required
 def proposal_diagram(proposal_id: int) -> Response:
     svg = diagrams.proposal_diagram(services(), g.username, proposal_id)
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/proposals/<int:proposal_id>/diff.svg")
+@login_required
+def proposal_diff(proposal_id: int) -> Response:
+    """The proposal (`side=new`) or the published version (`side=old`) with what the proposal changes marked."""
+    side = "old" if request.args.get("side") == "old" else "new"
+    svg = diagrams.proposal_diff_diagram(services(), g.username, proposal_id, side, legend())
     return Response(svg, mimetype="image/svg+xml")
 
 

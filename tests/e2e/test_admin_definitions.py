@@ -341,3 +341,38 @@ def test_the_test_run_page_runs_the_published_version_with_the_decisions_given(c
     assert bad.status_code == 422 and "không đúng dạng MÃ=GIÁ TRỊ" in text(bad)
     login(client, "citizen")
     assert client.get(f"/admin/definitions/{HKD}/simulate", query_string={"run": "1"}).status_code == 403
+
+
+def _marked(svg: bytes, state: str) -> set[str]:
+    return set(etree.fromstring(svg).xpath(f"//s:g[contains(@class, 'state-{state}')]/@data-element-id",
+                                           namespaces=SVG))
+
+
+def test_the_visual_difference_marks_added_changed_and_removed_elements(client: Any, services: Services,
+                                                                        tmp_path: Any) -> None:
+    assert deploy_file(services, "admin", copy_with(tmp_path, bpmn=hkd_version_2_bytes())).ok
+    login(client, "analyst")
+    compare = text(client.get(f"/admin/definitions/{HKD}/compare?old=1&new=2"))
+    new_src = f"/admin/definitions/{HKD}/compare/diagram.svg?old=1&amp;new=2&amp;side=new"
+    assert new_src in compare
+    new = client.get(f"/admin/definitions/{HKD}/compare/diagram.svg?old=1&new=2&side=new")
+    old = client.get(f"/admin/definitions/{HKD}/compare/diagram.svg?old=1&new=2&side=old")
+    assert new.mimetype == old.mimetype == "image/svg+xml"
+    assert "Task_specialist_appraise" in _marked(new.data, "added")
+    assert "Task_reception_deliver" in _marked(old.data, "removed")
+    assert _marked(new.data, "removed") == set() and "Task_reception_deliver" not in _marked(new.data, "added")
+    assert "Thêm mới" in new.get_data(as_text=True) and "Bỏ đi" in old.get_data(as_text=True)  # legends
+    # A rollback shows the same pictures, from the published version to the one to publish again.
+    login(client, "admin")
+    confirm = text(client.get(f"/admin/definitions/{HKD}/rollback?version=1"))
+    assert f"/admin/definitions/{HKD}/compare/diagram.svg?old=2&amp;new=1&amp;side=new" in confirm
+
+
+def test_the_deploy_confirmation_shows_the_proposal_s_difference_on_the_drawing(client: Any) -> None:
+    login(client, "admin")
+    confirm_url = upload(client, "deploy", hkd_version_2_bytes(), HKD_TOML.read_bytes()).headers["Location"]
+    page = text(client.get(confirm_url))
+    proposal = confirm_url.rsplit("/", 1)[0]
+    assert f"{proposal}/diff.svg?side=new" in page and f"{proposal}/diff.svg?side=old" in page
+    assert "Task_specialist_appraise" in _marked(client.get(f"{proposal}/diff.svg?side=new").data, "added")
+    assert "Task_reception_deliver" in _marked(client.get(f"{proposal}/diff.svg?side=old").data, "removed")

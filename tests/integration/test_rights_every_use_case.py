@@ -199,6 +199,12 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"
     ),
     "processes.definitions.simulation:simulate_published": Row(lambda f, svc, who, w: f(svc, who, HKD), "analyst"),
+    "processes.definitions.diagrams:version_diff_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, HKD, 1, 1, "new"), "analyst"
+    ),
+    "processes.definitions.diagrams:proposal_diff_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, w.proposal_id, "new"), "analyst"
+    ),
     "processes.definitions.diagrams:upload_diagram": Row(
         lambda f, svc, who, w: f(svc, who, upload(), {"Task_reception_check"}), "analyst"
     ),
