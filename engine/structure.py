@@ -12,7 +12,8 @@ Rules (each problem names the element and its line):
 - an event refers to a message, signal, error or escalation the file does not declare;
 - a script task without a script;
 - an exclusive or inclusive gateway whose every outgoing flow has a condition and none is the default
-  (when no condition holds, the dossier would stop there for good).
+  (when no condition holds, the dossier would stop there for good);
+- a loop with no way out: elements from which no path leads to an end event.
 
 Compensation handlers, event sub-processes, boundary events (no incoming flow by nature) and link
 events (which jump without a flow) are exempt where BPMN makes them so.
@@ -127,12 +128,61 @@ def structure_problems(tree: etree._ElementTree, path: str, roles: Sequence[str]
                                         f"unreachable: no flow leads to this {what(el)}, so it can never "
                                         f"run; connect it or delete it"))
         problems.extend(_gateways_without_default(container, nodes, flows, path))
+        if not blocking:
+            problems.extend(_loops_without_exit(nodes, flows, path, problems))
     problems.extend(_user_tasks_without_role(tree, path, roles, lane_roles))
     referenced, broken = _missing_declarations(tree, path)
     problems.extend(referenced)
     scripts = _scripts_missing(tree, path)
     problems.extend(scripts)
     return problems, blocking or broken or bool(scripts)
+
+
+def _loops_without_exit(nodes: dict[str | None, etree._Element], flows: list[etree._Element], path: str,
+                        found: list[Problem]) -> list[Problem]:
+    """Elements from which no path leads to an end (a loop with no way out): a dossier that comes round
+    it never finishes. Not said again where a dead end or an unreachable element already explains it."""
+    successors: dict[str, set[str]] = {n: set() for n in nodes if n}
+    for flow in flows:
+        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        if source in successors and target in successors:
+            successors[source].add(target)
+    links: dict[str, list[str]] = {}
+    for node_id, el in nodes.items():
+        if not node_id:
+            continue
+        if _local(el) == "boundaryEvent" and el.get("attachedToRef") in successors:
+            successors[el.get("attachedToRef", "")].add(node_id)  # the host may leave by its boundary event
+        link = el.find("bpmn:linkEventDefinition", NS)
+        if link is not None:
+            links.setdefault(link.get("name") or "", []).append(node_id)
+    for members in links.values():  # a link throw jumps to the link catch of the same name
+        throws = [m for m in members if _local(nodes[m]) == "intermediateThrowEvent"]
+        for throw in throws:
+            successors[throw].update(m for m in members if m not in throws)
+    finishing = {n for n, el in nodes.items() if n and (
+        _local(el) == "endEvent" or el.get("isForCompensation") == "true"
+        or (_local(el) in CONTAINERS and el.get("triggeredByEvent") == "true")
+        or (_local(el) == "boundaryEvent" and _has_definition(el, "compensateEventDefinition")))}
+    said = {p.element_id for p in found}
+    # What leads to a dead end already said is explained by it: only true loops are left to name.
+    finishing |= {n for n in successors if n in said}
+    predecessors: dict[str, set[str]] = {n: set() for n in successors}
+    for source, targets in successors.items():
+        for target in targets:
+            predecessors[target].add(source)
+    reach = set(finishing)
+    todo = list(finishing)
+    while todo:
+        for before in predecessors.get(todo.pop(), ()):
+            if before not in reach:
+                reach.add(before)
+                todo.append(before)
+    stuck = [n for n in successors if n not in reach and successors[n]]
+    return [Problem(path, nodes[n].sourceline, n,
+                    f"no path from this {what(nodes[n])} leads to an end event (it only goes round a loop), so a "
+                    f"dossier that reaches it can never finish; give the loop a way out")
+            for n in stuck]
 
 
 def _gateways_without_default(container: etree._Element, nodes: dict[str | None, etree._Element],

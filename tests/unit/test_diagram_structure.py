@@ -128,6 +128,21 @@ def test_a_gateway_whose_conditions_may_all_be_false_needs_a_default() -> None:
     assert load_definition(fixed.encode(), "thu_tuc.bpmn").process_id == "thu_tuc"
 
 
+def test_a_loop_with_no_way_out_is_named_and_a_dead_end_is_not_said_twice() -> None:
+    text = diagram("""    <bpmn:startEvent id="StartEvent_1" />
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Task_draft" />
+    <bpmn:userTask id="Task_draft" camunda:candidateGroups="specialist" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_draft" targetRef="Task_review" />
+    <bpmn:userTask id="Task_review" camunda:candidateGroups="leader" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Task_review" targetRef="Task_draft" />
+    <bpmn:endEvent id="EndEvent_1" />""")
+    found = problems_of(text)
+    loop = {element for _, element, message in found if message.startswith("no path from this user task leads")}
+    assert loop == {"Task_draft", "Task_review"}
+    # Upstream of a dead end: the dead end explains it, nothing more is said.
+    assert not [m for _, e, m in problems_of(LEADER_DEAD_END) if m.startswith("no path from")]
+
+
 def test_an_element_no_flow_leads_to_is_unreachable() -> None:
     text = diagram("""    <bpmn:startEvent id="StartEvent_1" />
     <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="EndEvent_1" />
