@@ -25,7 +25,7 @@ from engine import sandbox
 from engine.forms import FormField, Option
 from engine.problems import DiagramRefused, Problem
 from engine.specs import HandlerTask, MotCuaParser
-from engine.structure import structure_problems
+from engine.structure import structure_problems, unset_variables
 from engine.timer_values import check_timer_values
 from engine.xml_safety import parse_xml
 
@@ -62,6 +62,8 @@ class Definition:
     content_hash: str
     # Processes of other procedures this one calls, as frozen with this version: id -> (file, BPMN text).
     called: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # What deserves a look but does not refuse the diagram (engine.structure.unset_variables).
+    warnings: list[Problem] = field(default_factory=list)
 
     def service_properties(self, element_id: str) -> dict[str, str]:
         """A service task's own properties (its handler's settings, e.g. the agency it consults)."""
@@ -88,7 +90,8 @@ Library = Mapping[str, tuple[str, bytes]]
 
 
 def load_definition(data: bytes, path: str, process_id: str | None = None,
-                    known_topics: Collection[str] | None = None, library: Library | None = None) -> Definition:
+                    known_topics: Collection[str] | None = None, library: Library | None = None,
+                    known_variables: Collection[str] | None = None) -> Definition:
     """Parse and validate; raise DiagramRefused with every problem found, and nothing else.
 
     Diagrams from any modelling tool come through here: whatever the library trips over becomes a
@@ -96,15 +99,15 @@ def load_definition(data: bytes, path: str, process_id: str | None = None,
     process of this file or one of `library` (the published processes of other procedures, frozen
     into the version that calls them: processes.definitions.deploy)."""
     try:
-        return _load(data, path, process_id, known_topics, library or {})
+        return _load(data, path, process_id, known_topics, library or {}, known_variables)
     except DiagramRefused:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is that only DiagramRefused escapes
         raise DiagramRefused([_unreadable(exc, path, process_id)]) from None
 
 
-def _load(data: bytes, path: str, process_id: str | None,
-          known_topics: Collection[str] | None, library: Library) -> Definition:
+def _load(data: bytes, path: str, process_id: str | None, known_topics: Collection[str] | None,
+          library: Library, known_variables: Collection[str] | None) -> Definition:
     tree = parse_xml(data, path)
     _validate_xsd(tree, path)
     _require_executable(tree, path)
@@ -165,7 +168,8 @@ def _load(data: bytes, path: str, process_id: str | None,
     return Definition(process_id=process_id, name=spec.description or process_id, spec=spec,
                       subprocess_specs=subprocess_specs, user_tasks=user_tasks, handler_topics=topics,
                       messages=messages, bpmn=data, content_hash=digest or content_hash(data),
-                      called={pid: library[pid] for pid in _called_ids(tree, library)})
+                      called={pid: library[pid] for pid in _called_ids(tree, library)},
+                      warnings=unset_variables(tree, path, known_variables) if known_variables is not None else [])
 
 
 def _validate_xsd(tree: etree._ElementTree, path: str) -> None:

@@ -20,7 +20,9 @@ events (which jump without a flow) are exempt where BPMN makes them so.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import ast
+import builtins
+from collections.abc import Collection, Iterator, Sequence
 
 from lxml import etree
 
@@ -239,3 +241,45 @@ def _scripts_missing(tree: etree._ElementTree, path: str) -> list[Problem]:
                     "script task has no script; write the script or use another kind of task")
             for el in tree.iter(f"{{{BPMN_NS}}}scriptTask")
             if el.find("bpmn:script", NS) is None]
+
+
+def unset_variables(tree: etree._ElementTree, path: str, known: Collection[str]) -> list[Problem]:
+    """Warnings, not problems: a condition that reads a variable nothing in the diagram sets (no form field
+    of a user task, no script, no multi-instance element, no message) and that is not one the system sets
+    (`known`: the submission's and the handlers'): it would fail, or never hold, when the dossier gets
+    there. Diagrams whose forms live outside the file (the spiff dialect's JSON schemas) are not judged."""
+    root = tree.getroot()
+    if root.find(".//bpmn:userTask", NS) is not None and root.find(f".//{{{CAMUNDA_NS}}}formData") is None:
+        return []
+    declared = set(known) | set(dir(builtins))
+    declared.update(f.get("id") or "" for f in root.iter(f"{{{CAMUNDA_NS}}}formField"))
+    declared.update(m.get("name") or m.get("id") or "" for m in root.iterfind("bpmn:message", NS))
+    for loop in root.iter(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics"):
+        declared.update(v for v in (loop.get(f"{{{CAMUNDA_NS}}}elementVariable"),) if v)
+    for script in root.iter(f"{{{BPMN_NS}}}script"):
+        declared.update(_assigned(script.text or ""))
+    problems = []
+    for condition in root.iter(f"{{{BPMN_NS}}}conditionExpression"):
+        owner = condition.getparent()
+        for name in sorted(_read(condition.text or "") - declared):
+            problems.append(Problem(path, condition.sourceline, owner.get("id") if owner is not None else None,
+                                    f"the condition reads '{name}', which no form field, script or handler of this "
+                                    f"diagram sets: check its spelling or add the field"))
+    return problems
+
+
+def _read(expression: str) -> set[str]:
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return set()  # said by the expression check
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)} - bound
+
+
+def _assigned(script: str) -> set[str]:
+    try:
+        tree = ast.parse(script)
+    except SyntaxError:
+        return set()
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}

@@ -21,6 +21,7 @@ from engine.definitions import Definition, Library, load_definition
 from engine.problems import DiagramRefused, Problem
 from engine.serializer import StateCodec
 from engine.xml_safety import MAX_DIAGRAM_BYTES
+from handlers.default import SYSTEM_VARIABLES
 from models import Agency, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
@@ -98,7 +99,8 @@ def validate_source(source: DiagramSource, known_topics: Collection[str], librar
     try:
         definition = load_definition(source.bpmn, source.path,
                                      process_id=catalogue.process_id if catalogue else None,
-                                     known_topics=known_topics, library=library)
+                                     known_topics=known_topics, library=library,
+                                     known_variables=SYSTEM_VARIABLES)
     except DiagramRefused as exc:
         return Validation(None, catalogue, exc.problems + problems)
     if catalogue is not None:
@@ -204,6 +206,8 @@ def checked_source(source: DiagramSource, known_topics: Collection[str],
     """The source validated, and the outcome that reports it (its problems, the procedure it names)."""
     validation = validate_source(source, known_topics, library)
     outcome = DeployOutcome(source.path, list(validation.problems))
+    if validation.definition is not None:
+        outcome.notes.extend(str(w) for w in validation.definition.warnings)
     if validation.catalogue is not None:
         outcome.procedure_code = validation.catalogue.code
     return validation, outcome

@@ -196,7 +196,8 @@ def _check(services: Services, s: so.Session, upload: Upload
                         validation.catalogue.code if validation.catalogue else None,
                         items=[_item(p) for p in outcome.problems])
     if check.ok:
-        check.notes = staffing_notes(s, validation, source, handling)
+        check.notes = [str(w) for w in validation.definition.warnings] if validation.definition else []
+        check.notes += staffing_notes(s, validation, source, handling)
     if check.ok and check.procedure_code:
         _compare_with_published(s, check, source.bpmn)
     return check, source, validation

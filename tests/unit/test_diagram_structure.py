@@ -143,6 +143,30 @@ def test_a_loop_with_no_way_out_is_named_and_a_dead_end_is_not_said_twice() -> N
     assert not [m for _, e, m in problems_of(LEADER_DEAD_END) if m.startswith("no path from")]
 
 
+def test_a_condition_reading_a_field_nobody_sets_is_a_warning_not_a_refusal() -> None:
+    text = diagram("""    <bpmn:startEvent id="StartEvent_1" />
+    <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="Task_decide" />
+    <bpmn:userTask id="Task_decide" camunda:candidateGroups="leader">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="leader_decision" label="Quyết định" type="string" />
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="Task_decide" targetRef="Script_note" />
+    <bpmn:scriptTask id="Script_note"><bpmn:script>noted = len(documents) > 0</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="Script_note" targetRef="Gateway_1" />
+    <bpmn:exclusiveGateway id="Gateway_1" default="f_no" />
+    <bpmn:sequenceFlow id="f_yes" sourceRef="Gateway_1" targetRef="EndEvent_1">
+      <bpmn:conditionExpression>leader_desicion == "sign" and noted and complete and any(x for x in [1])
+      </bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_no" sourceRef="Gateway_1" targetRef="EndEvent_1" />
+    <bpmn:endEvent id="EndEvent_1" />""")
+    definition = load_definition(text.encode(), "thu_tuc.bpmn", known_variables={"documents", "complete"})
+    assert [(w.line, w.element_id) for w in definition.warnings] == [(line_of(text, "leader_desicion"), "f_yes")]
+    assert definition.warnings[0].message.startswith("the condition reads 'leader_desicion', which no form field")
+    assert load_definition(text.encode(), "thu_tuc.bpmn").warnings == []  # nothing known: not judged
+
+
 def test_an_element_no_flow_leads_to_is_unreachable() -> None:
     text = diagram("""    <bpmn:startEvent id="StartEvent_1" />
     <bpmn:sequenceFlow id="f1" sourceRef="StartEvent_1" targetRef="EndEvent_1" />
