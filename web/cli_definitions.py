@@ -121,16 +121,19 @@ def _simulation_source(args: argparse.Namespace, services: Any) -> tuple[Any, di
                 break
     if path.exists():
         source = read_source(path)
+        library = {} if isinstance(source, list) else _library(args, services, source.bpmn)
         if not isinstance(source, list) and source.catalogue is None:  # a drawing without its sidecar yet
             print(f"motcua: no catalogue entry beside {path.name}: no documents, fees or statutory time "
                   f"(the appointment is the day of receipt)", file=sys.stderr)
             try:
-                return load_definition(source.bpmn, source.path, known_topics=services.handlers.topics()), {}
+                return load_definition(source.bpmn, source.path, known_topics=services.handlers.topics(),
+                                       library=library), {}
             except DiagramRefused as exc:
                 for problem in exc.problems:
                     print(problem)
                 return 1
-        validation = None if isinstance(source, list) else validate_source(source, services.handlers.topics())
+        validation = (None if isinstance(source, list)
+                      else validate_source(source, services.handlers.topics(), library))
         problems = source if isinstance(source, list) else validation.problems if validation else []
         if problems or validation is None or validation.definition is None:
             for problem in problems:
@@ -146,6 +149,21 @@ def _simulation_source(args: argparse.Namespace, services: Any) -> tuple[Any, di
             print(problem)
         return 1
     return definition, published
+
+
+def _library(args: argparse.Namespace, services: Any, bpmn: bytes) -> dict[str, tuple[str, bytes]]:
+    """The published processes a file's call activities call, when it has any and the database can be read."""
+    from sqlalchemy import exc as sa_exc
+
+    from processes.definitions.versions import published_library
+    from web.cli import operator
+
+    if b"calledElement" not in bpmn:
+        return {}
+    try:
+        return published_library(services, operator(args, services), bpmn)
+    except (sa_exc.OperationalError, sa_exc.ProgrammingError):
+        return {}
 
 
 def _working_calendar(services: Any) -> Any:

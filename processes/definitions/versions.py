@@ -19,7 +19,7 @@ from models import Agency, Dossier, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
 from processes.access import authorise, may_deploy, may_validate_diagrams
-from processes.definitions.deploy import apply_catalogue, library_of
+from processes.definitions.deploy import apply_catalogue, called_library, library_of
 from processes.dossier.status import FINAL_STATUSES
 from processes.errors import Invalid, NotFound
 from processes.uow import UnitOfWork
@@ -176,6 +176,14 @@ def published_diagram(services: Services, username: str, code: str
         if current is None:
             raise NotFound("definition.procedure_not_found", "procedure", code=code)
         return current.filename, current.bpmn, dict(procedure.catalogue), library_of(current.called)
+
+
+def published_library(services: Services, username: str, bpmn: bytes) -> dict[str, tuple[str, bytes]]:
+    """The published processes of other procedures a diagram's call activities call (for a test-run of a
+    file: analysts and administrators)."""
+    with UnitOfWork(services.session_factory) as uow:
+        authorise(uow.session, username, may_validate_diagrams)
+        return called_library(uow.session, bpmn)
 
 
 def procedure_by_code(s: so.Session, code: str) -> Procedure:

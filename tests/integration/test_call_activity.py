@@ -4,13 +4,17 @@ tasks in the right queues; a caller whose called process nobody publishes is ref
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from adapters.bootstrap import Services
+from engine.definitions import load_definition
 from models import Procedure, ProcessDefinition
 from processes.definitions.deploy import deploy_paths
+from processes.definitions.simulation import simulate
+from processes.definitions.versions import published_library
 from processes.dossier.dossiers import get_dossier
 from tests.integration.test_workbench import ALL_OK, page_complete
 from tests.workbench_support import COORD, COORDINATION_BPMN, submit_coordination, task_of
@@ -92,3 +96,17 @@ def test_a_caller_is_refused_until_the_called_process_is_published_then_runs_it(
     # ... and deploying the same caller again makes a new version that calls the new one.
     [again] = deploy_paths(services, "admin", [caller_v2])
     assert again.ok and again.changed and again.version == deployed.version + 1  # type: ignore[operator]
+
+
+def test_a_test_run_of_the_caller_runs_the_called_process(services: Services, tmp_path: Path) -> None:
+    callee, caller = write(tmp_path)
+    assert deploy_paths(services, "admin", [callee])[0].ok
+    library = published_library(services, "analyst", caller.read_bytes())
+    assert set(library) == {"y_kien_cong_an"}
+    catalogue = tomllib.loads(caller.with_suffix(".toml").read_text(encoding="utf-8"))
+    definition = load_definition(caller.read_bytes(), caller.name, process_id=catalogue["process_id"], library=library)
+    with services.session_factory() as s:
+        calendar = services.calendar(s)
+    result = simulate(definition, catalogue, calendar, services.handlers, services.clock.now(), {})
+    assert result.ended, (result.stopped_at, result.reason)
+    assert "Task_police_opinion" in [s.element_id for s in result.steps if s.kind == "task"]

@@ -191,6 +191,9 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, HKD, 1, 1), "analyst"
     ),
     "processes.definitions.versions:version_bpmn": Row(lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"),
+    "processes.definitions.versions:published_library": Row(
+        lambda f, svc, who, w: f(svc, who, b'<x calledElement="dang_ky_ho_kinh_doanh" />'), "analyst"
+    ),
     "processes.definitions.versions:published_diagram": Row(lambda f, svc, who, w: f(svc, who, HKD), "analyst"),
     "processes.definitions.migration:migrate_dossiers": Row(
         lambda f, svc, who, w: f(svc, who, HKD, 1), "admin"
