@@ -64,8 +64,10 @@ class Services:
             # The procedure names its process, so a file with several executable processes loads the
             # way it deployed; an older version whose process had another id is found on its own.
             wanted = process_id if f'id="{process_id}"'.encode() in row.bpmn else None
+            library = {pid: (frozen["filename"], frozen["bpmn"].encode("utf-8"))
+                       for pid, frozen in (row.called or {}).items()}  # the called processes frozen with it
             found = load_definition(row.bpmn, row.filename, process_id=wanted,
-                                    known_topics=self.handlers.topics())
+                                    known_topics=self.handlers.topics(), library=library)
             with self._lock:
                 self._definitions[definition_id] = found
         return found

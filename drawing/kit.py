@@ -31,7 +31,8 @@ PAPER = "#ffffff"
 DEFAULT_FONT_SIZE = 11.0
 LINE_HEIGHT = 1.2  # times the font size
 
-STATES = ("done", "active", "overdue")
+STATES = ("done", "active", "overdue", "problem", "added", "changed", "removed")
+# problem: an element the checks refuse; added, changed, removed: the difference between two versions
 
 
 # --- geometry -----------------------------------------------------------------------------------
@@ -129,10 +130,14 @@ STATE_PAINT: dict[str, Paint] = {
     "done": Paint("#2e7d32", "#e8f5e9", 2.0),
     "active": Paint("#1565c0", "#e3f2fd", 3.0),
     "overdue": Paint("#c62828", "#ffebee", 3.0),
+    "problem": Paint("#e65100", "#fff3e0", 4.0),
+    "added": Paint("#1b5e20", "#c8e6c9", 3.0),
+    "changed": Paint("#f57f17", "#fff9c4", 3.0),
+    "removed": Paint("#b71c1c", "#ffcdd2", 3.0),
 }
 
 # Words shown in the legend; the web layer may replace them with translations.
-STATE_LABELS: dict[str, str] = {"done": "done", "active": "active", "overdue": "overdue"}
+STATE_LABELS: dict[str, str] = {state: state for state in STATES}
 
 _COLOUR = re.compile(r"#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?|[a-zA-Z]{3,20}"
                      r"|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\)")

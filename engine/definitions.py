@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -25,6 +25,7 @@ from engine import sandbox
 from engine.forms import FormField, Option
 from engine.problems import DiagramRefused, Problem
 from engine.specs import HandlerTask, MotCuaParser
+from engine.structure import structure_problems, unset_variables
 from engine.timer_values import check_timer_values
 from engine.xml_safety import parse_xml
 
@@ -59,6 +60,10 @@ class Definition:
     messages: set[str]
     bpmn: bytes
     content_hash: str
+    # Processes of other procedures this one calls, as frozen with this version: id -> (file, BPMN text).
+    called: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    # What deserves a look but does not refuse the diagram (engine.structure.unset_variables).
+    warnings: list[Problem] = field(default_factory=list)
 
     def service_properties(self, element_id: str) -> dict[str, str]:
         """A service task's own properties (its handler's settings, e.g. the agency it consults)."""
@@ -80,52 +85,59 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Called processes of other deployed procedures: process id -> (file name, BPMN text).
+Library = Mapping[str, tuple[str, bytes]]
+
+
 def load_definition(data: bytes, path: str, process_id: str | None = None,
-                    known_topics: Collection[str] | None = None) -> Definition:
+                    known_topics: Collection[str] | None = None, library: Library | None = None,
+                    known_variables: Collection[str] | None = None) -> Definition:
     """Parse and validate; raise DiagramRefused with every problem found, and nothing else.
 
     Diagrams from any modelling tool come through here: whatever the library trips over becomes a
-    problem line naming the file, never an exception of another kind."""
+    problem line naming the file, never an exception of another kind. A call activity may call a
+    process of this file or one of `library` (the published processes of other procedures, frozen
+    into the version that calls them: processes.definitions.deploy)."""
     try:
-        return _load(data, path, process_id, known_topics)
+        return _load(data, path, process_id, known_topics, library or {}, known_variables)
     except DiagramRefused:
         raise
     except Exception as exc:  # noqa: BLE001 - the promise is that only DiagramRefused escapes
         raise DiagramRefused([_unreadable(exc, path, process_id)]) from None
 
 
-def _load(data: bytes, path: str, process_id: str | None,
-          known_topics: Collection[str] | None) -> Definition:
+def _load(data: bytes, path: str, process_id: str | None, known_topics: Collection[str] | None,
+          library: Library, known_variables: Collection[str] | None) -> Definition:
     tree = parse_xml(data, path)
     _validate_xsd(tree, path)
     _require_executable(tree, path)
-    unsupported = _unsupported_elements(tree, path)
-    if unsupported:
-        raise DiagramRefused(unsupported)
-    reserved = _reserved_ids(tree, path)
-    if reserved:
-        raise DiagramRefused(reserved)
+    # Everything that can be seen on the XML is checked first, all of it, so the analyst hears of every
+    # problem at once; the library reads the diagram only when nothing it would trip over is left.
+    lane_roles = _lane_roles(tree)
+    structural, blocking = structure_problems(tree, path, TASK_ROLES, lane_roles)
+    unreadable = (_unsupported_elements(tree, path) + _reserved_ids(tree, path)
+                  + _missing_called_processes(tree, path, library))
+    early = unreadable + structural + _check_expressions(tree, path) + check_timer_values(tree, path)
+    if blocking or unreadable:
+        raise DiagramRefused(_in_file_order(early))
     parser = MotCuaParser(validator=None)
     try:
         parser.add_bpmn_xml(tree, filename=path)
-    except ValidationException as exc:
-        raise DiagramRefused([_problem_from(exc, tree, path)]) from None
-    except Exception as exc:  # noqa: BLE001 - the library fails on some legal BPMN with bare KeyErrors
-        raise DiagramRefused([_unreadable(exc, path)]) from None
-    missing_calls = _missing_called_processes(tree, path)
-    if missing_calls:
-        raise DiagramRefused(missing_calls)
-    process_id = _choose_process(parser, tree, path, process_id)
-    try:
+        for called_path, called_bpmn in _called_files(tree, library):
+            parser.add_bpmn_xml(parse_xml(called_bpmn, called_path), filename=called_path)
+        process_id = _choose_process(parser, tree, path, process_id)
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as exc:
-        raise DiagramRefused([_problem_from(exc, tree, path)]) from None
-    except Exception as exc:  # noqa: BLE001 - as above
-        raise DiagramRefused([_unreadable(exc, path, process_id)]) from None
+        raise DiagramRefused(_in_file_order(early + [_problem_from(exc, tree, path)])) from None
+    except DiagramRefused as exc:
+        raise DiagramRefused(_in_file_order(early + exc.problems)) from None
+    except Exception as exc:  # noqa: BLE001 - the library fails on some legal BPMN with bare KeyErrors
+        raise DiagramRefused(_in_file_order(early + [_unreadable(exc, path, process_id)])) from None
 
-    problems: list[Problem] = []
-    lane_roles = _lane_roles(tree)
+    problems: list[Problem] = list(early)
+    for called_path, called_bpmn in _called_files(tree, library):  # the roles of a called process's lanes
+        lane_roles.update(_lane_roles(parse_xml(called_bpmn, called_path)))
     user_tasks: dict[str, UserTaskInfo] = {}
     topics: dict[str, str] = {}
     for task_spec in _all_task_specs(spec, subprocess_specs):
@@ -146,14 +158,18 @@ def _load(data: bytes, path: str, process_id: str | None,
                                         f"(known: {', '.join(sorted(known_topics))})"))
             else:
                 topics[task_spec.bpmn_id] = topic
-    problems.extend(_check_expressions(tree, path))
-    problems.extend(check_timer_values(tree, path))
     if problems:
-        raise DiagramRefused(sorted(problems, key=lambda p: p.line or 0))  # in the order of the file
+        raise DiagramRefused(_in_file_order(problems))
     messages = {m.get("name") or m.get("id") for m in tree.getroot().iterfind("bpmn:message", NS)}
+    called = _called_files(tree, library)
+    # A version is its diagram and the versions of the processes it calls: a new version of a called
+    # process makes the same file a new version when it is deployed again.
+    digest = content_hash(data + b"".join(content_hash(b).encode() for _, b in called)) if called else None
     return Definition(process_id=process_id, name=spec.description or process_id, spec=spec,
                       subprocess_specs=subprocess_specs, user_tasks=user_tasks, handler_topics=topics,
-                      messages=messages, bpmn=data, content_hash=content_hash(data))
+                      messages=messages, bpmn=data, content_hash=digest or content_hash(data),
+                      called={pid: library[pid] for pid in _called_ids(tree, library)},
+                      warnings=unset_variables(tree, path, known_variables) if known_variables is not None else [])
 
 
 def _validate_xsd(tree: etree._ElementTree, path: str) -> None:
@@ -191,13 +207,39 @@ def _choose_process(parser: MotCuaParser, tree: etree._ElementTree, path: str,
                                   f"entry must name one as process_id")])
 
 
-def _missing_called_processes(tree: etree._ElementTree, path: str) -> list[Problem]:
-    """Call activities whose calledElement is no process of this file (the library names neither)."""
+def _missing_called_processes(tree: etree._ElementTree, path: str, library: Library) -> list[Problem]:
+    """Call activities whose calledElement is no process of this file nor of a published procedure (the
+    workflow library names neither)."""
     ids = [p.get("id") for p in tree.getroot().iterfind("bpmn:process", NS)]
     return [Problem(path, el.sourceline, el.get("id"),
                     f"call activity calls process '{el.get('calledElement') or ''}', which is not in this "
-                    f"file (processes: {', '.join(i for i in ids if i) or 'none'})")
-            for el in tree.iter(f"{{{BPMN_NS}}}callActivity") if el.get("calledElement") not in ids]
+                    f"file (processes: {', '.join(i for i in ids if i) or 'none'}) nor the process of a "
+                    f"published procedure; deploy that procedure first, or draw the process in this file")
+            for el in tree.iter(f"{{{BPMN_NS}}}callActivity")
+            if el.get("calledElement") not in ids and el.get("calledElement") not in library]
+
+
+def _called_ids(tree: etree._ElementTree, library: Library) -> list[str]:
+    """The processes of `library` this file calls, and those they call in turn, each once, in order."""
+    own = {p.get("id") for p in tree.getroot().iterfind("bpmn:process", NS)}
+    wanted = [el.get("calledElement") for el in tree.iter(f"{{{BPMN_NS}}}callActivity")]
+    found: list[str] = []
+    while wanted:
+        pid = wanted.pop(0)
+        if pid is None or pid in own or pid in found or pid not in library:
+            continue
+        found.append(pid)
+        called_tree = parse_xml(library[pid][1], library[pid][0])
+        wanted.extend(el.get("calledElement") for el in called_tree.iter(f"{{{BPMN_NS}}}callActivity"))
+    return found
+
+
+def _called_files(tree: etree._ElementTree, library: Library) -> list[tuple[str, bytes]]:
+    files: list[tuple[str, bytes]] = []
+    for pid in _called_ids(tree, library):
+        if library[pid] not in files:
+            files.append(library[pid])
+    return files
 
 
 def _require_executable(tree: etree._ElementTree, path: str, force: bool = False) -> None:
@@ -240,7 +282,7 @@ def _unsupported_elements(tree: etree._ElementTree, path: str) -> list[Problem]:
 
 
 def _unreadable(exc: Exception, path: str, element_id: str | None = None) -> Problem:
-    detail = str(exc) or type(exc).__name__
+    detail = analyst_words(str(exc)) or type(exc).__name__
     if isinstance(exc, KeyError):
         detail = f"a required attribute is missing: {detail}"
     return Problem(path, None, element_id, f"the diagram cannot be read as a runnable process: {detail}")
@@ -272,10 +314,7 @@ def _user_task_info(task_spec: Any, lane_roles: dict[str, str], path: str, line:
     groups = [g for g in ext.pop("candidate_groups", []) if g in TASK_ROLES]
     role = groups[0] if groups else lane_roles.get(task_spec.bpmn_id)
     if role is None:
-        problems.append(Problem(path, line, task_spec.bpmn_id,
-                                f"user task has no role: put it in a lane Lane_<role> or set "
-                                f"camunda:candidateGroups to one of {', '.join(TASK_ROLES)}"))
-        return None
+        return None  # said by engine/structure.py, on the XML
     status = ext.get("status_code")
     if status is not None and not (str(status).isdigit() and 1 <= int(status) <= 10):
         problems.append(Problem(path, line, task_spec.bpmn_id,
@@ -364,8 +403,58 @@ def _id_at_line(tree: etree._ElementTree, line: int) -> str | None:
     return None
 
 
+def _in_file_order(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, in the order of the file (problems of the whole file last)."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: (p.line is None, p.line or 0))
+
+
 def _problem_from(exc: ValidationException, tree: etree._ElementTree, path: str) -> Problem:
     element_id = getattr(exc, "id", "") or None
     line = getattr(exc, "line_number", "") or _line(tree, element_id)
-    message = str(exc).split("\n")[0]
+    message = analyst_words(str(exc).split("\n")[0])
     return Problem(path, int(line) if line else None, element_id, message)
+
+
+# What the workflow library says, in words an analyst can act on (the structural checks catch most of
+# these first; this is for what slips past them). Patterns are matched at the start of its message.
+_LIBRARY_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Expected 1 result\. Received (\d+) results"),
+     "an element refers to a declaration (message, signal, error, script) that is missing or declared twice; "
+     "check the references of this element"),
+    (re.compile(r"When looking for a task spec, we found two items.*\((?P<ref>[^)]*)\)"),
+     "a flow leads to '{ref}', which is not an element of this process; connect it to an existing element "
+     "or delete the flow"),
+    (re.compile(r"Multiple outgoing flows are not supported"),
+     "several flows leave this element; put a gateway after it (exclusive to choose one path, parallel "
+     "to take them all)"),
+    (re.compile(r"Exactly one start event is required in a SubWorkflow Task; found (?P<n>\d+)"),
+     "a sub-process needs exactly one start event; this one has {n}"),
+    (re.compile(r"A SubWorkflow Must contain an End event"),
+     "this sub-process has no end event; add one so the sub-process can finish"),
+    (re.compile(r"No start event found"), "the process has no start event; add one where a dossier begins"),
+    (re.compile(r"Duplicate process ID: (?P<ref>\S+)"),
+     "two processes share the id '{ref}'; give each process its own id"),
+    (re.compile(r"A multiinstance task must specify a cardinality or a collection"),
+     "a repeated (multi-instance) task must say how many times it runs (loop cardinality) or over which "
+     "collection (e.g. the agencies to consult)"),
+    (re.compile(r"A loopMaximum or loopCondition must be specified"),
+     "a loop task must say when it stops (loop maximum or loop condition)"),
+    (re.compile(r"Conditional event definition with missing condition"),
+     "this conditional event has no condition; write one"),
+    (re.compile(r"Unknown Time Specification"),
+     "this timer has no value; write a date, a duration or a cycle (e.g. \"P3D\")"),
+    (re.compile(r"Cancel Events may only be used with transactions"),
+     "a cancel event can only be attached to a transaction"),
+    (re.compile(r"There is no support implemented for this task type"),
+     "this kind of element cannot be run by the engine; use a user task, a service task or a gateway"),
+]
+
+
+def analyst_words(message: str) -> str:
+    """The library's message as a sentence an analyst understands; unknown messages kept as they are."""
+    for pattern, words in _LIBRARY_WORDS:
+        found = pattern.search(message)
+        if found:
+            return words.format(**found.groupdict())
+    return message

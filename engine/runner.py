@@ -3,11 +3,12 @@ then report what waits for a person (ready user tasks) and what waits for time (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -47,6 +48,9 @@ class TaskNotReady(Exception):
 class ReadyTask:
     task_id: str
     info: UserTaskInfo
+    # The task's own variables: an instance of a multi-instance task has its element there (e.g. the
+    # agency it consults).
+    variables: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,7 @@ class Instance:
     # -- reading -------------------------------------------------------------------------------
     def ready_tasks(self) -> list[ReadyTask]:
         tasks = self.workflow.get_tasks(state=TaskState.READY, manual=True)
-        return [ReadyTask(str(t.id), self.definition.user_tasks[t.task_spec.bpmn_id])
+        return [ReadyTask(str(t.id), self.definition.user_tasks[t.task_spec.bpmn_id], dict(t.data))
                 for t in tasks if t.task_spec.bpmn_id in self.definition.user_tasks]
 
     def waiting_timers(self) -> list[WaitingTimer]:
@@ -115,6 +119,25 @@ class Instance:
     def done_elements(self) -> set[str]:
         return {t.task_spec.bpmn_id for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
                 if t.task_spec.bpmn_id}
+
+    def passed_since(self, seen: set[str]) -> list[tuple[str, str, str, str]]:
+        """The elements completed whose task ids are not in `seen`, in the order they completed, as
+        (task id, element id, name, kind); kind is start, end, gateway or element (for a test-run)."""
+        done = [t for t in self.workflow.get_tasks(state=TaskState.COMPLETED)
+                if t.task_spec.bpmn_id and str(t.id) not in seen]
+        done.sort(key=lambda t: t.last_state_change)
+        passed = []
+        for task in done:
+            spec, kind = task.task_spec, type(task.task_spec).__name__
+            what = ("end" if isinstance(spec, EndEvent) else "gateway" if "Gateway" in kind
+                    else "start" if "StartEvent" in kind else "element")
+            passed.append((str(task.id), spec.bpmn_id, spec.bpmn_name or spec.bpmn_id, what))
+        return passed
+
+    def failed_element(self) -> str | None:
+        """The element of a task that failed (the library does not always name it in its error)."""
+        failed = self.workflow.get_tasks(state=TaskState.ERROR)
+        return failed[0].task_spec.bpmn_id if failed else None
 
     # -- acting ----------------------------------------------------------------------------------
     def complete_task(self, task_id: str, data: Mapping[str, Any]) -> UserTaskInfo:

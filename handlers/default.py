@@ -11,3 +11,13 @@ def default_registry() -> HandlerRegistry:
     result.register(registry)
     coordination.register(registry)
     return registry
+
+
+# The variables a workflow has without any form field or script of its diagram setting them: what the
+# submission starts it with, and what the handlers answer (deploy warns of a condition reading another).
+SYSTEM_VARIABLES = frozenset({
+    "dossier_code", "procedure", "form", "documents", "result_channel",  # processes.submission
+    "complete", "missing_documents", "forward_due", "due_at",  # reception
+    "finished_on_time", "forward_overdue",  # result
+    "payment_amount_vnd", "delivery",  # coordination and payments, the hand-over desk
+})

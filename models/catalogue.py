@@ -63,6 +63,9 @@ class ProcessDefinition(Base):
     filename: so.Mapped[str] = so.mapped_column(sa.String(300))
     bpmn: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     spec_json: so.Mapped[str] = so.mapped_column(sa.Text)
+    # The processes of other procedures its call activities call, frozen when it was deployed:
+    # {process id: {"filename", "hash", "bpmn" (text)}}; {} when it calls none.
+    called: so.Mapped[dict[str, Any]] = so.mapped_column(default=dict, server_default=sa.text("'{}'"))
     deployed_by: so.Mapped[str] = so.mapped_column(sa.String(100))
     deployed_at: so.Mapped[datetime] = so.mapped_column()
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 
 from engine.xml_safety import MAX_DIAGRAM_BYTES
 from processes.definitions import diagrams, migration, proposals, versions
 from processes.definitions.deploy import MAX_CATALOGUE_BYTES
-from processes.errors import Invalid, TooLarge
+from processes.errors import Invalid, NotFound, TooLarge
 from web.context import services
 from web.i18n import _, current_language
+from web.labels import legend
 from web.session import login_required
 
 bp = Blueprint("admin_definitions", __name__, url_prefix="/admin/definitions")
@@ -55,10 +56,53 @@ def compare(code: str) -> str:
     return render_template("admin/definitions_compare.html", code=code, old=old, new=new, changes=changes)
 
 
+@bp.get("/<code>/compare/diagram.svg")
+@login_required
+def compare_diagram(code: str) -> Response:
+    """Version `new` (`side=new`) or `old` (`side=old`) with the difference between them marked."""
+    side = "old" if request.args.get("side") == "old" else "new"
+    svg = diagrams.version_diff_diagram(services(), g.username, code, _int_arg("old"), _int_arg("new"), side,
+                                        legend())
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/<code>/simulate")
+@login_required
+def simulate(code: str) -> str:
+    """A test-run of the published version, step by step, with the decisions given (KEY=VALUE, separated
+    by spaces or commas: a query parameter holds no line break)."""
+    from processes.definitions.simulation import simulate_published
+
+    decide = request.args.get("decide", "")
+    at = request.args.get("at", "")
+    pairs = decide.replace(",", " ").split()
+    result = simulate_published(services(), g.username, code, pairs, at) if "run" in request.args else None
+    return render_template("admin/definitions_simulate.html", code=code, result=result, decide=decide, at=at)
+
+
+@bp.get("/<code>/rollback")
+@login_required
+def rollback_confirm(code: str) -> str:
+    """What publishing version N again changes (against the published version) and which running dossiers
+    stay where they are; administrators confirm here."""
+    svc = services()
+    version = _int_arg("version")
+    history = versions.procedure_history(svc, g.username, code)
+    if not any(v["version"] == version for v in history["versions"]):
+        raise NotFound("definition.version_not_found", "version", code=code, version=version)
+    published = history["published_version"]
+    changes = (versions.compare_versions(svc, g.username, code, published, version)
+               if published and published != version else [])
+    return render_template("admin/definitions_rollback.html", p=history, version=version, changes=changes,
+                           rights=versions.definition_rights(svc, g.username))
+
+
 @bp.post("/<code>/rollback")
 @login_required
 def rollback(code: str) -> Any:
     version = _int_form("version")
+    if request.form.get("confirm") != "yes":  # one click is not enough: see what changes first
+        return redirect(url_for(".rollback_confirm", code=code, version=version), 303)
     outcome = versions.rollback(services(), g.username, code, version)
     if outcome.changed:
         flash(_("Đã công bố lại phiên bản {version} (thay cho phiên bản {previous}).", version=version,
@@ -79,30 +123,69 @@ def migrate(code: str) -> str:
                            rights=versions.definition_rights(services(), g.username))
 
 
-@bp.post("/upload")
-@login_required
-def upload() -> Any:
+def _uploaded() -> proposals.Upload:
+    """The diagram and sidecar of the request: multipart files `bpmn` and `catalogue`, or (from the
+    studio's scripts) JSON `{"filename", "bpmn", "catalogue_filename", "catalogue"}` with the texts."""
     limit = _upload_limit()
     if (request.content_length or 0) > limit:  # refused by its size, before a byte of it is read
         raise TooLarge("definition.upload_too_large", "bpmn", mb=round(limit / (1024 * 1024), 1))
     request.max_content_length = limit
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("bpmn"), str) or not body["bpmn"]:
+            raise Invalid("definition.bpmn_required", "bpmn")
+        catalogue_text = body.get("catalogue") if isinstance(body.get("catalogue"), str) else ""
+        return proposals.Upload(str(body.get("filename") or "diagram.bpmn"), body["bpmn"].encode("utf-8"),
+                                str(body.get("catalogue_filename") or "") if catalogue_text else "",
+                                str(catalogue_text).encode("utf-8"))
     bpmn, catalogue = request.files.get("bpmn"), request.files.get("catalogue")
     if bpmn is None or not bpmn.filename:
         raise Invalid("definition.bpmn_required", "bpmn")
-    upload_data = proposals.Upload(bpmn.filename, bpmn.read(),
-                                   (catalogue.filename or "") if catalogue else "",
-                                   catalogue.read() if catalogue else b"")
+    return proposals.Upload(bpmn.filename, bpmn.read(), (catalogue.filename or "") if catalogue else "",
+                            catalogue.read() if catalogue else b"")
+
+
+def _problem_drawing(upload_data: proposals.Upload, check: proposals.UploadCheck) -> str | None:
+    """The uploaded diagram with each element a problem names marked, when there are such problems."""
+    elements = {item["element"] for item in check.items if item["element"]}
+    if not elements:
+        return None
+    return diagrams.upload_diagram(services(), g.username, upload_data, elements, legend())
+
+
+@bp.post("/check.json")
+@login_required
+def check_json() -> Any:
+    """Every problem of a diagram, each with its element and line, and what it changes against the
+    published version: what the studio marks on the drawing (nothing is stored)."""
+    check = proposals.check_upload(services(), g.username, _uploaded())
+    return jsonify({"ok": check.ok, "path": check.path, "procedure": check.procedure_code,
+                    "problems": check.items, "warnings": check.notes, "published_version": check.published_version,
+                    "same_as_version": check.same_as_version,
+                    "changes": [{"kind": c.kind, "element": c.element_id, "type": c.element_type, "name": c.name,
+                                 "details": list(c.details)} for c in check.changes]})
+
+
+@bp.post("/upload")
+@login_required
+def upload() -> Any:
+    upload_data = _uploaded()
     action = request.form.get("action", "validate")
     svc = services()
-    if action == "deploy":
-        outcome = proposals.deploy_upload(svc, g.username, upload_data)
-        return render_template("admin/definitions_upload.html", action=action, outcome=outcome, check=None)
+    if action == "deploy":  # stored, then published once the administrator has seen what changes
+        check = proposals.stage_deployment(svc, g.username, upload_data, request.form.get("note", ""))
+        if check.ok and check.proposal_id:
+            return redirect(url_for(".deploy_confirm", proposal_id=check.proposal_id), 303)
+        return render_template("admin/definitions_upload.html", action=action, check=check, outcome=None,
+                               rights=versions.definition_rights(svc, g.username),
+                               problem_svg=_problem_drawing(upload_data, check))
     if action == "propose":
         check = proposals.propose(svc, g.username, upload_data, request.form.get("note", ""))
     else:
         check = proposals.check_upload(svc, g.username, upload_data)
     return render_template("admin/definitions_upload.html", action=action, check=check, outcome=None,
-                           rights=versions.definition_rights(svc, g.username))
+                           rights=versions.definition_rights(svc, g.username),
+                           problem_svg=_problem_drawing(upload_data, check))
 
 
 @bp.get("/proposals/<int:proposal_id>")
@@ -121,9 +204,36 @@ def proposal_diagram(proposal_id: int) -> Response:
     return Response(svg, mimetype="image/svg+xml")
 
 
+@bp.get("/proposals/<int:proposal_id>/diff.svg")
+@login_required
+def proposal_diff(proposal_id: int) -> Response:
+    """The proposal (`side=new`) or the published version (`side=old`) with what the proposal changes marked."""
+    side = "old" if request.args.get("side") == "old" else "new"
+    svg = diagrams.proposal_diff_diagram(services(), g.username, proposal_id, side, legend())
+    return Response(svg, mimetype="image/svg+xml")
+
+
+@bp.get("/proposals/<int:proposal_id>/deploy")
+@login_required
+def deploy_confirm(proposal_id: int) -> str:
+    """What deploying a proposal changes against the published version, and the running dossiers that stay
+    on it; administrators confirm here."""
+    svc = services()
+    view, check = proposals.get_proposal(svc, g.username, proposal_id)
+    running = None
+    if check.published_version:
+        history = versions.procedure_history(svc, g.username, view["procedure"])
+        running = next((v["running_dossiers"] for v in history["versions"]
+                        if v["version"] == check.published_version), 0)
+    return render_template("admin/definitions_deploy.html", proposal=view, check=check, running=running,
+                           rights=versions.definition_rights(svc, g.username))
+
+
 @bp.post("/proposals/<int:proposal_id>/deploy")
 @login_required
-def deploy_proposal(proposal_id: int) -> str:
+def deploy_proposal(proposal_id: int) -> Any:
+    if request.form.get("confirm") != "yes":  # one click is not enough: see what changes first
+        return redirect(url_for(".deploy_confirm", proposal_id=proposal_id), 303)
     outcome = proposals.deploy_proposal(services(), g.username, proposal_id)
     return render_template("admin/definitions_upload.html", action="deploy", outcome=outcome, check=None)
 

@@ -39,9 +39,10 @@ MAX_ID = 2**31 - 1  # the largest row id a database INTEGER column holds (Postgr
 # Parameters that name a count or a row of the database (a version, a page, a year): an integer there
 # must fit an INTEGER column, or PostgreSQL refuses the query.
 COUNTED = {"version", "old", "new", "to", "page", "year", "id"}
-# Fields whose size is bounded elsewhere: the JSON of a multipart request (checked once parsed) and an
-# inline document's base64 (checked by the attachment store, like any upload).
-UNBOUNDED = {"payload", "content_base64"}
+# Fields whose size is bounded elsewhere: the JSON of a multipart request (checked once parsed), an
+# inline document's base64 (checked by the attachment store, like any upload), and the diagram and
+# catalogue texts the studio sends to be checked (bounded by the diagram upload limit of its route).
+UNBOUNDED = {"payload", "content_base64", "bpmn", "catalogue"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks are text in a form
 _CONTROL_IN_URL = re.compile(r"[\x00-\x1f\x7f]")  # not in a URL part or a query parameter

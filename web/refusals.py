@@ -423,6 +423,11 @@ MESSAGES: dict[str, str] = {
     "inbox.ids_invalid": N_("Hãy gửi danh sách mã thông báo (số nguyên), tối đa {max} mã."),
     "must_be_list": N_("Phải là một danh sách (mảng JSON) các chuỗi ký tự."),
     "link.applicants_only": N_("Chỉ tài khoản công dân, tổ chức liên kết được hồ sơ với tài khoản của mình."),
+    # -- issue 16: the analysts' studio (test-run of a published diagram) ----------------------------
+    "definition.simulate_decision": N_("Dòng quyết định “{line}” không đúng dạng MÃ=GIÁ TRỊ (ví dụ "
+                                       "reception_decision=refuse)."),
+    "definition.simulate_instant": N_("Thời điểm nhận hồ sơ “{value}” không đúng dạng ngày giờ (ví dụ "
+                                      "2026-03-02T08:00)."),
 }
 
 

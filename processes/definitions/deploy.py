@@ -6,6 +6,7 @@ The acting user is checked here: administrators (and the machine account of `mot
 database's agencies. An unknown or locked account is refused before any file is read."""
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -16,11 +17,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from engine.definitions import Definition, load_definition
+from engine.definitions import Definition, Library, load_definition
 from engine.problems import DiagramRefused, Problem
 from engine.serializer import StateCodec
 from engine.xml_safety import MAX_DIAGRAM_BYTES
-from models import Agency, Procedure, ProcessDefinition
+from handlers.default import SYSTEM_VARIABLES
+from models import Agency, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
 from processes.access import Right, authorise, may_deploy, may_validate_diagrams
@@ -83,9 +85,10 @@ def read_source(path: Path, max_bytes: int = MAX_DIAGRAM_BYTES) -> DiagramSource
     return DiagramSource(shown, data, str(side), catalogue)
 
 
-def validate_source(source: DiagramSource, known_topics: Collection[str]) -> Validation:
+def validate_source(source: DiagramSource, known_topics: Collection[str], library: Library | None = None) -> Validation:
     """Every problem of a diagram and its catalogue entry, without touching the database: the
-    diagram's own problems are reported even when the catalogue is missing or broken."""
+    diagram's own problems are reported even when the catalogue is missing or broken. `library`: the
+    published processes of other procedures its call activities may call (called_library)."""
     if source.catalogue is None:
         catalogue, problems = None, [Problem(
             source.path, None, None,
@@ -96,7 +99,8 @@ def validate_source(source: DiagramSource, known_topics: Collection[str]) -> Val
     try:
         definition = load_definition(source.bpmn, source.path,
                                      process_id=catalogue.process_id if catalogue else None,
-                                     known_topics=known_topics)
+                                     known_topics=known_topics, library=library,
+                                     known_variables=SYSTEM_VARIABLES)
     except DiagramRefused as exc:
         return Validation(None, catalogue, exc.problems + problems)
     if catalogue is not None:
@@ -152,11 +156,13 @@ def deploy_source(services: Services, actor: str, source: DiagramSource,
     """Validate and (unless dry_run) publish a diagram with its catalogue entry, in one transaction."""
     with UnitOfWork(services.session_factory) as uow:
         authorise(uow.session, actor, _right(dry_run))
-        validation, outcome = checked_source(source, services.handlers.topics())
+        validation, outcome = checked_source(source, services.handlers.topics(),
+                                             called_library(uow.session, source.bpmn))
         if outcome.problems:
             return outcome
         if dry_run:
-            agency_id(uow.session, validation.catalogue, source, outcome)
+            handling = agency_id(uow.session, validation.catalogue, source, outcome)
+            outcome.notes.extend(staffing_notes(uow.session, validation, source, handling))
             return outcome
         publish_in(uow.session, services, validation, source, actor, outcome)
         if outcome.ok:
@@ -164,10 +170,44 @@ def deploy_source(services: Services, actor: str, source: DiagramSource,
     return outcome
 
 
-def checked_source(source: DiagramSource, known_topics: Collection[str]) -> tuple[Validation, DeployOutcome]:
+def called_library(s: so.Session, bpmn: bytes) -> dict[str, tuple[str, bytes]]:
+    """The published processes of other procedures that a diagram's call activities name (and those
+    they call in turn): process id -> (file name, BPMN text) of the published version."""
+    wanted = set(re.findall(rb"""calledElement\s*=\s*["']([^"']+)["']""", bpmn))
+    library: dict[str, tuple[str, bytes]] = {}
+    while wanted:
+        pid = wanted.pop().decode("utf-8", "replace")
+        if pid in library:
+            continue
+        row = s.execute(sa.select(ProcessDefinition.filename, ProcessDefinition.bpmn, ProcessDefinition.called)
+                        .join(Procedure, Procedure.current_definition_id == ProcessDefinition.id)
+                        .where(Procedure.process_id == pid)).first()
+        if row is None:
+            continue  # a process of the file itself, or one nobody publishes (said by the checks)
+        library[pid] = (row.filename, row.bpmn)
+        for called_id, frozen in (row.called or {}).items():  # what the called version itself froze
+            library.setdefault(called_id, (frozen["filename"], frozen["bpmn"].encode("utf-8")))
+    return library
+
+
+def frozen_called(definition: Definition) -> dict[str, Any]:
+    """`process_definitions.called` of a version: the called processes as deployed with it."""
+    return {pid: {"filename": filename, "hash": hashlib.sha256(bpmn).hexdigest(), "bpmn": bpmn.decode("utf-8")}
+            for pid, (filename, bpmn) in definition.called.items()}
+
+
+def library_of(called: dict[str, Any] | None) -> dict[str, tuple[str, bytes]]:
+    """The library a stored version loads with (its frozen called processes)."""
+    return {pid: (frozen["filename"], frozen["bpmn"].encode("utf-8")) for pid, frozen in (called or {}).items()}
+
+
+def checked_source(source: DiagramSource, known_topics: Collection[str],
+                   library: Library | None = None) -> tuple[Validation, DeployOutcome]:
     """The source validated, and the outcome that reports it (its problems, the procedure it names)."""
-    validation = validate_source(source, known_topics)
+    validation = validate_source(source, known_topics, library)
     outcome = DeployOutcome(source.path, list(validation.problems))
+    if validation.definition is not None:
+        outcome.notes.extend(str(w) for w in validation.definition.warnings)
     if validation.catalogue is not None:
         outcome.procedure_code = validation.catalogue.code
     return validation, outcome
@@ -187,6 +227,40 @@ def agency_id(s: so.Session, catalogue: Catalogue | None, source: DiagramSource,
     return found
 
 
+def staffing_notes(s: so.Session, validation: Validation, source: DiagramSource,
+                   handling_agency: int | None) -> list[str]:
+    """Warnings, not problems: user tasks whose role no active officer of their agency holds today (the
+    handling agency, or the consulted agency the task names): nobody could claim them until one is
+    added. Tasks whose agency is chosen per dossier or per instance are not judged."""
+    definition, catalogue = validation.definition, validation.catalogue
+    if definition is None or catalogue is None:
+        return []
+    consulted = catalogue.data.get("agencies", {})
+    codes = {key: code for key, code in consulted.items() if isinstance(code, str)}
+    rows = s.execute(sa.select(Agency.code, Agency.id).where(Agency.code.in_(list(codes.values()))))
+    ids = {code: id_ for code, id_ in rows}
+    staffed: dict[int, set[str]] = {}
+    notes = []
+    for info in definition.user_tasks.values():
+        if info.properties.get("agency_variable"):
+            continue
+        key = info.properties.get("agency")
+        agency = ids.get(codes.get(key, "")) if key else handling_agency
+        if agency is None:
+            continue
+        if agency not in staffed:
+            roles: set[str] = set()
+            for held in s.scalars(sa.select(User.roles).where(User.agency_id == agency, User.active.is_(True))):
+                roles.update(held or [])
+            staffed[agency] = roles
+        if info.role not in staffed[agency]:
+            where = f"the consulted agency '{key}' ({codes[key]})" if key else "the handling agency"
+            notes.append(f"{source.path}:{element_line(source.bpmn, info.element_id) or '-'}: {info.element_id}: "
+                         f"no active officer of {where} holds the role '{info.role}' today: nobody can claim "
+                         f"this task until one is added")
+    return notes
+
+
 def publish_in(s: so.Session, services: Services, validation: Validation, source: DiagramSource, actor: str,
                outcome: DeployOutcome) -> ProcessDefinition | None:
     """Store the version (once per content hash) and publish it with its catalogue entry, inside the
@@ -196,6 +270,7 @@ def publish_in(s: so.Session, services: Services, validation: Validation, source
     handling_agency = agency_id(s, catalogue, source, outcome)
     if outcome.problems:
         return None
+    outcome.notes.extend(staffing_notes(s, validation, source, handling_agency))
     now = services.clock.now()
     procedure = s.scalar(sa.select(Procedure).where(Procedure.code == catalogue.code))
     if procedure is None:
@@ -214,7 +289,7 @@ def publish_in(s: so.Session, services: Services, validation: Validation, source
             procedure_id=procedure.id, version=last + 1, content_hash=definition.content_hash,
             filename=Path(source.path).name, bpmn=definition.bpmn,
             spec_json=StateCodec().dump_specs(definition.spec, definition.subprocess_specs),
-            deployed_by=actor, deployed_at=now)
+            called=frozen_called(definition), deployed_by=actor, deployed_at=now)
         s.add(stored)
         s.flush()
     outcome.version = stored.version

@@ -2,26 +2,31 @@
 applicant and the officers involved; any stored version or proposal for administrators and analysts."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
 
 from adapters.bootstrap import Services
 from drawing.svg import NO_LAYOUT, render_svg
+from engine.bpmn_compare import ElementChange, compare_diagrams
 from engine.marks import progress_marks
 from engine.problems import DiagramRefused
-from models import ProcessDefinition, UserTask
+from engine.xml_safety import MAX_DIAGRAM_BYTES
+from models import Procedure, ProcessDefinition, UserTask
 from models.publications import DefinitionProposal
 from processes.access import authorise, may_validate_diagrams
-from processes.definitions.versions import version_bpmn
+from processes.definitions.proposals import Upload, safe_name
+from processes.definitions.versions import compare_versions, version_bpmn
 from processes.dossier.dossiers import load_visible
 from processes.errors import NotFound, Unprocessable
 from processes.texts import N_
 from processes.uow import UnitOfWork
 
 # The legend of a dossier's drawing: source texts; web/ passes them translated as `labels`.
-LEGEND: dict[str, str] = {"done": N_("Đã xong"), "active": N_("Đang xử lý"), "overdue": N_("Quá hạn")}
+LEGEND: dict[str, str] = {"done": N_("Đã xong"), "active": N_("Đang xử lý"), "overdue": N_("Quá hạn"),
+                          "problem": N_("Có lỗi"), "added": N_("Thêm mới"), "changed": N_("Thay đổi"),
+                          "removed": N_("Bỏ đi")}
 
 
 class DiagramUnavailable(Unprocessable):
@@ -62,6 +67,65 @@ def proposal_diagram(services: Services, username: str, proposal_id: int) -> str
         if proposal is None:
             raise NotFound("definition.proposal_not_found", "proposal", id=proposal_id)
         return _draw(proposal.bpmn, proposal.filename, {}, None)
+
+
+def version_diff_diagram(services: Services, username: str, code: str, old: int, new: int, side: str,
+                         labels: Mapping[str, str] | None = None) -> str:
+    """Version `new` with the elements added and changed since `old` marked (side "new"), or version `old`
+    with those removed and changed marked (side "old"): the visual difference (analysts and
+    administrators: the rule is compare_versions')."""
+    changes = compare_versions(services, username, code, old, new)
+    filename, bpmn = version_bpmn(services, username, code, new if side == "new" else old)
+    return _draw(bpmn, filename, diff_marks(changes, side), labels or LEGEND)
+
+
+def proposal_diff_diagram(services: Services, username: str, proposal_id: int, side: str,
+                          labels: Mapping[str, str] | None = None) -> str:
+    """A proposal (side "new") or the version its procedure publishes (side "old"), with what the proposal
+    changes marked; a procedure not yet published: the proposal alone, every element added."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        authorise(s, username, may_validate_diagrams)
+        proposal = s.get(DefinitionProposal, proposal_id)
+        if proposal is None:
+            raise NotFound("definition.proposal_not_found", "proposal", id=proposal_id)
+        published = s.scalar(sa.select(ProcessDefinition).join(
+            Procedure, Procedure.current_definition_id == ProcessDefinition.id).where(
+            Procedure.code == proposal.procedure_code))
+        if published is None:
+            if side != "new":
+                raise NotFound("definition.procedure_not_found", "procedure", code=proposal.procedure_code)
+            return _draw(proposal.bpmn, proposal.filename, {}, labels or LEGEND)
+        try:
+            changes = compare_diagrams(published.bpmn, proposal.bpmn, published.filename, proposal.filename)
+        except DiagramRefused:
+            changes = []
+        bpmn, filename = (proposal.bpmn, proposal.filename) if side == "new" else (published.bpmn, published.filename)
+        return _draw(bpmn, filename, diff_marks(changes, side), labels or LEGEND)
+
+
+def diff_marks(changes: Iterable[ElementChange], side: str) -> dict[str, str]:
+    """Marks of a drawing of one side of a comparison: the new side shows what was added and changed, the
+    old side what was removed and changed."""
+    shown = {"added", "changed"} if side == "new" else {"removed", "changed"}
+    return {c.element_id: c.kind for c in changes if c.kind in shown}
+
+
+def upload_diagram(services: Services, username: str, upload: Upload, problem_elements: Collection[str],
+                   labels: Mapping[str, str] | None = None) -> str | None:
+    """The SVG of an uploaded diagram with every element a problem names marked (analysts and
+    administrators); None when it cannot be drawn (over the size limit, no layout, unreadable): the
+    problem lines say why."""
+    with UnitOfWork(services.session_factory) as uow:
+        authorise(uow.session, username, may_validate_diagrams)
+    limit = int(services.config.get("storage", {}).get("max_diagram_bytes", MAX_DIAGRAM_BYTES))
+    if len(upload.bpmn) > limit:
+        return None
+    try:
+        return render_svg(upload.bpmn, safe_name(upload.filename, "diagram.bpmn"),
+                          {e: "problem" for e in problem_elements}, labels=labels or LEGEND)
+    except DiagramRefused:
+        return None
 
 
 def _draw(bpmn: bytes, filename: str, marks: dict[str, str], labels: Mapping[str, str] | None) -> str:

@@ -17,15 +17,17 @@ from engine.xml_safety import MAX_DIAGRAM_BYTES
 from models import Procedure, ProcessDefinition
 from models.publications import DefinitionProposal
 from processes import audit
-from processes.access import authorise, may_deploy, may_validate_diagrams
+from processes.access import Right, authorise, may_deploy, may_validate_diagrams
 from processes.definitions.deploy import (
     MAX_CATALOGUE_BYTES,
     DeployOutcome,
     DiagramSource,
     Validation,
     agency_id,
+    called_library,
     checked_source,
     publish_in,
+    staffing_notes,
     validate_source,
 )
 from processes.errors import Conflict, NotFound
@@ -53,6 +55,9 @@ class UploadCheck:
     same_as_version: int | None = None
     changes: list[ElementChange] = field(default_factory=list)
     proposal_id: int | None = None
+    # The same problems, each as {path, line, element, message}: for the studio to mark each on its element.
+    items: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # warnings (deploy.staffing_notes), not problems
 
     @property
     def ok(self) -> bool:
@@ -87,9 +92,19 @@ def check_upload(services: Services, username: str, upload: Upload) -> UploadChe
 
 def propose(services: Services, username: str, upload: Upload, note: str = "") -> UploadCheck:
     """Store a valid upload as a proposal for an administrator to deploy; a refused one is not stored."""
+    return _propose(services, username, upload, note, may_validate_diagrams)
+
+
+def stage_deployment(services: Services, username: str, upload: Upload, note: str = "") -> UploadCheck:
+    """An administrator's upload to deploy: stored as a proposal, so that it is published only once the
+    administrator has seen what it changes and confirmed (deploy_proposal); a refused one is not stored."""
+    return _propose(services, username, upload, note, may_deploy)
+
+
+def _propose(services: Services, username: str, upload: Upload, note: str, right: Right) -> UploadCheck:
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        authorise(s, username, may_validate_diagrams)
+        authorise(s, username, right)
         check, source, validation = _check(services, s, upload)
         if not check.ok or source is None or validation is None or validation.catalogue is None:
             return check
@@ -172,16 +187,25 @@ def _check(services: Services, s: so.Session, upload: Upload
            ) -> tuple[UploadCheck, DiagramSource | None, Validation | None]:
     source = source_of(upload, _max_bytes(services))
     if isinstance(source, list):
-        return UploadCheck(safe_name(upload.filename, "diagram.bpmn"), [str(p) for p in source]), None, None
-    validation = validate_source(source, services.handlers.topics())
+        return (UploadCheck(safe_name(upload.filename, "diagram.bpmn"), [str(p) for p in source],
+                            items=[_item(p) for p in source]), None, None)
+    validation = validate_source(source, services.handlers.topics(), called_library(s, source.bpmn))
     outcome = DeployOutcome(source.path, list(validation.problems))
-    if validation.catalogue is not None:
-        agency_id(s, validation.catalogue, source, outcome)
+    handling = agency_id(s, validation.catalogue, source, outcome) if validation.catalogue is not None else None
     check = UploadCheck(source.path, [str(p) for p in outcome.problems],
-                        validation.catalogue.code if validation.catalogue else None)
+                        validation.catalogue.code if validation.catalogue else None,
+                        items=[_item(p) for p in outcome.problems])
+    if check.ok:
+        check.notes = [str(w) for w in validation.definition.warnings] if validation.definition else []
+        check.notes += staffing_notes(s, validation, source, handling)
     if check.ok and check.procedure_code:
         _compare_with_published(s, check, source.bpmn)
     return check, source, validation
+
+
+def _item(problem: Problem) -> dict[str, Any]:
+    return {"path": problem.path, "line": problem.line, "element": problem.element_id,
+            "message": " ".join(problem.message.split())}
 
 
 def _compare_with_published(s: so.Session, check: UploadCheck, bpmn: bytes) -> None:
@@ -202,7 +226,7 @@ def _compare_with_published(s: so.Session, check: UploadCheck, bpmn: bytes) -> N
 def _publish(services: Services, uow: UnitOfWork, source: DiagramSource, username: str,
              proposal: DefinitionProposal | None = None) -> DeployOutcome:
     s = uow.session
-    validation, outcome = checked_source(source, services.handlers.topics())
+    validation, outcome = checked_source(source, services.handlers.topics(), called_library(s, source.bpmn))
     if outcome.problems:
         return outcome
     stored = publish_in(s, services, validation, source, username, outcome)

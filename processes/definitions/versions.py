@@ -19,7 +19,7 @@ from models import Agency, Dossier, Procedure, ProcessDefinition, User
 from models.publications import Publication
 from processes import audit
 from processes.access import authorise, may_deploy, may_validate_diagrams
-from processes.definitions.deploy import apply_catalogue
+from processes.definitions.deploy import apply_catalogue, called_library, library_of
 from processes.dossier.status import FINAL_STATUSES
 from processes.errors import Invalid, NotFound
 from processes.uow import UnitOfWork
@@ -162,6 +162,28 @@ def version_bpmn(services: Services, username: str, code: str, version: int) -> 
         authorise(s, username, may_validate_diagrams)
         d = definition_version(s, procedure_by_code(s, code), version)
         return d.filename, d.bpmn
+
+
+def published_diagram(services: Services, username: str, code: str
+                      ) -> tuple[str, bytes, dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """The file name, BPMN text, catalogue entry and called processes of the published version (for a
+    test-run)."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        authorise(s, username, may_validate_diagrams)
+        procedure = procedure_by_code(s, code)
+        current = s.get(ProcessDefinition, procedure.current_definition_id) if procedure.current_definition_id else None
+        if current is None:
+            raise NotFound("definition.procedure_not_found", "procedure", code=code)
+        return current.filename, current.bpmn, dict(procedure.catalogue), library_of(current.called)
+
+
+def published_library(services: Services, username: str, bpmn: bytes) -> dict[str, tuple[str, bytes]]:
+    """The published processes of other procedures a diagram's call activities call (for a test-run of a
+    file: analysts and administrators)."""
+    with UnitOfWork(services.session_factory) as uow:
+        authorise(uow.session, username, may_validate_diagrams)
+        return called_library(uow.session, bpmn)
 
 
 def procedure_by_code(s: so.Session, code: str) -> Procedure:

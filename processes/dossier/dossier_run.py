@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
+from engine.calendar import WorkCalendar
 from engine.clock import Clock
 from engine.definitions import UserTaskInfo
 from engine.runner import EngineError, Instance
@@ -28,7 +29,7 @@ from models import (
     UserTask,
 )
 from processes import audit
-from processes.dossier.status import FINAL_STATUSES, DossierStatus
+from processes.dossier.status import shown_status
 from processes.errors import Unprocessable
 from processes.inbox import events as inbox_events
 from processes.inbox import inbox
@@ -132,11 +133,7 @@ class DossierRun:
         for name in _FACT_FIELDS:
             setattr(d, name, getattr(self.facts, name))
         ready = instance.ready_tasks()
-        if d.status_code not in FINAL_STATUSES:
-            marked = [t.info.status_code for t in ready if t.info.status_code]
-            if marked and d.status_code in (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED,
-                                                 DossierStatus.IN_PROCESS):
-                d.status_code = max(marked)
+        d.status_code = shown_status(d.status_code, [t.info.status_code for t in ready if t.info.status_code])
         d.state = self.services.runner.dump(instance)
         self.session.flush()  # the version check happens here: a concurrent writer fails now
         self._sync_tasks(ready)
@@ -158,7 +155,7 @@ class DossierRun:
                 self.open_tasks.append(row)
                 if (row.element_id, row.name, row.role) != (task.info.element_id, task.info.name, task.info.role):
                     # The dossier moved to another version of its diagram: same task, new element.
-                    agency_id = self._task_agency(task.info)
+                    agency_id = self._task_agency(task.info, task.variables)
                     if (row.role, row.agency_id) != (task.info.role, agency_id):
                         row.assignee_id = None
                     row.element_id, row.name, row.role, row.agency_id = (
@@ -166,7 +163,7 @@ class DossierRun:
                 continue
             added = UserTask(id=task.task_id, dossier_id=self.dossier.id,
                              element_id=task.info.element_id, name=task.info.name,
-                             role=task.info.role, agency_id=self._task_agency(task.info),
+                             role=task.info.role, agency_id=self._task_agency(task.info, task.variables),
                              due_at=self._task_due(task.info, variables), created_at=self.now)
             self.session.add(added)
             self.open_tasks.append(added)
@@ -176,17 +173,15 @@ class DossierRun:
         self.open_tasks.sort(key=lambda t: t.id)
 
     def _task_due(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> datetime | None:
-        """A task's due instant: a variable named by `due`, `due_days` working days from now (a
-        consulted agency's sub-deadline, R8.2), or the dossier's appointment."""
-        if info.properties.get("due"):
-            return _instant(variables.get(info.properties["due"]))
-        if info.properties.get("due_days"):
-            return self.calendar.add_working_days(self.now, float(info.properties["due_days"]))
-        return self.dossier.due_at
+        return task_due(info, variables, self.calendar, self.now, self.dossier.due_at)
 
-    def _task_agency(self, info: UserTaskInfo) -> int:
-        """The lead agency, or the consulted agency named by the task's `agency` property (R8.2)."""
+    def _task_agency(self, info: UserTaskInfo, variables: Mapping[str, Any]) -> int:
+        """The lead agency, or the consulted agency named by the task's `agency` property (R8.2), or by
+        the task's variable that `agency_variable` names (each instance of a multi-instance task over
+        the agencies to consult has its own, in its own queue)."""
         key = info.properties.get("agency")
+        if info.properties.get("agency_variable"):
+            key = str(variables.get(info.properties["agency_variable"]) or "")
         if not key:
             return self.dossier.agency_id
         code = self.procedure.catalogue.get("agencies", {}).get(key)
@@ -269,6 +264,17 @@ class _Documents(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._rows())
+
+
+def task_due(info: UserTaskInfo, variables: Mapping[str, Any], calendar: WorkCalendar, now: datetime,
+             appointment: datetime | None) -> datetime | None:
+    """A task's due instant: a variable named by `due`, `due_days` working days from now (a consulted
+    agency's sub-deadline, R8.2), or the dossier's appointment."""
+    if info.properties.get("due"):
+        return _instant(variables.get(info.properties["due"]))
+    if info.properties.get("due_days"):
+        return calendar.add_working_days(now, float(info.properties["due_days"]))
+    return appointment
 
 
 def _instant(value: Any) -> datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from models.status import FINAL_STATUSES, DossierStatus
 from processes.texts import N_
 
-__all__ = ["FINAL_STATUSES", "STATUS_NAMES", "DossierStatus", "status_name"]
+__all__ = ["FINAL_STATUSES", "STATUS_NAMES", "DossierStatus", "shown_status", "status_name"]
 
 STATUS_NAMES: dict[DossierStatus, str] = {
     DossierStatus.NEWLY_REGISTERED: N_("Mới đăng ký"),
@@ -27,3 +27,14 @@ def status_name(code: int) -> str:
         return STATUS_NAMES[DossierStatus(code)]
     except ValueError:
         return str(code)
+
+
+def shown_status(current: int, marked: list[int]) -> int:
+    """The status a dossier shows while these user tasks are open: a task's `status_code` (the highest of
+    the open tasks') replaces 1, 2 or 4; a status a handler set otherwise stays (DossierRun.save, and
+    the test-run of processes.definitions.simulation)."""
+    if current in FINAL_STATUSES or not marked:
+        return current
+    if current in (DossierStatus.NEWLY_REGISTERED, DossierStatus.ACCEPTED, DossierStatus.IN_PROCESS):
+        return max(marked)
+    return current

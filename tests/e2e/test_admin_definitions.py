@@ -104,14 +104,59 @@ def test_analyst_proposes_administrator_compares_deploys_rolls_back(client: Any)
     detail = text(client.get(proposal.group(0)))
     assert "Chờ duyệt" in detail and "bỏ bước trả kết quả" in detail
     assert client.get(proposal.group(0) + "/diagram.svg").mimetype == "image/svg+xml"
-    deployed = text(client.post(proposal.group(0) + "/deploy", data={"csrf_token": "t"}))
+    deployed = text(client.post(proposal.group(0) + "/deploy", data={"csrf_token": "t", "confirm": "yes"}))
     assert "phiên bản 2" in deployed
     compare = text(client.get(f"/admin/definitions/{HKD}/compare?old=1&new=2"))
     assert "Task_reception_deliver" in compare and "Task_specialist_appraise" in compare and "Bỏ" in compare
-    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1"})
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1",
+                                                                   "confirm": "yes"})
     assert resp.status_code == 302
     history = text(client.get(resp.headers["Location"]))
     assert "Đã công bố lại phiên bản 1" in history and "Quay lại phiên bản cũ" in history
+
+
+def _published(client: Any) -> str:
+    return re.search(r"Phiên bản đang công bố: <strong>(\d+|—)</strong>",
+                     text(client.get(f"/admin/definitions/{HKD}"))).group(1)  # type: ignore[union-attr]
+
+
+def test_a_deploy_shows_what_changes_and_publishes_only_once_confirmed(client: Any) -> None:
+    login(client, "admin")
+    resp = upload(client, "deploy", hkd_version_2_bytes(), HKD_TOML.read_bytes())
+    assert resp.status_code == 303  # stored and shown, not published
+    confirm_url = resp.headers["Location"]
+    assert re.search(r"/admin/definitions/proposals/\d+/deploy$", confirm_url)
+    page = text(client.get(confirm_url))
+    assert "Xác nhận triển khai đề xuất số" in page
+    assert "Task_reception_deliver" in page and "Task_specialist_appraise" in page  # the changes
+    assert "hồ sơ đang xử lý vẫn chạy theo phiên bản 1" in page
+    assert 'name="confirm" value="yes"' in page
+    assert _published(client) == "1"
+    # One click without the confirmation publishes nothing: back to the page that shows the changes.
+    unconfirmed = client.post(confirm_url, data={"csrf_token": "t"})
+    assert unconfirmed.status_code == 303 and unconfirmed.headers["Location"].endswith(confirm_url)
+    assert _published(client) == "1"
+    done = text(client.post(confirm_url, data={"csrf_token": "t", "confirm": "yes"}))
+    assert "Đã triển khai và công bố: thủ tục" in done and _published(client) == "2"
+
+
+def test_a_rollback_shows_what_changes_and_the_running_dossiers_then_needs_the_confirmation(
+        client: Any, token: Any, services: Services, tmp_path: Any) -> None:
+    code = submit(client, token)
+    assert deploy_file(services, "admin", copy_with(tmp_path, bpmn=hkd_version_2_bytes())).ok
+    login(client, "admin")
+    procedure = text(client.get(f"/admin/definitions/{HKD}"))
+    assert f'action="/admin/definitions/{HKD}/rollback"' in procedure and 'method="get"' in procedure
+    page = text(client.get(f"/admin/definitions/{HKD}/rollback?version=1"))
+    assert "Xác nhận công bố lại phiên bản 1" in page
+    assert "Task_reception_deliver" in page  # what version 1 has that the published version 2 lacks
+    assert "Phiên bản 1: 1 hồ sơ vẫn chạy theo phiên bản này." in page and code
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1"})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/admin/definitions/{HKD}/rollback?version=1")
+    assert _published(client) == "2"
+    resp = client.post(f"/admin/definitions/{HKD}/rollback", data={"csrf_token": "t", "version": "1", "confirm": "yes"})
+    assert resp.status_code == 302 and _published(client) == "1"
+    assert client.get(f"/admin/definitions/{HKD}/rollback?version=9").status_code == 404
 
 
 def test_migration_dry_run_then_migrate_from_the_admin_pages(client: Any, token: Any, services: Services,
@@ -235,3 +280,99 @@ def test_a_deeply_nested_catalogue_upload_is_a_problem_line_not_a_500(client: An
     resp = upload(client, "validate", HKD_BPMN.read_bytes(), sidecar.encode("utf-8"))
     assert resp.status_code < 500
     assert f"{HKD_TOML.name}:1: -: arrays and tables nested deeper than" in text(resp)
+
+
+# -- the studio's checking: every problem, on its element ---------------------------------------------
+def dead_end_hkd() -> bytes:
+    """The household-business diagram with the leader's outgoing flow deleted: a dead end."""
+    text = HKD_BPMN.read_text(encoding="utf-8")
+    cut = re.sub(r'<bpmn:sequenceFlow id="[^"]+" sourceRef="Task_leader_approve"[^>]*/>', "", text)
+    assert cut != text
+    return cut.encode("utf-8")
+
+
+def test_check_json_lists_every_problem_with_its_element_and_line(client: Any) -> None:
+    login(client, "analyst")
+    resp = client.post("/admin/definitions/check.json", headers={"X-CSRF-Token": "t"},
+                       json={"filename": HKD_BPMN.name, "bpmn": dead_end_hkd().decode("utf-8"),
+                             "catalogue_filename": HKD_TOML.name, "catalogue": HKD_TOML.read_text(encoding="utf-8")})
+    assert resp.status_code == 200
+    body = resp.json
+    assert body["ok"] is False and body["procedure"] == HKD
+    dead = [p for p in body["problems"] if p["element"] == "Task_leader_approve"]
+    assert dead and dead[0]["message"].startswith("dead end: nothing leaves this user task")
+    assert isinstance(dead[0]["line"], int) and dead[0]["line"] > 1
+    unreachable = {p["element"] for p in body["problems"] if p["message"].startswith("unreachable")}
+    assert unreachable  # what the deleted flow led to is said too: all problems at once
+    ok = client.post("/admin/definitions/check.json", headers={"X-CSRF-Token": "t"},
+                     json={"filename": HKD_BPMN.name, "bpmn": hkd_version_2_bytes().decode("utf-8"),
+                           "catalogue_filename": HKD_TOML.name, "catalogue": HKD_TOML.read_text(encoding="utf-8")}).json
+    assert ok["ok"] is True and ok["problems"] == [] and ok["published_version"] == 1
+    assert any(c["element"] == "Task_reception_deliver" and c["kind"] == "removed" for c in ok["changes"])
+    assert client.post("/admin/definitions/check.json", json={"bpmn": "x"}).status_code == 400  # no CSRF token
+
+
+def test_the_check_page_marks_each_problem_on_the_drawing(client: Any) -> None:
+    login(client, "analyst")
+    page = text(upload(client, "validate", dead_end_hkd(), HKD_TOML.read_bytes()))
+    assert "Sơ đồ bị từ chối" in page and "dead end: nothing leaves this user task" in page
+    svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    marked = etree.fromstring(svg).xpath("//s:g[contains(@class, 'state-problem')]/@data-element-id", namespaces=SVG)
+    assert "Task_leader_approve" in marked
+    assert "Có lỗi" in svg  # the legend
+
+
+def test_the_test_run_page_runs_the_published_version_with_the_decisions_given(client: Any, services: Services) -> None:
+    login(client, "analyst")
+    procedure = text(client.get(f"/admin/definitions/{HKD}"))
+    assert f'href="/admin/definitions/{HKD}/simulate"' in procedure
+    assert "<table class=\"simulation\">" not in text(client.get(f"/admin/definitions/{HKD}/simulate"))
+    run = f"/admin/definitions/{HKD}/simulate"
+    page = text(client.get(run, query_string={"run": "1", "decide": "reception_decision=refuse no_such=x",
+                                              "at": "2026-03-02T08:00"}))
+    assert "Đã đến sự kiện kết thúc EndEvent_refused_at_reception" in page
+    assert "reception_decision=refuse" in page and "Không được tiếp nhận" in page
+    assert "Quyết định no_such=x không được bước nào hỏi đến." in page
+    before = text(client.get(f"/admin/definitions/{HKD}"))
+    default = text(client.get(run, query_string={"run": "1", "at": "2026-03-02T08:00"}))
+    assert "Đã đến sự kiện kết thúc EndEvent_result_delivered" in default and "Ngày hẹn trả kết quả" in default
+    assert text(client.get(f"/admin/definitions/{HKD}")) == before  # nothing was written
+    bad = client.get(f"/admin/definitions/{HKD}/simulate", query_string={"run": "1", "decide": "refuse"})
+    assert bad.status_code == 422 and "không đúng dạng MÃ=GIÁ TRỊ" in text(bad)
+    login(client, "citizen")
+    assert client.get(f"/admin/definitions/{HKD}/simulate", query_string={"run": "1"}).status_code == 403
+
+
+def _marked(svg: bytes, state: str) -> set[str]:
+    return set(etree.fromstring(svg).xpath(f"//s:g[contains(@class, 'state-{state}')]/@data-element-id",
+                                           namespaces=SVG))
+
+
+def test_the_visual_difference_marks_added_changed_and_removed_elements(client: Any, services: Services,
+                                                                        tmp_path: Any) -> None:
+    assert deploy_file(services, "admin", copy_with(tmp_path, bpmn=hkd_version_2_bytes())).ok
+    login(client, "analyst")
+    compare = text(client.get(f"/admin/definitions/{HKD}/compare?old=1&new=2"))
+    new_src = f"/admin/definitions/{HKD}/compare/diagram.svg?old=1&amp;new=2&amp;side=new"
+    assert new_src in compare
+    new = client.get(f"/admin/definitions/{HKD}/compare/diagram.svg?old=1&new=2&side=new")
+    old = client.get(f"/admin/definitions/{HKD}/compare/diagram.svg?old=1&new=2&side=old")
+    assert new.mimetype == old.mimetype == "image/svg+xml"
+    assert "Task_specialist_appraise" in _marked(new.data, "added")
+    assert "Task_reception_deliver" in _marked(old.data, "removed")
+    assert _marked(new.data, "removed") == set() and "Task_reception_deliver" not in _marked(new.data, "added")
+    assert "Thêm mới" in new.get_data(as_text=True) and "Bỏ đi" in old.get_data(as_text=True)  # legends
+    # A rollback shows the same pictures, from the published version to the one to publish again.
+    login(client, "admin")
+    confirm = text(client.get(f"/admin/definitions/{HKD}/rollback?version=1"))
+    assert f"/admin/definitions/{HKD}/compare/diagram.svg?old=2&amp;new=1&amp;side=new" in confirm
+
+
+def test_the_deploy_confirmation_shows_the_proposal_s_difference_on_the_drawing(client: Any) -> None:
+    login(client, "admin")
+    confirm_url = upload(client, "deploy", hkd_version_2_bytes(), HKD_TOML.read_bytes()).headers["Location"]
+    page = text(client.get(confirm_url))
+    proposal = confirm_url.rsplit("/", 1)[0]
+    assert f"{proposal}/diff.svg?side=new" in page and f"{proposal}/diff.svg?side=old" in page
+    assert "Task_specialist_appraise" in _marked(client.get(f"{proposal}/diff.svg?side=new").data, "added")
+    assert "Task_reception_deliver" in _marked(client.get(f"{proposal}/diff.svg?side=old").data, "removed")

@@ -92,6 +92,10 @@ def test_an_analyst_may_dry_run_and_look_but_not_deploy_or_roll_back(motcua: Any
 def test_rollback_and_migration_record_the_operator(motcua: Any, services: Services, tmp_path: Path) -> None:
     assert motcua("deploy", str(write_version_2(tmp_path)))[0] == 0
     code, out, err = motcua("rollback", HKD, "--to", "1", "--as", "admin")
+    assert code == 1 and "add --yes to publish version 1 again" in err  # shown, not done
+    assert "publishing version 1 again instead of version 2 changes:" in out and "Task_reception_deliver" in out
+    assert _actors(services, "definition_rolled_back") == []
+    code, out, err = motcua("rollback", HKD, "--to", "1", "--as", "admin", "--yes")
     assert code == 0 and "version 1 published again" in out, err
     assert _actors(services, "definition_rolled_back") == ["admin"]
     assert motcua("migrate-dossiers", HKD, "--to", "2", "--actor", "admin")[0] == 0  # the former spelling

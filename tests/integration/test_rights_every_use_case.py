@@ -242,11 +242,25 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, HKD, 1, 1), "analyst"
     ),
     "processes.definitions.versions:version_bpmn": Row(lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"),
+    "processes.definitions.versions:published_library": Row(
+        lambda f, svc, who, w: f(svc, who, b'<x calledElement="dang_ky_ho_kinh_doanh" />'), "analyst"
+    ),
+    "processes.definitions.versions:published_diagram": Row(lambda f, svc, who, w: f(svc, who, HKD), "analyst"),
     "processes.definitions.migration:migrate_dossiers": Row(
         lambda f, svc, who, w: f(svc, who, HKD, 1), "admin"
     ),
     "processes.definitions.diagrams:version_diagram": Row(
         lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"
+    ),
+    "processes.definitions.simulation:simulate_published": Row(lambda f, svc, who, w: f(svc, who, HKD), "analyst"),
+    "processes.definitions.diagrams:version_diff_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, HKD, 1, 1, "new"), "analyst"
+    ),
+    "processes.definitions.diagrams:proposal_diff_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, w.proposal_id, "new"), "analyst"
+    ),
+    "processes.definitions.diagrams:upload_diagram": Row(
+        lambda f, svc, who, w: f(svc, who, upload(), {"Task_reception_check"}), "analyst"
     ),
     "processes.definitions.diagrams:proposal_diagram": Row(
         lambda f, svc, who, w: f(svc, who, w.proposal_id), "analyst"
@@ -258,6 +272,9 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, upload()), "analyst"
     ),
     "processes.definitions.proposals:propose": Row(lambda f, svc, who, w: f(svc, who, upload()), "analyst"),
+    "processes.definitions.proposals:stage_deployment": Row(
+        lambda f, svc, who, w: f(svc, who, upload()), "admin"
+    ),
     "processes.definitions.proposals:deploy_upload": Row(
         lambda f, svc, who, w: f(svc, who, upload()), "admin"
     ),
