@@ -39,14 +39,20 @@ def procedure(code: str) -> Any:
 
 @bp.get("/procedures/<code>/forms/<key>")
 def form_template(code: str, key: str) -> Any:
-    """A document's form template: the stored file, or one generated from the catalogue."""
+    """A document's form template: the agency's stored file; else a fillable Word file generated from the
+    catalogue's form; `?print=1` the printable page (the fallback without a word processor)."""
     try:
         stored = portal_catalogue.template_file(services(), code, key)
         page = portal_catalogue.procedure_page(services(), code)
+        generated = None if stored is not None or request.args.get("print") else \
+            portal_catalogue.generated_template(services(), code, key)
     except NotFound as exc:
         return refusal_page(exc)
     if stored is not None:
         data, filename, content_type = stored
+        return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)
+    if generated is not None:
+        data, filename, content_type = generated
         return send_file(io.BytesIO(data), mimetype=content_type, as_attachment=True, download_name=filename)
     document = next(d for d in page["documents"] if d["key"] == key)
     html = render_template("portal/form_template.html", p=page, document=document)

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from adapters import form_docx
 from adapters.attachments import sniff
 from adapters.bootstrap import Services
 from adapters.config import PROJECT_ROOT
@@ -22,6 +23,7 @@ from processes.dossier.dossiers import list_procedures
 from processes.dossier.status import DossierStatus
 from processes.errors import NotFound
 from processes.payments import ledger
+from processes.submission.submission import DECLARATION
 from processes.uow import UnitOfWork
 
 DIAGRAMS = PROJECT_ROOT / "bpmn_diagrams"
@@ -147,6 +149,31 @@ def template_path(name: str) -> Path | None:
     if DIAGRAMS.resolve() not in path.parents or not path.is_file():
         return None
     return path
+
+
+TEMPLATE_NOTE = ("Mẫu lập từ danh mục thủ tục trên Cổng dịch vụ công tỉnh Kon Tum, theo các trường thông tin của tờ "
+                 "khai trực tuyến; mẫu chính thức (nếu có) theo văn bản nêu trong căn cứ pháp lý của thủ tục. "
+                 "(*) Thông tin bắt buộc.")
+
+
+def generated_template(services: Services, code: str, key: str) -> tuple[bytes, str, str]:
+    """A fillable Word template (DOCX) for a document the applicant fills in and the agency publishes no
+    file for: the catalogue's form fields, one row each; NotFound for a document that is not a form."""
+    page = procedure_page(services, code)
+    doc = next((d for d in page["documents"] if d["key"] == key), None)
+    if doc is None or doc["template_kind"] != "generated":
+        raise NotFound("procedure.no_such_form", "key")
+    fields = [form_docx.Field(f["label"], bool(f["required"]), tuple(o["label"] for o in f["options"]),
+                              lines=3 if f["type"] == "text" else 1)
+              if f["type"] != "boolean" else form_docx.Field(f["label"], bool(f["required"]), ("Có", "Không"))
+              for f in page["form"]]
+    addressee = page.get("agency_name") or "Ủy ban nhân dân"
+    data = form_docx.form_docx(form_docx.FormTemplate(
+        title=str(doc["name"]), addressee=str(addressee), procedure=f"{page['name']} (mã {page['code']})",
+        fields=fields, documents=[str(d["name"]) + ("" if d.get("required") else " (nếu có)")
+                                  for d in page["documents"]],
+        declaration=DECLARATION, note=TEMPLATE_NOTE))
+    return data, f"{code}-{key}.docx", form_docx.MIMETYPE
 
 
 def template_file(services: Services, code: str, key: str) -> tuple[bytes, str, str] | None:

@@ -105,10 +105,17 @@ def test_service_statistics_count_received_and_processed(client: Any, services: 
 
 
 def test_a_form_template_downloads_without_an_account(client: Any) -> None:
-    resp = client.get(f"/procedures/{HKD}/forms/giay_de_nghi")
+    import zipfile
+
+    resp = client.get(f"/procedures/{HKD}/forms/giay_de_nghi")  # a fillable Word file (no agency file)
     assert resp.status_code == 200 and "attachment" in resp.headers["Content-Disposition"]
-    body = resp.get_data(as_text=True)
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in body and "Họ và tên chủ hộ kinh doanh" in body
+    assert resp.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    document = zipfile.ZipFile(io.BytesIO(resp.data)).read("word/document.xml").decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in document and "Họ và tên chủ hộ kinh doanh" in document
+    assert "<w:tbl>" in document  # one row per field, a cell to fill
+    printable = client.get(f"/procedures/{HKD}/forms/giay_de_nghi?print=1")  # the printable fallback
+    body = printable.get_data(as_text=True)
+    assert printable.mimetype == "text/html" and "Họ và tên chủ hộ kinh doanh" in body
     assert client.get(f"/procedures/{HKD}/forms/giay_to_phap_ly").status_code == 404  # a copy, no form
     assert client.get("/procedures/0.000000").status_code == 404
 
