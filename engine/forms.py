@@ -30,6 +30,7 @@ class FormField:
     pattern: str | None = None
     minimum: int | None = None  # whole numbers only: the smallest and largest value accepted
     maximum: int | None = None
+    latest: date | None = None  # dates only: the latest day accepted (a birth date is not in the future)
 
     def as_dict(self) -> dict[str, Any]:
         found = {"id": self.id, "label": self.label, "type": self.type, "required": self.required,
@@ -38,6 +39,8 @@ class FormField:
             found["min"] = self.minimum
         if self.maximum is not None:
             found["max"] = self.maximum
+        if self.latest is not None:
+            found["max"] = self.latest.isoformat()
         return found
 
 
@@ -117,9 +120,12 @@ def _convert(f: FormField, raw: Any) -> Any:
         return number
     if f.type == "date":
         try:
-            return date.fromisoformat(str(raw).strip()).isoformat()
+            day = date.fromisoformat(str(raw).strip())
         except ValueError:
             raise FieldError("form.not_date") from None
+        if f.latest is not None and day > f.latest:
+            raise FieldError("form.date_in_future", latest=f"{f.latest:%d/%m/%Y}")
+        return day.isoformat()
     if f.type == "enum":
         ids = [o.id for o in f.options]
         if str(raw) not in ids:

@@ -102,6 +102,7 @@ MESSAGES: dict[str, str] = {
     "form.unknown_field": N_("Biểu mẫu không có trường này."),
     "form.not_boolean": N_("Hãy chọn có hoặc không."),
     "form.not_integer": N_("Hãy nhập một số nguyên."),
+    "form.date_in_future": N_("Ngày này chưa đến: hãy nhập một ngày không sau {latest}."),
     "form.below_minimum": N_("Giá trị nhỏ nhất được chấp nhận là {min}."),
     "form.above_maximum": N_("Giá trị lớn nhất được chấp nhận là {max}."),
     "form.not_date": N_("Hãy nhập ngày theo dạng năm-tháng-ngày, ví dụ 2026-03-02."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,11 @@ LONG_MIN = 0
 LONG_MAX = 10**15
 
 
-def form_fields(data: dict[str, Any]) -> list[FormField]:
+def form_fields(data: dict[str, Any], today: date | None = None) -> list[FormField]:
     """The applicant's form as the catalogue declares it; whole numbers carry their bounds (`min`, `max`,
-    by default LONG_MIN..LONG_MAX), which the server checks and the page writes as min/max attributes."""
+    by default LONG_MIN..LONG_MAX), and with `today` a date is not after it unless the field says
+    `future = true` (a birth, a death, a registration has happened); the server checks both and the page
+    writes them as min/max attributes."""
     def bound(f: dict[str, Any], key: str, default: int) -> int | None:
         return int(f.get(key, default)) if f.get("type") == "long" else None
     return [FormField(id=f["id"], label=f.get("label", f["id"]), type=f.get("type", "string"),
@@ -49,7 +52,9 @@ def form_fields(data: dict[str, Any]) -> list[FormField]:
                       options=tuple(Option(str(o["id"]), str(o.get("label", o["id"])))
                                     for o in f.get("options", [])),
                       pattern=f.get("pattern"), minimum=bound(f, "min", LONG_MIN),
-                      maximum=bound(f, "max", LONG_MAX)) for f in data.get("form", [])]
+                      maximum=bound(f, "max", LONG_MAX),
+                      latest=today if f.get("type") == "date" and not f.get("future") else None)
+            for f in data.get("form", [])]
 
 
 MAX_CATALOGUE_BYTES = 256 * 1024  # the largest real entry is a few kilobytes
@@ -204,4 +209,6 @@ def check_catalogue(data: dict[str, Any], path: str) -> list[Problem]:
             problems.append(Problem(path, None, f"form.{f['id']}", "min and max must be whole numbers"))
         elif f.get("min", LONG_MIN) > f.get("max", LONG_MAX):
             problems.append(Problem(path, None, f"form.{f['id']}", "min must not exceed max"))
+        elif "future" in f and (f.get("type") != "date" or not isinstance(f["future"], bool)):
+            problems.append(Problem(path, None, f"form.{f['id']}", "future = true|false applies to dates only"))
     return problems

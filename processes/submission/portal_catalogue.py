@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -119,7 +120,8 @@ def procedure_page(services: Services, code: str) -> dict[str, Any]:
             "responsibilities": cat.get("responsibilities", {}), "handling_agencies": handling,
             "agencies_consulted": cat.get("agencies", {}), "statistics": stats,
             "processing_note": cat.get("processing_time_note", ""), "pays_online": pays_online,
-            "form": [f.as_dict() for f in form_fields(cat)]}
+            "form": [f.as_dict() for f in form_fields(
+                cat, today=services.clock.now().astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date())]}
 
 
 def _statistics(s: so.Session, procedure: Procedure, now: datetime) -> dict[str, int]:

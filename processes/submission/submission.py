@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -149,7 +149,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
                 raw_form[field_id] = value
     form: dict[str, Any] = {}
     try:
-        form = clean_form(form_fields(procedure.catalogue), raw_form)
+        form = clean_form(form_fields(procedure.catalogue, today=_local_today(services)), raw_form)
     except FormErrors as exc:
         reasons += form_refusal(exc.codes, "form.").reasons
     channel = cmd.channel or "counter"
@@ -253,7 +253,7 @@ def answer_supplement(services: Services, username: str, code: str, form: Mappin
         procedure = s.get(Procedure, dossier.procedure_id)
         assert procedure is not None
         if form:
-            fields = form_fields(procedure.catalogue)
+            fields = form_fields(procedure.catalogue, today=_local_today(services))
             try:
                 merged = clean_form(fields, {**dossier.form, **form})
             except FormErrors as exc:
@@ -336,6 +336,11 @@ def _desk_agency(s: so.Session, procedure: Procedure, officer: User) -> Agency:
         raise Invalid("agency.wrong_level", "procedure", level=procedure.agency_level)
     return agency
 
+
+
+def _local_today(services: Services) -> date:
+    """Today in the province (a date the applicant declares is not after it)."""
+    return services.clock.now().astimezone(LOCAL).date()
 
 
 def _agency(s: so.Session, procedure: Procedure, wanted: str | None) -> Agency:
