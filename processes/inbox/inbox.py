@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from models import Dossier, Notification, User
+from models import Dossier, Notification, OutboxMessage, User
 from processes.access import acting_user
 from processes.errors import Invalid
 from processes.uow import UnitOfWork
@@ -61,9 +61,37 @@ def notify(s: so.Session, recipients: Iterable[int] | Group, kind: str, dossier_
     left_out = set(skip)
     told = [i for i in ids if i not in left_out]
     for user_id in told:
-        s.add(Notification(user_id=user_id, kind=kind, dossier_id=dossier_id, params=dict(params),
-                           created_at=at))
+        notification = Notification(user_id=user_id, kind=kind, dossier_id=dossier_id, params=dict(params),
+                                    created_at=at)
+        s.add(notification)
+        if kind in MAILED:
+            s.flush()
+            _mail(s, user_id, notification, at)
     return told
+
+
+# The officers' events addressed to them that also leave by e-mail: a task returned to me, a consultation of my
+# agency. The deadline warnings already do (the escalations); new work in a group's queue stays in the inbox
+# and its badge (a mail to every officer of the group for every dossier would be noise); the applicant's
+# notices go through processes/notices with the applicant's own channel choices.
+MAILED = {TASK_RETURNED: ("Hồ sơ {code} được trả lại cho bạn",
+                          "Hồ sơ {code} được trả lại cho bạn ({task}). Lý do: {reason}"),
+          CONSULTATION: ("Đề nghị phối hợp giải quyết hồ sơ {code}",
+                         "Cơ quan bạn được đề nghị phối hợp giải quyết hồ sơ {code}: {task}.")}
+
+
+def _mail(s: so.Session, user_id: int, notification: Notification, at: datetime) -> None:
+    """The same event by e-mail to an officer who has an address, once (the outbox key is the notification)."""
+    user = s.get(User, user_id)
+    if user is None or not user.email or not any(user.has_role(r) for r in ("reception", "specialist", "leader")):
+        return
+    code = s.scalar(sa.select(Dossier.code).where(Dossier.id == notification.dossier_id)) or ""
+    values = {"code": code, "task": "", "reason": ""} | {k: str(v) for k, v in notification.params.items()
+                                                         if isinstance(v, str)}
+    subject, body = (text.format_map(values) for text in MAILED[notification.kind])
+    s.add(OutboxMessage(key=f"inbox:{notification.id}", channel="email", recipient=user.email,
+                        subject=f"[MotCua] {subject}"[:300], body=body + "\n\nXem tại /inbox",
+                        dossier_id=notification.dossier_id, created_at=at, next_attempt_at=at))
 
 
 def inbox_page(services: Services, username: str, page: int = 1, unread_only: bool = False,

@@ -36,6 +36,20 @@ def test_officers_and_the_applicant_are_told_as_the_dossier_moves(services: Serv
     returned = kinds(services, "specialist", code)[0]
     assert returned == (inbox.TASK_RETURNED, {"code": code, "task": "Thẩm định, đề xuất",
                                               "reason": "Thiếu chữ ký của chủ hộ"})
+    mails = _mails(services, code)  # the return reaches the specialist's mailbox too; new work in a queue does not
+    assert [(to, "Thiếu chữ ký của chủ hộ" in body) for to, _s, body in mails if to == "specialist@example.vn"] == [
+        ("specialist@example.vn", True)]
+    assert not [m for m in mails if "hàng đợi" in m[1]]
+
+
+def _mails(services: Services, code: str) -> list[tuple[str, str, str]]:
+    import sqlalchemy as sa
+
+    from models import Dossier, OutboxMessage
+    with services.session_factory() as s:
+        return [(m.recipient, m.subject, m.body) for m in s.scalars(
+            sa.select(OutboxMessage).join(Dossier, Dossier.id == OutboxMessage.dossier_id)
+            .where(Dossier.code == code, OutboxMessage.key.startswith("inbox:")))]
 
 
 def test_a_consulted_agency_is_told(services: Services) -> None:
