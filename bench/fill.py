@@ -15,8 +15,8 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from engine.serializer import StateCodec
-from models import AuditEvent, AuditHead, Base, Dossier, OutboxMessage
-from processes.audit import event_digest
+from models import AuditChain, AuditEvent, AuditHead, Base, Dossier, OutboxMessage
+from processes.audit import ZERO, event_digest
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PER_DAY = 300  # dossiers per agency and day in the copied history
@@ -24,6 +24,7 @@ CHUNK = 1000
 DOSSIERS = cast(sa.Table, Dossier.__table__)
 AUDIT_EVENTS = cast(sa.Table, AuditEvent.__table__)
 AUDIT_HEAD = cast(sa.Table, AuditHead.__table__)
+AUDIT_CHAINS = cast(sa.Table, AuditChain.__table__)
 
 
 @dataclass
@@ -139,10 +140,10 @@ def copy_dossier(
             next_id = (
                 int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(Dossier.id), 0))).scalar_one()) + 1
             )
-            head = conn.execute(sa.select(AuditHead.__table__).where(AuditHead.id == 1)).mappings().one()
-            seq, prev = int(head["seq"]), str(head["hash"])
+            seq = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(AuditEvent.seq), 0))).scalar_one())
             dossiers: list[dict[str, Any]] = []
             events: list[dict[str, Any]] = []
+            chains: list[dict[str, Any]] = []
             children: dict[str, list[dict[str, Any]]] = {name: [] for name in template.children}
             for offset, (code, shift) in enumerate(chunk):
                 c = _Copy(template, code, shift)
@@ -165,11 +166,12 @@ def copy_dossier(
                         if name == "timers" and timer_due is not None:
                             new["due_at"] = timer_due
                         children[name].append(new)
-                for ev in audit_rows:
+                prev = ZERO  # each copy its own chain; its state is sealed when the application touches it
+                for n, ev in enumerate(audit_rows, start=1):
                     seq += 1
                     at = ev["at"] - shift
                     detail = c.value(ev["detail"])
-                    digest = event_digest(prev, seq, at, ev["actor"], dossier_id, ev["kind"], detail)
+                    digest = event_digest(prev, seq, at, ev["actor"], dossier_id, ev["kind"], detail, n, None)
                     events.append(
                         {
                             "seq": seq,
@@ -180,9 +182,14 @@ def copy_dossier(
                             "detail": detail,
                             "prev_hash": prev,
                             "hash": digest,
+                            "chain": dossier_id,
+                            "chain_seq": n,
+                            "state_hash": None,
                         }
                     )
                     prev = digest
+                chains.append({"chain": dossier_id, "n": len(audit_rows), "hash": prev, "last_seq": seq,
+                               "state_hash": None})
                 codes.append(code)
             conn.execute(DOSSIERS.insert(), dossiers)
             for name, rows in children.items():
@@ -190,7 +197,11 @@ def copy_dossier(
                     conn.execute(tables[name].insert(), rows)
             if events:
                 conn.execute(AUDIT_EVENTS.insert(), events)
-                conn.execute(sa.update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(seq=seq, hash=prev))
+                conn.execute(AUDIT_CHAINS.insert(), chains)
+                if engine.dialect.name == "postgresql":
+                    conn.execute(sa.select(sa.func.setval("audit_events_seq", seq)))
+                else:
+                    conn.execute(sa.update(AUDIT_HEAD).where(AUDIT_HEAD.c.id == 1).values(seq=seq))
         if engine.dialect.name == "postgresql":
             with engine.begin() as conn:
                 conn.exec_driver_sql(

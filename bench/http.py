@@ -27,15 +27,16 @@ def free_port() -> int:
 class Server:
     """`with Server(db) as server:` — started, healthy, and stopped (with its workers) on exit."""
 
-    def __init__(self, db: BenchDB, log_dir: Path):
+    def __init__(self, db: BenchDB, log_dir: Path, extra_env: dict[str, str] | None = None):
         self.db = db
+        self.extra_env = extra_env or {}
         self.port = free_port()
         self.log_path = log_dir / f"gunicorn-{db.backend}-{self.port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self._log: Any = None
 
     def __enter__(self) -> Self:
-        env = {**os.environ, **self.db.env(), "PORT": str(self.port)}
+        env = {**os.environ, **self.db.env(), **self.extra_env, "PORT": str(self.port)}
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
             [

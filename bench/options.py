@@ -17,6 +17,7 @@ class Options:
     timers: int = 10_000  # due timers fired by one sweep
     clients: int = 16  # concurrent HTTP clients
     per_client: int = 25  # dossiers per client (two completions each)
+    nodes: int = 3  # servers on one PostgreSQL database in the multi-node section (each with its sweeper)
     postgres: bool = True  # also PostgreSQL, when a server answers
     http: bool = True  # the HTTP sections (a gunicorn subprocess)
     svg: str | None = None  # write the growth plot here

@@ -23,9 +23,13 @@ TARGETS: list[tuple[str, str, float, str]] = [
     ("concurrency.errors", "<=", 0.0, "errors under 16 concurrent clients"),
     ("growth.ratio_1e5_1e3", "<=", 1.25, "per-operation cost at the largest / smallest history"),
     ("timers.sweep_10k_s", "<", 10.0, "one sweep firing 10,000 due timers (s)"),
+    ("timers.pg_sweep_10k_s", "<", 10.0, "10,000 due timers fired by 2 sweepers on PostgreSQL (s)"),
     ("memory.peak_rss_mb", "<", 250.0, "peak RSS of a server process under load (MB)"),
     ("memory.db_bytes_per_dossier", "<", 8192.0, "database bytes per finished dossier (peer process)"),
     ("memory.db_bytes_per_hkd_dossier", "<", 8192.0, "database bytes per finished HKD dossier"),
+    ("multinode.errors", "<=", 0.0, "errors with 3 nodes on one PostgreSQL database"),
+    ("multinode.duplicate_firings", "<=", 0.0, "timers fired more than once by the nodes' sweepers"),
+    ("multinode.lost_writes", "<=", 0.0, "completions answered 200 but not in the database"),
 ]
 
 
@@ -64,7 +68,8 @@ def table(result: dict[str, Any]) -> str:
         f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql'] or 'not measured'}"
     )
     lines.append("Measured in this run: every section below except [reference].")
-    for section in ("peer", "profile", "lifecycle", "growth", "timers", "concurrency", "memory"):
+    for section in ("peer", "profile", "lifecycle", "growth", "timers", "concurrency", "multinode", "audit",
+                    "memory"):
         data = result.get(section) or {}
         lines.append("")
         lines.append(f"[{section}]")

@@ -14,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import growth, lifecycle, load, peer, timers
+from bench import growth, lifecycle, load, multinode, peer, timers
 from bench.env import BenchDB, Databases, postgres_admin_url
 from bench.http import Server
 from bench.machine import describe
@@ -73,12 +73,20 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
                 "full_table_scans": full_scans(profiled),
             }
             result["lifecycle"], db_sizes = lifecycle_section(opts, backends, database, log)
+            result["audit"] = db_sizes.pop("audit")
+            log(f"audit verify: {result['audit']['verify_per_s']:,} events/s")
             log(f"growth on SQLite: {', '.join(f'{n:,}' for n in opts.growth)} dossiers")
             result["growth"] = growth.run(database("sqlite", "growth"), list(opts.growth), opts.growth_ops)
             log(f"timers: one sweep firing {opts.timers:,}")
             t = timers.run(database("sqlite", "timers"), opts.timers)
             t["sweep_10k_s"] = round(t["sweep_s"] * 10_000 / opts.timers, 3)
             t["extrapolated_to_10k"] = opts.timers != 10_000
+            if "postgresql" in backends:
+                log(f"timers on PostgreSQL: {opts.timers:,} fired by 2 sweepers at once")
+                pg = timers.run_parallel(database("postgresql", "timers"), opts.timers, sweepers=2)
+                t["postgresql_2_sweepers"] = pg
+                t["pg_sweep_10k_s"] = round(pg["sweep_s"] * 10_000 / opts.timers, 3)
+                log(f"timers on PostgreSQL: {pg['per_s']}/s, {pg['duplicate_firings']} duplicate firings")
             result["timers"] = t
             peer_sizes = {
                 f"db_bytes_per_dossier{'' if b == 'sqlite' else '_' + b}": result["peer"].pop(
@@ -89,6 +97,19 @@ def run(opts: Options, log: Log) -> dict[str, Any]:
             result["memory"] = {**peer_sizes, **db_sizes, "peak_rss_mb": None}
             if opts.http:
                 http_section(opts, backends, database, root, result, log)
+                if "postgresql" in backends:
+                    n_timers = max(opts.timers // 10, 10)
+                    log(f"multi-node: {opts.nodes} servers on one PostgreSQL database, {opts.clients} clients, "
+                        f"{n_timers} due timers")
+                    m = multinode.run(database("postgresql", "multinode"), root, opts.nodes, opts.clients,
+                                      opts.per_client, n_timers)
+                    m["single_node_per_s"] = result["concurrency"]["postgresql"]["throughput_per_s"]
+                    log(f"multi-node: {m['per_s']}/s (one node {m['single_node_per_s']}/s), p99 {m['p99_ms']} ms, "
+                        f"{m['errors']} errors, {m['duplicate_firings']} duplicate firings, "
+                        f"{m['lost_writes']} lost writes")
+                    result["multinode"] = m
+                else:
+                    notes.append("multi-node section skipped: it needs PostgreSQL")
             else:
                 notes.append("HTTP sections skipped (--no-http)")
         finally:
@@ -153,6 +174,8 @@ def lifecycle_section(
         samples = Samples()
         per_s = lifecycle.run(services, opts.lifecycles, samples)
         size1 = db.size_bytes(services.db)
+        if backend == "sqlite":
+            sizes["audit"] = _verify_rate(services)
         services.db.dispose()
         log(f"HKD lifecycle on {backend}: {per_s:.1f}/s")
         key = "" if backend == "sqlite" else f"_{backend}"
@@ -163,6 +186,20 @@ def lifecycle_section(
         sizes[f"db_bytes_per_hkd_dossier{key}"] = bytes_per
     out["dossiers"] = opts.lifecycles
     return out, sizes
+
+
+def _verify_rate(services: Any) -> dict[str, Any]:
+    """`motcua audit verify` over the lifecycle database (chains, states; no checkpoint): events per second."""
+    from processes.audit import verify
+
+    with services.session_factory() as s:
+        start = time.perf_counter()
+        checked = verify(s)
+        elapsed = time.perf_counter() - start
+    if not checked.ok:
+        raise RuntimeError(f"audit verify failed on the benchmark's own database: {checked.reason}")
+    return {"events": checked.count, "seconds": round(elapsed, 3),
+            "verify_per_s": round(checked.count / elapsed, 1) if elapsed else 0.0}
 
 
 def http_section(

@@ -1,6 +1,6 @@
 """SQLAlchemy 2.0 typed models, the session factory and Alembic migrations."""
 from models.acts import ExtensionRequest, Substitution, WithdrawalRequest
-from models.audit import AuditEvent, AuditHead, Incident, OutboxMessage
+from models.audit import AuditChain, AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
 from models.dossiers import (
@@ -22,7 +22,7 @@ from models.users import RecoveryCode, TwoFactor, User, UserSession
 from models.workbench import DossierNote, FeePayment, ResultDelivery
 
 __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride", "User", "Attachment",
-           "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead",
+           "Dossier", "DossierNotice", "DossierSequence", "Timer", "UserTask", "AuditEvent", "AuditHead", "AuditChain",
            "OutboxMessage", "Incident", "EmailVerification", "Feedback", "SubmissionNonce", "ThrottleHit",
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
            "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",

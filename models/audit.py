@@ -11,12 +11,21 @@ from models.base import Base
 
 
 class AuditEvent(Base):
-    """One thing that happened. Never updated or deleted (database triggers refuse it)."""
+    """One thing that happened. Never updated or deleted (database triggers refuse it).
+
+    Events form one hash chain per dossier (`chain` = the dossier's id) and one for system events
+    (`chain` = 0); `seq` orders all events (unique, not gapless), `chain_seq` numbers a chain 1, 2, …
+    and `prev_hash` links to the chain's previous event. `state_hash`: the dossier's state and business
+    data as the chain head held it when the event was written (see `AuditChain.state_hash`)."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (sa.UniqueConstraint("chain", "chain_seq"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     seq: so.Mapped[int] = so.mapped_column(unique=True)
+    chain: so.Mapped[int] = so.mapped_column(default=0)
+    chain_seq: so.Mapped[int] = so.mapped_column(default=0)
+    state_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     at: so.Mapped[datetime] = so.mapped_column()
     actor: so.Mapped[str] = so.mapped_column(sa.String(100))
     dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
@@ -27,13 +36,28 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """The chain's last link; its row lock serialises appends across processes."""
+    """On SQLite, the counter that numbers `audit_events.seq` (SQLite has one writer at a time anyway);
+    PostgreSQL uses the sequence `audit_events_seq`. No longer a chain head."""
 
     __tablename__ = "audit_head"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     seq: so.Mapped[int] = so.mapped_column(default=0)
     hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+
+class AuditChain(Base):
+    """The head of one chain (0: system events, else the dossier's id): its row lock serialises only
+    the writers of that dossier. `state_hash`: the dossier's state and business data as committed
+    last (sealed by every transaction that touches the dossier), so a direct edit of the row shows."""
+
+    __tablename__ = "audit_chains"
+
+    chain: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
+    n: so.Mapped[int] = so.mapped_column(default=0)
+    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    last_seq: so.Mapped[int] = so.mapped_column(default=0)
+    state_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
 
 class OutboxMessage(Base):

@@ -3,13 +3,15 @@
 Routes parse, call, render; every decision is in processes/."""
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request
 
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
 from processes.people import accounts
+from processes.people.my_data import my_data
 from processes.submission import drafts, feedback, portal_catalogue, portal_dossiers, submission
 from processes.submission.portal_submission import DECLARATION, new_nonce
 from web import refusals
@@ -134,6 +136,15 @@ def _dossier(code: str) -> dict[str, Any]:
         return portal_dossiers.my_dossier(services(), g.username, code)
     except NotFound:
         abort(404)
+
+
+@bp.get("/my/data.json")
+@login_required
+def my_data_download() -> Any:
+    """Everything held about the applicant, as a JSON file (Decree 13/2023: the right of access)."""
+    body = json.dumps(my_data(services(), g.username), ensure_ascii=False, indent=1)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": "attachment; filename=du-lieu-cua-toi.json", "Cache-Control": "private, no-store"})
 
 
 @bp.get("/my/dossiers/<code>/receipt")

@@ -337,17 +337,34 @@ def cmd_payments_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from processes.audit import verify
-    from processes.uow import UnitOfWork
+    """Every chain, every dossier's sealed state, and the checkpoints in `[audit] checkpoint_dir`
+    (signed with the key in `[audit] checkpoint_key_file`): names each dossier and event that broke."""
+    from processes.audit import verify_all
 
-    services = cli_services()
-    with UnitOfWork(services.session_factory) as uow:
-        result = verify(uow.session)
+    result = verify_all(cli_services())
     if result.ok:
-        print(f"ok {result.count} events")
+        against = f", checkpoint {result.checkpoint}" if result.checkpoint else ""
+        print(f"ok {result.count} events{against}")
         return 0
     print(f"broken at event {result.broken_seq}: {result.reason} ({result.count} events verified before it)")
+    for problem in result.problems:
+        print(f"  {problem}")
     return 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    """Sign every chain head now and write the checkpoint file the auditor keeps."""
+    from adapters.audit_anchor import AnchorError, checkpoint_dir
+    from processes.audit import make_checkpoint
+
+    services = cli_services()
+    try:
+        doc = make_checkpoint(services)
+    except AnchorError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{checkpoint_dir(services.config) / doc['file']} {doc['chains']} chains {doc['events']} events "
+          f"root {doc['root']}")
+    return 0
 
 
 def cmd_tasks_list(args: argparse.Namespace) -> int:
@@ -503,7 +520,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_payments_reconcile)
 
     audit = sub.add_parser("audit").add_subparsers(dest="audit_command", required=True)
-    audit.add_parser("verify").set_defaults(fn=cmd_audit_verify)
+    audit.add_parser("verify", help="check every chain, dossier state and checkpoint").set_defaults(
+        fn=cmd_audit_verify)
+    audit.add_parser("checkpoint", help="sign the chain heads into a checkpoint file").set_defaults(
+        fn=cmd_audit_checkpoint)
 
     tasks = sub.add_parser("tasks", help="officers' tasks").add_subparsers(dest="tasks_command", required=True)
     p = tasks.add_parser("list", help="the open tasks a user may act on")

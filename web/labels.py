@@ -47,6 +47,9 @@ LABELS: dict[str, dict[str, str]] = {
     "change": {"added": N_("Thêm"), "removed": N_("Bỏ"), "changed": N_("Sửa")},
     "publication": {"deploy": N_("Triển khai"), "catalogue": N_("Cập nhật danh mục"),
                     "rollback": N_("Quay lại phiên bản cũ")},
+    # What an officer or administrator read of a dossier's personal data (its access log, R13.2).
+    "access": {"dossier": N_("Xem hồ sơ"), "task_page": N_("Mở hồ sơ để xử lý"), "document": N_("Tải giấy tờ"),
+               "form": N_("Tải biểu mẫu"), "disclosure": N_("Chuyển cho cơ quan phối hợp")},
     # How a procedure may be carried out (the catalogue's closed list).
     "channel": {"Trực tiếp": N_("Trực tiếp"), "Bưu chính": N_("Bưu chính"), "Trực tuyến": N_("Trực tuyến")},
     "party": {"applicant": N_("Tổ chức, cá nhân"), "agency": N_("Cơ quan giải quyết")},

@@ -211,7 +211,7 @@ def register_pdf() -> Any:
 @login_required
 def form_pdf(code: str, form_no: str) -> Any:
     try:
-        data = paper.dossier_form_pdf(services(), g.username, code, form_no)
+        data = paper.dossier_form_pdf(services(), g.username, code, form_no, request.args.get("reason"))
     except Refused as exc:
         return refused(exc)
     return _pdf(data, f"mau-{form_no}-{code}.pdf")
@@ -247,7 +247,8 @@ def _moved(path: str) -> Any:
 @login_required
 def document(code: str, attachment_id: int) -> Any:
     try:
-        filename, content_type, data = task_page.read_document(services(), g.username, code, attachment_id)
+        filename, content_type, data = task_page.read_document(services(), g.username, code, attachment_id,
+                                                                request.args.get("reason"))
     except Refused as exc:
         return refused(exc)
     return send_document(data, content_type, filename)

@@ -429,6 +429,9 @@ MESSAGES: dict[str, str] = {
                                        "reception_decision=refuse)."),
     "definition.simulate_instant": N_("Thời điểm nhận hồ sơ “{value}” không đúng dạng ngày giờ (ví dụ "
                                       "2026-03-02T08:00)."),
+    # -- issue 18: privacy records (break-glass) --------------------------------------------------------
+    "dossier.break_glass_reason": N_("Hồ sơ {code} không thuộc cơ quan của bạn: hãy ghi rõ lý do truy cập "
+                                     "(lý do được ghi vào nhật ký truy cập của hồ sơ)."),
 }
 
 

@@ -7,6 +7,7 @@ import time
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from adapters.bootstrap import Services
+from processes.audit import make_checkpoint
 from processes.idempotency import purge_expired
 from processes.outbox import dispatch_outbox
 from processes.reports.oversight import queue_annual_reminders
@@ -43,6 +44,11 @@ def reconcile_once(services: Services) -> None:
                  summary["expired"], len(summary["incidents"]))
     except Exception:  # logged; tomorrow's run (or `motcua payments reconcile`) tries again
         log.exception("payment reconciliation failed")
+def checkpoint_once(services: Services) -> None:
+    try:
+        make_checkpoint(services)
+    except Exception:  # logged; the next period tries again
+        log.exception("audit checkpoint failed")
 
 
 def start_sweeper(services: Services) -> BackgroundScheduler:
@@ -57,5 +63,9 @@ def start_sweeper(services: Services) -> BackgroundScheduler:
         scheduler.add_job(reconcile_once, "cron", args=[services], hour=int(hour), minute=int(minute or 0),
                           timezone=str(services.config["calendar"]["timezone"]), max_instances=1,
                           coalesce=True, id="reconcile_payments")
+    minutes = float(services.config.get("audit", {}).get("checkpoint_minutes") or 0)
+    if minutes > 0:  # several nodes may each checkpoint: harmless, every file verifies on its own
+        scheduler.add_job(checkpoint_once, "interval", args=[services], minutes=minutes,
+                          max_instances=1, coalesce=True, id="audit_checkpoint")
     scheduler.start()
     return scheduler

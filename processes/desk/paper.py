@@ -26,7 +26,8 @@ from models import (
     UserTask,
 )
 from processes.access import acting_user, may_print_register
-from processes.dossier.dossiers import load_visible
+from processes.dossier.access_log import record_read
+from processes.dossier.dossiers import involved_agencies, load_visible
 from processes.dossier.status import status_name
 from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
 from processes.payments import ledger
@@ -58,19 +59,27 @@ def applicable_forms(s: so.Session, dossier: Dossier) -> list[str]:
     return forms + [CONTROL_SHEET]
 
 
-def dossier_form_pdf(services: Services, username: str, code: str, form_no: str) -> bytes:
-    """The form as PDF for whoever may see the dossier; NotFound where the form does not apply."""
+def dossier_form_pdf(services: Services, username: str, code: str, form_no: str,
+                     reason: str | None = None) -> bytes:
+    """The form as PDF for whoever may see the dossier; NotFound where the form does not apply. An
+    officer's or administrator's download is logged (break-glass: an administrator outside the
+    dossier's agencies gives `reason`)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         dossier, procedure = load_visible(s, username, code)
         if form_no not in DOSSIER_FORMS or form_no not in applicable_forms(s, dossier):
             raise NotFound("form.not_applicable", "form_no", form_no=form_no, code=code)
+        user = acting_user(s, username)
+        if user.id != dossier.applicant_id:
+            record_read(services, s, user, dossier, involved_agencies(s, dossier), "form", reason, form=form_no)
         ctx = _Context(services, s, dossier, procedure)
         doc = {"01": ctx.receipt, "02": ctx.supplement, "03": ctx.refusal, "04": ctx.apology,
                CONTROL_SHEET: ctx.control_sheet}[form_no]()
         pdf = render(doc, _font_dir(services), created_at=services.clock.now())
         if form_no in SIGNED_NOTICES:  # issue 14: the notices the applicant receives carry the agency's signature
             pdf = sign_notice(services, dossier_agency(s, dossier), pdf)
+        if user.id != dossier.applicant_id:  # issue 18: an officer's read was logged; keep it
+            uow.commit()
         return pdf
 
 

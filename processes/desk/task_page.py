@@ -39,6 +39,7 @@ from processes.desk.paper import applicable_forms
 from processes.desk.result import DRAFT_DOCUMENT, DRAFT_KEY, DRAFTABLE, draft_view, latest_proposal
 from processes.desk.steps import fee_due, task_step
 from processes.desk.tasks import log_refusal
+from processes.dossier.access_log import access_log, record_read
 from processes.dossier.dossiers import involved_agencies, load_visible
 from processes.dossier.status import FINAL_STATUSES, DossierStatus
 from processes.dossier.views import dossier_view
@@ -66,7 +67,12 @@ def task_page(services: Services, username: str, task_id: str) -> dict[str, Any]
         user = acting_user(s, username)
         task = s.get(UserTask, task_id)
         if task is not None and may_see_task(user, task):
-            return _page(services, s, user, task)
+            dossier = s.get(Dossier, task.dossier_id)
+            assert dossier is not None
+            record_read(services, s, user, dossier, involved_agencies(s, dossier), "task_page", task=task.element_id)
+            page = _page(services, s, user, task)
+            uow.commit()
+            return page
         refusal: Refused = NotFound("task.not_found") if task is None else Forbidden("task.not_yours")
         where = task.dossier_id if task is not None else None
     log_refusal(services, username, where, task_id, refusal)
@@ -116,6 +122,8 @@ def _page(services: Services, s: so.Session, user: User, task: UserTask) -> dict
                        "uploaded": any(a.document_key == d["key"] for a in documents)} for d in catalogue_docs],
         "history": _history(s, dossier, definition.user_tasks),
         "notes": notes_of(s, dossier.id),
+        "access_log": access_log(s, dossier.id),  # who read its personal data, when, why (R13.2)
+        "audit_intact": audit.verify_dossier(s, dossier.id).ok,
         "fees": fees, "fee_total": sum(int(f.get("amount_vnd", 0)) for f in fees),
         "payment": {"receipt_no": payment.receipt_no, "amount_vnd": payment.amount_vnd,
                     "paid_at": payment.paid_at} if payment else None,
@@ -183,17 +191,27 @@ def add_note(services: Services, username: str, code: str, body: str) -> None:
         uow.commit()
 
 
-def read_document(services: Services, username: str, code: str, attachment_id: int) -> tuple[str, str, bytes]:
+def read_document(services: Services, username: str, code: str, attachment_id: int,
+                  reason: str | None = None) -> tuple[str, str, bytes]:
     """(filename, content type, bytes) of a document of a dossier the caller may see, after its
-    SHA-256 was verified. A mismatch (or a missing file) is audited and the bytes are never served."""
+    SHA-256 was verified. A mismatch (or a missing file) is audited and the bytes are never served.
+    An officer's or administrator's download is logged (break-glass: an administrator outside the
+    dossier's agencies gives `reason`)."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         dossier, _procedure = load_visible(s, username, code)
         row = s.get(Attachment, attachment_id)
         if row is None or row.dossier_id != dossier.id:
             raise NotFound("document.not_found", "document")
+        user = acting_user(s, username)
+        if user.id != dossier.applicant_id:
+            record_read(services, s, user, dossier, involved_agencies(s, dossier), "document", reason,
+                        attachment=row.id, filename=row.filename)
         try:
-            return row.filename, row.content_type, services.attachments.read(row.sha256)
+            data = services.attachments.read(row.sha256)
+            if user.id != dossier.applicant_id:
+                uow.commit()
+            return row.filename, row.content_type, data
         except (IntegrityError, OSError) as exc:
             damaged = (dossier.id, row.id, row.filename, row.sha256, type(exc).__name__)
     dossier_id, row_id, filename, sha256, what = damaged

@@ -29,6 +29,7 @@ from models import (
     UserTask,
 )
 from processes import audit
+from processes.dossier.access_log import DISCLOSED
 from processes.dossier.status import shown_status
 from processes.errors import Unprocessable
 from processes.inbox import events as inbox_events
@@ -168,6 +169,10 @@ class DossierRun:
             self.session.add(added)
             self.open_tasks.append(added)
             inbox_events.task_opened(self.session, self.dossier, added, self.actor, self.now)
+            if added.agency_id != self.dossier.agency_id:  # a consulted agency now sees the applicant's data
+                audit.append(self.session, at=self.now, actor=self.actor, kind=DISCLOSED, dossier_id=self.dossier.id,
+                             detail={"to_agency": added.agency_id, "purpose": "consultation",
+                                     "task": task.info.element_id})
         for gone in existing.values():  # cancelled (e.g. by a boundary event), not completed by a person
             self.session.delete(gone)
         self.open_tasks.sort(key=lambda t: t.id)

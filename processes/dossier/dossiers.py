@@ -42,14 +42,22 @@ def load_for(s: so.Session, username: str, code: str, right: Callable[[User, Dos
     return user, dossier, procedure
 
 
-def get_dossier(services: Services, username: str, code: str) -> dict[str, Any]:
-    """The dossier's view, with each stored document's signature check and the signed result (issue 14)."""
+def get_dossier(services: Services, username: str, code: str, reason: str | None = None) -> dict[str, Any]:
+    """The dossier as the API shows it, with each stored document's signature check and the signed result
+    (issue 14); an officer's or administrator's read is logged (an administrator outside the dossier's
+    agencies gives `reason`, break-glass; issue 18)."""
+    from processes.dossier.access_log import record_read
     from processes.signing import document_signatures
 
     with UnitOfWork(services.session_factory) as uow:
-        dossier, procedure = load_visible(uow.session, username, code)
-        return dossier_view(services, uow.session, dossier, procedure) | document_signatures(
-            services, uow.session, dossier)
+        s = uow.session
+        dossier, procedure = load_visible(s, username, code)
+        view = dossier_view(services, s, dossier, procedure) | document_signatures(services, s, dossier)
+        if dossier.applicant_id != acting_user(s, username).id:
+            record_read(services, s, acting_user(s, username), dossier, involved_agencies(s, dossier), "dossier",
+                        reason)
+            uow.commit()
+        return view
 
 
 def list_procedures(services: Services) -> list[dict[str, Any]]:

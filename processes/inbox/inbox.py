@@ -70,14 +70,12 @@ def notify(s: so.Session, recipients: Iterable[int] | Group, kind: str, dossier_
     return told
 
 
-# The officers' events addressed to them that also leave by e-mail: a task returned to me, a consultation of my
-# agency. The deadline warnings already do (the escalations); new work in a group's queue stays in the inbox
-# and its badge (a mail to every officer of the group for every dossier would be noise); the applicant's
-# notices go through processes/notices with the applicant's own channel choices.
+# The officers' events addressed to them that also leave by e-mail: a task returned to me. A consultation is
+# mailed by its handler (handlers/coordination.py) and the deadline warnings by the escalations; new work in a
+# group's queue stays in the inbox and its badge (a mail to every officer of the group for every dossier would
+# be noise); the applicant's notices go through processes/notices with the applicant's own channel choices.
 MAILED = {TASK_RETURNED: ("Hồ sơ {code} được trả lại cho bạn",
-                          "Hồ sơ {code} được trả lại cho bạn ({task}). Lý do: {reason}"),
-          CONSULTATION: ("Đề nghị phối hợp giải quyết hồ sơ {code}",
-                         "Cơ quan bạn được đề nghị phối hợp giải quyết hồ sơ {code}: {task}.")}
+                          "Hồ sơ {code} được trả lại cho bạn ({task}). Lý do: {reason}")}
 
 
 def _mail(s: so.Session, user_id: int, notification: Notification, at: datetime) -> None:

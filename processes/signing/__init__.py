@@ -90,8 +90,9 @@ def verify_document(services: Services, data: bytes, ip: str) -> dict[str, Any]:
     if not data:
         raise Invalid("verify.file_required", "file")
     with UnitOfWork(services.session_factory) as uow:
-        if not throttle.take(uow.session, throttle.VERIFICATIONS_PER_IP, throttle.key_of(ip), services.clock.now()):
-            wait = throttle.minutes(throttle.VERIFICATIONS_PER_IP)
+        checks = throttle.configured(services.config, throttle.VERIFICATIONS_PER_IP)
+        if not throttle.take(uow.session, checks, throttle.key_of(ip), services.clock.now()):
+            wait = throttle.minutes(checks)
             raise Throttled("verify.too_many", retry_after=wait * 60, minutes=wait)
         uow.commit()
     view = verdict_view(services.signing.verify(data, at=services.clock.now()))

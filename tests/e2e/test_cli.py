@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -263,3 +263,40 @@ def test_audit_verify_is_ok_then_names_a_tampered_event(cli: Cli) -> None:
     broken = cli("audit", "verify", process=True)
     assert broken.returncode == 1
     assert broken.stdout.startswith("broken at event 1:")
+
+
+def test_audit_checkpoint_then_verify_names_a_rewritten_chain_and_a_wrong_key(cli: Cli) -> None:
+    made = cli("audit", "checkpoint")
+    assert made.returncode == 0, made.stdout + made.stderr
+    path = Path(made.stdout.split()[0])
+    assert path.is_file() and path.parent == cli.folder / "audit-checkpoints"
+    assert (cli.folder / "audit-checkpoint.key").is_file()  # demo mode: created on first use
+    done = cli("audit", "verify")
+    assert done.returncode == 0, done.stdout
+    assert done.stdout == f"ok {done.stdout.split()[1]} events, checkpoint {path.name}\n"
+
+    # What the owner of the database could do: drop the trigger, edit event 1, recompute every hash.
+    from processes.audit import ZERO, event_digest
+
+    engine = sa.create_engine(cli.env["MOTCUA_DATABASE__URL"])
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER audit_events_no_update")
+        rows = conn.execute(sa.text("SELECT * FROM audit_events WHERE chain = 0 ORDER BY chain_seq")).mappings().all()
+        prev = ZERO
+        for row in rows:
+            actor = "mallory" if row["seq"] == 1 else row["actor"]
+            at = datetime.fromisoformat(str(row["at"])).replace(tzinfo=UTC)
+            digest = event_digest(prev, row["seq"], at, actor, None, row["kind"], json.loads(row["detail"]),
+                                  row["chain_seq"], row["state_hash"])
+            conn.execute(sa.text("UPDATE audit_events SET actor = :a, prev_hash = :p, hash = :h WHERE id = :i"),
+                         {"a": actor, "p": prev, "h": digest, "i": row["id"]})
+            prev = digest
+        conn.execute(sa.text("UPDATE audit_chains SET hash = :h WHERE chain = 0"), {"h": prev})
+    engine.dispose()
+    broken = cli("audit", "verify", process=True)
+    assert broken.returncode == 1, broken.stdout
+    assert "  system events, event 1: the chain was rewritten" in broken.stdout
+
+    (cli.folder / "audit-checkpoint.key").write_text("ab" * 32 + "\n")  # another key
+    wrong = cli("audit", "verify")
+    assert wrong.returncode == 1 and "signature does not match the key" in wrong.stdout

@@ -45,6 +45,13 @@ def test_every_section_runs_and_reports_sane_figures() -> None:
     assert set(result["targets"]) == {path for path, *_ in TARGETS}
     assert result["profile"]["full_table_scans"] == []  # every look-up of the hot use cases has its index
     assert result["reference"]["spiff_arena"]["measured_elsewhere"] is True  # spiff-arena is never run here
+    assert lookup(result, "audit.verify_per_s") > 0
     if with_pg:
         assert lookup(result, "peer.usecase_postgresql_per_s") > 0
         assert lookup(result, "concurrency.postgresql.errors") == 0
+        pg_timers = result["timers"]["postgresql_2_sweepers"]
+        assert (pg_timers["fired"], pg_timers["left_due"], pg_timers["duplicate_firings"]) == (SMOKE.timers, 0, 0)
+        m = result["multinode"]  # three servers, each with its sweeper, on one PostgreSQL database
+        assert m["nodes"] == 3 and m["per_s"] > 0 and m["completions"] > 0, m
+        assert (m["errors"], m["duplicate_firings"], m["lost_writes"], m["timers_left"]) == (0, 0, 0, 0), m
+        assert m["timers_fired"] == m["timers"] >= 10

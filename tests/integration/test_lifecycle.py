@@ -55,7 +55,9 @@ def snapshot(services: Services, code: str) -> dict[str, Any]:
                                  s.scalars(sa.select(UserTask).where(UserTask.dossier_id == d.id))),
             "timers": sorted((t.element_id, t.due_at)
                              for t in s.scalars(sa.select(Timer).where(Timer.dossier_id == d.id))),
-            "audit": s.scalar(sa.select(sa.func.count()).select_from(AuditEvent)),
+            # Changes only: reads of personal data are logged too (issue 18), a refused attempt's page included.
+            "audit": s.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.kind != "personal_data_read")),
             "outbox": s.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)),
             "notices": s.scalar(sa.select(sa.func.count()).select_from(DossierNotice)),
         }

@@ -581,10 +581,14 @@ EXEMPT: dict[str, str] = {
     "processes.submission.feedback:give_feedback": "general feedback is open to anyone, logged in or not",
     "processes.inbox.inbox:mark_read": "marks the caller's own notifications only (others' ids are ignored: "
     "the update is filtered by the caller's id); an unknown or locked account is refused",
+    "processes.people.my_data:my_data": "the caller's own data only, whoever they are (an unknown or locked "
+    "account is refused): tests/e2e/test_my_data.py",
 }
 
 # Functions taking `services` and no acting user, and why that is right.
 NO_ACTOR: dict[str, str] = {
+    "processes.submission.portal_catalogue:generated_template": "the public catalogue: a blank form of a "
+    "published procedure, the same for everyone",
     "processes.notices.deliveries:record_delivery_report": "a provider's delivery report: its signature "
     "(the shared secret) is the proof; it only marks one of our messages delivered or failed",
     "processes.idempotency:commit_or_twin": "commits a use case's own transaction (after its authorisation) "
@@ -598,6 +602,10 @@ NO_ACTOR: dict[str, str] = {
     "processes.people.sessions:check": "authentication: the credential's secret is the proof",
     "processes.people.sessions:end_session": "log-out: the credential's secret is the proof",
     "processes.people.sessions:operator_token": "operator bootstrap tool (`motcua token`)",
+    "processes.audit:make_checkpoint": "host-operator tool (`motcua audit checkpoint`) and the sweeper: "
+    "reads heads, writes the auditor's file, records the root as `system`",
+    "processes.audit:verify_all": "host-operator tool (`motcua audit verify`): reads only, reveals no "
+    "personal data",
     "processes.people.sessions:token_days": "configuration, not a use case",
     "processes.people.sessions:web_limits": "configuration, not a use case",
     "processes.people.sessions:admin_2fa_required": "configuration, not a use case",

@@ -148,7 +148,8 @@ def _iso_item(item: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/dossiers/<code>")
 @require_token
 def dossier(code: str) -> Response:
-    view = dossiers.get_dossier(services(), g.username, code)
+    # ?reason=…: an administrator outside the dossier's agencies says why (break-glass, logged).
+    view = dossiers.get_dossier(services(), g.username, code, request.args.get("reason"))
     return jsonify(view | {"status": gettext(view["status"])})
 
 

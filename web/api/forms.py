@@ -26,8 +26,8 @@ REGISTER_URL = f"/api/v1/forms/{paper.REGISTER}.pdf"
 @bp.get("/dossiers/<code>/forms/<form_no>.pdf")
 @require_token
 def form_pdf(code: str, form_no: str) -> Any:
-    return _send(paper.dossier_form_pdf(services(), g.username, code, form_no), "application/pdf",
-                 f"mau-{form_no}-{code}.pdf")
+    data = paper.dossier_form_pdf(services(), g.username, code, form_no, request.args.get("reason"))
+    return _send(data, "application/pdf", f"mau-{form_no}-{code}.pdf")
 
 
 @bp.get(f"/forms/{paper.REGISTER}.pdf")
@@ -57,7 +57,8 @@ def former_register() -> Any:
 @bp.get("/dossiers/<code>/documents/<int:attachment_id>")
 @require_token
 def document(code: str, attachment_id: int) -> Any:
-    filename, content_type, data = task_page.read_document(services(), g.username, code, attachment_id)
+    filename, content_type, data = task_page.read_document(services(), g.username, code, attachment_id,
+                                                           request.args.get("reason"))
     return send_document(data, content_type, filename)
 
 

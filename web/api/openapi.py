@@ -837,6 +837,24 @@ OPENAPI["paths"].update({
 })
 
 
+
+# -- issue 18: the access log's break-glass reason, and the applicant's own data ----------------------------
+_REASON = _query("reason", {"type": "string", "maxLength": 500},
+                 "why an administrator outside the dossier's agencies opens it (break-glass; logged)")
+for _logged in ("/dossiers/{code}", "/dossiers/{code}/forms/{form_no}.pdf", "/dossiers/{code}/documents/{id}"):
+    OPENAPI["paths"][_logged]["get"]["parameters"].append(_REASON)
+OPENAPI["paths"]["/dossiers/{code}"]["get"]["summary"] += (
+    "; an officer's or administrator's read is logged in its access log; an administrator outside its agencies "
+    "gives ?reason= (break-glass) or gets 403 dossier.break_glass_reason")
+OPENAPI["components"]["schemas"]["MyData"] = {"type": "object", "properties": {
+    "exported_at": _INSTANT, "account": {"type": "object", "additionalProperties": True},
+    "dossiers": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+    "drafts": {"type": "array", "items": {"type": "object", "additionalProperties": True}}}}
+OPENAPI["paths"]["/me/data"] = {"get": _op(
+    "Everything held about the caller (account, own dossiers with files, notices, history and access log, "
+    "drafts): Decree 13/2023's right of access", "200", answer=_ref("MyData"))}
+
+
 _complete(OPENAPI["paths"])
 
 

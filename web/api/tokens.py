@@ -8,6 +8,7 @@ from typing import Any
 from flask import Response, g, jsonify
 
 from processes.people import sessions
+from processes.people.my_data import my_data
 from web.api import bp
 from web.auth import require_token
 from web.context import services
@@ -28,3 +29,10 @@ def list_tokens() -> Response:
 @require_token
 def revoke(token_id: str) -> Response:
     return jsonify(_json(sessions.revoke_token(services(), g.username, token_id)))
+
+
+@bp.get("/me/data")
+@require_token
+def my_data_export() -> Response:
+    """Everything held about the caller (Decree 13/2023: the right of access), as one JSON document."""
+    return jsonify(my_data(services(), g.username))
