@@ -28,7 +28,12 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-install: $(STAMP) $(MO) $(NODE_STAMP)
+# The analysts' studio (bpmn-js, its properties panel, MotCua's panel), bundled by esbuild from the lock file.
+STUDIO := web/static/studio/studio.js
+$(STUDIO): $(NODE_STAMP) $(wildcard frontend/studio/*)
+	npm run --silent build
+
+install: $(STAMP) $(MO) $(NODE_STAMP) $(STUDIO)
 
 run: install
 	$(BIN)/motcua init

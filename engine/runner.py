@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine import sandbox
+from engine.calendar import WorkCalendar
 from engine.clock import Clock
 from engine.definitions import Definition, UserTaskInfo
 from engine.scripting import HandlerCall, HandlerFailed, MotCuaScriptEngine
@@ -236,8 +237,8 @@ class Runner:
         self.limits = limits or sandbox.Limits()
 
     def start(self, definition: Definition, variables: Mapping[str, Any], clock: Clock,
-              call_handler: HandlerCall) -> Instance:
-        engine = MotCuaScriptEngine(clock, call_handler, self.limits)
+              call_handler: HandlerCall, calendar: WorkCalendar | None = None) -> Instance:
+        engine = MotCuaScriptEngine(clock, call_handler, self.limits, calendar)
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=engine)
         for task in workflow.get_tasks(state=TaskState.READY):  # the start task
             task.data.update(variables)
@@ -245,8 +246,9 @@ class Runner:
         instance.run_engine()
         return instance
 
-    def load(self, definition: Definition, state: str, clock: Clock, call_handler: HandlerCall) -> Instance:
-        engine = MotCuaScriptEngine(clock, call_handler, self.limits)
+    def load(self, definition: Definition, state: str, clock: Clock, call_handler: HandlerCall,
+             calendar: WorkCalendar | None = None) -> Instance:
+        engine = MotCuaScriptEngine(clock, call_handler, self.limits, calendar)
         workflow = self.codec.load_state(state, definition.spec, definition.subprocess_specs)
         workflow.script_engine = engine
         return Instance(definition, workflow, engine)

@@ -8,6 +8,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine import sandbox
+from engine.calendar import WorkCalendar
 from engine.clock import Clock
 
 # (element id, handler topic, the task's variables) -> variables to set on the task
@@ -60,10 +61,11 @@ class MotCuaScriptEngine(PythonScriptEngine):
     """One per run: knows the clock and how to call the handlers of this unit of work."""
 
     def __init__(self, clock: Clock, call_handler: HandlerCall | None = None,
-                 limits: sandbox.Limits | None = None):
+                 limits: sandbox.Limits | None = None, calendar: WorkCalendar | None = None):
         self.sandbox = SandboxEnvironment(limits)
         super().__init__(environment=self.sandbox)
         self.clock = clock
+        self.calendar = calendar  # timers in working days (engine.specs.WorkingDaysTimer)
         self.handler_call: HandlerCall = call_handler or _no_handlers
 
     def now(self) -> Any:

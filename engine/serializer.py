@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
-from engine.specs import ClockedDuration, ClockedTimeDate, HandlerTask
+from engine.specs import ClockedDuration, ClockedTimeDate, HandlerTask, WorkingDaysTimer
 
 
 class SpecFreeWorkflowConverter(BpmnWorkflowConverter):
@@ -50,6 +50,7 @@ def make_serializer() -> BpmnWorkflowSerializer:
     config[HandlerTask] = BpmnTaskSpecConverter
     config[ClockedTimeDate] = TimerConditionalEventDefinitionConverter
     config[ClockedDuration] = TimerConditionalEventDefinitionConverter
+    config[WorkingDaysTimer] = TimerConditionalEventDefinitionConverter
     config[BpmnWorkflow] = SpecFreeWorkflowConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 

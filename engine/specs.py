@@ -77,13 +77,40 @@ class ClockedDuration(DurationTimerEventDefinition):
         return bool(my_task._get_internal_data("event_fired", False))
 
 
+class WorkingDaysTimer(ClockedTimeDate):
+    """A timer that waits a number of working days of the province's calendar from the moment it starts
+    waiting: the event's `camunda:property name="working_days"` (what the studio's panel writes). Its
+    expression is that number; the due instant is fixed once, from the script engine's calendar."""
+
+    def has_fired(self, my_task: Any) -> bool:
+        if my_task._get_internal_data("event_value") is None:
+            calendar = getattr(my_task.workflow.script_engine, "calendar", None)
+            if calendar is None:
+                raise WorkflowTaskException("a timer in working days needs the working calendar, and this run "
+                                            "has none", task=my_task)
+            due = calendar.add_working_days(_now(my_task), float(self.expression))
+            my_task._set_internal_data(event_value=due.astimezone(UTC).isoformat())
+        return super().has_fired(my_task)
+
+
 _CLOCKED = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration}
 
 
+def working_days_of(node: Any) -> str | None:
+    """The `working_days` property of a timer event, as written (None when it has none)."""
+    value = _properties(node).get("working_days")
+    text = str(value).strip().replace(",", ".") if value is not None else ""
+    return text or None
+
+
 class _ClockedTimers:
-    """Mixin for event parsers: build clocked timer definitions."""
+    """Mixin for event parsers: build clocked timer definitions (in working days when the event says so)."""
 
     def parse_timer_event(self, event: Any) -> Any:
+        days = working_days_of(self.node)  # type: ignore[attr-defined]
+        if days is not None:
+            return WorkingDaysTimer(self.node.get("name", self.node.get("id")), days,  # type: ignore[attr-defined]
+                                    description=self.get_event_description(event))  # type: ignore[attr-defined]
         definition = super().parse_timer_event(event)  # type: ignore[misc]
         clocked = _CLOCKED.get(type(definition))
         if clocked is None:

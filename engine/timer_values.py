@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from engine.problems import Problem
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
 _EXAMPLES = {"timeDate": '"2026-03-05T08:00:00+07:00"', "timeDuration": '"PT4H" or "P3D"',
              "timeCycle": '"R3/PT1H"'}
@@ -70,7 +71,26 @@ def check_timer_values(tree: etree._ElementTree, path: str) -> list[Problem]:
             message = timer_value_problem(tag, body.value) if isinstance(body, ast.Constant) else None
             if message:
                 problems.append(Problem(path, el.sourceline, owner_id, message))
+    for definition in tree.iter(f"{{{BPMN_NS}}}timerEventDefinition"):
+        event = definition.getparent()
+        for prop in event.iterfind(f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}properties/"
+                                   f"{{{CAMUNDA_NS}}}property[@name='working_days']"):
+            message = working_days_problem(prop.get("value"))
+            if message:
+                problems.append(Problem(path, prop.sourceline, event.get("id"), message))
     return problems
+
+
+def working_days_problem(value: str | None) -> str | None:
+    """What is wrong with the `working_days` of a timer event (engine.specs.WorkingDaysTimer), or None."""
+    text = (value or "").strip().replace(",", ".")
+    try:
+        days = float(text)
+    except ValueError:
+        return f"working_days {value!r} is not a number of working days; write e.g. 2 or 0.5"
+    if not (0 <= days <= 365):
+        return f"working_days {value!r} is out of range: from 0 to 365 working days"
+    return None
 
 
 def timer_boundary_hosts(specs: list[BpmnProcessSpec]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 
 from engine.xml_safety import MAX_DIAGRAM_BYTES
-from processes.definitions import diagrams, migration, proposals, versions
+from processes.definitions import diagrams, migration, proposals, studio, versions
 from processes.definitions.deploy import MAX_CATALOGUE_BYTES
 from processes.errors import Invalid, NotFound, TooLarge
 from web.context import services
@@ -135,6 +135,8 @@ def _uploaded() -> proposals.Upload:
         if not isinstance(body, dict) or not isinstance(body.get("bpmn"), str) or not body["bpmn"]:
             raise Invalid("definition.bpmn_required", "bpmn")
         catalogue_text = body.get("catalogue") if isinstance(body.get("catalogue"), str) else ""
+        if isinstance(body.get("sheet"), dict):  # the studio's catalogue form, put into the sidecar's text
+            catalogue_text = studio.catalogue_with_sheet(str(catalogue_text or ""), body["sheet"])
         return proposals.Upload(str(body.get("filename") or "diagram.bpmn"), body["bpmn"].encode("utf-8"),
                                 str(body.get("catalogue_filename") or "") if catalogue_text else "",
                                 str(catalogue_text).encode("utf-8"))
@@ -164,6 +166,53 @@ def check_json() -> Any:
                     "same_as_version": check.same_as_version,
                     "changes": [{"kind": c.kind, "element": c.element_id, "type": c.element_type, "name": c.name,
                                  "details": list(c.details)} for c in check.changes]})
+
+
+# A looser policy for the modeler's page only: bpmn-js and its properties panel set style attributes on
+# the drawing (scripts stay this site's own; web/headers.py keeps every other page strict).
+STUDIO_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+              "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+
+
+@bp.get("/new")
+@login_required
+def studio_new() -> Response:
+    return _studio(None)
+
+
+@bp.get("/<code>/edit")
+@login_required
+def studio_edit(code: str) -> Response:
+    return _studio(code)
+
+
+def _studio(code: str | None) -> Response:
+    """The analysts' studio: the modeler, its MotCua panel and the catalogue form (web/static/studio)."""
+    svc = services()
+    source = studio.studio_source(svc, g.username, code)
+    response = Response(render_template("admin/definitions_studio.html", source=source,
+                                        rights=versions.definition_rights(svc, g.username),
+                                        upload_limit=_upload_limit()))
+    response.headers["Content-Security-Policy"] = STUDIO_CSP
+    return response
+
+
+@bp.post("/propose.json")
+@login_required
+def propose_json() -> Any:
+    """The studio's "propose" (analysts) or "deploy" (administrators: stored, then confirmed on the deploy
+    page that shows what changes): a diagram with problems is not stored and its problems come back."""
+    upload_data = _uploaded()
+    body = request.get_json(silent=True) or {}
+    svc = services()
+    if body.get("action") == "deploy":
+        check = proposals.stage_deployment(svc, g.username, upload_data, str(body.get("note") or "")[:1000])
+        url = url_for(".deploy_confirm", proposal_id=check.proposal_id) if check.proposal_id else None
+    else:
+        check = proposals.propose(svc, g.username, upload_data, str(body.get("note") or "")[:1000])
+        url = url_for(".proposal", proposal_id=check.proposal_id) if check.proposal_id else None
+    return jsonify({"ok": check.ok, "proposal_id": check.proposal_id, "url": url, "procedure": check.procedure_code,
+                    "problems": check.items, "warnings": check.notes})
 
 
 @bp.post("/upload")

@@ -21,7 +21,8 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and the pages' own `.json` endpoints (the studio's check and propose), answer in JSON."""
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 def refusal_response(exc: Refused) -> Any:

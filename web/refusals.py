@@ -203,6 +203,10 @@ MESSAGES: dict[str, str] = {
     "definition.migration_conflict": N_("Một hồ sơ vừa được cập nhật trong lúc chuyển; không hồ sơ nào được "
                                         "chuyển. Hãy thử lại."),
     "definition.bpmn_required": N_("Hãy chọn tệp sơ đồ .bpmn"),
+    "studio.sheet_rows": N_("Mục {field} của thông tin thủ tục phải là một danh sách, tối đa {limit} dòng."),
+    "studio.sheet_text": N_("Mục {field} của thông tin thủ tục phải là chữ, tối đa {limit} ký tự."),
+    "studio.sheet_number": N_("Mục {field} của thông tin thủ tục phải là một số (số nguyên với cấp độ và số "
+                              "tiền)."),
     "definition.upload_too_large": N_("Tệp gửi lên quá lớn: sơ đồ và thông tin danh mục cộng lại tối đa "
                                       "{mb} MB. Chưa có gì được lưu."),
 

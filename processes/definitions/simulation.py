@@ -243,7 +243,8 @@ class _Run:
         return self._finish()
 
     def _start(self, variables: Mapping[str, Any]) -> None:
-        self.instance = self.runner.start(self.definition, variables, self.clock, self.call_handler)
+        self.instance = self.runner.start(self.definition, variables, self.clock, self.call_handler,
+                                          self.calendar)
 
     def _deliver(self, name: str) -> None:
         """The applicant answers: a supplement resumes the clock (processes.submission.submission)."""

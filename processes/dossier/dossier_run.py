@@ -103,11 +103,11 @@ class DossierRun:
     def start(self, variables: Mapping[str, Any]) -> Instance:
         self.started = True  # a new workflow: its dossier has no task or timer rows yet
         return self._guard(lambda: self.services.runner.start(
-            self.definition, variables, self.clock, self.call_handler))
+            self.definition, variables, self.clock, self.call_handler, self.calendar))
 
     def load(self) -> Instance:
         self.instance = self.services.runner.load(self.definition, self.dossier.state,
-                                                  self.clock, self.call_handler)
+                                                  self.clock, self.call_handler, self.calendar)
         return self.instance
 
     def act(self, step: Callable[[], Any]) -> Any:

@@ -272,6 +272,7 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, upload()), "analyst"
     ),
     "processes.definitions.proposals:propose": Row(lambda f, svc, who, w: f(svc, who, upload()), "analyst"),
+    "processes.definitions.studio:studio_source": Row(lambda f, svc, who, w: f(svc, who, "1.000656"), "analyst"),
     "processes.definitions.proposals:stage_deployment": Row(
         lambda f, svc, who, w: f(svc, who, upload()), "admin"
     ),
