@@ -10,6 +10,7 @@ import {
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import { MotCuaPanelModule } from './motcua-panel';
+import { VietnameseModule } from './vietnamese';
 
 const data = JSON.parse(document.getElementById('studio-data').textContent);
 const words = data.words;
@@ -24,7 +25,7 @@ const modeler = new BpmnModeler({
   propertiesPanel: { parent: '#studio-panel' },
   additionalModules: [
     BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
-    CamundaBehaviorsModule, MotCuaPanelModule,
+    CamundaBehaviorsModule, MotCuaPanelModule, VietnameseModule,
   ],
   moddleExtensions: { camunda: camundaModdle },
   motcua: { vocabulary: data.source.vocabulary, words: words.panel },

@@ -43,8 +43,8 @@ def test_analyst_draws_checks_and_proposes_then_admin_sees_the_diff_deploys_and_
     # The role of the reception check becomes the leader's, in MotCua's own group of the panel.
     analyst.locator(f'[data-element-id="{TASK}"]').first.click()
     panel.get_by_label("Vai trò thực hiện").select_option("leader")
-    # A form field's label, in the Camunda panel's form fields.
-    panel.get_by_text("Form fields", exact=True).click()
+    # A form field's label, in the Camunda panel's form fields (its words in Vietnamese too).
+    panel.get_by_text("Trường của biểu mẫu", exact=True).click()
     panel.get_by_text("reception_note", exact=True).click()
     label = panel.locator(f"#bio-properties-panel-{TASK}-formField-1-formFieldLabel")
     label.fill(NEW_LABEL)
@@ -104,3 +104,13 @@ def test_analyst_draws_checks_and_proposes_then_admin_sees_the_diff_deploys_and_
         [task] = s.scalars(sa.select(UserTask).where(UserTask.dossier_id == dossier.id,
                                                     UserTask.completed_at.is_(None))).all()
         assert (task.element_id, task.role) == (TASK, "leader")
+
+
+def test_the_studio_has_no_serious_accessibility_violation(playwright_browser: Any, live_server: str) -> None:
+    from tests.browser.test_accessibility import _axe_source, _violations
+
+    page = log_in(playwright_browser, live_server, "analyst", f"/admin/definitions/{CODE}/edit")
+    page.wait_for_selector("body[data-studio=ready]")
+    page.locator(f'[data-element-id="{TASK}"]').first.click()  # the panel shows MotCua's fields
+    page.locator("#studio-panel").get_by_label("Vai trò thực hiện").wait_for()
+    assert _violations(page, _axe_source()) == []

@@ -16,7 +16,9 @@ from tests.e2e.test_api_walkthrough import submit
 from tests.e2e.test_no_dead_links import crawl
 from tests.helpers import session_of
 
-INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
+# A data block (`<script type="application/json">`, the studio's data) is never executed: not inline script.
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>|<style\b|\sstyle=|\son[a-z]+=|"
+                    r"javascript:", re.IGNORECASE)
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 
 

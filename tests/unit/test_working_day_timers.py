@@ -75,3 +75,14 @@ def test_a_value_that_is_not_a_number_of_working_days_is_refused_at_its_element(
         load_definition(diagram(value), "wait.bpmn")
     [problem] = refused.value.problems
     assert problem.element_id == "Timer_wait" and problem.line and "working_days" in problem.message
+
+
+def test_the_test_run_waits_the_working_days_on_the_calendar() -> None:
+    from handlers.default import default_registry
+    from processes.definitions.simulation import simulate
+
+    friday = datetime(2026, 12, 4, 9, 0, tzinfo=VN)
+    run = simulate(load_definition(diagram("2"), "wait.bpmn"), None, WorkCalendar(), default_registry(), friday)
+    assert run.end_event == "EndEvent_1", run.reason
+    [timer] = [s for s in run.steps if s.kind == "timer"]
+    assert (timer.element_id, timer.at) == ("Timer_wait", datetime(2026, 12, 8, 9, 0, tzinfo=VN))
