@@ -81,8 +81,15 @@ const VI = {
   'Must be a valid duration.': 'Phải là một khoảng thời gian hợp lệ.',
 };
 
+// "User Task" (the panel's header) is found as "User task".
+function lookUp(template) {
+  if (Object.hasOwn(VI, template)) return VI[template];
+  const sentence = template.charAt(0) + template.slice(1).toLowerCase();
+  return Object.hasOwn(VI, sentence) ? VI[sentence] : template;
+}
+
 export default function vietnameseTranslate(template, replacements = {}) {
-  const text = document.documentElement.lang === 'vi' && Object.hasOwn(VI, template) ? VI[template] : template;
+  const text = document.documentElement.lang === 'vi' ? lookUp(template) : template;
   return text.replace(/{([^}]+)}/g, (all, key) => (Object.hasOwn(replacements, key) ? replacements[key] : all));
 }
 
