@@ -21,7 +21,10 @@ from adapters.messaging import FakeMailer, FakeSms
 from engine.clock import ManualClock
 
 PG_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# Every database test runs on each backend: SQLite, and PostgreSQL when its URL is set.
+# MOTCUA_TEST_BACKENDS=postgresql keeps one of them (.ci/run's second pass: SQLite ran in the first).
+BACKENDS = [b for b in ["sqlite"] + (["postgresql"] if PG_URL else [])
+            if b in (os.environ.get("MOTCUA_TEST_BACKENDS") or "sqlite,postgresql").split(",")]
 # Monday 2 March 2026, 09:00 in Kon Tum: a plain working morning.
 START = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
