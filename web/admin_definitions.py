@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, flash, g, jsonify, redirect, render_template, request, url_for
 
 from engine.xml_safety import MAX_DIAGRAM_BYTES
-from processes.definitions import diagrams, migration, proposals, studio, versions
+from processes.definitions import diagrams, migration, proposals, simulation, studio, versions
 from processes.definitions.deploy import MAX_CATALOGUE_BYTES
 from processes.errors import Invalid, NotFound, TooLarge
 from web.context import services
@@ -213,6 +213,21 @@ def propose_json() -> Any:
         url = url_for(".proposal", proposal_id=check.proposal_id) if check.proposal_id else None
     return jsonify({"ok": check.ok, "proposal_id": check.proposal_id, "url": url, "procedure": check.procedure_code,
                     "problems": check.items, "warnings": check.notes})
+
+
+@bp.post("/simulate.json")
+@login_required
+def simulate_json() -> Any:
+    """The studio's test-run of the drawn diagram (not yet published): checked first; a valid one runs in
+    memory with the decisions (`decide`: lines KEY=VALUE) from the instant `at` (ISO; default now)."""
+    upload_data = _uploaded()
+    body = request.get_json(silent=True) or {}
+    decide = body.get("decide") or []
+    lines = decide.splitlines() if isinstance(decide, str) else [str(x) for x in decide][:200]
+    check, run = simulation.simulate_upload(services(), g.username, upload_data, lines,
+                                            str(body.get("at") or "") or None)
+    return jsonify({"ok": check.ok, "problems": check.items, "warnings": check.notes,
+                    "simulation": run.as_dict() if run is not None else None})
 
 
 @bp.post("/upload")

@@ -30,7 +30,7 @@ const modeler = new BpmnModeler({
   moddleExtensions: { camunda: camundaModdle },
   motcua: { vocabulary: data.source.vocabulary, words: words.panel },
 });
-window.motcuaStudio = { modeler, load, check, save, propose, exportXml };  // for the browser tests and the console
+window.motcuaStudio = { modeler, load, check, save, propose, simulate, exportXml };  // for the browser tests and the console
 
 let marked = [];
 
@@ -245,6 +245,72 @@ async function propose(action = 'propose') {
   }
 }
 
+// The test-run of the drawing as it is: the path taken is marked on the canvas, the element where the run
+// stopped in orange; each step in the table with the status the dossier would show and the step's due.
+let passed = [];
+
+function when(iso) {
+  return iso ? new Date(iso).toLocaleString(document.documentElement.lang, { timeZone: 'Asia/Ho_Chi_Minh' }) : '';
+}
+
+async function simulate() {
+  const outcome = document.getElementById('studio-run-outcome');
+  const table = document.getElementById('studio-run-steps');
+  const canvas = modeler.get('canvas');
+  const registry = modeler.get('elementRegistry');
+  for (const id of passed) canvas.removeMarker(id, 'studio-passed');
+  passed = [];
+  outcome.textContent = words.running;
+  let answer;
+  try {
+    answer = await post(data.urls.simulate, await body({
+      decide: document.getElementById('studio-decide').value, at: document.getElementById('studio-at').value }));
+  } catch (err) {
+    outcome.textContent = err.message;
+    return null;
+  }
+  show(answer);
+  const run = answer.simulation;
+  table.hidden = !run;
+  if (!run) {
+    outcome.textContent = words.run_refused;
+    return answer;
+  }
+  const rows = table.querySelector('tbody');
+  rows.replaceChildren();
+  for (const step of run.steps) {
+    const tr = document.createElement('tr');
+    const values = Object.entries(step.values || {}).map(([k, v]) => `${k}=${v}`).join(', ');
+    const cells = [when(step.at), words.kinds[step.kind] || step.kind,
+      `${step.name} (${step.element})${values ? ` — ${values}` : ''}`, `${step.status_code} · ${step.status}`,
+      when(step.due_at), (step.notices || []).join('; ')];
+    for (const text of cells) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.append(td);
+    }
+    rows.append(tr);
+    if (registry.get(step.element) && !passed.includes(step.element)) {
+      canvas.addMarker(step.element, 'studio-passed');
+      passed.push(step.element);
+    }
+  }
+  const parts = [];
+  if (run.ended) parts.push(words.run_ended.replace('{end}', run.end_event).replace('{status}', `${run.status_code} · ${run.status}`));
+  else {
+    parts.push(words.run_stopped.replace('{element}', run.stopped_at || '-').replace('{reason}', run.reason || ''));
+    if (run.stopped_at && registry.get(run.stopped_at)) {
+      canvas.addMarker(run.stopped_at, 'studio-problem');
+      marked.push(run.stopped_at);
+    }
+  }
+  if (run.due_at) parts.push(words.run_appointment.replace('{due}', when(run.due_at)));
+  const unused = Object.keys(run.unused_decisions || {});
+  if (unused.length) parts.push(words.run_unused.replace('{keys}', unused.join(', ')));
+  outcome.textContent = parts.join(' ');
+  return answer;
+}
+
 function fillSheet(values) {
   for (const [name, value] of Object.entries(values)) {
     const field = sheetForm.elements.namedItem(name);
@@ -293,6 +359,7 @@ function offerDraft() {
 
 sheetForm.addEventListener('submit', (event) => event.preventDefault());
 document.getElementById('studio-check').addEventListener('click', check);
+document.getElementById('studio-simulate').addEventListener('click', simulate);
 document.getElementById('studio-save').addEventListener('click', save);
 for (const button of document.querySelectorAll('[data-propose]')) {
   button.addEventListener('click', () => propose(button.dataset.propose));

@@ -183,6 +183,13 @@ def get_proposal(services: Services, username: str, proposal_id: int) -> tuple[d
 
 
 # -- inside a transaction ----------------------------------------------------------------------------
+def check_in(services: Services, s: so.Session, upload: Upload
+             ) -> tuple[UploadCheck, DiagramSource | None, Validation | None]:
+    """The check of an upload inside the caller's transaction (whose use case has authorised the user):
+    what check_upload answers, with the source and the validation for a caller that goes on with them."""
+    return _check(services, s, upload)
+
+
 def _check(services: Services, s: so.Session, upload: Upload
            ) -> tuple[UploadCheck, DiagramSource | None, Validation | None]:
     source = source_of(upload, _max_bytes(services))

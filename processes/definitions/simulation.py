@@ -30,6 +30,7 @@ from engine.forms import FormField
 from engine.runner import EngineError, Instance, Runner
 from handlers.registry import DossierFacts, HandlerContext, HandlerRegistry, ProcedureFacts
 from processes.access import authorise, may_validate_diagrams
+from processes.definitions.proposals import Upload, UploadCheck, check_in
 from processes.definitions.versions import procedure_by_code
 from processes.dossier.dossier_run import task_due
 from processes.dossier.status import DossierStatus, shown_status, status_name
@@ -118,30 +119,59 @@ def simulate_published(services: Services, username: str, code: str, decision_li
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         authorise(s, username, may_validate_diagrams)
-        decisions: dict[str, list[str]] = {}
-        for line in (line.strip() for line in decision_lines):
-            if not line:
-                continue
-            try:
-                for key, values in parse_decisions([line]).items():
-                    decisions.setdefault(key, []).extend(values)
-            except ValueError:
-                raise Invalid("definition.simulate_decision", "decide", line=line[:80]) from None
+        decisions = _decisions(decision_lines)
         calendar = services.calendar(s)
-        start = services.clock.now()
-        if at and at.strip():
-            try:
-                start = datetime.fromisoformat(at.strip())
-            except ValueError:
-                raise Invalid("definition.simulate_instant", "at", value=at[:40]) from None
-            if start.tzinfo is None:
-                start = start.replace(tzinfo=calendar.timezone)
+        start = _start(services, calendar, at)
         procedure = procedure_by_code(s, code)
         if procedure.current_definition_id is None:
             raise NotFound("definition.procedure_not_found", "procedure", code=code)
         definition = services.definition(s, procedure.current_definition_id)
         return simulate(definition, dict(procedure.catalogue), calendar, services.handlers, start, decisions,
                         services.runner)
+
+
+def simulate_upload(services: Services, username: str, upload: Upload, decision_lines: Sequence[str] = (),
+                    at: str | None = None) -> tuple[UploadCheck, Simulation | None]:
+    """A test-run of a diagram not yet published — the studio's drawing with its sidecar (analysts and
+    administrators): checked first, as a proposal would be (a diagram with problems does not run: the
+    check comes back with no run); then run in memory like simulate_published. Nothing is written."""
+    with UnitOfWork(services.session_factory) as uow:
+        s = uow.session
+        authorise(s, username, may_validate_diagrams)
+        decisions = _decisions(decision_lines)
+        calendar = services.calendar(s)
+        start = _start(services, calendar, at)
+        check, _source, validation = check_in(services, s, upload)
+        if not check.ok or validation is None or validation.definition is None:
+            return check, None
+        catalogue = validation.catalogue.data if validation.catalogue is not None else None
+        return check, simulate(validation.definition, catalogue, calendar, services.handlers, start, decisions,
+                               services.runner)
+
+
+def _decisions(decision_lines: Sequence[str]) -> dict[str, list[str]]:
+    decisions: dict[str, list[str]] = {}
+    for line in (line.strip() for line in decision_lines):
+        if not line:
+            continue
+        try:
+            for key, values in parse_decisions([line]).items():
+                decisions.setdefault(key, []).extend(values)
+        except ValueError:
+            raise Invalid("definition.simulate_decision", "decide", line=line[:80]) from None
+    return decisions
+
+
+def _start(services: Services, calendar: WorkCalendar, at: str | None) -> datetime:
+    start = services.clock.now()
+    if at and at.strip():
+        try:
+            start = datetime.fromisoformat(at.strip())
+        except ValueError:
+            raise Invalid("definition.simulate_instant", "at", value=at[:40]) from None
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=calendar.timezone)
+    return start
 
 
 def explore(definition: Definition, catalogue: Mapping[str, Any] | None, calendar: WorkCalendar,

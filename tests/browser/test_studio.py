@@ -114,3 +114,20 @@ def test_the_studio_has_no_serious_accessibility_violation(playwright_browser: A
     page.locator(f'[data-element-id="{TASK}"]').first.click()  # the panel shows MotCua's fields
     page.locator("#studio-panel").get_by_label("Vai trò thực hiện").wait_for()
     assert _violations(page, _axe_source()) == []
+
+
+def test_the_analyst_test_runs_the_drawing_and_sees_the_path_and_the_statuses(
+        playwright_browser: Any, live_server: str) -> None:
+    expect = pytest.importorskip("playwright.sync_api").expect
+    page = log_in(playwright_browser, live_server, "analyst", f"/admin/definitions/{CODE}/edit")
+    page.wait_for_selector("body[data-studio=ready]")
+    page.get_by_label("Lựa chọn").fill("reception_decision=refuse")
+    page.get_by_label("Thời điểm nộp", exact=False).fill("2026-12-04T09:00")
+    page.get_by_role("button", name="Chạy thử", exact=True).click()
+    outcome = page.locator("#studio-run-outcome")
+    expect(outcome).to_contain_text("EndEvent_refused_at_reception")
+    expect(outcome).to_contain_text("Không được tiếp nhận")
+    rows = page.locator("#studio-run-steps tbody tr").all_inner_texts()
+    assert any("Task_reception_check" in r and "reception_decision=refuse" in r for r in rows), rows
+    assert page.locator(f'g.djs-element.studio-passed[data-element-id="{TASK}"]').count() == 1
+    assert page.locator('g.djs-element.studio-passed[data-element-id="Task_specialist_review"]').count() == 0

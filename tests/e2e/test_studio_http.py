@@ -30,6 +30,13 @@ def studio_data(html: str) -> dict[str, Any]:
     return json.loads(found.group(1))
 
 
+def opened(client: Any) -> dict[str, Any]:
+    """The studio's source of procedure CODE, as the analyst's page carries it."""
+    html = login(client, "analyst").get(f"/admin/definitions/{CODE}/edit").get_data(as_text=True)
+    source: dict[str, Any] = studio_data(html)["source"]
+    return source
+
+
 def post_json(client: Any, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, json=body, headers={"X-CSRF-Token": "t"})
 
@@ -106,3 +113,30 @@ def test_a_catalogue_form_value_of_the_wrong_kind_is_a_clear_json_refusal(client
     assert answer.status_code == 422
     error = answer.json["error"]
     assert error["field"] == "fees.amount_vnd" and "phải là một số" in error["message"]
+
+
+def test_the_drawn_diagram_is_test_run_before_it_is_published(client: Any) -> None:
+    source = opened(client)
+    body = {"filename": source["filename"], "bpmn": source["bpmn"], "catalogue": source["catalogue"],
+            "catalogue_filename": source["catalogue_filename"], "sheet": source["sheet"],
+            "at": "2026-12-04T09:00"}  # a Friday morning in Kon Tum
+    accepted = post_json(client, "/admin/definitions/simulate.json", body)
+    run = accepted.json["simulation"]
+    assert accepted.json["ok"] and run["ended"], run
+    assert run["status_code"] == 10  # the result handed over
+    assert run["steps"][0]["at"].startswith("2026-12-04T09:00")
+    refused = post_json(client, "/admin/definitions/simulate.json",
+                        {**body, "decide": "reception_decision=refuse"}).json["simulation"]
+    assert refused["ended"] and refused["status_code"] == 3  # not accepted
+    assert any("03" in n for s in refused["steps"] for n in s["notices"])  # the refusal notice (form 03)
+    assert refused["end_event"] != run["end_event"]
+
+
+def test_a_drawing_with_problems_does_not_run_and_bad_decisions_are_named(client: Any) -> None:
+    source = opened(client)
+    broken = re.sub(r'<bpmn:sequenceFlow id="Flow_to_reception_decision"[^>]*/>', "", source["bpmn"])
+    answer = post_json(client, "/admin/definitions/simulate.json", {"bpmn": broken, "catalogue": source["catalogue"]})
+    assert answer.json["ok"] is False and answer.json["simulation"] is None and answer.json["problems"]
+    bad = post_json(client, "/admin/definitions/simulate.json",
+                    {"bpmn": source["bpmn"], "catalogue": source["catalogue"], "decide": "no equals sign"})
+    assert bad.status_code == 422 and bad.json["error"]["field"] == "decide"

@@ -253,6 +253,7 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, HKD, 1), "analyst"
     ),
     "processes.definitions.simulation:simulate_published": Row(lambda f, svc, who, w: f(svc, who, HKD), "analyst"),
+    "processes.definitions.simulation:simulate_upload": Row(lambda f, svc, who, w: f(svc, who, upload()), "analyst"),
     "processes.definitions.diagrams:version_diff_diagram": Row(
         lambda f, svc, who, w: f(svc, who, HKD, 1, 1, "new"), "analyst"
     ),
