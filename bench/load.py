@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench import peer
@@ -82,41 +83,9 @@ def run_concurrency(
         for _ in range(clients)
     ]
     services.db.dispose()
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors: list[list[str]] = [[] for _ in range(clients)]
-    barrier = threading.Barrier(clients + 1)
-
-    def client(n: int) -> None:
-        conns = {u: Client(port, tok[u]) for u in ("reception", "specialist")}
-        barrier.wait()
-        for task_id in work[n]:
-            for officer, data in peer.STEPS:
-                start = time.perf_counter()
-                try:
-                    status, view = conns[officer].request(
-                        "POST", f"/api/v1/tasks/{task_id}/complete", {"data": data}
-                    )
-                except Exception as exc:  # noqa: BLE001 — counted, never hidden
-                    errors[n].append(f"{type(exc).__name__}: {exc}")
-                    break
-                latencies[n].append(time.perf_counter() - start)
-                if status != 200:
-                    errors[n].append(f"HTTP {status}: {view}")
-                    break
-                task_id = view["open_tasks"][0]["id"] if view["open_tasks"] else ""
-        for c in conns.values():
-            c.close()
-
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    samples = [x for per in latencies for x in per]
-    found = [e for per in errors for e in per]
+    driven = complete_over_http([port], tok, work)
+    elapsed = driven["seconds"]
+    samples, found = driven["latencies"], driven["errors"]
     summary = latency_summary(samples)
     return {
         "clients": clients,
@@ -130,3 +99,51 @@ def run_concurrency(
         "errors": len(found),
         "first_errors": found[:3],
     }
+
+
+def all_at_once(work: Callable[[int, Callable[[], object]], None], count: int) -> float:
+    """Run `work(i, ready)` for i in 0..count-1, each in its own thread; each calls `ready()` once set up,
+    and all are released together. The seconds from that release until the last one ends."""
+    barrier = threading.Barrier(count + 1)
+    threads = [threading.Thread(target=work, args=(i, barrier.wait), daemon=True) for i in range(count)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
+
+
+def complete_over_http(ports: list[int], tok: dict[str, str], work: list[list[str]]) -> dict[str, Any]:
+    """One client per list of `work`, on the server of `ports` it is given (round robin), completing both
+    tasks of each of its dossiers, all clients at once: the seconds, every latency, every error, and the
+    dossiers whose every completion was answered 200."""
+    latencies: list[list[float]] = [[] for _ in work]
+    errors: list[list[str]] = [[] for _ in work]
+    ok: list[list[str]] = [[] for _ in work]
+
+    def client(n: int, ready: Callable[[], object]) -> None:
+        conns = {u: Client(ports[n % len(ports)], tok[u]) for u in ("reception", "specialist")}
+        ready()
+        for task_id in work[n]:
+            for officer, data in peer.STEPS:
+                start = time.perf_counter()
+                try:
+                    status, view = conns[officer].request("POST", f"/api/v1/tasks/{task_id}/complete",
+                                                          {"data": data})
+                except Exception as exc:  # noqa: BLE001 — counted, never hidden
+                    errors[n].append(f"{type(exc).__name__}: {exc}")
+                    break
+                latencies[n].append(time.perf_counter() - start)
+                if status != 200:
+                    errors[n].append(f"HTTP {status}: {view}")
+                    break
+                ok[n].append(task_id)
+                task_id = view["open_tasks"][0]["id"] if view["open_tasks"] else ""
+        for c in conns.values():
+            c.close()
+
+    seconds = all_at_once(client, len(work))
+    return {"seconds": seconds, "latencies": [x for per in latencies for x in per],
+            "errors": [e for per in errors for e in per], "ok": [t for per in ok for t in per]}

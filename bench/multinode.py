@@ -5,7 +5,6 @@ than once) and lost writes (a completion answered 200 whose event or task row is
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -16,8 +15,8 @@ import sqlalchemy as sa
 
 from bench import fill, lifecycle, peer
 from bench.env import PEER_CODE, BenchDB
-from bench.http import Client, Server
-from bench.load import tokens
+from bench.http import Server
+from bench.load import complete_over_http, tokens
 from bench.stats import latency_summary
 from engine.clock import ManualClock
 from models import AuditEvent, Timer, UserTask
@@ -40,7 +39,7 @@ def run(db: BenchDB, root: Path, nodes: int, clients: int, per_client: int, time
         with services.db.begin() as conn:  # every node's sweeper sees them due from now on
             conn.execute(sa.update(Timer).where(Timer.id.in_(timer_ids)).values(due_at=datetime.now(UTC)))
         services.db.dispose()
-        load = _clients([s.port for s in started], tok, work)
+        load = complete_over_http([s.port for s in started], tok, work)
         fired_s = _wait_fired(db, timer_ids, timeout=120.0)
     finally:
         for server in reversed(started):
@@ -89,46 +88,6 @@ def _due_timers_later(db: BenchDB, n: int) -> list[int]:
             return [int(i) for i in conn.execute(sa.select(Timer.id).where(Timer.fired_at.is_(None))).scalars()]
     finally:
         services.db.dispose()
-
-
-def _clients(ports: list[int], tok: dict[str, str], work: list[list[str]]) -> dict[str, Any]:
-    """Each client completes both tasks of its dossiers on the node it is given (round robin)."""
-    latencies: list[list[float]] = [[] for _ in work]
-    errors: list[list[str]] = [[] for _ in work]
-    ok: list[list[str]] = [[] for _ in work]
-    barrier = threading.Barrier(len(work) + 1)
-
-    def client(n: int) -> None:
-        port = ports[n % len(ports)]
-        conns = {u: Client(port, tok[u]) for u in ("reception", "specialist")}
-        barrier.wait()
-        for task_id in work[n]:
-            for officer, data in peer.STEPS:
-                start = time.perf_counter()
-                try:
-                    status, view = conns[officer].request("POST", f"/api/v1/tasks/{task_id}/complete",
-                                                          {"data": data})
-                except Exception as exc:  # noqa: BLE001 — counted, never hidden
-                    errors[n].append(f"{type(exc).__name__}: {exc}")
-                    break
-                latencies[n].append(time.perf_counter() - start)
-                if status != 200:
-                    errors[n].append(f"HTTP {status}: {view}")
-                    break
-                ok[n].append(task_id)
-                task_id = view["open_tasks"][0]["id"] if view["open_tasks"] else ""
-        for c in conns.values():
-            c.close()
-
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(len(work))]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    return {"seconds": time.perf_counter() - start, "latencies": [x for per in latencies for x in per],
-            "errors": [e for per in errors for e in per], "ok": [t for per in ok for t in per]}
 
 
 def _wait_fired(db: BenchDB, timer_ids: list[int], timeout: float) -> float:

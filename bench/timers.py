@@ -3,16 +3,18 @@ R14.4 forward-deadline timer, all due at the instant the sweep starts."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from adapters.bootstrap import Services
 from bench import fill, lifecycle
 from bench.env import BenchDB
+from bench.load import all_at_once
 from bench.stats import ms, percentile
 from engine.clock import ManualClock
 from models import AuditEvent, Timer
@@ -21,20 +23,8 @@ from processes.timekeeping.timers import sweep_until_done
 
 def run(db: BenchDB, n: int) -> dict[str, Any]:
     """Fill n waiting dossiers, make their timers due now, sweep once; report duration and lateness."""
-    past = datetime.now(UTC) - timedelta(days=30)
-    # Submitted a month ago, so the forward deadline kept in the workflow state has passed.
-    template_services = db.services(clock=ManualClock(past))
-    code = lifecycle.submit(template_services)
-    template_services.db.dispose()
     services = db.services()
-    template = fill.Template.read(services.db, code)
-    if "timers" not in template.children:
-        raise RuntimeError("the HKD dossier waiting at the reception check has no timer")
-    far = datetime(2999, 1, 1, tzinfo=UTC)
-    fill.copy_dossier(services.db, template, n - 1, timer_due=far)
-    with services.db.begin() as conn:
-        due = datetime.now(UTC)
-        conn.execute(sa.update(Timer).values(due_at=due))
+    due = _due_now(db, services, n)
     # A timer has fired when its transaction commits: lateness is that wall-clock instant minus the
     # due instant (the sweep's own clock stands still during a sweep, so its audit detail cannot say).
     committed: list[float] = []
@@ -71,33 +61,17 @@ def run(db: BenchDB, n: int) -> dict[str, Any]:
 def run_parallel(db: BenchDB, n: int, sweepers: int = 2) -> dict[str, Any]:
     """PostgreSQL: n due timers fired by `sweepers` sweepers at once (each a thread with its own owner and
     connection pool, as on separate nodes); every timer must fire exactly once."""
-    past = datetime.now(UTC) - timedelta(days=30)
-    template_services = db.services(clock=ManualClock(past))
-    code = lifecycle.submit(template_services)
-    template_services.db.dispose()
     services = db.services()
-    template = fill.Template.read(services.db, code)
-    fill.copy_dossier(services.db, template, n - 1, timer_due=datetime(2999, 1, 1, tzinfo=UTC))
-    with services.db.begin() as conn:
-        due = datetime.now(UTC)
-        conn.execute(sa.update(Timer).values(due_at=due))
+    due = _due_now(db, services, n)
     services.db.dispose()
     nodes = [db.services() for _ in range(sweepers)]
     results: list[Any] = [None] * sweepers
-    barrier = threading.Barrier(sweepers + 1)
 
-    def sweep(i: int) -> None:
-        barrier.wait()
+    def sweep(i: int, ready: Callable[[], object]) -> None:
+        ready()
         results[i] = sweep_until_done(nodes[i], owner=f"bench-sweeper-{i}")
 
-    threads = [threading.Thread(target=sweep, args=(i,), daemon=True) for i in range(sweepers)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = all_at_once(sweep, sweepers)
     for node in nodes:
         node.db.dispose()
     services = db.services()
@@ -119,3 +93,20 @@ def run_parallel(db: BenchDB, n: int, sweepers: int = 2) -> dict[str, Any]:
         "sweep_s": round(elapsed, 3),
         "per_s": round(sum(r.fired for r in results) / elapsed, 1) if elapsed else 0.0,
     }
+
+
+def _due_now(db: BenchDB, services: Services, n: int) -> datetime:
+    """n HKD dossiers waiting at the reception check (one submitted a month ago, so that the forward
+    deadline kept in its workflow state has passed, and n - 1 copies of it), every timer due now."""
+    past = datetime.now(UTC) - timedelta(days=30)
+    template_services = db.services(clock=ManualClock(past))
+    code = lifecycle.submit(template_services)
+    template_services.db.dispose()
+    template = fill.Template.read(services.db, code)
+    if "timers" not in template.children:
+        raise RuntimeError("the HKD dossier waiting at the reception check has no timer")
+    fill.copy_dossier(services.db, template, n - 1, timer_due=datetime(2999, 1, 1, tzinfo=UTC))
+    due = datetime.now(UTC)
+    with services.db.begin() as conn:
+        conn.execute(sa.update(Timer).values(due_at=due))
+    return due

@@ -28,6 +28,8 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaStartEventParser,
 )
 
+from engine.timer_values import working_days_text
+
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
@@ -98,9 +100,7 @@ _CLOCKED = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefiniti
 
 def working_days_of(node: Any) -> str | None:
     """The `working_days` property of a timer event, as written (None when it has none)."""
-    value = _properties(node).get("working_days")
-    text = str(value).strip().replace(",", ".") if value is not None else ""
-    return text or None
+    return working_days_text(_properties(node).get("working_days")) or None
 
 
 class _ClockedTimers:

@@ -81,11 +81,15 @@ def check_timer_values(tree: etree._ElementTree, path: str) -> list[Problem]:
     return problems
 
 
+def working_days_text(value: object) -> str:
+    """The `working_days` of a timer event as the engine reads it: trimmed, a decimal comma as a point."""
+    return str(value if value is not None else "").strip().replace(",", ".")
+
+
 def working_days_problem(value: str | None) -> str | None:
     """What is wrong with the `working_days` of a timer event (engine.specs.WorkingDaysTimer), or None."""
-    text = (value or "").strip().replace(",", ".")
     try:
-        days = float(text)
+        days = float(working_days_text(value))
     except ValueError:
         return f"working_days {value!r} is not a number of working days; write e.g. 2 or 0.5"
     if not (0 <= days <= 365):

@@ -13,6 +13,7 @@ from processes.definitions import diagrams, migration, proposals, simulation, st
 from processes.definitions.deploy import MAX_CATALOGUE_BYTES
 from processes.errors import Invalid, NotFound, TooLarge
 from web.context import services
+from web.headers import STUDIO_CSP
 from web.i18n import _, current_language
 from web.labels import legend
 from web.session import login_required
@@ -168,12 +169,6 @@ def check_json() -> Any:
                                  "details": list(c.details)} for c in check.changes]})
 
 
-# A looser policy for the modeler's page only: bpmn-js and its properties panel set style attributes on
-# the drawing (scripts stay this site's own; web/headers.py keeps every other page strict).
-STUDIO_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-              "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-
-
 @bp.get("/new")
 @login_required
 def studio_new() -> Response:
@@ -190,6 +185,8 @@ def _studio(code: str | None) -> Response:
     """The analysts' studio: the modeler, its MotCua panel and the catalogue form (web/static/studio)."""
     svc = services()
     source = studio.studio_source(svc, g.username, code)
+    for status in source["vocabulary"]["statuses"]:  # the national statuses in the reader's language
+        status["name"] = _(status["name"])
     response = Response(render_template("admin/definitions_studio.html", source=source,
                                         rights=versions.definition_rights(svc, g.username),
                                         upload_limit=_upload_limit()))

@@ -57,7 +57,7 @@ function freePrefixes(xml) {
   for (const attr of [...root.attributes]) {
     const prefix = attr.name.startsWith('xmlns:') ? attr.name.slice(6) : null;
     if (!prefix || !(prefix in FIXED_PREFIXES) || attr.value === FIXED_PREFIXES[prefix]) continue;
-    const renamed = `${prefix}_${Math.abs([...attr.value].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 7)) % 10000}`;
+    const renamed = `${prefix}_foreign`;
     text = text.replace(new RegExp(`(<\\/?|\\s)${prefix}:`, 'g'), `$1${renamed}:`)
       .replace(new RegExp(`xmlns:${prefix}=`, 'g'), `xmlns:${renamed}=`);
   }

@@ -22,6 +22,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
+import sqlalchemy.orm as so
+
 from adapters.bootstrap import Services
 from engine.calendar import WorkCalendar
 from engine.clock import ManualClock
@@ -118,10 +120,7 @@ def simulate_published(services: Services, username: str, code: str, decision_li
     ``KEY=VALUE`` of `decision_lines` (blank lines ignored). Reads only; nothing is written."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        authorise(s, username, may_validate_diagrams)
-        decisions = _decisions(decision_lines)
-        calendar = services.calendar(s)
-        start = _start(services, calendar, at)
+        decisions, calendar, start = _prepared(services, s, username, decision_lines, at)
         procedure = procedure_by_code(s, code)
         if procedure.current_definition_id is None:
             raise NotFound("definition.procedure_not_found", "procedure", code=code)
@@ -137,16 +136,21 @@ def simulate_upload(services: Services, username: str, upload: Upload, decision_
     check comes back with no run); then run in memory like simulate_published. Nothing is written."""
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
-        authorise(s, username, may_validate_diagrams)
-        decisions = _decisions(decision_lines)
-        calendar = services.calendar(s)
-        start = _start(services, calendar, at)
+        decisions, calendar, start = _prepared(services, s, username, decision_lines, at)
         check, _source, validation = check_in(services, s, upload)
         if not check.ok or validation is None or validation.definition is None:
             return check, None
         catalogue = validation.catalogue.data if validation.catalogue is not None else None
         return check, simulate(validation.definition, catalogue, calendar, services.handlers, start, decisions,
                                services.runner)
+
+
+def _prepared(services: Services, s: so.Session, username: str, decision_lines: Sequence[str], at: str | None
+              ) -> tuple[dict[str, list[str]], WorkCalendar, datetime]:
+    """What every test-run use case does first: the right, the decisions, the calendar, the start."""
+    authorise(s, username, may_validate_diagrams)
+    calendar = services.calendar(s)
+    return _decisions(decision_lines), calendar, _start(services, calendar, at)
 
 
 def _decisions(decision_lines: Sequence[str]) -> dict[str, list[str]]:

@@ -140,3 +140,10 @@ def test_a_drawing_with_problems_does_not_run_and_bad_decisions_are_named(client
     bad = post_json(client, "/admin/definitions/simulate.json",
                     {"bpmn": source["bpmn"], "catalogue": source["catalogue"], "decide": "no equals sign"})
     assert bad.status_code == 422 and bad.json["error"]["field"] == "decide"
+
+
+def test_the_panel_s_words_follow_the_reader_s_language(client: Any) -> None:
+    login(client, "analyst")
+    data = studio_data(client.get(f"/admin/definitions/{CODE}/edit?lang=en").get_data(as_text=True))
+    statuses = {s["code"]: s["name"] for s in data["source"]["vocabulary"]["statuses"]}
+    assert statuses[3] != "Không được tiếp nhận" and data["words"]["panel"]["role"] != "Vai trò thực hiện"
