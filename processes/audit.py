@@ -17,7 +17,7 @@ import hmac
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,7 +34,7 @@ SYSTEM_CHAIN = 0
 
 def event_digest(prev_hash: str, seq: int, at: datetime, actor: str, dossier_id: int | None, kind: str,
                  detail: dict[str, Any], chain_seq: int = 0, state_hash: str | None = None) -> str:
-    body = {"seq": seq, "at": at.isoformat(), "actor": actor, "dossier": dossier_id, "kind": kind,
+    body = {"seq": seq, "at": _canonical(at), "actor": actor, "dossier": dossier_id, "kind": kind,
             "detail": detail}
     if chain_seq:  # events written since per-dossier chains (0013) also bind their place and state
         body.update(chain_seq=chain_seq, state=state_hash)
@@ -59,8 +59,11 @@ _STATE_FILES = (sa.select(Attachment.__table__.c.dossier_id, *_FILE_COLUMNS)
 
 
 def _canonical(value: Any) -> Any:
+    """An instant as UTC text: the same instant hashes alike whatever zone the clock that wrote it, or the
+    database connection that reads it back, was in (an event written with a local clock and read back in
+    UTC failed verification before)."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return (value.astimezone(UTC) if value.tzinfo is not None else value).isoformat()
     return value
 
 

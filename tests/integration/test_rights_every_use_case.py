@@ -513,6 +513,10 @@ TABLE: dict[str, Row] = {
         lambda f, svc, who, w: f(svc, who, "export.json", b'{"procedures": []}'), "analyst"),
     "processes.notices.deliveries:set_notice_preferences": Row(
         lambda f, svc, who, w: f(svc, who, ["email"], "vi"), "citizen", NOT_THE_ACCOUNT),
+    # -- issue 18: consent records, the caller's own (processes/people/consent.py) ---------------------
+    "processes.people.consent:my_consents": Row(lambda f, svc, who, w: f(svc, who), "citizen", NOT_THE_ACCOUNT),
+    "processes.people.consent:decide_consent": Row(
+        lambda f, svc, who, w: f(svc, who, "zalo_notices", "granted", "api"), "citizen", NOT_THE_ACCOUNT),
     # -- payments (issue 13) -------------------------------------------------------------------------
     "processes.payments.online:start_payment": Row(lambda f, svc, who, w: f(svc, who, w.code), "citizen"),
     "processes.payments.online:list_payments": Row(lambda f, svc, who, w: f(svc, who, w.code), "reception"),
@@ -629,6 +633,7 @@ NO_ACTOR: dict[str, str] = {
     "processes.outbox:dispatch_outbox": "the outbox worker (timer sweeper), acting as SYSTEM",
     "processes.timekeeping.timers:claim_due_timers": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:fire_timer": "the timer sweeper, acting as SYSTEM",
+    "processes.timekeeping.timers:fire_together": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:record_failure": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:fire_due_timers": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:sweep_until_done": "the timer sweeper, acting as SYSTEM",

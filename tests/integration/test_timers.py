@@ -20,6 +20,7 @@ from processes.definitions.deploy import deploy_paths
 from processes.desk.apology import issue_apology
 from processes.dossier.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
+from processes.audit import verify
 from processes.timekeeping.timers import PARKED, claim_due_timers, fire_due_timers, sweep_until_done
 from tests.integration.timers_support import (
     BAD_TIMER,
@@ -392,3 +393,25 @@ def test_a_timer_value_unusable_at_run_time_is_an_incident_and_the_sweep_goes_on
         [incident] = s.scalars(sa.select(Incident)).all()
     assert "Timer_recheck" in incident.message and "next week" in incident.message
     assert incident.dossier_id is not None
+
+
+def test_timers_fire_several_per_transaction_and_a_failing_one_keeps_back_only_its_own_dossier(
+        services: Services) -> None:
+    services.config["timers"]["firings_per_transaction"] = 3
+    deploy_fixture(services, "hen_gio_loi")
+    fine = [submit_hkd(services) for _ in range(2)]
+    broken = submit_test_procedure(services, BAD_TIMER)  # fails at run time, in the middle of a batch
+    fine += [submit_hkd(services) for _ in range(4)]
+    commits: list[int] = []
+    result = fire_due_timers(services, at=local(2026, 3, 2, 15), on_commit=commits.append)
+    assert (result.fired, result.failed) == (6, 1)
+    # In dossier order: [fine, fine, broken] was undone and fired one by one (the broken one failing
+    # alone), [fine, fine, fine] was one transaction, the last fine one went alone.
+    assert commits == [1, 1, 3, 1]
+    for code in fine:  # each once, although its first attempt was undone with the batch
+        assert len(events(services, code, "timer_fired")) == 1
+        assert view(services, code)["open_tasks"][0]["overdue_at"] is not None
+    assert events(services, broken, "timer_fired") == []
+    with services.session_factory() as s:
+        assert [i.dossier_id is not None for i in s.scalars(sa.select(Incident))] == [True]
+        assert verify(s).ok  # the undone batch left no gap in a chain and no stale seal
