@@ -3,6 +3,7 @@ from models.acts import ExtensionRequest, Substitution, WithdrawalRequest
 from models.audit import AuditChain, AuditEvent, AuditHead, Incident, OutboxMessage
 from models.base import Base
 from models.catalogue import Agency, CalendarOverride, Procedure, ProcessDefinition
+from models.consent import ConsentRecord
 from models.dossiers import (
     Attachment,
     Dossier,
@@ -27,4 +28,4 @@ __all__ = ["Base", "Agency", "Procedure", "ProcessDefinition", "CalendarOverride
            "DossierNote", "FeePayment", "ResultDelivery", "DefinitionProposal", "Publication", "UserSession",
            "IdempotentRequest", "SubmissionDraft", "DraftFile", "ExtensionRequest", "WithdrawalRequest",
            "Substitution", "TwoFactor", "RecoveryCode", "PaymentAttempt", "PaymentRefund", "ReceiptSequence",
-           "DossierIntake", "Notification"]
+           "DossierIntake", "Notification", "ConsentRecord"]

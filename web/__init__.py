@@ -76,9 +76,10 @@ def create_app(services: Services | None = None, config: Mapping[str, Any] | Non
 
     app.register_blueprint(acts.bp)
     app.register_blueprint(admin_operations.bp)
-    from web import notices_pages
+    from web import notices_pages, privacy
 
     app.register_blueprint(notices_pages.bp)
+    app.register_blueprint(privacy.bp)  # issue 18: consent records (Decree 13/2023)
     if services.config["app"].get("demo"):  # the outside systems' simulators (issue 15)
         from web import simulators
 

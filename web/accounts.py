@@ -10,7 +10,7 @@ import segno
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session
 
 from processes.errors import Conflict, Forbidden, Invalid, Throttled
-from processes.people import accounts, credentials, sessions, two_factor
+from processes.people import accounts, consent, credentials, sessions, two_factor
 from web import refusals
 from web.context import services
 from web.i18n import _
@@ -21,17 +21,24 @@ bp = Blueprint("auth", __name__)
 REGISTER_FIELDS = ("username", "full_name", "email", "phone")
 
 
+def _register_page(form: dict[str, str], errors: dict[str, str], chosen: tuple[str, ...] = (),
+                   status: int = 200) -> Any:
+    return render_template("accounts/register.html", form=form, errors=errors, chosen=chosen,
+                           purposes=consent.PURPOSES, optional=consent.OPTIONAL), status
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> Any:
     if request.method == "GET":
-        return render_template("accounts/register.html", form={}, errors={})
+        return _register_page({}, {})
     form = {k: request.form.get(k, "") for k in REGISTER_FIELDS}
+    chosen = tuple(request.form.getlist("consents"))  # an unticked box sends nothing: no consent (Decree 13 Art. 11)
     try:
         accounts.register(services(), accounts.Registration(
             password=request.form.get("password", ""),
-            password_repeat=request.form.get("password_repeat", ""), **form), client_ip())
+            password_repeat=request.form.get("password_repeat", ""), consents=chosen, **form), client_ip())
     except Invalid as exc:
-        return render_template("accounts/register.html", form=form, errors=field_errors(exc)), 422
+        return _register_page(form, field_errors(exc), chosen, 422)
     # The same answer whether the name or the address was free or taken: the mail says which.
     flash(_("Đã nhận đăng ký. Chúng tôi đã gửi thư tới {email}: hãy làm theo hướng dẫn trong thư (mở liên kết "
             "để xác nhận địa chỉ), rồi đăng nhập.", email=form["email"].strip()), "success")

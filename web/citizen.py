@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request
 
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Refused
-from processes.people import accounts
+from processes.people import accounts, consent
 from processes.people.my_data import my_data
 from processes.submission import drafts, feedback, portal_catalogue, portal_dossiers, submission
 from processes.submission.portal_submission import DECLARATION, new_nonce
@@ -44,7 +44,8 @@ def _submit_page(page: dict[str, Any], nonce: str, draft: drafts.DraftState, err
               "postal_address": draft.postal_address or "", "declaration": draft.declaration}
     return render_template("citizen/submit.html", p=page, nonce=nonce, values=values, errors=errors,
                            kept=draft.files, draft_saved_at=draft.saved_at, profile=profile,
-                           declaration=DECLARATION, max_mb=max_bytes // (1024 * 1024), max_bytes=max_bytes), status
+                           declaration=DECLARATION, max_mb=max_bytes // (1024 * 1024), max_bytes=max_bytes,
+                           privacy=consent.PURPOSES[consent.PROCESSING]), status
 
 
 def _submittable(code: str) -> dict[str, Any] | Any:

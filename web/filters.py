@@ -82,7 +82,9 @@ FIELD_LABELS = {"username": N_("Tên đăng nhập"), "full_name": N_("Họ và 
                 "password_repeat": N_("Nhập lại mật khẩu"), "current_password": N_("Mật khẩu hiện tại"),
                 "code": N_("Mã hồ sơ"), "comment": N_("Nội dung góp ý"), "rating": N_("Mức độ hài lòng"),
                 "token": N_("Liên kết"), "otp": N_("Mã xác thực"),
-                "identity_number": N_("Số định danh cá nhân (CCCD, 12 chữ số)"), "address": N_("Địa chỉ")}
+                "identity_number": N_("Số định danh cá nhân (CCCD, 12 chữ số)"), "address": N_("Địa chỉ"),
+                "consents": N_("Đồng ý xử lý dữ liệu cá nhân"), "purpose": N_("Mục đích"),
+                "decision": N_("Quyết định")}
 
 
 def field_labels() -> dict[str, str]:

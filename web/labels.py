@@ -65,6 +65,13 @@ LABELS: dict[str, dict[str, str]] = {
     "payment_state": {"created": N_("Chờ xác nhận"), "paid": N_("Đã thanh toán"), "cancelled": N_("Đã hủy"),
                       "expired": N_("Hết thời gian"), "failed": N_("Không thành công"),
                       "refunded": N_("Đã hoàn trả")},
+    # Consent records (issue 18, Decree 13/2023): what was decided about a purpose, and where.
+    "consent": {"acknowledged": N_("Đã được thông báo"), "granted": N_("Đồng ý"),
+                "withdrawn": N_("Đã rút lại sự đồng ý")},
+    "consent_door": {"register": N_("Khi đăng ký tài khoản"), "submission": N_("Khi nộp hồ sơ trên cổng"),
+                     "api": N_("Qua API"), "privacy": N_("Trang quyền riêng tư"),
+                     "profile": N_("Khi lưu thông tin điền sẵn"), "preferences": N_("Khi chọn cách nhận thông báo"),
+                     "desk": N_("Tại bộ phận một cửa"), "migration": N_("Khi nâng cấp hệ thống (đã có từ trước)")},
 }
 
 # The statuses an officer filters the task list by.

@@ -436,6 +436,16 @@ MESSAGES: dict[str, str] = {
     # -- issue 18: privacy records (break-glass) --------------------------------------------------------
     "dossier.break_glass_reason": N_("Hồ sơ {code} không thuộc cơ quan của bạn: hãy ghi rõ lý do truy cập "
                                      "(lý do được ghi vào nhật ký truy cập của hồ sơ)."),
+    # -- issue 18: consent records (Decree 13/2023, processes/people/consent.py) ----------------------------
+    "consent.purpose_unknown": N_("Mục đích “{purpose}” không có; các mục đích bạn có thể đồng ý hoặc rút lại: "
+                                  "zalo_notices (nhận thông báo qua Zalo), profile_prefill (lưu số định danh "
+                                  "và địa chỉ để điền sẵn tờ khai)."),
+    "consent.decision_unknown": N_("Quyết định phải là granted (đồng ý) hoặc withdrawn (rút lại sự đồng ý)."),
+    "consent.not_withdrawable": N_("Không thể rút lại mục đích “{purpose}”: cơ quan xử lý dữ liệu trong hồ sơ "
+                                   "để giải quyết thủ tục theo quy định của pháp luật (Nghị định 13/2023/NĐ-CP, "
+                                   "Điều 17). Bạn vẫn xem và tải về được toàn bộ dữ liệu cơ quan đang lưu."),
+    "consent.not_needed": N_("Mục đích “{purpose}” không cần sự đồng ý: cơ quan xử lý dữ liệu trong hồ sơ theo "
+                             "quy định của pháp luật và đã thông báo cho bạn."),
 }
 
 

@@ -16,8 +16,9 @@ from processes import audit
 from processes.access import acting_user, is_officer
 from processes.dossier.dossiers import load_visible
 from processes.errors import Forbidden, Invalid, Unprocessable
-from processes.notices.sending import CHANNELS, channels_of
+from processes.notices.channels import CHANNELS, channels_of
 from processes.notices.templates import LANGUAGES
+from processes.people import consent
 from processes.uow import UnitOfWork
 
 STATES = {"pending": "queued", "sent": "sent", "delivered": "delivered", "failed": "failed"}
@@ -114,16 +115,20 @@ def record_delivery_report(services: Services, channel: str, raw: bytes, headers
 
 
 def notice_preferences(services: Services, username: str) -> dict[str, Any]:
-    """The acting user's channels and language for notices."""
+    """The acting user's channels and language for notices (Zalo only while consented to)."""
     with UnitOfWork(services.session_factory) as uow:
         user = acting_user(uow.session, username)
-        return {"channels": channels_of(services.config, user), "language": user.notice_language or "vi",
+        zalo = consent.granted(uow.session, user.id, consent.ZALO_NOTICES)
+        return {"channels": [c for c in channels_of(services.config, user) if c != "zalo" or zalo],
+                "language": user.notice_language or "vi",
                 "available": [c for c in CHANNELS if c != "zalo" or services.zalo is not None],
                 "email": user.email, "phone": user.phone}
 
 
 def set_notice_preferences(services: Services, username: str, channels: list[str], language: str) -> dict[str, Any]:
-    """Each user chooses for themselves how notices reach them (none: only the dossier page)."""
+    """Each user chooses for themselves how notices reach them (none: only the dossier page). Zalo is a
+    third party: ticking it is the person's consent to `zalo_notices`, unticking it withdraws that
+    consent (processes.people.consent; the box states what goes to Zalo)."""
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
         raise Invalid("notices.channel_unknown", "channels", channel=unknown[0])
@@ -132,9 +137,14 @@ def set_notice_preferences(services: Services, username: str, channels: list[str
     with UnitOfWork(services.session_factory) as uow:
         s = uow.session
         user = acting_user(s, username)
+        now = services.clock.now()
+        zalo = "zalo" in channels
+        if zalo or consent.granted(s, user.id, consent.ZALO_NOTICES):  # a change of mind, or a first yes
+            consent.record(s, services.config, user, consent.ZALO_NOTICES,
+                           consent.GRANTED if zalo else consent.WITHDRAWN, "preferences", now, user.username)
         user.notice_channels = [c for c in CHANNELS if c in channels]
         user.notice_language = language
-        audit.append(s, at=services.clock.now(), actor=user.username, kind="notice_preferences_changed",
+        audit.append(s, at=now, actor=user.username, kind="notice_preferences_changed",
                      detail={"channels": user.notice_channels, "language": language})
         uow.commit()
     return notice_preferences(services, username)

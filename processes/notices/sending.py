@@ -1,13 +1,12 @@
 """What is sent, to whom and how: every notice of a dossier goes to its applicant on the channels the
-applicant chose (`users.notice_channels`, else `[notices] default_channels`), in the applicant's
-language, rendered from the editable templates, through the outbox. The outbox key names the dossier,
-its version and the notice, so one event is never queued (hence never sent) twice."""
+applicant chose (`users.notice_channels`, else `[notices] default_channels`; Zalo only while the
+applicant's consent to it stands, processes.people.consent), in the applicant's language, rendered from
+the editable templates, through the outbox. The outbox key names the dossier, its version and the
+notice, so one event is never queued (hence never sent) twice."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy.orm as so
@@ -16,17 +15,12 @@ from adapters.bootstrap import Services
 from handlers.texts import fmt_instant
 from models import Dossier, OutboxMessage, Procedure, User
 from processes.dossier.status import status_name
+from processes.notices.channels import CHANNELS, channels_of
 from processes.notices.templates import render
+from processes.people import consent
 
-CHANNELS = ("email", "sms", "zalo")
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def channels_of(config: Mapping[str, Any], user: User) -> list[str]:
-    chosen = user.notice_channels
-    if chosen is None:
-        chosen = list(config.get("notices", {}).get("default_channels", ["email", "sms"]))
-    return [c for c in CHANNELS if c in chosen]
+__all__ = ["CHANNELS", "channels_of", "queue_notice"]
 
 
 def _when(value: datetime | None, language: str) -> str:
@@ -55,7 +49,8 @@ def queue_notice(services: Services, session: so.Session, dossier: Dossier, proc
             row = (applicant.email, text.subject, text.body, f"mail:{key}")
         elif channel == "sms" and phone:
             row = (phone, text.subject, text.sms, f"sms:{key}")
-        elif channel == "zalo" and phone and services.zalo is not None:
+        elif channel == "zalo" and phone and services.zalo is not None and applicant is not None and consent.granted(
+                session, applicant.id, consent.ZALO_NOTICES):  # Decree 13 Art. 11: a third party, by consent only
             data = {"code": dossier.code, "procedure": procedure.name[:100], "due": fields["due"],
                     "status": fields["status"]}
             row = (phone, text.subject, json.dumps({"text": text.sms, "data": data}, ensure_ascii=False),

@@ -25,7 +25,7 @@ from models import EmailVerification, OutboxMessage, User
 from processes import audit
 from processes.access import acting_user
 from processes.errors import Conflict, Invalid, Reason, Throttled, collect, form_refusal
-from processes.people import account_tokens
+from processes.people import account_tokens, consent
 from processes.people.account_state import email_confirmed
 from processes.people.users import hash_password
 from processes.uow import UnitOfWork
@@ -54,6 +54,8 @@ class Registration:
     phone: str
     password: str
     password_repeat: str
+    # The optional purposes the person ticked (processes.people.consent); none by default (Decree 13 Art. 11).
+    consents: tuple[str, ...] = ()
 
 
 def check_new_password(password: str, repeat: str, username: str, field: str = "password") -> None:
@@ -99,11 +101,13 @@ def register(services: Services, reg: Registration, ip: str) -> None:
         check_new_password(reg.password, reg.password_repeat, username)
     except Invalid as exc:
         reasons.extend(exc.reasons)
+    reasons += [Reason("consent.purpose_unknown", "consents", {"purpose": str(c)[:40]})
+                for c in reg.consents if c not in consent.OPTIONAL]
     collect(reasons)  # every bad field at once
     email, password_hash = values["email"].lower(), hash_password(reg.password)
     for last_try in (False, True):
         try:
-            _register(services, username, email, password_hash, values, ip)
+            _register(services, username, email, password_hash, values, ip, reg.consents)
             return
         except IntegrityError:  # the same name or address registered at the same instant: once more,
             if last_try:        # it is now taken and answered as such
@@ -111,7 +115,7 @@ def register(services: Services, reg: Registration, ip: str) -> None:
 
 
 def _register(services: Services, username: str, email: str, password_hash: str, values: dict[str, Any],
-              ip: str) -> None:
+              ip: str, consents: tuple[str, ...]) -> None:
     with UnitOfWork(services.session_factory) as uow:
         s, now = uow.session, services.clock.now()
         _take_registration(services, s, email, ip, now)
@@ -132,6 +136,11 @@ def _register(services: Services, username: str, email: str, password_hash: str,
             s.add(EmailVerification(user_id=user.id, email=email, requested_at=now))
             _mail_confirmation(services, s, user, now)
             audit.append(s, at=now, actor=username, kind="account_registered", detail={"roles": ["citizen"]})
+            # Told what the data is processed for (Decree 13 Art. 13, 17), and what was ticked, if anything.
+            consent.record(s, services.config, user, consent.PROCESSING, consent.ACKNOWLEDGED, "register", now,
+                           username)
+            for key in sorted(set(consents)):
+                consent.record(s, services.config, user, key, consent.GRANTED, "register", now, username)
         uow.commit()
 
 
@@ -293,7 +302,9 @@ def update_profile(services: Services, username: str, full_name: str, email: str
 
 
 def update_applicant_details(services: Services, username: str, identity_number: str, address: str) -> None:
-    """The caller's own identity number and address, kept to prefill the submission form; empty clears."""
+    """The caller's own identity number and address, kept to prefill the submission form; empty clears.
+    Saving either is the person's consent to keep them for that purpose (`profile_prefill`, recorded
+    once: the page states the purpose beside the fields)."""
     values = _clean(APPLICANT_FIELDS, {"identity_number": identity_number, "address": address})
     kept = " ".join(str(values.get("address") or "").split())
     if len(kept) > MAX_ADDRESS:
@@ -304,9 +315,12 @@ def update_applicant_details(services: Services, username: str, identity_number:
         changed = sorted(k for k, v in (("identity_number", values.get("identity_number") or None),
                                         ("address", kept or None)) if getattr(user, k) != v)
         user.identity_number, user.address = values.get("identity_number") or None, kept or None
+        now = services.clock.now()
         if changed:
-            audit.append(s, at=services.clock.now(), actor=username, kind="profile_changed",
-                         detail={"fields": changed})
+            audit.append(s, at=now, actor=username, kind="profile_changed", detail={"fields": changed})
+        if user.identity_number or user.address:
+            consent.record(s, services.config, user, consent.PROFILE_PREFILL, consent.GRANTED, "profile", now,
+                           username)
         uow.commit()
 
 

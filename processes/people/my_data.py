@@ -1,8 +1,9 @@
 """An applicant downloads all data held about them (Decree 13/2023 on personal data, right of access):
 their account, their dossiers with what they declared, their files (described, with SHA-256), the
 notices sent to them, what happened to each dossier, who read its personal data and why (the access
-log), and their submission drafts. Only the person themselves; an officer reads dossiers through the
-desk, logged."""
+log), their submission drafts, and every decision they made or were told about the purposes their data
+is processed for (`consents`, processes.people.consent). Only the person themselves; an officer reads
+dossiers through the desk, logged."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,6 +16,7 @@ from models import Agency, Attachment, AuditEvent, Dossier, DossierNotice, Proce
 from processes.access import acting_user
 from processes.dossier.access_log import READ
 from processes.dossier.status import status_name
+from processes.people import consent
 from processes.uow import UnitOfWork
 
 
@@ -74,4 +76,5 @@ def my_data(services: Services, username: str) -> dict[str, Any]:
             "drafts": [{"procedure": pcode, "answers": dr.answers, "channel": dr.channel,
                         "postal_address": dr.postal_address, "updated_at": _iso(dr.updated_at)}
                        for dr, pcode in drafts],
+            "consents": consent.history(s, user.id),
         }

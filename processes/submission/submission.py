@@ -26,6 +26,7 @@ from processes.definitions.catalogue import form_fields
 from processes.dossier.dossier_run import PAPER, DossierRun
 from processes.dossier.status import DossierStatus, status_name
 from processes.errors import Conflict, Forbidden, Invalid, NotFound, Reason, collect, form_refusal
+from processes.people import consent
 from processes.people.account_state import email_confirmed
 from processes.texts import N_
 from processes.uow import UnitOfWork
@@ -99,7 +100,7 @@ class Submission:
 
 
 def submit_dossier(services: Services, username: str, cmd: Submission,
-                   idempotency_key: str | None = None) -> dict[str, Any]:
+                   idempotency_key: str | None = None, door: str = "api") -> dict[str, Any]:
     """Register a new dossier, start its workflow, return {code, status, status_code}. With an
     `idempotency_key`, a repeat of the same submission by the same caller returns the first answer and
     registers nothing (processes/idempotency.py)."""
@@ -108,7 +109,7 @@ def submit_dossier(services: Services, username: str, cmd: Submission,
         earlier = idempotency.replay(uow.session, username, request, services.clock.now())
         if earlier is not None:
             return earlier
-        dossier = register_dossier(services, uow.session, username, cmd)
+        dossier = register_dossier(services, uow.session, username, cmd, door=door)
         answer = idempotency.remember(uow.session, username, request, {
             "code": dossier.code, "status": status_name(dossier.status_code),
             "status_code": dossier.status_code}, services.clock.now())
@@ -116,14 +117,18 @@ def submit_dossier(services: Services, username: str, cmd: Submission,
 
 
 def register_dossier(services: Services, s: so.Session, username: str, cmd: Submission,
-                     desk: DeskIntake | None = None) -> Dossier:
+                     desk: DeskIntake | None = None, door: str = "submission") -> Dossier:
     """Register a new dossier and start its workflow inside the caller's transaction (no commit).
 
     Refuses an applicant whose self-registered account has not confirmed its e-mail (R6.1); names
     every bad field at once (the declaration, the form, the result channel, the agency, the files).
     With `desk`, a reception officer registers it for someone without an account (R7.1, R14): any
     level of procedure, the officer's own agency, the declaration signed on paper, a document either
-    scanned or seen on paper; a postal dossier is received when the post arrived."""
+    scanned or seen on paper; a postal dossier is received when the post arrived.
+
+    An applicant's own submission records that they were told what their data is processed for, with
+    the dossier (Decree 13/2023 Art. 17: `processing`, acknowledged; `door` names where: the portal's
+    form or the API). A walk-in has no account to record it on: the desk tells them on paper."""
     user = acting_user(s, username)
     if desk is None and not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
         raise Forbidden("submission.applicants_only")
@@ -215,6 +220,8 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
     if desk is None:
         audit.append(s, at=now, actor=user.username, kind="declaration_made", dossier_id=dossier.id,
                      detail={"text": DECLARATION})
+        consent.record(s, services.config, user, consent.PROCESSING, consent.ACKNOWLEDGED, door, now, user.username,
+                       dossier_id=dossier.id)
     run = DossierRun(services, s, dossier, procedure, user.username)
     run.facts.documents = {key: PAPER for key in papers}
     run.facts.documents |= {key: meta.sha256 for key, (meta, _) in stored}  # all a new dossier has

@@ -8,4 +8,16 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # The route modules attach themselves to `bp`.
-from web.api import acts, apology, calendar, dossiers, forms, notices, payments, reports, tokens, verify  # noqa: E402,F401
+from web.api import (  # noqa: E402,F401
+    acts,
+    apology,
+    calendar,
+    consents,
+    dossiers,
+    forms,
+    notices,
+    payments,
+    reports,
+    tokens,
+    verify,
+)

@@ -852,7 +852,44 @@ OPENAPI["components"]["schemas"]["MyData"] = {"type": "object", "properties": {
     "drafts": {"type": "array", "items": {"type": "object", "additionalProperties": True}}}}
 OPENAPI["paths"]["/me/data"] = {"get": _op(
     "Everything held about the caller (account, own dossiers with files, notices, history and access log, "
-    "drafts): Decree 13/2023's right of access", "200", answer=_ref("MyData"))}
+    "drafts, consent records): Decree 13/2023's right of access", "200", answer=_ref("MyData"))}
+
+# -- issue 18: consent records (processes/people/consent.py) -------------------------------------------------
+_DECISION = {"type": "string", "enum": ["acknowledged", "granted", "withdrawn"]}
+OPENAPI["components"]["schemas"].update({
+    "ConsentRecord": {"type": "object", "required": ["purpose", "decision", "at", "door", "policy_version",
+                                                     "dossier", "actor"], "properties": {
+        "purpose": _TEXT, "decision": _DECISION, "at": _INSTANT,
+        "door": {"type": "string", "description": "where it was decided: register, submission, api, privacy, "
+                                                  "profile, preferences, desk, migration"},
+        "policy_version": {"type": "string", "description": "a short hash of the statement shown"},
+        "dossier": _nullable({"type": "string", "description": "the dossier a submission's notice came with"}),
+        "actor": _TEXT}},
+    "ConsentPurpose": {"type": "object", "required": [
+        "purpose", "title", "statement", "recipients", "legal_basis", "optional", "policy_version", "state", "since",
+        "current_version"], "properties": {
+        "purpose": {"type": "string", "description": "processing, zalo_notices, profile_prefill"},
+        "title": _TEXT, "statement": _TEXT, "recipients": _TEXT, "legal_basis": _TEXT,
+        "optional": {"type": "boolean", "description": "false: processing by law, told but not consented to"},
+        "policy_version": _TEXT, "state": _nullable(_DECISION), "since": _nullable(_INSTANT),
+        "current_version": {"type": "boolean",
+                            "description": "the latest decision was made on the statement shown now"}}},
+    "Consents": {"type": "object", "required": ["purposes", "history"], "properties": {
+        "purposes": {"type": "array", "items": _ref("ConsentPurpose")},
+        "history": {"type": "array", "items": _ref("ConsentRecord")}}},
+    "ConsentDecision": {"type": "object", "required": ["purpose", "decision"], "properties": {
+        "purpose": {"type": "string", "maxLength": 40},
+        "decision": {"type": "string", "enum": ["granted", "withdrawn"]}}},
+})
+OPENAPI["components"]["schemas"]["MyData"]["properties"]["consents"] = {
+    "type": "array", "items": _ref("ConsentRecord")}
+OPENAPI["paths"]["/me/consents"] = {
+    "get": _op("The purposes the caller's personal data is processed for, each with its statement, recipients, "
+               "legal basis and current state, and the history of every decision (Decree 13/2023)", "200",
+               answer=_ref("Consents")),
+    "post": _op("Grant or withdraw an optional purpose (zalo_notices, profile_prefill); withdrawing takes effect "
+                "at once. 422 consent.purpose_unknown, consent.not_withdrawable (processing), "
+                "consent.decision_unknown", "200", body="ConsentDecision", answer=_ref("Consents"))}
 
 
 _complete(OPENAPI["paths"])
