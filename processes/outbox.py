@@ -6,18 +6,23 @@ after the other: a row waits while an earlier row of its ordering has not been s
 retried with a doubling wait; after `[outbox] max_attempts` a notice is failed and an incident opened
 (`outbox.failed`), a national-portal message keeps being retried at the longest wait and opens one
 incident (`national_sync.failing`). Delivery is at least once: a crash between sending and recording
-sends again after the claim's lease, with the same key (the receivers de-duplicate on it)."""
+sends again after the claim's lease, with the same key (the receivers de-duplicate on it).
+
+Sent messages keep their row (its key stops a notice being queued twice; the dossier's delivery list
+and the national sync state read it), but after `[outbox] archive_after_days` their bodies move to the
+archive files of the file store (`archive_sent`), so that the database stays small."""
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from adapters import outbox_archive
 from adapters.bootstrap import Services
 from models import OutboxMessage
 from processes.operations.incidents import ALERT_PREFIX, raise_incident
@@ -172,3 +177,56 @@ def _failed(s: so.Session, msg: OutboxMessage, exc: Exception, now: datetime, ma
     raise_incident(s, now, "outbox.failed",
                    f"message {msg.id} ({msg.channel} to {msg.recipient}: {msg.subject}, {msg.key}) failed "
                    f"{msg.attempts} time(s) and was given up: {msg.last_error}", msg.dossier_id)
+
+
+ARCHIVED = "archived:"  # a body moved to the archive starts so, followed by the archive file's name
+ARCHIVE_AFTER_DAYS = 30  # the default of [outbox] archive_after_days
+
+
+def archive_sent(services: Services, now: datetime | None = None, batch: int = 1000) -> int:
+    """Move the bodies of messages sent (or delivered) more than `[outbox] archive_after_days` ago
+    (0: never) to the archive files; how many were moved. Each row keeps its key, channel, recipient,
+    subject, event, states and times, and its body names the file that holds it. Pending and failed
+    messages stay whole (they may still be sent, or resent from the console). The file is written and
+    synced before the rows change; a crash in between archives those messages again (`read` keeps one).
+    Nodes archiving at once skip each other's rows (PostgreSQL) or write the same lines twice (SQLite)."""
+    days = float(services.config.get("outbox", {}).get("archive_after_days", ARCHIVE_AFTER_DAYS))
+    if days <= 0:
+        return 0
+    now = now or services.clock.now()
+    before = now - timedelta(days=days)
+    moved = 0
+    while True:
+        with UnitOfWork(services.session_factory) as uow:
+            s = uow.session
+            query = (sa.select(OutboxMessage)
+                     .where(OutboxMessage.status.in_(("sent", "delivered")), OutboxMessage.sent_at < before,
+                            OutboxMessage.body.not_like(f"{ARCHIVED}%"))
+                     .order_by(OutboxMessage.id).limit(batch))
+            if s.get_bind().dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = s.scalars(query).all()
+            if not rows:
+                return moved
+            by_month: dict[str, list[OutboxMessage]] = {}
+            for msg in rows:
+                assert msg.sent_at is not None
+                by_month.setdefault(msg.sent_at.astimezone(UTC).strftime("%Y-%m"), []).append(msg)
+            for month, messages in sorted(by_month.items()):
+                outbox_archive.append(services.config, month, [_archived(m) for m in messages])
+                for msg in messages:
+                    msg.body = ARCHIVED + outbox_archive.file_name(month)
+            uow.commit()
+        moved += len(rows)
+        if len(rows) < batch:
+            return moved
+
+
+def _archived(m: OutboxMessage) -> dict[str, Any]:
+    def at(value: datetime | None) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {"id": m.id, "key": m.key, "channel": m.channel, "recipient": m.recipient, "subject": m.subject,
+            "body": m.body, "event": m.event, "dossier_id": m.dossier_id, "status": m.status,
+            "attempts": m.attempts, "created_at": at(m.created_at), "sent_at": at(m.sent_at),
+            "delivered_at": at(m.delivered_at), "provider_ref": m.provider_ref}

@@ -336,6 +336,17 @@ def cmd_payments_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_outbox_archive(args: argparse.Namespace) -> int:
+    """Move the bodies of messages sent more than `[outbox] archive_after_days` ago to the archive files."""
+    from adapters.outbox_archive import archive_dir
+    from processes.outbox import archive_sent
+
+    services = cli_services()
+    moved = archive_sent(services)
+    print(f"{moved} sent message(s) archived in {archive_dir(services.config)}")
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Every chain, every dossier's sealed state, and the checkpoints in `[audit] checkpoint_dir`
     (signed with the key in `[audit] checkpoint_key_file`): names each dossier and event that broke."""
@@ -518,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, default=1, metavar="N", help="and the N-1 days before it (default 1)")
     add_operator(p, "reconciles")
     p.set_defaults(fn=cmd_payments_reconcile)
+
+    outbox = sub.add_parser("outbox", help="messages waiting to leave, and sent").add_subparsers(
+        dest="outbox_command", required=True)
+    outbox.add_parser("archive", help="move sent messages' bodies to the archive files").set_defaults(
+        fn=cmd_outbox_archive)
 
     audit = sub.add_parser("audit").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check every chain, dossier state and checkpoint").set_defaults(

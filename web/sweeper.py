@@ -9,12 +9,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from adapters.bootstrap import Services
 from processes.audit import make_checkpoint
 from processes.idempotency import purge_expired
-from processes.outbox import dispatch_outbox
+from processes.outbox import archive_sent, dispatch_outbox
 from processes.reports.oversight import queue_annual_reminders
 from processes.timekeeping.timers import sweep_until_done
 
 log = logging.getLogger("motcua.sweeper")
-PURGE_EVERY = 600.0  # seconds between two purges of expired idempotency keys by one process
+PURGE_EVERY = 600.0  # seconds between two purges (idempotency keys, sent outbox bodies) by one process
 _last_purge: list[float] = []  # monotonic instant of this process's last purge
 
 
@@ -30,6 +30,9 @@ def sweep_once(services: Services) -> None:
             purged = purge_expired(services)
             if purged:
                 log.info("idempotency: %d expired keys purged", purged)
+            archived = archive_sent(services)
+            if archived:
+                log.info("outbox: %d sent messages archived", archived)
     except Exception:  # a sweep that fails is logged and tried again next tick; it never dies
         log.exception("sweep failed")
 

@@ -56,7 +56,7 @@ def claim_due_timers(services: Services, now: datetime, owner: str, batch: int) 
                .order_by(Timer.due_at, Timer.id).limit(batch))
         if uow.session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
-        claimed = [(int(t), d) for t, d in uow.session.execute(
+        claimed: list[tuple[int, int | None]] = [(int(t), d) for t, d in uow.session.execute(
             sa.update(Timer).where(Timer.id.in_(due.scalar_subquery()))
             .values(lease_owner=owner, lease_expires_at=now + lease).returning(Timer.id, Timer.dossier_id))]
         uow.commit()

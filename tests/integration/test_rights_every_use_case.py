@@ -631,6 +631,7 @@ NO_ACTOR: dict[str, str] = {
     "processes.desk.steps:hand_over": "a step inside complete_task's transaction (desk_step's delivery part)",
     "processes.administration.system_account:ensure_system_account": "set-up (`motcua init`)",
     "processes.outbox:dispatch_outbox": "the outbox worker (timer sweeper), acting as SYSTEM",
+    "processes.outbox:archive_sent": "the sweeper, and the operator's `motcua outbox archive`",
     "processes.timekeeping.timers:claim_due_timers": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:fire_timer": "the timer sweeper, acting as SYSTEM",
     "processes.timekeeping.timers:fire_together": "the timer sweeper, acting as SYSTEM",

@@ -16,11 +16,11 @@ import sqlalchemy as sa
 from adapters.bootstrap import Services
 from engine.clock import ManualClock
 from models import AuditEvent, Dossier, FeePayment, Incident, OutboxMessage, Timer, User
+from processes.audit import verify
 from processes.definitions.deploy import deploy_paths
 from processes.desk.apology import issue_apology
 from processes.dossier.dossiers import get_dossier
 from processes.errors import Conflict, Forbidden, Invalid, NotFound
-from processes.audit import verify
 from processes.timekeeping.timers import PARKED, claim_due_timers, fire_due_timers, sweep_until_done
 from tests.integration.timers_support import (
     BAD_TIMER,
