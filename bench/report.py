@@ -27,6 +27,8 @@ TARGETS: list[tuple[str, str, float, str]] = [
     ("memory.peak_rss_mb", "<", 250.0, "peak RSS of a server process under load (MB)"),
     ("memory.db_bytes_per_dossier", "<", 8192.0, "database bytes per finished dossier (peer process)"),
     ("memory.db_bytes_per_hkd_dossier", "<", 8192.0, "database bytes per finished HKD dossier"),
+    ("memory.db_bytes_per_hkd_dossier_archived", "<", 8192.0,
+     "the same a month later: messages sent, their bodies archived (the steady state)"),
     ("multinode.errors", "<=", 0.0, "errors with 3 nodes on one PostgreSQL database"),
     ("multinode.duplicate_firings", "<=", 0.0, "timers fired more than once by the nodes' sweepers"),
     ("multinode.lost_writes", "<=", 0.0, "completions answered 200 but not in the database"),

@@ -9,6 +9,7 @@ import json
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -177,6 +178,7 @@ def lifecycle_section(
         if backend == "sqlite":
             sizes["audit"] = _verify_rate(services)
         services.db.dispose()
+        size2 = _after_archive(db)
         log(f"HKD lifecycle on {backend}: {per_s:.1f}/s")
         key = "" if backend == "sqlite" else f"_{backend}"
         out[f"per_s{key}"] = round(per_s, 1)
@@ -184,8 +186,24 @@ def lifecycle_section(
         out[f"complete{key}"] = latency_summary(samples.get("complete"))
         bytes_per = round((size1 - size0) / opts.lifecycles)
         sizes[f"db_bytes_per_hkd_dossier{key}"] = bytes_per
+        # The steady state: every message sent (fake ports) and its body archived after
+        # [outbox] archive_after_days, as the sweeper leaves a finished dossier a month later.
+        sizes[f"db_bytes_per_hkd_dossier_archived{key}"] = round((size2 - size0) / opts.lifecycles)
     out["dossiers"] = opts.lifecycles
     return out, sizes
+
+
+def _after_archive(db: BenchDB) -> int:
+    """The database's size once its messages were sent and their bodies archived a month later."""
+    from processes.outbox import ARCHIVE_AFTER_DAYS, archive_sent, dispatch_outbox
+
+    services = db.services()
+    dispatch_outbox(services, batch=1000)
+    later = services.clock.now() + timedelta(days=ARCHIVE_AFTER_DAYS + 1)
+    archive_sent(services, now=later)
+    size = db.size_bytes(services.db)
+    services.db.dispose()
+    return size
 
 
 def _verify_rate(services: Any) -> dict[str, Any]:
