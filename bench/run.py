@@ -9,9 +9,9 @@ import json
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -89,7 +89,7 @@ _TOUCHED = "motcua.audit_touched"
 _HEAD_FOR_UPDATE = sa.select(AuditChain).where(AuditChain.chain == sa.bindparam("c")).with_for_update()
 # On the table, not the entity: an ORM-enabled UPDATE would first work out which loaded objects it
 # changes (1 ms a call, three calls per action); this counter is never loaded as an object.
-_SEQ_TABLE = AuditHead.__table__
+_SEQ_TABLE = cast(sa.Table, AuditHead.__table__)
 _NEXT_SEQ_SQLITE = (sa.update(_SEQ_TABLE).where(_SEQ_TABLE.c.id == 1).values(seq=_SEQ_TABLE.c.seq + 1)
                     .returning(_SEQ_TABLE.c.seq))
 _NEXT_SEQ_PG = sa.select(sa.func.nextval("audit_events_seq"))

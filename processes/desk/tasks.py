@@ -159,6 +159,7 @@ def _complete(services: Services, uow: UnitOfWork, user: User, task: UserTask, c
     except TaskNotReady:
         raise Conflict("task.changed") from None
     task.completed_at, task.completed_by = run.now, user.username
+    run.completed = cleaned
     detail: dict[str, Any] = {"task": task.element_id, "name": task.name, "data": cleaned}
     if variables:
         detail["extra"] = variables

@@ -72,6 +72,9 @@ class DossierRun:
         self.services, self.session, self.dossier, self.procedure = services, session, dossier, procedure
         self.clock = clock or services.clock
         self.actor, self.now = actor, self.clock.now()
+        # The form of the user task this advance completes (set by processes.desk.tasks): a task opened
+        # by it after a "return" decision goes back to the officer who did it last, with the reason.
+        self.completed: Mapping[str, Any] | None = None
         self.calendar = services.calendar(session)
         self.definition = services.definition(session, dossier.definition_id)
         documents: Mapping[str, str] = _Documents(session, dossier.id) if dossier.id else {}
@@ -168,7 +171,7 @@ class DossierRun:
                              due_at=self._task_due(task.info, variables), created_at=self.now)
             self.session.add(added)
             self.open_tasks.append(added)
-            inbox_events.task_opened(self.session, self.dossier, added, self.actor, self.now)
+            inbox_events.task_opened(self.session, self.dossier, added, self.actor, self.now, self.completed)
             if added.agency_id != self.dossier.agency_id:  # a consulted agency now sees the applicant's data
                 audit.append(self.session, at=self.now, actor=self.actor, kind=DISCLOSED, dossier_id=self.dossier.id,
                              detail={"to_agency": added.agency_id, "purpose": "consultation",

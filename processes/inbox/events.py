@@ -3,26 +3,30 @@ user task: a new task in a group's queue (TASK_QUEUED), a task of a consulted ag
 and a task opened again after a return (TASK_RETURNED, to the officer who did it last, with the reason)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models import AuditEvent, Dossier, User, UserTask
+from models import Dossier, User, UserTask
 from processes.inbox import inbox
 
 RETURN = "return"
 
 
-def task_opened(s: so.Session, dossier: Dossier, task: UserTask, actor: str, now: datetime) -> None:
-    """Tell the task's group (or its previous holder, after a return) that work arrived."""
+def task_opened(s: so.Session, dossier: Dossier, task: UserTask, actor: str, now: datetime,
+                completed: Mapping[str, Any] | None = None) -> None:
+    """Tell the task's group (or its previous holder, after a return) that work arrived. `completed`: the
+    form of the user task whose completion opened this one, if any."""
     params = {"code": dossier.code, "task": task.name}
     actor_id = s.scalar(sa.select(User.id).where(User.username == actor))
     skip = [actor_id] if actor_id is not None else []
     if task.agency_id != dossier.agency_id:
         inbox.notify(s, inbox.Group(task.agency_id, task.role), inbox.CONSULTATION, dossier.id, params, now, skip)
         return
-    returned = _returned_by(s, dossier.id)
+    returned = returned_reason(completed)
     if returned is not None:
         earlier = s.scalar(sa.select(UserTask.completed_by).where(
             UserTask.dossier_id == dossier.id, UserTask.element_id == task.element_id,
@@ -34,12 +38,10 @@ def task_opened(s: so.Session, dossier: Dossier, task: UserTask, actor: str, now
     inbox.notify(s, inbox.Group(task.agency_id, task.role), inbox.TASK_QUEUED, dossier.id, params, now, skip)
 
 
-def _returned_by(s: so.Session, dossier_id: int) -> str | None:
-    """The reason of the completion that just ran, when it returned the dossier (a decision "return")."""
-    last = s.scalars(sa.select(AuditEvent).where(AuditEvent.dossier_id == dossier_id,
-                                                 AuditEvent.kind == "task_completed")
-                     .order_by(AuditEvent.seq.desc()).limit(1)).first()
-    data = (last.detail.get("data") or {}) if last is not None else {}
+def returned_reason(completed: Mapping[str, Any] | None) -> str | None:
+    """The reason of the completion that just ran, when it returned the dossier (a decision "return"):
+    its note, or "" without one; None when it did not return it (or no completion ran)."""
+    data = completed or {}
     if RETURN not in data.values():
         return None
     return next((str(v).strip() for k, v in data.items() if k.endswith("_note") and str(v).strip()), "")
