@@ -164,10 +164,10 @@ def record(s: so.Session, config: Mapping[str, Any], user: User, key: str, decis
     the notice channels; the prefilled fields erased on withdrawal). Nothing new (the same decision on the
     same statement) records nothing, except a notice given with a dossier, which each dossier has."""
     purpose = PURPOSES[key]
-    before = latest(s, user.id, key)
-    if dossier_id is None and not is_news((before.decision, before.policy_version) if before else None,
-                                          decision, purpose.version):
-        return None
+    if dossier_id is None:  # (a dossier's notice is always new: no need to read the latest record)
+        before = latest(s, user.id, key)
+        if not is_news((before.decision, before.policy_version) if before else None, decision, purpose.version):
+            return None
     row = ConsentRecord(user_id=user.id, purpose=key, decision=decision, at=at, door=door,
                         policy_version=purpose.version, dossier_id=dossier_id, actor=actor)
     s.add(row)
