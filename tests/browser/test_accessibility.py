@@ -54,7 +54,7 @@ def test_no_serious_or_critical_violation_on_any_portal_page(live_server: str, p
         found[path] = _violations(page, source)
     _log_in(page, live_server)
     for path in ("/my/dossiers", f"/my/dossiers/{code}", f"/my/dossiers/{code}/receipt",
-                 f"/procedures/{HKD}/submit", "/account"):
+                 f"/procedures/{HKD}/submit", "/account", "/account/privacy"):
         page.goto(live_server + path)
         found[path] = _violations(page, source)
     assert {p: v for p, v in found.items() if v} == {}
