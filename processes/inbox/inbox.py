@@ -46,6 +46,10 @@ class Group:
     role: str
 
 
+_GROUP_MEMBERS = (sa.select(User.id, User.roles)
+                  .where(User.agency_id == sa.bindparam("agency_id"), User.active.is_(True)).order_by(User.id))
+
+
 def notify(s: so.Session, recipients: Iterable[int] | Group, kind: str, dossier_id: int | None,
            params: Mapping[str, Any], at: datetime, skip: Iterable[int] = ()) -> list[int]:
     """Add one notification per recipient (user ids, or a Group), in the caller's transaction; the ids of
@@ -53,9 +57,9 @@ def notify(s: so.Session, recipients: Iterable[int] | Group, kind: str, dossier_
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if isinstance(recipients, Group):
-        users = s.scalars(sa.select(User).where(User.agency_id == recipients.agency_id,
-                                                User.active.is_(True))).all()
-        ids = [u.id for u in users if u.has_role(recipients.role)]
+        # Two columns, not the accounts: a queue's officers are read on every task opened.
+        members = s.execute(_GROUP_MEMBERS, {"agency_id": recipients.agency_id}).all()
+        ids = [user_id for user_id, roles in members if recipients.role in (roles or [])]
     else:
         ids = list(dict.fromkeys(recipients))
     left_out = set(skip)
