@@ -28,3 +28,12 @@ def mailed_link(services: Services, mailer: Any, to: str, path_part: str) -> str
 def path_of(link: str) -> str:
     """The path of a mailed link (mails carry the configured public address, tests their own server)."""
     return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+def log_in_citizen(page: Any, base: str) -> None:
+    """The demo citizen logs in through the real log-in page and lands on their dossiers."""
+    page.goto(base + "/login")
+    page.get_by_label("Tên đăng nhập").fill("citizen")
+    page.get_by_label("Mật khẩu").fill("demo")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/my/dossiers")

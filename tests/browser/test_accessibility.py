@@ -9,6 +9,7 @@ import pytest
 
 from adapters.bootstrap import Services
 from tests.helpers import HKD, submit, work
+from tests.portal_kit import log_in_citizen
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
@@ -33,13 +34,6 @@ def _violations(page: Any, source: str) -> list[str]:
     return list(found)
 
 
-def _log_in(page: Any, base: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Tên đăng nhập").fill("citizen")
-    page.get_by_label("Mật khẩu").fill("demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/my/dossiers")
-
 
 @pytest.mark.parametrize("width", sorted(WIDTHS))
 def test_no_serious_or_critical_violation_on_any_portal_page(live_server: str, page: Any, services: Services,
@@ -52,7 +46,7 @@ def test_no_serious_or_critical_violation_on_any_portal_page(live_server: str, p
     for path in PUBLIC:
         page.goto(live_server + path)
         found[path] = _violations(page, source)
-    _log_in(page, live_server)
+    log_in_citizen(page, live_server)
     for path in ("/my/dossiers", f"/my/dossiers/{code}", f"/my/dossiers/{code}/receipt",
                  f"/procedures/{HKD}/submit", "/account", "/account/privacy"):
         page.goto(live_server + path)

@@ -10,16 +10,10 @@ from typing import Any
 from adapters.bootstrap import Services
 from tests.browser.test_citizen_journey import FORM_LABELS, file
 from tests.helpers import HKD, HKD_FORM, PDF, PNG
+from tests.portal_kit import log_in_citizen
 
 SUBMIT = f"/procedures/{HKD}/submit"
 
-
-def _log_in(page: Any, base: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Tên đăng nhập").fill("citizen")
-    page.get_by_label("Mật khẩu").fill("demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/my/dossiers")
 
 
 def _kept(page: Any) -> str:
@@ -29,7 +23,7 @@ def _kept(page: Any) -> str:
 def test_every_mistake_in_turn_then_submitted_without_choosing_a_file_twice(
         live_server: str, page: Any, services: Services) -> None:
     max_bytes = int(services.config["storage"]["max_upload_bytes"])
-    _log_in(page, live_server)
+    log_in_citizen(page, live_server)
     page.goto(live_server + SUBMIT)
     for field, label in FORM_LABELS.items():
         page.get_by_label(label).fill(str(HKD_FORM[field]))
@@ -71,7 +65,7 @@ def test_every_mistake_in_turn_then_submitted_without_choosing_a_file_twice(
     page.get_by_role("button", name="Lưu nháp").click()
     page.get_by_text("Đã lưu bản nháp").wait_for()
     page.get_by_role("button", name="Đăng xuất").click()
-    _log_in(page, live_server)
+    log_in_citizen(page, live_server)
     page.get_by_role("link", name="Đăng ký thành lập hộ kinh doanh").click()
     page.wait_for_url("**" + SUBMIT)
     assert "de-nghi.pdf" in _kept(page) and "cccd.png" in _kept(page)

@@ -6,16 +6,10 @@ from typing import Any
 
 from adapters.bootstrap import Services
 from tests.helpers import HKD, submit
+from tests.portal_kit import log_in_citizen
 
 PHONE = {"width": 360, "height": 740}
 
-
-def _log_in(page: Any, base: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("Tên đăng nhập").fill("citizen")
-    page.get_by_label("Mật khẩu").fill("demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/my/dossiers")
 
 
 def test_the_menu_folds_on_a_phone_and_stays_open_on_a_desktop(live_server: str, page: Any) -> None:
@@ -37,7 +31,7 @@ def test_file_pickers_are_large_and_tables_are_cards_on_a_phone(live_server: str
                                                                services: Services) -> None:
     submit(services)
     page.set_viewport_size(PHONE)
-    _log_in(page, live_server)
+    log_in_citizen(page, live_server)
     row = page.locator("table.responsive tbody tr").first
     assert row.evaluate("r => getComputedStyle(r).display") == "block"  # a card, its cells labelled
     label = row.locator("td").first.evaluate("c => getComputedStyle(c, '::before').content")

@@ -8,19 +8,12 @@ from typing import Any
 
 from adapters.bootstrap import Services
 from tests.helpers import HKD
-
-
-def _log_in(page: Any, live_server: str) -> None:
-    page.goto(live_server + "/login")
-    page.get_by_label("Tên đăng nhập").fill("citizen")
-    page.get_by_label("Mật khẩu").fill("demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/my/dossiers")
+from tests.portal_kit import log_in_citizen
 
 
 def test_a_citizen_gives_and_withdraws_the_prefill_consent_and_the_number_is_erased(
         live_server: str, page: Any, services: Services) -> None:
-    _log_in(page, live_server)
+    log_in_citizen(page, live_server)
     page.goto(live_server + "/account/privacy")
     prefill = page.locator("#state-profile_prefill")
     assert prefill.inner_text() == "Chưa đồng ý"  # nothing ticked, nothing saved: no consent
