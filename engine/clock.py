@@ -34,3 +34,8 @@ class ManualClock:
 
     def advance(self, delta: timedelta) -> None:
         self._now = self._now + delta
+
+
+def iso(value: datetime | None) -> str | None:
+    """An optional instant as ISO 8601 text (JSON answers, exports): None stays None."""
+    return value.isoformat() if value is not None else None

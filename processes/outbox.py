@@ -24,6 +24,7 @@ import sqlalchemy.orm as so
 
 from adapters import outbox_archive
 from adapters.bootstrap import Services
+from engine.clock import iso
 from models import OutboxMessage
 from processes.operations.incidents import ALERT_PREFIX, raise_incident
 from processes.uow import UnitOfWork
@@ -223,10 +224,7 @@ def archive_sent(services: Services, now: datetime | None = None, batch: int = 1
 
 
 def _archived(m: OutboxMessage) -> dict[str, Any]:
-    def at(value: datetime | None) -> str | None:
-        return value.isoformat() if value is not None else None
-
     return {"id": m.id, "key": m.key, "channel": m.channel, "recipient": m.recipient, "subject": m.subject,
             "body": m.body, "event": m.event, "dossier_id": m.dossier_id, "status": m.status,
-            "attempts": m.attempts, "created_at": at(m.created_at), "sent_at": at(m.sent_at),
-            "delivered_at": at(m.delivered_at), "provider_ref": m.provider_ref}
+            "attempts": m.attempts, "created_at": iso(m.created_at), "sent_at": iso(m.sent_at),
+            "delivered_at": iso(m.delivered_at), "provider_ref": m.provider_ref}

@@ -441,10 +441,10 @@ MESSAGES: dict[str, str] = {
                                   "zalo_notices (nhận thông báo qua Zalo), profile_prefill (lưu số định danh "
                                   "và địa chỉ để điền sẵn tờ khai)."),
     "consent.decision_unknown": N_("Quyết định phải là granted (đồng ý) hoặc withdrawn (rút lại sự đồng ý)."),
-    "consent.not_withdrawable": N_("Không thể rút lại mục đích “{purpose}”: cơ quan xử lý dữ liệu trong hồ sơ "
+    "consent.not_withdrawable": N_("Không thể rút lại mục đích “{purpose_title}”: cơ quan xử lý dữ liệu trong hồ sơ "
                                    "để giải quyết thủ tục theo quy định của pháp luật (Nghị định 13/2023/NĐ-CP, "
                                    "Điều 17). Bạn vẫn xem và tải về được toàn bộ dữ liệu cơ quan đang lưu."),
-    "consent.not_needed": N_("Mục đích “{purpose}” không cần sự đồng ý: cơ quan xử lý dữ liệu trong hồ sơ theo "
+    "consent.not_needed": N_("Mục đích “{purpose_title}” không cần sự đồng ý: cơ quan xử lý dữ liệu trong hồ sơ theo "
                              "quy định của pháp luật và đã thông báo cho bạn."),
 }
 
@@ -453,12 +453,19 @@ def status_of(refusal: Refused) -> int:
     return STATUS.get(refusal.kind, 400)
 
 
+# Parameters that are themselves source texts of the use cases (a purpose's title): said in the reader's
+# language too.
+TRANSLATED_PARAMS = ("purpose_title",)
+
+
 def describe(reason: Reason) -> str:
     """The sentence for one reason, in the current language, its parameters filled in."""
     text = MESSAGES.get(reason.code)
     if text is None:  # a code without a sentence is a bug; say something true rather than the code
         text = MESSAGES["forbidden"] if reason.code.endswith("forbidden") else N_("Yêu cầu không hợp lệ")
-    return gettext(text, **dict(reason.params))
+    params = {k: gettext(v) if k in TRANSLATED_PARAMS and isinstance(v, str) else v
+              for k, v in reason.params.items()}
+    return gettext(text, **params)
 
 
 def message_of(refusal: Refused) -> str:

@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
 from engine.bpmn_compare import ElementChange, compare_diagrams
+from engine.clock import iso
 from engine.problems import DiagramRefused
 from models import Agency, Dossier, Procedure, ProcessDefinition, User
 from models.publications import Publication
@@ -35,9 +36,6 @@ def definition_rights(services: Services, username: str) -> dict[str, bool]:
         return {"validate": may_validate_diagrams(user), "deploy": may_deploy(user)}
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
 
 def list_procedures(services: Services, username: str) -> list[dict[str, Any]]:
     """Every procedure with its published version, the number of versions and of running dossiers."""
@@ -54,7 +52,7 @@ def list_procedures(services: Services, username: str) -> list[dict[str, Any]]:
                                     ProcessDefinition.id == Procedure.current_definition_id)
                          .order_by(Procedure.code)).all()
         return [{"code": p.code, "name": p.name, "level": p.level, "published_version": version,
-                 "published_at": _iso(p.published_at), "versions": versions.get(p.id, 0),
+                 "published_at": iso(p.published_at), "versions": versions.get(p.id, 0),
                  "running_dossiers": running.get(p.id, 0)} for p, version in rows]
 
 
@@ -79,7 +77,7 @@ def procedure_history(services: Services, username: str, code: str) -> dict[str,
         until: datetime | None = None
         for pub in publications:
             history.append({"version": by_id[pub.definition_id].version, "kind": pub.kind,
-                            "published_at": _iso(pub.published_at), "until": _iso(until),
+                            "published_at": iso(pub.published_at), "until": iso(until),
                             "published_by": pub.published_by, "note": pub.note,
                             "name": pub.catalogue.get("name"),
                             "processing_time_days": pub.catalogue.get("processing_time_days")})
@@ -88,9 +86,9 @@ def procedure_history(services: Services, username: str, code: str) -> dict[str,
             "code": procedure.code, "name": procedure.name,
             "published_version": by_id[procedure.current_definition_id].version
             if procedure.current_definition_id in by_id else None,
-            "published_at": _iso(procedure.published_at),
+            "published_at": iso(procedure.published_at),
             "versions": [{"version": d.version, "hash": d.content_hash, "filename": d.filename,
-                          "deployed_by": d.deployed_by, "deployed_at": _iso(d.deployed_at),
+                          "deployed_by": d.deployed_by, "deployed_at": iso(d.deployed_at),
                           "published": d.id == procedure.current_definition_id,
                           "running_dossiers": running.get(d.id, 0)} for d in definitions],
             "publications": history,

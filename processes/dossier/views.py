@@ -8,6 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
+from engine.clock import iso
 from models import AuditEvent, Dossier, DossierNotice, Procedure, UserTask
 from processes.dossier.status import status_name
 
@@ -27,9 +28,6 @@ _NOTICES = (sa.select(DossierNotice).where(DossierNotice.dossier_id == sa.bindpa
             .order_by(DossierNotice.id))
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
 
 def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure: Procedure,
                  open_tasks: Sequence[UserTask] | None = None) -> dict[str, Any]:
@@ -45,15 +43,15 @@ def dossier_view(services: Services, s: so.Session, dossier: Dossier, procedure:
     return ledger.summary(services, s, dossier, procedure) | {
         "code": dossier.code, "procedure": procedure.code, "procedure_name": procedure.name,
         "status": status_name(dossier.status_code), "status_code": dossier.status_code,
-        "received_at": _iso(dossier.received_at), "accepted_at": _iso(dossier.accepted_at),
-        "due_at": _iso(dossier.due_at), "finished_at": _iso(dossier.finished_at),
-        "delivered_at": _iso(dossier.delivered_at), "result_channel": dossier.result_channel,
+        "received_at": iso(dossier.received_at), "accepted_at": iso(dossier.accepted_at),
+        "due_at": iso(dossier.due_at), "finished_at": iso(dossier.finished_at),
+        "delivered_at": iso(dossier.delivered_at), "result_channel": dossier.result_channel,
         "late": dossier.late, "supplement_count": dossier.supplement_count,
-        "paused_at": _iso(dossier.paused_at), "refund_flagged": dossier.refund_flagged,
+        "paused_at": iso(dossier.paused_at), "refund_flagged": dossier.refund_flagged,
         "open_tasks": [{"id": t.id, "name": t.element_id, "title": t.name, "role": t.role,
-                        "due_at": _iso(t.due_at), "overdue_at": _iso(t.overdue_at)} for t in open_tasks],
-        "history": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor,
+                        "due_at": iso(t.due_at), "overdue_at": iso(t.overdue_at)} for t in open_tasks],
+        "history": [{"at": iso(e.at), "kind": e.kind, "actor": e.actor,
                      "task": e.detail.get("task"), "title": e.detail.get("name")}
                     for e in events if e.kind in _HISTORY_KINDS],
-        "notices": [{"at": _iso(n.at), "form": n.form_no, "title": n.title, "body": n.body} for n in notices],
+        "notices": [{"at": iso(n.at), "form": n.form_no, "title": n.title, "body": n.body} for n in notices],
     }

@@ -3,7 +3,6 @@ reports, and whether the dossier is in step with the national portal (synchronis
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
 from adapters.messaging import DeliveryError
+from engine.clock import iso
 from models import Dossier, Incident, OutboxMessage
 from processes import audit
 from processes.access import acting_user, is_officer
@@ -23,9 +23,6 @@ from processes.uow import UnitOfWork
 
 STATES = {"pending": "queued", "sent": "sent", "delivered": "delivered", "failed": "failed"}
 
-
-def _at(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def sync_state(services: Services, s: so.Session, dossier_id: int) -> dict[str, Any]:
@@ -43,7 +40,7 @@ def sync_state(services: Services, s: so.Session, dossier_id: int) -> dict[str, 
         state = "failing" if any(r.attempts > 0 for r in waiting) else "behind"
     sent = [r for r in rows if r.status == "sent"]
     return {"state": state, "sent": len(sent), "waiting": len(waiting),
-            "last_sent_at": _at(max((r.sent_at for r in sent if r.sent_at), default=None)),
+            "last_sent_at": iso(max((r.sent_at for r in sent if r.sent_at), default=None)),
             "last_error": next((r.last_error for r in waiting if r.last_error), None)}
 
 
@@ -60,8 +57,8 @@ def dossier_deliveries(services: Services, username: str, code: str) -> dict[str
                          .order_by(OutboxMessage.id)).all()
         messages = [{"channel": r.channel, "recipient": r.recipient, "subject": r.subject, "event": r.event,
                      "language": "en" if r.subject.isascii() else "vi",  # as it was sent
-                     "state": STATES.get(r.status, r.status), "attempts": r.attempts, "queued_at": _at(r.created_at),
-                     "sent_at": _at(r.sent_at), "delivered_at": _at(r.delivered_at)} for r in rows]
+                     "state": STATES.get(r.status, r.status), "attempts": r.attempts, "queued_at": iso(r.created_at),
+                     "sent_at": iso(r.sent_at), "delivered_at": iso(r.delivered_at)} for r in rows]
         officer = is_officer(user) or user.has_role("admin")
         return {"code": dossier.code, "messages": messages,
                 "national": sync_state(services, s, dossier.id) if officer else None}
@@ -163,6 +160,6 @@ def national_backlog(services: Services, username: str) -> dict[str, Any]:
                          .where(OutboxMessage.channel == "national", OutboxMessage.status != "sent")
                          .group_by(Dossier.code)).all()
         dossiers = sorted(({"code": code, "state": "failing" if tries else "behind", "waiting": n,
-                            "since": _at(since)} for code, n, tries, since in rows),
+                            "since": iso(since)} for code, n, tries, since in rows),
                           key=lambda d: (d["state"] != "failing", d["since"] or ""))
         return {"on": services.national is not None, "dossiers": dossiers}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -317,9 +316,6 @@ def cancel_dossier(services: Services, username: str, code: str, reason: str) ->
 
 
 # -- views ------------------------------------------------------------------------------------------
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
 
 def _timer(t: Timer) -> dict[str, Any]:
     return {"id": t.id, "kind": t.kind, "element_id": t.element_id, "task_id": t.task_id, "due_at": t.due_at,

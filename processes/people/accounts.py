@@ -101,8 +101,7 @@ def register(services: Services, reg: Registration, ip: str) -> None:
         check_new_password(reg.password, reg.password_repeat, username)
     except Invalid as exc:
         reasons.extend(exc.reasons)
-    reasons += [Reason("consent.purpose_unknown", "consents", {"purpose": str(c)[:40]})
-                for c in reg.consents if c not in consent.OPTIONAL]
+    reasons += [r for c in reg.consents if (r := consent.choice_refusal(c, consent.GRANTED, "consents"))]
     collect(reasons)  # every bad field at once
     email, password_hash = values["email"].lower(), hash_password(reg.password)
     for last_try in (False, True):

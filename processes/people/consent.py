@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -30,7 +30,7 @@ from adapters.bootstrap import Services
 from models import ConsentRecord, Dossier, User
 from processes import audit
 from processes.access import acting_user
-from processes.errors import Invalid
+from processes.errors import Invalid, Reason
 from processes.notices.channels import CHANNELS, channels_of
 from processes.texts import N_
 from processes.uow import UnitOfWork
@@ -90,43 +90,45 @@ PURPOSES: dict[str, Purpose] = {p.key: p for p in (
 OPTIONAL = tuple(k for k, p in PURPOSES.items() if p.optional)
 
 
-class Decided(Protocol):
-    """What the current-state rule reads of a record (a `ConsentRecord`, or any look-alike)."""
-
-    @property
-    def purpose(self) -> str: ...
-
-    @property
-    def decision(self) -> str: ...
-
-
 # -- the rules (no database) ---------------------------------------------------------------------------
-def purpose_of(key: str) -> Purpose:
-    """The purpose named `key`; Invalid (about the field `purpose`) when there is none."""
+def purpose_of(key: str, field: str = "purpose") -> Purpose:
+    """The purpose named `key`; Invalid (about `field`) when there is none."""
     found = PURPOSES.get(key)
     if found is None:
-        raise Invalid("consent.purpose_unknown", "purpose", purpose=str(key)[:40])
+        raise Invalid("consent.purpose_unknown", field, purpose=str(key)[:40])
     return found
 
 
-def check_choice(key: str, decision: str) -> Purpose:
-    """A person's decision about a purpose, checked: only an optional purpose is granted or withdrawn
-    (processing by law is neither: the person is told, and cannot take it back)."""
-    purpose = purpose_of(key)
+def choice_refusal(key: str, decision: str, field: str = "purpose") -> Reason | None:
+    """What is wrong with a person's decision about a purpose (None: nothing): only an optional purpose
+    is granted or withdrawn (processing by law is neither: the person is told, and cannot take it back).
+    The refusal names the purpose by its title, as the person read it, and by its key."""
+    purpose = PURPOSES.get(key)
+    if purpose is None:
+        return Reason("consent.purpose_unknown", field, {"purpose": str(key)[:40]})
     if decision not in CHOICES:
-        raise Invalid("consent.decision_unknown", "decision", decision=str(decision)[:20])
+        return Reason("consent.decision_unknown", "decision", {"decision": str(decision)[:20]})
     if not purpose.optional:
-        raise Invalid("consent.not_withdrawable" if decision == WITHDRAWN else "consent.not_needed", "purpose",
-                      purpose=key)
-    return purpose
+        return Reason("consent.not_withdrawable" if decision == WITHDRAWN else "consent.not_needed", field,
+                      {"purpose": key, "purpose_title": purpose.title})
+    return None
 
 
-def current_states(records: Iterable[Decided]) -> dict[str, str | None]:
-    """Each purpose's current decision: its latest record (records given oldest first); None without any."""
+def check_choice(key: str, decision: str) -> Purpose:
+    """A person's decision about a purpose, checked (`choice_refusal`): the purpose, or Invalid."""
+    refusal = choice_refusal(key, decision)
+    if refusal is not None:
+        raise Invalid.many([refusal])
+    return PURPOSES[key]
+
+
+def current_states(records: Iterable[Mapping[str, Any]]) -> dict[str, str | None]:
+    """Each purpose's current decision: its latest record (records given oldest first, as `history`
+    lists them); None without any."""
     states: dict[str, str | None] = dict.fromkeys(PURPOSES)
     for r in records:
-        if r.purpose in states:
-            states[r.purpose] = r.decision
+        if r["purpose"] in states:
+            states[r["purpose"]] = r["decision"]
     return states
 
 
@@ -200,12 +202,13 @@ def my_consents(services: Services, username: str) -> dict[str, Any]:
         s = uow.session
         user = acting_user(s, username)
         past = history(s, user.id)
-    states = current_states(_Seen(h["purpose"], h["decision"]) for h in past)
+    states = current_states(past)
     last = {h["purpose"]: h for h in past}
     return {"purposes": [{
         "purpose": p.key, "title": p.title, "statement": p.statement, "recipients": p.recipients,
         "legal_basis": p.legal_basis, "optional": p.optional, "policy_version": p.version,
-        "state": states[p.key], "since": last[p.key]["at"] if p.key in last else None,
+        "state": states[p.key],
+        "since": last[p.key]["at"] if p.key in last else None,
         "current_version": p.key not in last or last[p.key]["policy_version"] == p.version}
         for p in PURPOSES.values()], "history": past}
 
@@ -222,8 +225,3 @@ def decide_consent(services: Services, username: str, purpose: str, decision: st
         uow.commit()
     return my_consents(services, username)
 
-
-@dataclass(frozen=True)
-class _Seen:
-    purpose: str
-    decision: str

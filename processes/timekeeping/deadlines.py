@@ -30,6 +30,7 @@ import sqlalchemy.orm as so
 
 from adapters.config import ConfigError
 from engine.calendar import WorkCalendar
+from engine.clock import iso
 from engine.timer_values import timer_boundary_hosts
 from handlers.reception import FORWARD_LIMIT_HOURS
 from models import Dossier, FeePayment, Timer, UserTask
@@ -178,14 +179,14 @@ def _record_clock(run: DossierRun, before: Clock) -> None:
     d = run.dossier
     if before.paused_at is None and d.paused_at is not None:
         audit.append(run.session, at=run.now, actor=run.actor, kind="clock_paused", dossier_id=d.id,
-                     detail={"paused_at": d.paused_at.isoformat(), "due_at": _iso(d.due_at),
+                     detail={"paused_at": d.paused_at.isoformat(), "due_at": iso(d.due_at),
                              "supplement_round": d.supplement_count})
     elif before.paused_at is not None and d.paused_at is None:
         waited = run.calendar.working_hours_between(before.paused_at, run.now)
         audit.append(run.session, at=run.now, actor=run.actor, kind="clock_resumed", dossier_id=d.id,
                      detail={"paused_at": before.paused_at.isoformat(), "resumed_at": run.now.isoformat(),
-                             "waiting_working_hours": waited, "due_at_before": _iso(before.due_at),
-                             "due_at": _iso(d.due_at)})
+                             "waiting_working_hours": waited, "due_at_before": iso(before.due_at),
+                             "due_at": iso(d.due_at)})
 
 
 def _flag_refund(run: DossierRun, before: Clock) -> None:
@@ -212,6 +213,3 @@ def net_processing_hours(calendar: WorkCalendar, accepted_at: datetime, until: d
         total -= calendar.working_hours_between(start, end)
     return max(total, 0.0)
 
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None

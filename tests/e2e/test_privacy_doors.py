@@ -70,7 +70,8 @@ def test_the_same_decision_through_the_page_or_the_api_gives_the_same_state(
 
 @pytest.mark.parametrize("door", ["page", "api"])
 @pytest.mark.parametrize(("purpose", "decision", "code", "words"), [
-    ("processing", "withdrawn", "consent.not_withdrawable", "Không thể rút lại mục đích “processing”"),
+    ("processing", "withdrawn", "consent.not_withdrawable",
+     "Không thể rút lại mục đích “Giải quyết hồ sơ thủ tục hành chính”"),
     ("processing", "granted", "consent.not_needed", "không cần sự đồng ý"),
     ("marketing", "granted", "consent.purpose_unknown", "Mục đích “marketing” không có"),
 ])
@@ -85,6 +86,14 @@ def test_what_cannot_be_decided_is_refused_alike_on_both_doors(
     else:
         assert words in answer.get_data(as_text=True)
     assert client.get("/api/v1/me/consents", headers=token("citizen")).json["history"] == []
+
+
+def test_a_refusal_names_the_purpose_by_its_title_in_the_readers_language(client: Any, token: Any) -> None:
+    english = client.post("/api/v1/me/consents?lang=en", json={"purpose": "processing", "decision": "withdrawn"},
+                          headers=token("citizen"))
+    error = english.json["error"]
+    assert error["message"].startswith("The purpose “Settling your administrative dossiers” cannot be withdrawn")
+    assert error["params"]["purpose"] == "processing"  # the key stays for programs
 
 
 def test_the_api_names_a_missing_field(client: Any, token: Any) -> None:

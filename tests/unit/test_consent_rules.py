@@ -4,7 +4,6 @@ each purpose tells the person, which ones need consent, what counts as consent, 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 
 import pytest
 
@@ -21,10 +20,9 @@ from processes.people.consent import (
 )
 
 
-@dataclass
-class Seen:
-    purpose: str
-    decision: str
+def seen(purpose: str, decision: str) -> dict[str, str]:
+    """A record as `consent.history` lists it (what the current-state rule reads)."""
+    return {"purpose": purpose, "decision": decision, "at": "2026-12-07T08:00:00+07:00"}
 
 
 def test_processing_rests_on_the_law_and_the_other_purposes_on_consent() -> None:
@@ -52,8 +50,8 @@ def test_the_policy_version_changes_with_the_statement_shown_and_only_then() -> 
 
 
 def test_the_current_state_of_a_purpose_is_its_latest_decision() -> None:
-    records = [Seen(PROCESSING, ACKNOWLEDGED), Seen(ZALO_NOTICES, GRANTED), Seen(PROFILE_PREFILL, GRANTED),
-               Seen(ZALO_NOTICES, WITHDRAWN), Seen(PROCESSING, ACKNOWLEDGED), Seen("retired_purpose", GRANTED)]
+    records = [seen(PROCESSING, ACKNOWLEDGED), seen(ZALO_NOTICES, GRANTED), seen(PROFILE_PREFILL, GRANTED),
+               seen(ZALO_NOTICES, WITHDRAWN), seen(PROCESSING, ACKNOWLEDGED), seen("retired_purpose", GRANTED)]
     assert consent.current_states(records) == {PROCESSING: ACKNOWLEDGED, ZALO_NOTICES: WITHDRAWN,
                                                PROFILE_PREFILL: GRANTED}
     assert consent.current_states([]) == dict.fromkeys(PURPOSES)
@@ -76,6 +74,16 @@ def test_a_decision_that_cannot_be_made_is_refused_naming_the_field(purpose: str
     with pytest.raises(Invalid) as refused:
         consent.check_choice(purpose, decision)
     assert (refused.value.code, refused.value.field) == (code, field)
+
+
+def test_a_refusal_about_processing_names_it_by_the_title_the_person_read() -> None:
+    for decision in (GRANTED, WITHDRAWN):
+        reason = consent.choice_refusal(PROCESSING, decision)
+        assert reason is not None
+        assert reason.params == {"purpose": PROCESSING, "purpose_title": PURPOSES[PROCESSING].title}
+    ticked = consent.choice_refusal(PROCESSING, GRANTED, "consents")  # the registration form's field
+    assert ticked is not None and (ticked.code, ticked.field) == ("consent.not_needed", "consents")
+    assert consent.choice_refusal(ZALO_NOTICES, GRANTED, "consents") is None
 
 
 def test_an_optional_purpose_may_be_granted_and_withdrawn() -> None:
