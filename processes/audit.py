@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -67,7 +67,7 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def state_digest(row: sa.RowMapping, files: Iterable[sa.RowMapping]) -> str:
+def state_digest(row: Mapping[Any, Any], files: Iterable[Mapping[Any, Any]]) -> str:
     """The hash of a dossier's state and business data: its row (STATE_COLUMNS, the workflow state
     included) and its files (name, content hash, superseded)."""
     body = {"row": {k: _canonical(v) for k, v in row.items()},
@@ -76,11 +76,36 @@ def state_digest(row: sa.RowMapping, files: Iterable[sa.RowMapping]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def dossier_state(conn: so.Session | sa.Connection, dossier_id: int) -> str | None:
-    row = conn.execute(_STATE_ROW, {"d": dossier_id}).mappings().first()
-    if row is None:
+def dossier_state(conn: so.Session | sa.Connection, dossier_id: int,
+                  row: Mapping[Any, Any] | None = None) -> str | None:
+    """The state hash of a dossier as stored (`row`: its STATE_COLUMNS when the caller knows them as
+    they were just written; its files are always read)."""
+    found = row if row is not None else conn.execute(_STATE_ROW, {"d": dossier_id}).mappings().first()
+    if found is None:
         return None
-    return state_digest(row, conn.execute(_STATE_FILES, {"d": dossier_id}).mappings().all())
+    return state_digest(found, conn.execute(_STATE_FILES, {"d": dossier_id}).mappings().all())
+
+
+_STATE_KEYS = [(name, sa.inspect(Dossier).get_property_by_column(Dossier.__table__.c[name]).key)
+               for name in STATE_COLUMNS]
+# Tests set this: every seal taken from a written object is compared with the row read back, so that a
+# value whose stored form differs from the object's (a type that does not round-trip) fails a test
+# instead of sealing a state that `verify` would later call changed.
+CHECK_WRITTEN_SEALS = False
+
+
+def _written_row(session: so.Session, dossier_id: int) -> dict[str, Any] | None:
+    """The dossier's STATE_COLUMNS as this transaction wrote them, from the object it flushed with a change
+    (an INSERT, or an UPDATE whose version check proved that nobody else wrote the row meanwhile); None
+    when the row was not written through the object in this transaction or an attribute is not loaded
+    (expired, e.g. by a savepoint rolled back)."""
+    obj = next((o for o in session.info.get(_WRITTEN, ()) if o.__dict__.get("id") == dossier_id), None)
+    if obj is None:
+        return None
+    loaded = obj.__dict__
+    if any(key not in loaded for _, key in _STATE_KEYS):
+        return None
+    return {name: loaded[key] for name, key in _STATE_KEYS}
 
 
 # -- appending --------------------------------------------------------------------------------------
@@ -90,37 +115,52 @@ _HEAD_FOR_UPDATE = sa.select(AuditChain).where(AuditChain.chain == sa.bindparam(
 # On the table, not the entity: an ORM-enabled UPDATE would first work out which loaded objects it
 # changes (1 ms a call, three calls per action); this counter is never loaded as an object.
 _SEQ_TABLE = cast(sa.Table, AuditHead.__table__)
-_NEXT_SEQ_SQLITE = (sa.update(_SEQ_TABLE).where(_SEQ_TABLE.c.id == 1).values(seq=_SEQ_TABLE.c.seq + 1)
-                    .returning(_SEQ_TABLE.c.seq))
-_NEXT_SEQ_PG = sa.select(sa.func.nextval("audit_events_seq"))
+_NEXT_SEQS_SQLITE = (sa.update(_SEQ_TABLE).where(_SEQ_TABLE.c.id == 1)
+                     .values(seq=_SEQ_TABLE.c.seq + sa.bindparam("k")).returning(_SEQ_TABLE.c.seq))
+_NEXT_SEQS_PG = sa.select(sa.func.nextval("audit_events_seq")).select_from(
+    sa.func.generate_series(1, sa.bindparam("k")))
+_PENDING = "motcua.audit_pending"  # events appended and not yet numbered, in the order appended
 
 
 def append(session: so.Session, *, at: datetime, actor: str, kind: str, detail: dict[str, Any] | None = None,
            dossier_id: int | None = None) -> AuditEvent:
-    """Add one event to its dossier's chain (or the system chain) inside the caller's transaction."""
+    """Add one event to its dossier's chain (or the system chain) inside the caller's transaction. Its
+    place in the chain is taken now; its number (`seq`) and hashes when the session next flushes, one
+    counter statement for every event appended since (`_number_pending`)."""
     chain = dossier_id or SYSTEM_CHAIN
     if dossier_id and kind != CHANGED_OUTSIDE:  # nothing of this transaction is flushed yet, or it was checked
         _check_stored(session, dossier_id, _locked_head(session, chain).state_hash)
         _report_mismatch(session, dossier_id, at)  # a change made behind the application's back comes first
     head = _locked_head(session, chain)
     detail = json.loads(json.dumps(detail or {}, default=str))
-    seq = _next_seq(session)
-    n = head.n + 1
-    digest = event_digest(head.hash, seq, at, actor, dossier_id, kind, detail, n, head.state_hash)
-    event = AuditEvent(seq=seq, at=at, actor=actor, dossier_id=dossier_id, kind=kind, detail=detail,
-                       prev_hash=head.hash, hash=digest, chain=chain, chain_seq=n,
-                       state_hash=head.state_hash)
+    head.n += 1
+    event = AuditEvent(at=at, actor=actor, dossier_id=dossier_id, kind=kind, detail=detail, chain=chain,
+                       chain_seq=head.n, state_hash=head.state_hash)
     session.add(event)
-    head.n, head.hash, head.last_seq = n, digest, seq
+    session.info.setdefault(_PENDING, []).append((event, head))
     if dossier_id:
         session.info.setdefault(_TOUCHED, set()).add(dossier_id)
     return event
 
 
-def _next_seq(session: so.Session) -> int:
+def _number_pending(session: so.Session, flush_context: Any = None, instances: Any = None) -> None:
+    """Before a flush: number the events appended since the last one (in the order appended, so numbers
+    follow the order of writing) and link each to its chain's previous event."""
+    pending = [(event, head) for event, head in session.info.get(_PENDING, ()) if event in session]
+    session.info[_PENDING] = []
+    if not pending:
+        return
+    k = len(pending)
     if session.get_bind().dialect.name == "postgresql":
-        return int(session.execute(_NEXT_SEQ_PG).scalar_one())
-    return int(session.execute(_NEXT_SEQ_SQLITE).scalar_one())
+        seqs = sorted(int(v) for v in session.execute(_NEXT_SEQS_PG, {"k": k}).scalars())
+    else:
+        last = int(session.execute(_NEXT_SEQS_SQLITE, {"k": k}).scalar_one())
+        seqs = list(range(last - k + 1, last + 1))
+    for (event, head), seq in zip(pending, seqs, strict=True):
+        event.seq, event.prev_hash = seq, head.hash
+        event.hash = event_digest(head.hash, seq, event.at, event.actor, event.dossier_id, event.kind,
+                                  event.detail, event.chain_seq, event.state_hash)
+        head.hash, head.last_seq = event.hash, seq
 
 
 def _locked_head(session: so.Session, chain: int) -> AuditChain:
@@ -143,6 +183,7 @@ def _locked_head(session: so.Session, chain: int) -> AuditChain:
 
 
 _CHECKED = "motcua.audit_checked"
+_WRITTEN = "motcua.audit_written"  # the Dossier objects this transaction flushed with a change
 _MISMATCH = "motcua.audit_mismatch"
 CHANGED_OUTSIDE = "dossier_changed_outside"
 _SEALED = sa.select(AuditChain.state_hash).where(AuditChain.chain == sa.bindparam("c"))
@@ -167,6 +208,11 @@ def _track_dossier_writes(session: so.Session, flush_context: Any, instances: An
             touched = session.info.setdefault(_TOUCHED, set())
             checked = session.info.setdefault(_CHECKED, set())
         touched.add(dossier_id if dossier_id is not None else obj)
+        if isinstance(obj, Dossier) and obj not in session.deleted and (
+                obj in session.new or session.is_modified(obj, include_collections=False)):
+            written = session.info.setdefault(_WRITTEN, [])
+            if not any(o is obj for o in written):
+                written.append(obj)
         assert checked is not None
         if dossier_id is None or dossier_id in checked:
             continue
@@ -211,7 +257,12 @@ def _seal_states(session: so.Session) -> None:
     ids = {t if isinstance(t, int) else getattr(t, "id", None) for t in touched}
     unreported = session.info.get(_MISMATCH) or {}
     for dossier_id in sorted(i for i in ids if i and i not in unreported):  # unreported: the old seal stays
-        state = dossier_state(session, dossier_id)
+        written = _written_row(session, dossier_id)
+        state = dossier_state(session, dossier_id, written)
+        if written is not None and CHECK_WRITTEN_SEALS:
+            stored = dossier_state(session, dossier_id)
+            assert state == stored, f"dossier #{dossier_id}: the seal from the written object differs from the row " \
+                f"read back ({_differences(session, dossier_id, written)})"
         if state is None:  # created in a savepoint that rolled back
             continue
         head = _locked_head(session, dossier_id)
@@ -220,13 +271,20 @@ def _seal_states(session: so.Session) -> None:
     touched.clear()
 
 
+def _differences(session: so.Session, dossier_id: int, written: Mapping[str, Any]) -> list[str]:
+    stored: Mapping[Any, Any] = session.execute(_STATE_ROW, {"d": dossier_id}).mappings().first() or {}
+    return [f"{k}: {v!r} written, {stored.get(k)!r} stored" for k, v in written.items()
+            if _canonical(v) != _canonical(stored.get(k))]
+
+
 def _forget(session: so.Session, transaction: so.SessionTransaction) -> None:
     if transaction.parent is None:
-        for key in (_TOUCHED, _HEADS, _CHECKED, _MISMATCH):
+        for key in (_TOUCHED, _HEADS, _CHECKED, _MISMATCH, _WRITTEN, _PENDING):
             session.info.pop(key, None)
 
 
 sa.event.listen(so.Session, "before_flush", _track_dossier_writes)
+sa.event.listen(so.Session, "before_flush", _number_pending)
 sa.event.listen(so.Session, "before_commit", _seal_states)
 sa.event.listen(so.Session, "after_transaction_end", _forget)
 

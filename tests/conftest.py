@@ -19,6 +19,11 @@ from adapters.bootstrap import Services, bootstrap
 from adapters.config import PROJECT_ROOT, load_config
 from adapters.messaging import FakeMailer, FakeSms
 from engine.clock import ManualClock
+from processes import audit
+
+# Every seal the audit trail takes from a dossier object this transaction wrote is compared with the row
+# read back (processes/audit.py): a value that does not round-trip through the database fails the test.
+audit.CHECK_WRITTEN_SEALS = True
 
 PG_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL")
 # Every database test runs on each backend: SQLite, and PostgreSQL when its URL is set.

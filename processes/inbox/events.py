@@ -21,10 +21,9 @@ def task_opened(s: so.Session, dossier: Dossier, task: UserTask, actor: str, now
     """Tell the task's group (or its previous holder, after a return) that work arrived. `completed`: the
     form of the user task whose completion opened this one, if any."""
     params = {"code": dossier.code, "task": task.name}
-    actor_id = s.scalar(sa.select(User.id).where(User.username == actor))
-    skip = [actor_id] if actor_id is not None else []
+    queue = inbox.Group(task.agency_id, task.role, besides=actor)  # the officer who acted is not told
     if task.agency_id != dossier.agency_id:
-        inbox.notify(s, inbox.Group(task.agency_id, task.role), inbox.CONSULTATION, dossier.id, params, now, skip)
+        inbox.notify(s, queue, inbox.CONSULTATION, dossier.id, params, now)
         return
     returned = returned_reason(completed)
     if returned is not None:
@@ -35,7 +34,7 @@ def task_opened(s: so.Session, dossier: Dossier, task: UserTask, actor: str, now
         if holder is not None and holder.active:
             inbox.notify(s, [holder.id], inbox.TASK_RETURNED, dossier.id, params | {"reason": returned}, now)
             return
-    inbox.notify(s, inbox.Group(task.agency_id, task.role), inbox.TASK_QUEUED, dossier.id, params, now, skip)
+    inbox.notify(s, queue, inbox.TASK_QUEUED, dossier.id, params, now)
 
 
 def returned_reason(completed: Mapping[str, Any] | None) -> str | None:

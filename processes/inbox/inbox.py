@@ -40,26 +40,29 @@ MAX_IDS = 200
 
 @dataclass(frozen=True)
 class Group:
-    """Every active officer of an agency holding a role (a task's queue)."""
+    """Every active officer of an agency holding a role (a task's queue), but `besides`: the username of
+    the officer whose action caused the event, who needs no telling."""
 
     agency_id: int
     role: str
+    besides: str | None = None
 
 
-_GROUP_MEMBERS = (sa.select(User.id, User.roles)
+_GROUP_MEMBERS = (sa.select(User.id, User.roles, User.username)
                   .where(User.agency_id == sa.bindparam("agency_id"), User.active.is_(True)).order_by(User.id))
 
 
 def notify(s: so.Session, recipients: Iterable[int] | Group, kind: str, dossier_id: int | None,
            params: Mapping[str, Any], at: datetime, skip: Iterable[int] = ()) -> list[int]:
     """Add one notification per recipient (user ids, or a Group), in the caller's transaction; the ids of
-    the users told. `skip` leaves out e.g. the officer who caused the event."""
+    the users told. `skip` leaves out users by id."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if isinstance(recipients, Group):
-        # Two columns, not the accounts: a queue's officers are read on every task opened.
+        # Three columns, not the accounts: a queue's officers are read on every task opened.
         members = s.execute(_GROUP_MEMBERS, {"agency_id": recipients.agency_id}).all()
-        ids = [user_id for user_id, roles in members if recipients.role in (roles or [])]
+        ids = [user_id for user_id, roles, username in members
+               if recipients.role in (roles or []) and username != recipients.besides]
     else:
         ids = list(dict.fromkeys(recipients))
     left_out = set(skip)

@@ -126,9 +126,9 @@ def summary(services: Services, s: so.Session, dossier: Dossier, procedure: Proc
     fee = fee_of(s, dossier.id)
     gone = fee is not None and refunded(s, dossier.id)
     due = 0 if fee is not None else amount_due(procedure)
-    agency = s.get(Agency, dossier.agency_id)
-    online = due > 0 and dossier.status_code not in FINAL_STATUSES and takes_fees_online(services.config,
-                                                                                          procedure, agency)
+    # The agency is read only when something is still to pay (most views have nothing due).
+    online = (due > 0 and dossier.status_code not in FINAL_STATUSES
+              and takes_fees_online(services.config, procedure, s.get(Agency, dossier.agency_id)))
     return {"fees_due": due, "fees_paid": fee.amount_vnd if fee is not None and not gone else 0,
             "fee_receipt_no": fee.receipt_no if fee is not None else None,
             "fee_method": fee.method if fee is not None else None, "fee_refunded": gone,
