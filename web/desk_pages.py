@@ -16,6 +16,7 @@ from processes.dossier.status import STATUS_NAMES
 from processes.errors import Conflict, Invalid, NotFound, Refused
 from processes.inbox import inbox
 from processes.submission import portal_catalogue, portal_dossiers
+from processes.people import consent
 from processes.submission.submission import Applicant, DeskIntake, Submission, Upload
 from web import commands, refusals
 from web.context import services
@@ -92,7 +93,8 @@ def _intake_page(code: str, posted: dict[str, Any], errors: dict[str, str], stat
         labels |= {f"form.{f['id']}": f.get("label", f["id"]) for f in page["form"]}
         labels |= {f"documents.{d['key']}": d["name"] for d in page["documents"]}
     return render_template("officer/intake.html", p=page, code=code, procedures=procedures, posted=posted,
-                           values=values, errors=errors, labels=labels), status
+                           values=values, errors=errors, labels=labels,
+                           paper_notice=consent.PAPER_NOTICE), status
 
 
 def _form_values(fields: list[dict[str, Any]]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from processes.dossier.dossiers import involved_agencies, load_visible
 from processes.dossier.status import status_name
 from processes.errors import Forbidden, Invalid, NotFound, Unprocessable
 from processes.payments import ledger
+from processes.people import consent
 from processes.signing import SIGNED_NOTICES, dossier_agency, sign_notice
 from processes.texts import N_
 from processes.uow import UnitOfWork
@@ -200,7 +201,8 @@ class _Context:
                           ("Hình thức nhận kết quả",
                            CHANNEL_NAMES.get(self.d.result_channel, self.d.result_channel)),
                           ("Khi nhận kết quả mang theo bản chính", bring or "—"),
-                          ("Phí, lệ phí", fee_text), ("Cách nộp phí, lệ phí", how_to_pay)])],
+                          ("Phí, lệ phí", fee_text), ("Cách nộp phí, lệ phí", how_to_pay)]),
+             Block("Xử lý dữ liệu cá nhân", paragraphs=[consent.PAPER_NOTICE])],
             signatures=[("Người nộp hồ sơ", self.d.applicant_name),
                         ("Người tiếp nhận hồ sơ", self.names.get(accepted.actor, "") if accepted else "")],
             qr_url=f"{base}/track?code={self.d.code}",

@@ -89,6 +89,22 @@ PURPOSES: dict[str, Purpose] = {p.key: p for p in (
 )}
 OPTIONAL = tuple(k for k, p in PURPOSES.items() if p.optional)
 
+# What a person without an account (a walk-in at the counter, a dossier by post) is told about
+# `processing`, on paper: read out or shown at the counter and printed on the receipt (form 01). Its
+# version is recorded with the dossier, as an account's notice is.
+PAPER_NOTICE = N_("Thông tin cá nhân ông/bà kê khai (họ tên, số định danh cá nhân, số điện thoại, địa chỉ, nội dung "
+                  "tờ khai) và giấy tờ trong hồ sơ được cơ quan xử lý để tiếp nhận, giải quyết hồ sơ và trả kết quả; "
+                  "trạng thái hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia. Đây là nhiệm vụ của cơ quan theo "
+                  "quy định của pháp luật (Nghị định 13/2023/NĐ-CP, Điều 17), không cần sự đồng ý; dữ liệu được lưu "
+                  "theo thời hạn lưu trữ hồ sơ. Ông/bà có quyền đề nghị cơ quan cho xem và cung cấp bản sao dữ liệu "
+                  "cơ quan đang lưu về mình.")
+PAPER_DOORS = ("counter", "post")
+
+
+def paper_notice_version() -> str:
+    """A short hash of the paper notice, as a purpose's version is of what it shows."""
+    return hashlib.sha256(PAPER_NOTICE.encode("utf-8")).hexdigest()[:12]
+
 
 # -- the rules (no database) ---------------------------------------------------------------------------
 def purpose_of(key: str, field: str = "purpose") -> Purpose:
@@ -185,6 +201,17 @@ def record(s: so.Session, config: Mapping[str, Any], user: User, key: str, decis
     kind = {ACKNOWLEDGED: "privacy_notice_given", GRANTED: "consent_given"}.get(decision, "consent_withdrawn")
     audit.append(s, at=at, actor=actor, kind=kind, detail=detail, dossier_id=dossier_id)
     return row
+
+
+def notice_on_paper(s: so.Session, dossier_id: int, door: str, at: datetime, actor: str) -> None:
+    """Record, in the dossier's chain, that a person without an account was told of `processing` on
+    paper (`door`: counter or post; `actor`: the officer who registered the dossier). No consent record:
+    there is no account to keep it on; the event names the notice's version."""
+    if door not in PAPER_DOORS:
+        raise ValueError(f"a paper notice is given at the counter or by post, not {door!r}")
+    audit.append(s, at=at, actor=actor, kind="privacy_notice_given", dossier_id=dossier_id,
+                 detail={"purpose": PROCESSING, "decision": ACKNOWLEDGED, "door": door, "on_paper": True,
+                         "policy_version": paper_notice_version()})
 
 
 def history(s: so.Session, user_id: int) -> list[dict[str, Any]]:

@@ -128,7 +128,8 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
 
     An applicant's own submission records that they were told what their data is processed for, with
     the dossier (Decree 13/2023 Art. 17: `processing`, acknowledged; `door` names where: the portal's
-    form or the API). A walk-in has no account to record it on: the desk tells them on paper."""
+    form or the API). A walk-in has no account to record it on: the desk tells them on paper
+    (`consent.PAPER_NOTICE`, also printed on the receipt), and the dossier's chain records that it did."""
     user = acting_user(s, username)
     if desk is None and not may_submit(user, email_confirmed=email_confirmed(s, user.id)):
         raise Forbidden("submission.applicants_only")
@@ -217,6 +218,8 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
         if desk.received_via == "post":
             detail |= {"arrived_at": dossier.received_at.isoformat(), "sender": desk.sender.strip()}
     audit.append(s, at=now, actor=user.username, kind="dossier_submitted", dossier_id=dossier.id, detail=detail)
+    if desk is not None:  # told on paper: at the counter, and on the receipt (form 01) either way
+        consent.notice_on_paper(s, dossier.id, desk.received_via, now, user.username)
     if desk is None:
         audit.append(s, at=now, actor=user.username, kind="declaration_made", dossier_id=dossier.id,
                      detail={"text": DECLARATION})

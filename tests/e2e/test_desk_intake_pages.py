@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from adapters.bootstrap import Services
+from models import AuditEvent, Dossier
 from processes.desk.counter import register_at_desk
 from processes.submission.submission import Applicant, DeskIntake, Submission, Upload
 from tests.e2e.test_officer_pages import login, post
@@ -33,6 +35,11 @@ def test_reception_registers_a_walk_in_dossier_on_the_page_and_prints_form_01(cl
     login(client, "reception")
     page = client.get(f"/officer/intake?procedure={HKD}").get_data(as_text=True)
     assert "Người nộp hồ sơ" in page and "Đã xem bản giấy" in page
+    # the notice the desk reads out to a walk-in (Decree 13/2023), in the reader's language
+    assert "Thông báo cho người nộp về dữ liệu cá nhân" in page and "Nghị định 13/2023/NĐ-CP, Điều 17" in page
+    english = client.get(f"/officer/intake?procedure={HKD}&lang=en").get_data(as_text=True)
+    assert "Notice to the applicant about personal data" in english and "Decree 13/2023/ND-CP, Article 17" in english
+    client.get(f"/officer/intake?procedure={HKD}&lang=vi")  # the choice of language sticks: back to Vietnamese
     bad = client.post("/officer/intake", data={"csrf_token": "t", "procedure": HKD, "received_via": "counter",
                                                "applicant.id_number": "12", "applicant.name": "",
                                                "applicant.phone": "0905123456"})
@@ -81,6 +88,10 @@ def test_the_api_registers_a_postal_dossier_for_reception_only(client: Any, serv
     assert created.json["accepted"] is True and created.json["acceptance_refusal"] is None
     view = client.get(f"/api/v1/dossiers/{created.json['code']}", headers=token("reception")).json
     assert view["received_at"].startswith("2026-02-25T17:00")  # the arrival day, local midnight, in UTC
+    with services.session_factory() as s:  # told on paper, recorded alike through the API door
+        told = s.scalars(sa.select(AuditEvent.detail).join(Dossier, Dossier.id == AuditEvent.dossier_id).where(
+            Dossier.code == created.json["code"], AuditEvent.kind == "privacy_notice_given")).all()
+    assert [(d["door"], d["on_paper"]) for d in told] == [("post", True)]
     missing = client.post("/api/v1/dossiers", json=body | {"arrived_at": None, "sender": ""},
                           headers=token("reception"))
     assert missing.status_code == 422

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from adapters.bootstrap import Services
-from models import Dossier, DossierIntake, OutboxMessage
+from models import AuditEvent, Dossier, DossierIntake, OutboxMessage
 from processes.desk.counter import register_at_desk
 from processes.desk.paper import dossier_form_pdf
 from processes.dossier.dossiers import get_dossier
@@ -103,6 +103,35 @@ def test_a_postal_dossier_starts_its_clock_on_the_day_the_post_arrived(services:
         assert d.due_at == calendar.due(arrived, 3, False)
         assert d.due_at < calendar.due(now, 3, False)
         assert s.get(DossierIntake, d.id).sender == "Phạm Thị Mai, Đắk Hà"
+
+
+@pytest.mark.parametrize("via", ["counter", "post"])
+def test_a_person_without_an_account_is_told_on_paper_and_the_dossier_records_it(services: Services,
+                                                                                   via: str) -> None:
+    """Decree 13/2023: a walk-in (or a dossier by post) is told what their data is processed for, like an
+    account holder: the desk reads it out, the receipt (form 01) prints it, the dossier's chain records it."""
+    import io
+
+    import pypdf
+
+    from processes import audit
+    from processes.people.consent import PAPER_NOTICE, paper_notice_version
+
+    extra = {"received_via": "post", "arrived_at": datetime(2026, 2, 26, 10, 0, tzinfo=LOCAL),
+             "sender": "Phạm Thị Mai"} if via == "post" else {}
+    code = str(counter(services, **extra)["code"])
+    with services.session_factory() as s:
+        d = s.query(Dossier).filter_by(code=code).one()
+        told = [e for e in s.query(AuditEvent).filter_by(dossier_id=d.id).order_by(AuditEvent.seq)
+                if e.kind == "privacy_notice_given"]
+        assert [(e.actor, e.detail) for e in told] == [("reception", {
+            "purpose": "processing", "decision": "acknowledged", "door": via, "on_paper": True,
+            "policy_version": paper_notice_version()})]
+        assert audit.verify_dossier(s, d.id).ok
+    pdf = dossier_form_pdf(services, "reception", code, "01")
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Xử lý dữ liệu cá nhân" in text and "Nghị định 13/2023/NĐ-CP, Điều 17" in text
+    assert " ".join(PAPER_NOTICE.split()[-8:]) in text  # the whole notice, to its last words
 
 
 def test_a_consulted_agency_finds_the_dossier_it_was_consulted_on(services: Services) -> None:
