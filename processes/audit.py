@@ -184,6 +184,8 @@ def _locked_head(session: so.Session, chain: int) -> AuditChain:
 
 _CHECKED = "motcua.audit_checked"
 _WRITTEN = "motcua.audit_written"  # the Dossier objects this transaction flushed with a change
+_ORM_WRITES = "motcua.audit_orm_writes"  # the dossiers whose row or files this transaction wrote
+_INTACT = "motcua.audit_intact"  # the dossiers found as sealed by this transaction's check
 _MISMATCH = "motcua.audit_mismatch"
 CHANGED_OUTSIDE = "dossier_changed_outside"
 _SEALED = sa.select(AuditChain.state_hash).where(AuditChain.chain == sa.bindparam("c"))
@@ -208,6 +210,8 @@ def _track_dossier_writes(session: so.Session, flush_context: Any, instances: An
             touched = session.info.setdefault(_TOUCHED, set())
             checked = session.info.setdefault(_CHECKED, set())
         touched.add(dossier_id if dossier_id is not None else obj)
+        if dossier_id is not None:
+            session.info.setdefault(_ORM_WRITES, set()).add(dossier_id)
         if isinstance(obj, Dossier) and obj not in session.deleted and (
                 obj in session.new or session.is_modified(obj, include_collections=False)):
             written = session.info.setdefault(_WRITTEN, [])
@@ -237,6 +241,8 @@ def _check_stored(session: so.Session, dossier_id: int, sealed: str | None | boo
     found = dossier_state(conn, dossier_id)
     if found is not None and found != sealed:
         session.info.setdefault(_MISMATCH, {})[dossier_id] = (sealed, found)
+    elif found is not None:
+        session.info.setdefault(_INTACT, set()).add(dossier_id)
 
 
 def _report_mismatch(session: so.Session, dossier_id: int, at: datetime) -> None:
@@ -256,7 +262,15 @@ def _seal_states(session: so.Session) -> None:
     session.flush()
     ids = {t if isinstance(t, int) else getattr(t, "id", None) for t in touched}
     unreported = session.info.get(_MISMATCH) or {}
+    unchanged = (session.info.get(_INTACT) or set()) - (session.info.get(_ORM_WRITES) or set())
     for dossier_id in sorted(i for i in ids if i and i not in unreported):  # unreported: the old seal stays
+        if dossier_id in unchanged:
+            # Found as sealed when this transaction began with it, and neither its row nor its files written
+            # since (an access-log read, a notice): its seal stands, nothing to read again.
+            if CHECK_WRITTEN_SEALS:
+                assert dossier_state(session, dossier_id) == _locked_head(session, dossier_id).state_hash, \
+                    f"dossier #{dossier_id} changed in a transaction that wrote neither its row nor its files"
+            continue
         written = _written_row(session, dossier_id)
         state = dossier_state(session, dossier_id, written)
         if written is not None and CHECK_WRITTEN_SEALS:
@@ -279,7 +293,7 @@ def _differences(session: so.Session, dossier_id: int, written: Mapping[str, Any
 
 def _forget(session: so.Session, transaction: so.SessionTransaction) -> None:
     if transaction.parent is None:
-        for key in (_TOUCHED, _HEADS, _CHECKED, _MISMATCH, _WRITTEN, _PENDING):
+        for key in (_TOUCHED, _HEADS, _CHECKED, _MISMATCH, _WRITTEN, _PENDING, _ORM_WRITES, _INTACT):
             session.info.pop(key, None)
 
 

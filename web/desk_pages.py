@@ -15,8 +15,8 @@ from processes.dossier.search import DossierQuery, search_dossiers
 from processes.dossier.status import STATUS_NAMES
 from processes.errors import Conflict, Invalid, NotFound, Refused
 from processes.inbox import inbox
-from processes.submission import portal_catalogue, portal_dossiers
 from processes.people import consent
+from processes.submission import portal_catalogue, portal_dossiers
 from processes.submission.submission import Applicant, DeskIntake, Submission, Upload
 from web import commands, refusals
 from web.context import services
