@@ -108,6 +108,7 @@ class FormDocument:
     landscape: bool = False
     subtitle: str = ""
     paper: Paper = A5  # 01-05 are designed for A5; the register (06) passes A4
+    note: str = ""  # fine print under the signatures (e.g. the personal-data notice on the receipt)
 
 
 class _Pdf(FPDF):
@@ -193,9 +194,11 @@ def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None
     for block in doc.blocks:
         _block(pdf, block)
     if doc.qr_url:
-        _qr(pdf, doc.qr_url, doc.qr_caption)
+        _qr(pdf, doc.qr_url, doc.qr_caption, doc.note)
     if doc.signatures:
         _signatures(pdf, doc.signatures)
+    if doc.note and not doc.qr_url:
+        _note(pdf, doc.note, pdf.epw)
     return bytes(pdf.output())
 
 
@@ -264,7 +267,15 @@ def _heading_style() -> object:
     return FontFace(family="DejaVu", emphasis="BOLD", fill_color=(235, 235, 235))
 
 
-def _qr(pdf: _Pdf, url: str, caption: str) -> None:
+def _note(pdf: _Pdf, note: str, width: float) -> None:
+    pdf.set_font("DejaVu", size=pdf.paper.table)
+    pdf.multi_cell(width, pdf.paper.table_line, pdf.clean(note, MAX_PARAGRAPH), new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
+
+
+def _qr(pdf: _Pdf, url: str, caption: str, note: str = "") -> None:
+    """The QR code, its caption and link beside it, and the fine print `note` under them, in the room
+    the code leaves on its right."""
     side, paper = pdf.paper.qr, pdf.paper
     png = io.BytesIO()
     segno.make(url, error="m").save(png, kind="png", scale=4, border=2)
@@ -273,10 +284,13 @@ def _qr(pdf: _Pdf, url: str, caption: str) -> None:
         pdf.add_page()
     y = pdf.get_y()
     pdf.image(png, x=pdf.l_margin, y=y, w=side, h=side)
-    pdf.set_xy(pdf.l_margin + side + 3, y + side / 5)
+    pdf.set_xy(pdf.l_margin + side + 3, y if note else y + side / 5)  # with fine print: from the top
     pdf.set_font("DejaVu", size=paper.body - 1)
     pdf.multi_cell(pdf.epw - side - 3, paper.line, pdf.clean(f"{caption}\n{url}", MAX_LINE), new_x=XPos.LMARGIN,
                    new_y=YPos.NEXT)
+    if note:
+        pdf.set_x(pdf.l_margin + side + 3)
+        _note(pdf, note, pdf.epw - side - 3)
     pdf.set_y(max(y + side + 2, pdf.get_y()))
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from models import Dossier, DossierNotice, OutboxMessage, User
+from processes.people.users import active_officers
 
 
 def notify_applicant(s: so.Session, dossier: Dossier, now: datetime, title: str, body: str, key: str,
@@ -25,8 +25,7 @@ def notify_applicant(s: so.Session, dossier: Dossier, now: datetime, title: str,
 def notify_officers(s: so.Session, dossier: Dossier, now: datetime, agency_id: int, role: str, subject: str,
                     body: str, key: str) -> None:
     """E-mail every active officer of `role` in the agency."""
-    for officer in s.scalars(sa.select(User).where(User.agency_id == agency_id, User.active.is_(True))
-                             .order_by(User.id)):
+    for officer in active_officers(s, agency_id):
         if officer.has_role(role) and officer.email:
             _queue(s, dossier, now, "email", officer.email, subject, body, f"{key}:{officer.id}")
 

@@ -201,12 +201,12 @@ class _Context:
                           ("Hình thức nhận kết quả",
                            CHANNEL_NAMES.get(self.d.result_channel, self.d.result_channel)),
                           ("Khi nhận kết quả mang theo bản chính", bring or "—"),
-                          ("Phí, lệ phí", fee_text), ("Cách nộp phí, lệ phí", how_to_pay)]),
-             Block("Xử lý dữ liệu cá nhân", paragraphs=[consent.PAPER_NOTICE])],
+                          ("Phí, lệ phí", fee_text), ("Cách nộp phí, lệ phí", how_to_pay)])],
             signatures=[("Người nộp hồ sơ", self.d.applicant_name),
                         ("Người tiếp nhận hồ sơ", self.names.get(accepted.actor, "") if accepted else "")],
             qr_url=f"{base}/track?code={self.d.code}",
-            qr_caption="Quét mã QR để tra cứu tình trạng giải quyết hồ sơ trên Cổng dịch vụ công:")
+            qr_caption="Quét mã QR để tra cứu tình trạng giải quyết hồ sơ trên Cổng dịch vụ công:",
+            note=f"Xử lý dữ liệu cá nhân: {consent.PAPER_NOTICE}")
 
     def supplement(self) -> FormDocument:
         """Form 02 (R14.2): what is missing and how to supply it."""

@@ -36,6 +36,7 @@ from processes.inbox import events as inbox_events
 from processes.inbox import inbox
 from processes.notices import national, sending
 from processes.notices.templates import event_of
+from processes.people.users import active_officers
 from processes.timekeeping import deadlines
 
 # Built once: building a statement costs about as much as running it (SQLAlchemy coerces every
@@ -232,9 +233,7 @@ class DossierRun:
             for alert in ctx.alerts:  # to the dossier's agency, or to the consulted agency named (R8.2)
                 agency_id = d.agency_id if alert.agency is None else self.session.scalar(
                     sa.select(Agency.id).where(Agency.code == alert.agency))
-                officers = self.session.scalars(sa.select(User).where(User.agency_id == agency_id,
-                                                                      User.active.is_(True))).all()
-                for officer in officers:
+                for officer in active_officers(self.session, agency_id) if agency_id is not None else []:
                     if officer.has_role(alert.role) and officer.email:
                         self._outbox("email", officer.email, alert.title, alert.body,
                                      f"alert:{d.code}:{d.version}:{n}:{officer.id}")

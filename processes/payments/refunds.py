@@ -21,6 +21,7 @@ from processes.dossier.status import DossierStatus
 from processes.errors import Conflict, Invalid, Unprocessable
 from processes.notices.sending import queue_notice
 from processes.payments import ledger
+from processes.people.users import active_officers
 from processes.uow import UnitOfWork
 
 MAX_REASON = 500
@@ -61,8 +62,7 @@ def propose_refund(services: Services, username: str, code: str, reason: str,
                             reason=why, proposed_at=now, proposed_by=user.id))
         audit.append(s, at=now, actor=user.username, kind="refund_proposed", dossier_id=dossier.id,
                      detail={"amount_vnd": fee.amount_vnd, "method": fee.method, "reason": why, "rule": "R8.6"})
-        leaders = s.scalars(sa.select(User).where(User.agency_id == dossier.agency_id, User.active.is_(True))).all()
-        for leader in leaders:
+        for leader in active_officers(s, dossier.agency_id):
             if leader.has_role("leader") and leader.email:
                 s.add(OutboxMessage(
                     key=f"refund-proposed:{dossier.code}:{leader.id}", channel="email", recipient=leader.email,

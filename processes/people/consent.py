@@ -92,12 +92,9 @@ OPTIONAL = tuple(k for k, p in PURPOSES.items() if p.optional)
 # What a person without an account (a walk-in at the counter, a dossier by post) is told about
 # `processing`, on paper: read out or shown at the counter and printed on the receipt (form 01). Its
 # version is recorded with the dossier, as an account's notice is.
-PAPER_NOTICE = N_("Thông tin cá nhân ông/bà kê khai (họ tên, số định danh cá nhân, số điện thoại, địa chỉ, nội dung "
-                  "tờ khai) và giấy tờ trong hồ sơ được cơ quan xử lý để tiếp nhận, giải quyết hồ sơ và trả kết quả; "
-                  "trạng thái hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia. Đây là nhiệm vụ của cơ quan theo "
-                  "quy định của pháp luật (Nghị định 13/2023/NĐ-CP, Điều 17), không cần sự đồng ý; dữ liệu được lưu "
-                  "theo thời hạn lưu trữ hồ sơ. Ông/bà có quyền đề nghị cơ quan cho xem và cung cấp bản sao dữ liệu "
-                  "cơ quan đang lưu về mình.")
+PAPER_NOTICE = N_("Dữ liệu cá nhân trong hồ sơ được xử lý để giải quyết hồ sơ, trả kết quả và đồng bộ lên Cổng Dịch "
+                  "vụ công quốc gia theo Nghị định 13/2023/NĐ-CP, Điều 17 (không cần sự đồng ý), lưu theo thời hạn "
+                  "lưu trữ hồ sơ; ông/bà có quyền xem và nhận bản sao.")
 PAPER_DOORS = ("counter", "post")
 
 

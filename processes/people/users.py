@@ -39,6 +39,29 @@ def authenticate(services: Services, username: str, password: str) -> str | None
         return user.username if user is not None and user.active else None
 
 
+_OFFICERS = "motcua.officers"
+_ACTIVE_OFFICERS = (sa.select(User).where(User.agency_id.in_(sa.bindparam("agencies", expanding=True)),
+                                          User.active.is_(True)).order_by(User.id))
+
+
+def active_officers(session: so.Session, *agency_ids: int) -> list[User]:
+    """The active officers of these agencies, by id; each agency read once per transaction (a batch of
+    due timers alerts the same agency's leaders for every dossier it fires)."""
+    current = session.get_transaction()
+    cached = session.info.get(_OFFICERS)
+    if cached is None or cached[0] is not current:
+        cached = (current, {})
+        session.info[_OFFICERS] = cached
+    known: dict[int, list[User]] = cached[1]
+    missing = sorted({a for a in agency_ids if a not in known})
+    if missing:
+        for agency_id in missing:
+            known[agency_id] = []
+        for user in session.scalars(_ACTIVE_OFFICERS, {"agencies": missing}):
+            known[user.agency_id or 0].append(user)  # (never 0: the query names the agencies)
+    return sorted({u.id: u for a in set(agency_ids) for u in known[a]}.values(), key=lambda u: u.id)
+
+
 def get_user(session: so.Session, username: str) -> User | None:
     return session.scalar(sa.select(User).where(User.username == username))
 

@@ -32,6 +32,7 @@ from processes import audit
 from processes.access import SYSTEM
 from processes.dossier.status import FINAL_STATUSES
 from processes.inbox import inbox
+from processes.people.users import active_officers
 from processes.timekeeping import deadlines
 
 ACTOR = SYSTEM  # timers act as the machine account (processes.access.SYSTEM)
@@ -173,9 +174,8 @@ def mark_drawn_overdue(services: Services, s: so.Session, dossier: Dossier, fire
 
 
 def _officers(s: so.Session, *agency_ids: int) -> list[User]:
-    """The active officers of these agencies."""
-    return list(s.scalars(sa.select(User).where(User.agency_id.in_(set(agency_ids)), User.active.is_(True))
-                          .order_by(User.id)))
+    """The active officers of these agencies (read once per transaction: a batch of timers)."""
+    return active_officers(s, *agency_ids)
 
 
 _ESCALATIONS: dict[str, Callable[[Firing], dict[str, Any]]] = {

@@ -129,7 +129,9 @@ def test_a_person_without_an_account_is_told_on_paper_and_the_dossier_records_it
             "policy_version": paper_notice_version()})]
         assert audit.verify_dossier(s, d.id).ok
     pdf = dossier_form_pdf(services, "reception", code, "01")
-    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    pages = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    assert len(pages) == 1, "the receipt, the notice included, fits on one A5 sheet"
+    text = " ".join(" ".join(p.extract_text().split()) for p in pages)
     assert "Xử lý dữ liệu cá nhân" in text and "Nghị định 13/2023/NĐ-CP, Điều 17" in text
     assert " ".join(PAPER_NOTICE.split()[-8:]) in text  # the whole notice, to its last words
 
