@@ -153,6 +153,9 @@ def sign_pdf(pdf: bytes, identity: Identity, stamp: Stamp, *, at: dt.datetime,
     return out.getvalue()
 
 
+STAMP_FONT_SIZE = 7
+
+
 def _style(stamp: Stamp, at: dt.datetime) -> TextStampStyle:
     from pyhanko.pdf_utils.text import TextBoxStyle
 
@@ -160,9 +163,9 @@ def _style(stamp: Stamp, at: dt.datetime) -> TextStampStyle:
              f"Thời gian ký: {at.astimezone(_VN):%d/%m/%Y %H:%M:%S} (GMT+7)"]
     text = "\n".join(lines)
     if stamp.font is not None and stamp.font.is_file():
-        box_style = TextBoxStyle(font=_font_factory(str(stamp.font)), font_size=7)
+        box_style = TextBoxStyle(font=_font_factory(str(stamp.font)), font_size=STAMP_FONT_SIZE)
     else:
-        box_style = TextBoxStyle(font_size=7)
+        box_style = TextBoxStyle(font_size=STAMP_FONT_SIZE)
         text = ascii_fold(text)
     return TextStampStyle(stamp_text=text.replace("%", "%%"), text_box_style=box_style, border_width=1)
 
@@ -176,17 +179,39 @@ def _font_bytes(path: str) -> bytes:
 
 
 def _font_factory(path: str):
-    """pyHanko's OpenType engine, fed from memory (its own factory leaves the font file open)."""
+    """pyHanko's OpenType engine, fed from memory (its own factory leaves the font file open), with its
+    widths in thousandths of an em (`_thousandths`)."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    class InThousandths(GlyphAccumulator):
+        """PDF reads a CID font's widths (`/W`) and the `TJ` adjustments as thousandths of an em; pyHanko
+        0.38 writes them in the font's own units, right for a font of 1,000 units per em only: DejaVu Sans
+        has 2,048, so every letter of the stamp was drawn about twice its width apart and the lines ran
+        out of the box. HarfBuzz is asked for positions in thousandths, and the widths are scaled alike."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._per_thousandth = 1000 / self.units_per_em
+            self.hb_font.scale = (1000, 1000)
+            self.units_per_em = 1000
+
+        def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
+            if glyph_id in self._glyphs:
+                return self._glyphs[glyph_id]
+            cid, width = super()._get_cid_and_width(glyph_id)
+            self._glyphs[glyph_id] = scaled = cid, round(width * self._per_thousandth)
+            return scaled
 
     class FromMemory(GlyphAccumulatorFactory):
         def create_font_engine(self, writer, obj_stream=None):
             if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
                 obj_stream = writer.prepare_object_stream()
-            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(_font_bytes(self.font_file)),
-                                    font_size=self.font_size, obj_stream=obj_stream)
+            return InThousandths(writer=writer, font_handle=io.BytesIO(_font_bytes(self.font_file)),
+                                 font_size=self.font_size, obj_stream=obj_stream)
 
-    return FromMemory(path)
+    # The engine's size must be the text box's: pyHanko advances each glyph at the engine's size and draws it
+    # at the box's, so a mismatch (its default is 10) spreads the letters and runs the lines out of the box.
+    return FromMemory(path, font_size=STAMP_FONT_SIZE)
 
 
 def ascii_fold(text: str) -> str:

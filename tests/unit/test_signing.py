@@ -131,3 +131,39 @@ def test_a_configured_identity_signs_with_its_password_from_the_environment(
     monkeypatch.setenv("MOTCUA_TEST_P12_PASSWORD", "wrong")
     with pytest.raises(SigningFailed):
         SigningPort(config).sign(plain_pdf(), code=AGENCY[0], agency=AGENCY[1], signer="A", reason="", at=START)
+
+
+def test_the_stamp_text_is_set_at_the_fonts_own_letter_widths() -> None:
+    """The stamp's Vietnamese text is drawn with DejaVu Sans (2,048 units per em): each glyph's declared width
+    must be its advance in thousandths of an em, as PDF reads it, or a viewer sets the letters about twice
+    their width apart and the lines run out of the box (pyHanko 0.38 wrote font units)."""
+    import io
+
+    import pypdf
+    from fontTools.ttLib import TTFont
+
+    from adapters.forms_pdf import find_font_dir
+
+    font = find_font_dir(None) / "DejaVuSans.ttf"
+    stamp = pades.Stamp(AGENCY[1], "Hoàng Văn Em", "Kết quả giải quyết", font=font)
+    signed = pades.sign_pdf(plain_pdf(), _agency(), stamp, at=START, trust_roots=_roots())
+    annots = [a.get_object() for a in pypdf.PdfReader(io.BytesIO(signed)).pages[-1]["/Annots"]]
+    appearance = next(a for a in annots if a.get("/FT") == "/Sig")["/AP"]["/N"].get_object()
+    fonts = []
+    pending = [appearance]
+    while pending:  # the font sits in a form XObject of the appearance
+        x = pending.pop()
+        resources = x.get("/Resources", {})
+        fonts += [f.get_object() for f in resources.get("/Font", {}).values()]
+        pending += [v.get_object() for v in resources.get("/XObject", {}).values()]
+    cid_font = fonts[0]["/DescendantFonts"][0].get_object()
+    w = list(cid_font["/W"])
+    declared = {}
+    for start, widths in zip(w[::2], w[1::2], strict=True):  # [first_cid [w1 w2 …]] …
+        declared.update({int(start) + n: int(v) for n, v in enumerate(widths)})
+    tt = TTFont(str(font))
+    per_em, order = tt["head"].unitsPerEm, tt.getGlyphOrder()
+    assert per_em == 2048 and len(declared) > 20  # the stamp's text uses a few dozen glyphs
+    for cid, width in declared.items():  # a TrueType CID is the glyph's index
+        assert width == round(tt["hmtx"][order[cid]][0] * 1000 / per_em), order[cid]
+    assert declared[order.index("a")] == 613
