@@ -120,6 +120,7 @@ class _Pdf(FPDF):
         self.set_margins(paper.margin, paper.top, paper.margin)
         self.set_auto_page_break(True, margin=paper.top + 2)
         self.footer_text = ""
+        self.stamp_place: Box | None = None
 
     def clean(self, text: object, limit: int) -> str:
         """Printable text: controls and invisible format characters dropped (line breaks kept), every
@@ -169,8 +170,18 @@ class _Pdf(FPDF):
         self.cell(0, 5, f"{self.footer_text} · trang {self.page_no()}/{{nb}}", align="R")
 
 
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in PDF points from the page's lower left corner
+
+
 def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None) -> bytes:
     """The form as PDF bytes."""
+    return render_form(doc, font_dir, created_at)[0]
+
+
+def render_form(doc: FormDocument, font_dir: Path, created_at: datetime | None = None) -> tuple[bytes, Box | None]:
+    """The form as PDF bytes, and where on its last page the issuing agency's signature goes: the room to
+    sign of the last signature column (the agency's side), for the visible stamp of a digital signature;
+    None for a form without signature columns."""
     pdf = _Pdf(font_dir, doc.paper, doc.landscape)
     numbered = f"Mẫu số {doc.form_no}" if doc.form_no else ""  # a draft result has no national number
     pdf.footer_text = pdf.clean(f"{numbered} · {doc.letterhead.number}".strip(" ·"), MAX_HEAD)
@@ -199,7 +210,7 @@ def render(doc: FormDocument, font_dir: Path, created_at: datetime | None = None
         _signatures(pdf, doc.signatures)
     if doc.note and not doc.qr_url:
         _note(pdf, doc.note, pdf.epw)
-    return bytes(pdf.output())
+    return bytes(pdf.output()), pdf.stamp_place
 
 
 def _letterhead(pdf: _Pdf, head: Letterhead) -> None:
@@ -267,6 +278,12 @@ def _heading_style() -> object:
     return FontFace(family="DejaVu", emphasis="BOLD", fill_color=(235, 235, 235))
 
 
+def _points(pdf: _Pdf, x1: float, y1: float, x2: float, y2: float) -> Box:
+    """A box given in the page's millimetres from the top left, in PDF points from the bottom left."""
+    pt = 72 / 25.4
+    return round(x1 * pt, 1), round((pdf.h - y1) * pt, 1), round(x2 * pt, 1), round((pdf.h - y2) * pt, 1)
+
+
 def _note(pdf: _Pdf, note: str, width: float) -> None:
     pdf.set_font("DejaVu", size=pdf.paper.table)
     pdf.multi_cell(width, pdf.paper.table_line, pdf.clean(note, MAX_PARAGRAPH), new_x=XPos.LMARGIN,
@@ -309,6 +326,8 @@ def _signatures(pdf: _Pdf, signatures: list[tuple[str, str]]) -> None:
                        new_y=YPos.NEXT)
         pdf.set_font("DejaVu", size=paper.table)
         pdf.multi_cell(width, paper.line, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        if n == len(signatures) - 1:  # the agency signs on the right: its stamp fills the room to sign
+            pdf.stamp_place = _points(pdf, x + 1, y + gap - 0.5, x + width - 1, pdf.get_y() + 0.5)
         pdf.set_xy(x, y + gap)
         pdf.set_font("DejaVu", size=paper.body)
         pdf.multi_cell(width, paper.line, pdf.clean(name, MAX_NAME) or " ", align="C", new_x=XPos.LEFT,

@@ -121,13 +121,15 @@ class SigningPort:
         cert = self.identity(code, agency, now=at).signer.signing_cert
         return cert is not None and verdict.fingerprint == cert.sha256.hex()
 
-    def sign(self, pdf: bytes, *, code: str, agency: str, signer: str, reason: str, at: dt.datetime) -> bytes:
-        """`pdf` signed by the agency (visible stamp: agency, signer, time; PAdES; timestamp if configured)."""
+    def sign(self, pdf: bytes, *, code: str, agency: str, signer: str, reason: str, at: dt.datetime,
+             box: tuple[float, float, float, float] | None = None) -> bytes:
+        """`pdf` signed by the agency (visible stamp: agency, signer, time, in `box` on the last page when
+        given; PAdES; timestamp if configured)."""
         identity = self.identity(code, agency, now=at)
         url = str(self.settings.get("tsa_url") or "")
         timestamper = UrlTimeStamper(url) if url else None
         return sign_pdf(pdf, identity, Stamp(agency, signer, reason, font=_font(self.config)), at=at,
-                        trust_roots=self.trust_roots(), timestamper=timestamper)
+                        trust_roots=self.trust_roots(), timestamper=timestamper, box=box)
 
     def verify(self, data: bytes, *, at: dt.datetime) -> Verdict:
         return verify_pdf(data, self.trust_roots(), at=at, intermediates=self.intermediates(),

@@ -121,8 +121,9 @@ def _outside_event_loop(work: Callable[..., T]) -> Callable[..., T]:
 @_outside_event_loop
 def sign_pdf(pdf: bytes, identity: Identity, stamp: Stamp, *, at: dt.datetime,
              trust_roots: Sequence[asn1_x509.Certificate] = (), timestamper: TimeStamper | None = None,
-             embed_validation: bool = True) -> bytes:
-    """Sign `pdf` (PAdES, SHA-256) with a visible stamp on its last page; the chain and the validation
+             embed_validation: bool = True, box: tuple[float, float, float, float] | None = None) -> bytes:
+    """Sign `pdf` (PAdES, SHA-256) with a visible stamp on its last page (in `box`, the form's room to sign
+    in PDF points, when the form says where; else in the lower right corner); the chain and the validation
     data of the signer (and of the TSA) are embedded; with a timestamper the signature is timestamped
     and a document timestamp closes the file (PAdES B-LTA), else it is PAdES B-LT without a TSA.
     Embedding validates the signer's certificate first: an expired or untrusted identity cannot sign."""
@@ -140,8 +141,10 @@ def sign_pdf(pdf: bytes, identity: Identity, stamp: Stamp, *, at: dt.datetime,
         reason=stamp.reason or None, location=stamp.agency, name=stamp.signer,
         embed_validation_info=embed_validation, validation_context=context if embed_validation else None,
         use_pades_lta=timestamper is not None and embed_validation)
-    x2, y1 = width - STAMP_MARGIN, STAMP_MARGIN
-    box = (int(x2 - STAMP_SIZE[0]), int(y1), int(x2), int(y1 + STAMP_SIZE[1]))
+    if box is None:
+        x2, y1 = width - STAMP_MARGIN, STAMP_MARGIN
+        box = (x2 - STAMP_SIZE[0], y1, x2, y1 + STAMP_SIZE[1])
+    box = (int(min(box[0], box[2])), int(min(box[1], box[3])), int(max(box[0], box[2])), int(max(box[1], box[3])))
     pdf_signer = _ClockedSigner(meta, identity.signer, at=at, timestamper=timestamper,
                                 stamp_style=_style(stamp, at),
                                 new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=box))
@@ -162,10 +165,17 @@ def _style(stamp: Stamp, at: dt.datetime) -> TextStampStyle:
     lines = [f"Ký bởi: {stamp.agency}", f"Người ký: {stamp.signer}",
              f"Thời gian ký: {at.astimezone(_VN):%d/%m/%Y %H:%M:%S} (GMT+7)"]
     text = "\n".join(lines)
+    from pyhanko.pdf_utils import layout
+
+    # Thin margins: in a form's room to sign (about 30 points high on A5) the three lines keep their size
+    # (the text shrinks to fit only a box smaller than itself).
+    tight = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID,
+                                       y_align=layout.AxisAlignment.ALIGN_MID, margins=layout.Margins.uniform(3))
     if stamp.font is not None and stamp.font.is_file():
-        box_style = TextBoxStyle(font=_font_factory(str(stamp.font)), font_size=STAMP_FONT_SIZE)
+        box_style = TextBoxStyle(font=_font_factory(str(stamp.font)), font_size=STAMP_FONT_SIZE,
+                                 box_layout_rule=tight)
     else:
-        box_style = TextBoxStyle(font_size=STAMP_FONT_SIZE)
+        box_style = TextBoxStyle(font_size=STAMP_FONT_SIZE, box_layout_rule=tight)
         text = ascii_fold(text)
     return TextStampStyle(stamp_text=text.replace("%", "%%"), text_box_style=box_style, border_width=1)
 

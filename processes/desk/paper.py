@@ -11,7 +11,16 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from adapters.bootstrap import Services
-from adapters.forms_pdf import A4, Block, FontMissing, FormDocument, Letterhead, find_font_dir, render
+from adapters.forms_pdf import (
+    A4,
+    Block,
+    FontMissing,
+    FormDocument,
+    Letterhead,
+    find_font_dir,
+    render,
+    render_form,
+)
 from handlers.texts import CHANNEL_NAMES, fmt_vnd
 from models import (
     Agency,
@@ -76,9 +85,9 @@ def dossier_form_pdf(services: Services, username: str, code: str, form_no: str,
         ctx = _Context(services, s, dossier, procedure)
         doc = {"01": ctx.receipt, "02": ctx.supplement, "03": ctx.refusal, "04": ctx.apology,
                CONTROL_SHEET: ctx.control_sheet}[form_no]()
-        pdf = render(doc, _font_dir(services), created_at=services.clock.now())
+        pdf, room_to_sign = render_form(doc, _font_dir(services), created_at=services.clock.now())
         if form_no in SIGNED_NOTICES:  # issue 14: the notices the applicant receives carry the agency's signature
-            pdf = sign_notice(services, dossier_agency(s, dossier), pdf)
+            pdf = sign_notice(services, dossier_agency(s, dossier), pdf, box=room_to_sign)
         if user.id != dossier.applicant_id:  # issue 18: an officer's read was logged; keep it
             uow.commit()
         return pdf

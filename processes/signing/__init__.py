@@ -51,12 +51,14 @@ def sign_result(services: Services, agency: Agency, pdf: bytes, *, signer: str =
                                  reason=RESULT_REASON, at=now)
 
 
-def sign_notice(services: Services, agency: Agency, pdf: bytes, *, signer: str = "") -> bytes:
-    """A notice (forms 01–04) signed by the agency; unsigned, and logged, when the agency has no
-    identity (a printed notice at the counter must not wait for a missing key)."""
+def sign_notice(services: Services, agency: Agency, pdf: bytes, *, signer: str = "",
+                box: tuple[float, float, float, float] | None = None) -> bytes:
+    """A notice (forms 01–04) signed by the agency, its stamp in `box` (the form's room to sign); unsigned,
+    and logged, when the agency has no identity (a printed notice at the counter must not wait for a
+    missing key)."""
     try:
         return services.signing.sign(pdf, code=agency.code, agency=agency.name, signer=signer or agency.name,
-                                     reason=NOTICE_REASON, at=services.clock.now())
+                                     reason=NOTICE_REASON, at=services.clock.now(), box=box)
     except SigningFailed as exc:
         log.warning("notice of %s left unsigned: %s", agency.code, exc)
         return pdf

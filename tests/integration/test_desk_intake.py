@@ -136,6 +136,32 @@ def test_a_person_without_an_account_is_told_on_paper_and_the_dossier_records_it
     assert " ".join(PAPER_NOTICE.split()[-8:]) in text  # the whole notice, to its last words
 
 
+def test_the_agencys_signature_stamp_sits_in_the_receivers_room_to_sign(services: Services) -> None:
+    """Form 01 is signed by the agency: its visible stamp fills the room to sign of the right-hand column
+    (the receiving officer's), under "(Ký, ghi rõ họ tên)" and above the officer's printed name, which
+    it must not cover."""
+    import io
+
+    import pypdf
+
+    code = str(counter(services)["code"])
+    page = pypdf.PdfReader(io.BytesIO(dossier_form_pdf(services, "reception", code, "01"))).pages[-1]
+    stamp = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    x1, y1, x2, y2 = (float(v) for v in stamp["/Rect"])
+    found: dict[str, float] = {}
+
+    def where(text: str, cm: object, tm: list[float], font: object, size: float) -> None:
+        for words in ("Người tiếp nhận hồ sơ", "Lê Thị Cúc"):
+            if words in text:
+                found[words] = tm[5]  # the baseline's height on the page
+
+    page.extract_text(visitor_text=where)
+    assert set(found) == {"Người tiếp nhận hồ sơ", "Lê Thị Cúc"}, found
+    width = float(page.mediabox.width)
+    assert x1 >= width / 2 - 5 and x2 <= width  # the right-hand column
+    assert found["Lê Thị Cúc"] + 8 < y1 and y2 < found["Người tiếp nhận hồ sơ"]  # between the heading and the name
+
+
 def test_a_consulted_agency_finds_the_dossier_it_was_consulted_on(services: Services) -> None:
     from processes.desk.dossier_page import officer_dossier
     from processes.dossier.search import DossierQuery, search_dossiers
