@@ -54,6 +54,7 @@ MAX_LINE = 1_000  # the value of a "label: value" line
 MAX_PARAGRAPH = 4_000
 MAX_NAME = 120  # the name under a signature
 MAX_CELL_LINES = 6  # a table cell: at most this many wrapped lines
+STAMP_WIDTH = 64  # mm: the widest a signature stamp is drawn in its column
 ELLIPSIS = "…"
 # Dropped: controls, format characters (bidi overrides, zero-width), surrogates, private use, unassigned.
 _DROPPED = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -327,7 +328,8 @@ def _signatures(pdf: _Pdf, signatures: list[tuple[str, str]]) -> None:
         pdf.set_font("DejaVu", size=paper.table)
         pdf.multi_cell(width, paper.line, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
         if n == len(signatures) - 1:  # the agency signs on the right: its stamp fills the room to sign
-            pdf.stamp_place = _points(pdf, x + 1, y + gap - 0.5, x + width - 1, pdf.get_y() + 0.5)
+            side = (width - min(width - 2, STAMP_WIDTH)) / 2  # a lone column (form 04) spans the page
+            pdf.stamp_place = _points(pdf, x + side, y + gap - 0.5, x + width - side, pdf.get_y() + 0.5)
         pdf.set_xy(x, y + gap)
         pdf.set_font("DejaVu", size=paper.body)
         pdf.multi_cell(width, paper.line, pdf.clean(name, MAX_NAME) or " ", align="C", new_x=XPos.LEFT,
