@@ -192,6 +192,7 @@ def _font_factory(path: str):
     """pyHanko's OpenType engine, fed from memory (its own factory leaves the font file open), with its
     widths in thousandths of an em (`_thousandths`)."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.generic import ArrayObject, NameObject, NumberObject
 
     class InThousandths(GlyphAccumulator):
         """PDF reads a CID font's widths (`/W`) and the `TJ` adjustments as thousandths of an em; pyHanko
@@ -201,9 +202,14 @@ def _font_factory(path: str):
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._per_thousandth = 1000 / self.units_per_em
+            self._per_thousandth = per = 1000 / self.units_per_em
             self.hb_font.scale = (1000, 1000)
             self.units_per_em = 1000
+            descriptor = self.cidfont_obj._font_descriptor  # its metrics are in the same units as the widths
+            for key in ("/Ascent", "/Descent", "/CapHeight"):
+                descriptor[NameObject(key)] = NumberObject(round(int(descriptor[NameObject(key)]) * per))
+            descriptor[NameObject("/FontBBox")] = ArrayObject(
+                NumberObject(round(int(v) * per)) for v in descriptor[NameObject("/FontBBox")])
 
         def _get_cid_and_width(self, glyph_id: int) -> tuple[int, int]:
             if glyph_id in self._glyphs:

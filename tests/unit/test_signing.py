@@ -167,3 +167,7 @@ def test_the_stamp_text_is_set_at_the_fonts_own_letter_widths() -> None:
     for cid, width in declared.items():  # a TrueType CID is the glyph's index
         assert width == round(tt["hmtx"][order[cid]][0] * 1000 / per_em), order[cid]
     assert declared[order.index("a")] == 613
+    descriptor = cid_font["/FontDescriptor"].get_object()  # its metrics in the same thousandths
+    assert int(descriptor["/Ascent"]) == round(tt["hhea"].ascent * 1000 / per_em)
+    assert [int(v) for v in descriptor["/FontBBox"]] == [round(v * 1000 / per_em) for v in (
+        tt["head"].xMin, tt["head"].yMin, tt["head"].xMax, tt["head"].yMax)]
