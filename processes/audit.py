@@ -26,7 +26,7 @@ import sqlalchemy.orm as so
 from adapters import audit_anchor
 from adapters.bootstrap import Services
 from models import Attachment, AuditChain, AuditEvent, AuditHead, Dossier
-from processes.uow import UnitOfWork
+from processes.uow import UnitOfWork, transaction_cache
 
 ZERO = "0" * 64
 SYSTEM_CHAIN = 0
@@ -166,12 +166,7 @@ def _number_pending(session: so.Session, flush_context: Any = None, instances: A
 def _locked_head(session: so.Session, chain: int) -> AuditChain:
     """The chain's head row, locked once per transaction (a savepoint locks again for itself); a
     dossier's first event creates it (in the dossier's own transaction, so nobody else can)."""
-    current = session.get_nested_transaction() or session.get_transaction()
-    cached = session.info.get(_HEADS)
-    if cached is None or cached[0] is not current:
-        cached = (current, {})
-        session.info[_HEADS] = cached
-    heads: dict[int, AuditChain] = cached[1]
+    heads: dict[int, AuditChain] = transaction_cache(session, _HEADS)
     head = heads.get(chain)
     if head is None:
         head = session.scalars(_HEAD_FOR_UPDATE, {"c": chain}).one_or_none()

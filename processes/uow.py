@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 import sqlalchemy.orm as so
 
@@ -24,3 +25,15 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+
+def transaction_cache(session: so.Session, key: str) -> dict[Any, Any]:
+    """A dict that lives as long as the session's current transaction (or savepoint): what a use case
+    reads once and reuses while nobody else can have changed it (a locked row, the officers of an agency).
+    A new transaction starts with an empty one."""
+    current = session.get_nested_transaction() or session.get_transaction()
+    cached = session.info.get(key)
+    if cached is None or cached[0] is not current:
+        cached = (current, {})
+        session.info[key] = cached
+    return cached[1]

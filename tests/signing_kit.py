@@ -6,6 +6,7 @@ import functools
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
 
@@ -73,3 +74,8 @@ def forged_marker() -> bytes:
     """A file made only of the words of a signature dictionary (what the old heuristic accepted)."""
     return (b"%PDF-1.4\n1 0 obj << /Type /Sig /FT /Sig /ByteRange [0 100 200 300] /Contents <"
             + b"30" * 64 + b"> >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+def signature_widget(page: Any) -> Any:
+    """The visible signature's widget annotation on a pypdf page (its `/Rect`, its appearance `/AP`)."""
+    return next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")

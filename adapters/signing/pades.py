@@ -144,7 +144,7 @@ def sign_pdf(pdf: bytes, identity: Identity, stamp: Stamp, *, at: dt.datetime,
     if box is None:
         x2, y1 = width - STAMP_MARGIN, STAMP_MARGIN
         box = (x2 - STAMP_SIZE[0], y1, x2, y1 + STAMP_SIZE[1])
-    box = (int(min(box[0], box[2])), int(min(box[1], box[3])), int(max(box[0], box[2])), int(max(box[1], box[3])))
+    box = (int(box[0]), int(box[1]), int(box[2]), int(box[3]))  # lower left, upper right
     pdf_signer = _ClockedSigner(meta, identity.signer, at=at, timestamper=timestamper,
                                 stamp_style=_style(stamp, at),
                                 new_field_spec=fields.SigFieldSpec(FIELD_NAME, on_page=-1, box=box))
@@ -160,13 +160,12 @@ STAMP_FONT_SIZE = 7
 
 
 def _style(stamp: Stamp, at: dt.datetime) -> TextStampStyle:
+    from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.text import TextBoxStyle
 
     lines = [f"Ký bởi: {stamp.agency}", f"Người ký: {stamp.signer}",
              f"Thời gian ký: {at.astimezone(_VN):%d/%m/%Y %H:%M:%S} (GMT+7)"]
     text = "\n".join(lines)
-    from pyhanko.pdf_utils import layout
-
     # Thin margins: in a form's room to sign (about 30 points high on A5) the three lines keep their size
     # (the text shrinks to fit only a box smaller than itself).
     tight = layout.SimpleBoxLayoutRule(x_align=layout.AxisAlignment.ALIGN_MID,

@@ -25,6 +25,7 @@ from adapters.bootstrap import Services
 from models import Dossier, Notification, OutboxMessage, User
 from processes.access import acting_user
 from processes.errors import Invalid
+from processes.people.users import active_officers
 from processes.uow import UnitOfWork
 
 TASK_QUEUED = "task_queued"
@@ -48,25 +49,17 @@ class Group:
     besides: str | None = None
 
 
-_GROUP_MEMBERS = (sa.select(User.id, User.roles, User.username)
-                  .where(User.agency_id == sa.bindparam("agency_id"), User.active.is_(True)).order_by(User.id))
-
-
 def notify(s: so.Session, recipients: Iterable[int] | Group, kind: str, dossier_id: int | None,
-           params: Mapping[str, Any], at: datetime, skip: Iterable[int] = ()) -> list[int]:
+           params: Mapping[str, Any], at: datetime) -> list[int]:
     """Add one notification per recipient (user ids, or a Group), in the caller's transaction; the ids of
-    the users told. `skip` leaves out users by id."""
+    the users told."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     if isinstance(recipients, Group):
-        # Three columns, not the accounts: a queue's officers are read on every task opened.
-        members = s.execute(_GROUP_MEMBERS, {"agency_id": recipients.agency_id}).all()
-        ids = [user_id for user_id, roles, username in members
-               if recipients.role in (roles or []) and username != recipients.besides]
+        told = [u.id for u in active_officers(s, recipients.agency_id)
+                if u.has_role(recipients.role) and u.username != recipients.besides]
     else:
-        ids = list(dict.fromkeys(recipients))
-    left_out = set(skip)
-    told = [i for i in ids if i not in left_out]
+        told = list(dict.fromkeys(recipients))
     for user_id in told:
         notification = Notification(user_id=user_id, kind=kind, dossier_id=dossier_id, params=dict(params),
                                     created_at=at)

@@ -104,14 +104,6 @@ def paper_notice_version() -> str:
 
 
 # -- the rules (no database) ---------------------------------------------------------------------------
-def purpose_of(key: str, field: str = "purpose") -> Purpose:
-    """The purpose named `key`; Invalid (about `field`) when there is none."""
-    found = PURPOSES.get(key)
-    if found is None:
-        raise Invalid("consent.purpose_unknown", field, purpose=str(key)[:40])
-    return found
-
-
 def choice_refusal(key: str, decision: str, field: str = "purpose") -> Reason | None:
     """What is wrong with a person's decision about a purpose (None: nothing): only an optional purpose
     is granted or withdrawn (processing by law is neither: the person is told, and cannot take it back).

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from adapters.bootstrap import Services
 from models import Agency, User
-from processes.uow import UnitOfWork
+from processes.uow import UnitOfWork, transaction_cache
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-password")  # verify against it for unknown users: same timing
@@ -47,12 +47,7 @@ _ACTIVE_OFFICERS = (sa.select(User).where(User.agency_id.in_(sa.bindparam("agenc
 def active_officers(session: so.Session, *agency_ids: int) -> list[User]:
     """The active officers of these agencies, by id; each agency read once per transaction (a batch of
     due timers alerts the same agency's leaders for every dossier it fires)."""
-    current = session.get_transaction()
-    cached = session.info.get(_OFFICERS)
-    if cached is None or cached[0] is not current:
-        cached = (current, {})
-        session.info[_OFFICERS] = cached
-    known: dict[int, list[User]] = cached[1]
+    known: dict[int, list[User]] = transaction_cache(session, _OFFICERS)
     missing = sorted({a for a in agency_ids if a not in known})
     if missing:
         for agency_id in missing:

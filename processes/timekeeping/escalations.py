@@ -94,7 +94,7 @@ def _task_limit(f: Firing) -> dict[str, Any]:
     if task is None or task.completed_at is not None:
         return {"escalated": False, "reason": "the task was done in time"}
     task.overdue_at = task.overdue_at or f.now
-    officers = _officers(f.session, task.agency_id)
+    officers = active_officers(f.session, task.agency_id)
     recipients = [u for u in officers if u.has_role("leader") or u.id == task.assignee_id]
     if f.timer.kind == deadlines.FORWARD:
         alerted = f.alert(recipients, f"Hồ sơ {f.dossier.code} quá hạn chuyển xử lý",
@@ -115,7 +115,7 @@ def _warning(f: Firing) -> dict[str, Any]:
         return {"escalated": False, "reason": "the appointment moved or has passed"}
     tasks = f.session.scalars(sa.select(UserTask).where(UserTask.dossier_id == f.dossier.id,
                                                         UserTask.completed_at.is_(None))).all()
-    officers = _officers(f.session, f.dossier.agency_id, *(t.agency_id for t in tasks))
+    officers = active_officers(f.session, f.dossier.agency_id, *(t.agency_id for t in tasks))
     recipients = {u.id: u for u in officers if u.agency_id == f.dossier.agency_id and u.has_role("leader")}
     for task in tasks:
         for user in officers:
@@ -139,7 +139,7 @@ def _due(f: Firing) -> dict[str, Any]:
                                                             UserTask.completed_at.is_(None))):
         task.overdue_at = task.overdue_at or f.now
         overdue.append(task.id)
-    leaders = [u for u in _officers(f.session, f.dossier.agency_id) if u.has_role("leader")]
+    leaders = [u for u in active_officers(f.session, f.dossier.agency_id) if u.has_role("leader")]
     alerted = f.alert(leaders, f"Hồ sơ {f.dossier.code} đã quá hạn trả kết quả",
                       f"Hồ sơ {f.dossier.code} ({f.procedure.name}) đã quá hạn trả kết quả "
                       f"({fmt_instant(due)}). Cơ quan phải ban hành Phiếu xin lỗi và hẹn lại ngày trả "
@@ -172,10 +172,6 @@ def mark_drawn_overdue(services: Services, s: so.Session, dossier: Dossier, fire
                                  "alerted": "by the diagram's own timer"})
     return marked
 
-
-def _officers(s: so.Session, *agency_ids: int) -> list[User]:
-    """The active officers of these agencies (read once per transaction: a batch of timers)."""
-    return active_officers(s, *agency_ids)
 
 
 _ESCALATIONS: dict[str, Callable[[Firing], dict[str, Any]]] = {

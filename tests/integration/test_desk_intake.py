@@ -17,6 +17,7 @@ from processes.errors import Forbidden, Invalid, NotFound
 from processes.submission.portal_dossiers import link_dossier, my_dossiers, public_status
 from processes.submission.submission import Applicant, DeskIntake, Submission, Upload
 from tests.helpers import HKD, HKD_FORM, PDF
+from tests.signing_kit import signature_widget
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 WALK_IN = Applicant(id_number="062095009876", name="Phạm Thị Mai", phone="0905 123 456",
@@ -146,8 +147,7 @@ def test_the_agencys_signature_stamp_sits_in_the_receivers_room_to_sign(services
 
     code = str(counter(services)["code"])
     page = pypdf.PdfReader(io.BytesIO(dossier_form_pdf(services, "reception", code, "01"))).pages[-1]
-    stamp = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
-    x1, y1, x2, y2 = (float(v) for v in stamp["/Rect"])
+    x1, y1, x2, y2 = (float(v) for v in signature_widget(page)["/Rect"])
     found: dict[str, float] = {}
 
     def where(text: str, cm: object, tm: list[float], font: object, size: float) -> None:

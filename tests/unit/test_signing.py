@@ -11,7 +11,17 @@ from pyhanko_certvalidator import ValidationContext
 
 from adapters.signing import pades, pki, tsa
 from tests.conftest import START
-from tests.signing_kit import AGENCY, citizen, expired, forged_marker, plain_pdf, self_made, sign_as, signing_pki
+from tests.signing_kit import (
+    AGENCY,
+    citizen,
+    expired,
+    forged_marker,
+    plain_pdf,
+    self_made,
+    sign_as,
+    signature_widget,
+    signing_pki,
+)
 
 LATER = START + dt.timedelta(hours=1)
 
@@ -147,8 +157,7 @@ def test_the_stamp_text_is_set_at_the_fonts_own_letter_widths() -> None:
     font = find_font_dir(None) / "DejaVuSans.ttf"
     stamp = pades.Stamp(AGENCY[1], "Hoàng Văn Em", "Kết quả giải quyết", font=font)
     signed = pades.sign_pdf(plain_pdf(), _agency(), stamp, at=START, trust_roots=_roots())
-    annots = [a.get_object() for a in pypdf.PdfReader(io.BytesIO(signed)).pages[-1]["/Annots"]]
-    appearance = next(a for a in annots if a.get("/FT") == "/Sig")["/AP"]["/N"].get_object()
+    appearance = signature_widget(pypdf.PdfReader(io.BytesIO(signed)).pages[-1])["/AP"]["/N"].get_object()
     fonts = []
     pending = [appearance]
     while pending:  # the font sits in a form XObject of the appearance
