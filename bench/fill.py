@@ -14,7 +14,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from engine.serializer import StateCodec
+from engine.serializer import pack_state, unpack_state
 from models import AuditChain, AuditEvent, AuditHead, Base, Dossier, OutboxMessage
 from processes.audit import ZERO, event_digest
 
@@ -41,7 +41,7 @@ class Template:
             dossier = dict(
                 conn.execute(sa.select(Dossier.__table__).where(Dossier.code == code)).mappings().one()
             )
-            dossier["state"] = StateCodec.json_text(dossier["state"])  # copies are rewritten as JSON
+            dossier["state"] = unpack_state(dossier["state"])  # copies are rewritten as JSON
             children: dict[str, list[dict[str, Any]]] = {}
             for table in _child_tables():
                 rows = (
@@ -154,7 +154,7 @@ def copy_dossier(
                         **new_dossier,
                         "id": dossier_id,
                         "code": code,
-                        "state": StateCodec.stored_text(new_dossier["state"]),
+                        "state": pack_state(new_dossier["state"]),
                     }
                 )
                 for name, rows in template.children.items():

@@ -246,12 +246,12 @@ class Runner:
         instance.run_engine()
         return instance
 
-    def load(self, definition: Definition, state: str, clock: Clock, call_handler: HandlerCall,
+    def load(self, definition: Definition, state: bytes | str, clock: Clock, call_handler: HandlerCall,
              calendar: WorkCalendar | None = None) -> Instance:
         engine = MotCuaScriptEngine(clock, call_handler, self.limits, calendar)
         workflow = self.codec.load_state(state, definition.spec, definition.subprocess_specs)
         workflow.script_engine = engine
         return Instance(definition, workflow, engine)
 
-    def dump(self, instance: Instance) -> str:
+    def dump(self, instance: Instance) -> bytes:
         return self.codec.dump_state(instance.workflow)

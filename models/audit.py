@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from models.base import Base
+from models.base import Base, Digest
 
 
 class AuditEvent(Base):
@@ -25,14 +25,14 @@ class AuditEvent(Base):
     seq: so.Mapped[int] = so.mapped_column(unique=True)
     chain: so.Mapped[int] = so.mapped_column(default=0)
     chain_seq: so.Mapped[int] = so.mapped_column(default=0)
-    state_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    state_hash: so.Mapped[str | None] = so.mapped_column(Digest())
     at: so.Mapped[datetime] = so.mapped_column()
     actor: so.Mapped[str] = so.mapped_column(sa.String(100))
     dossier_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("dossiers.id"), index=True)
     kind: so.Mapped[str] = so.mapped_column(sa.String(60))
     detail: so.Mapped[dict[str, Any]] = so.mapped_column()
-    prev_hash: so.Mapped[str] = so.mapped_column(sa.String(64))
-    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    prev_hash: so.Mapped[str] = so.mapped_column(Digest())
+    hash: so.Mapped[str] = so.mapped_column(Digest())
 
 
 class AuditHead(Base):
@@ -43,7 +43,7 @@ class AuditHead(Base):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     seq: so.Mapped[int] = so.mapped_column(default=0)
-    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    hash: so.Mapped[str] = so.mapped_column(Digest())
 
 
 class AuditChain(Base):
@@ -55,9 +55,9 @@ class AuditChain(Base):
 
     chain: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False)
     n: so.Mapped[int] = so.mapped_column(default=0)
-    hash: so.Mapped[str] = so.mapped_column(sa.String(64))
+    hash: so.Mapped[str] = so.mapped_column(Digest())
     last_seq: so.Mapped[int] = so.mapped_column(default=0)
-    state_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    state_hash: so.Mapped[str | None] = so.mapped_column(Digest())
 
 
 class OutboxMessage(Base):

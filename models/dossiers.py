@@ -44,7 +44,8 @@ class Dossier(Base):
     refund_flagged: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())  # R8.6
     # Suspended by an operator (the console): no task completes and no timer fires until resumed.
     suspended_at: so.Mapped[datetime | None] = so.mapped_column()
-    state: so.Mapped[str] = so.mapped_column(sa.Text)  # SpiffWorkflow JSON, spec stripped
+    # SpiffWorkflow JSON, spec stripped, packed (engine.serializer.pack_state); bytes since 0016.
+    state: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     version: so.Mapped[int] = so.mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}  # a concurrent writer gets StaleDataError

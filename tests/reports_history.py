@@ -97,7 +97,7 @@ def seed(services: Any, agency_code: str = "000.00.22.H34", history: list[Dossie
                         status_code=int(r.status), channel=r.channel, result_channel=r.result_channel or "counter",
                         form={}, received_at=r.received_at, accepted_at=r.received_at, due_at=r.due_at,
                         finished_at=r.finished_at, delivered_at=r.delivered_at, paused_at=r.paused_at,
-                        supplement_count=r.supplement_requests, state="{}")
+                        supplement_count=r.supplement_requests, state=b"{}")
             s.add(d)
             s.flush()
             if r.payment_method:

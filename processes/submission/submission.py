@@ -192,7 +192,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
                               "ho_ten_chu_ho") or user.full_name), APPLICANT_NAME_LENGTH),
                           applicant_phone=user.phone, status_code=DossierStatus.NEWLY_REGISTERED,
                           channel="online", result_channel=channel, form=form,
-                          postal_address=postal_address if channel == "post" else None, received_at=now, state="")
+                          postal_address=postal_address if channel == "post" else None, received_at=now, state=b"")
     else:
         who = desk.applicant
         dossier = Dossier(code=_next_code(s, agency.code, now), procedure_id=procedure.id,
@@ -204,7 +204,7 @@ def register_dossier(services: Services, s: so.Session, username: str, cmd: Subm
                           result_channel=channel, form=form,
                           postal_address=postal_address if channel == "post" else None,
                           received_at=desk.arrived_at if desk.received_via == "post" and desk.arrived_at else now,
-                          state="")
+                          state=b"")
     s.add(dossier)
     s.flush()
     _attach(services, s, dossier, stored, user.id, now)

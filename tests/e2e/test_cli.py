@@ -286,12 +286,13 @@ def test_audit_checkpoint_then_verify_names_a_rewritten_chain_and_a_wrong_key(cl
         for row in rows:
             actor = "mallory" if row["seq"] == 1 else row["actor"]
             at = datetime.fromisoformat(str(row["at"])).replace(tzinfo=UTC)
+            state = row["state_hash"].hex() if row["state_hash"] is not None else None  # stored as 32 bytes
             digest = event_digest(prev, row["seq"], at, actor, None, row["kind"], json.loads(row["detail"]),
-                                  row["chain_seq"], row["state_hash"])
+                                  row["chain_seq"], state)
             conn.execute(sa.text("UPDATE audit_events SET actor = :a, prev_hash = :p, hash = :h WHERE id = :i"),
-                         {"a": actor, "p": prev, "h": digest, "i": row["id"]})
+                         {"a": actor, "p": bytes.fromhex(prev), "h": bytes.fromhex(digest), "i": row["id"]})
             prev = digest
-        conn.execute(sa.text("UPDATE audit_chains SET hash = :h WHERE chain = 0"), {"h": prev})
+        conn.execute(sa.text("UPDATE audit_chains SET hash = :h WHERE chain = 0"), {"h": bytes.fromhex(prev)})
     engine.dispose()
     broken = cli("audit", "verify", process=True)
     assert broken.returncode == 1, broken.stdout

@@ -50,7 +50,7 @@ def snapshot(services: Services, code: str) -> dict[str, Any]:
         assert d is not None
         return {
             "dossier": (d.version, d.status_code, d.accepted_at, d.due_at,
-                        hashlib.sha256(d.state.encode()).hexdigest()),
+                        hashlib.sha256(d.state).hexdigest()),
             "user_tasks": sorted((t.id, t.element_id, t.completed_at) for t in
                                  s.scalars(sa.select(UserTask).where(UserTask.dossier_id == d.id))),
             "timers": sorted((t.element_id, t.due_at)

@@ -39,8 +39,8 @@ def waiting(services: Services, tmp_path: Path) -> dict[str, str]:
     return codes
 
 
-def _rows(services: Services) -> dict[str, tuple[int, int, str]]:
-    """code -> (definition version, row version, state) of every dossier."""
+def _rows(services: Services) -> dict[str, tuple[int, int, bytes]]:
+    """code -> (definition version, row version, stored state) of every dossier."""
     with UnitOfWork(services.session_factory) as uow:
         rows = uow.session.execute(sa.select(Dossier.code, ProcessDefinition.version, Dossier.version, Dossier.state)
                                    .join(ProcessDefinition, ProcessDefinition.id == Dossier.definition_id)).all()

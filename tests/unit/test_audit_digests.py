@@ -24,6 +24,17 @@ def test_an_instant_hashes_alike_whatever_zone_the_clock_or_the_connection_was_i
     assert state_digest(row, []) == state_digest({"id": 3, "received_at": local.astimezone(UTC)}, [])  # type: ignore[arg-type]
 
 
+def test_a_state_stored_as_text_before_0016_hashes_alike_as_the_bytes_the_upgrade_made_of_it() -> None:
+    from engine.serializer import pack_state
+
+    for text in ('z1:eJzLSM3JyQcABiwCFQ==', '{"data": {"ho_ten": "Nguyễn Văn An"}}'):
+        assert state_digest({"state": text}, []) == state_digest({"state": text.encode("utf-8")}, [])
+    packed = pack_state('{"data": {"ho_ten": "Nguyễn Văn An"}}')
+    forms = {state_digest({"state": packed}, []), state_digest({"state": packed[:-1] + b"!"}, []),
+             state_digest({"state": b"z1:" + packed}, []), state_digest({"state": b"{" + packed}, [])}
+    assert len(forms) == 4  # a packed state, one byte changed, or disguised behind an older prefix
+
+
 def test_every_part_of_an_event_is_bound_by_its_hash() -> None:
     at = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     base = _digest(at)
