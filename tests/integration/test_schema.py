@@ -31,3 +31,21 @@ def test_migrated_database_matches_the_models(db_url: str) -> None:
     engine.dispose()
     unexpected = [d for d in diffs if not _is_known_sqlite_gap(d, engine.dialect.name)]
     assert unexpected == []
+
+
+def test_a_database_holding_dossiers_upgrades_from_the_first_wave(db_url: str, services: Any) -> None:
+    """SQLite rebuilds a table to change it (batch mode): with foreign keys on, dropping the old `dossiers`
+    failed wherever a row pointed at a dossier, so no first-wave database holding dossiers could upgrade."""
+    from alembic import command
+
+    from models.migrate import upgrade
+    from processes import audit
+    from tests.helpers import submit, work
+
+    code = submit(services)
+    assert work(services, code, "reception") == ["Task_reception_check"]
+    command.downgrade(alembic_config(db_url), "0011_fee_method")
+    upgrade(db_url)
+    result = audit.verify_all(services)
+    assert result.ok, result.problems
+    assert work(services, code, "specialist") == ["Task_specialist_review"]  # the dossier goes on
