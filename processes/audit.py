@@ -351,14 +351,62 @@ def _code_of(session: so.Session, dossier_id: int | None) -> str | None:
     return session.scalar(sa.select(Dossier.code).where(Dossier.id == dossier_id))
 
 
-def _check_event(walk: _Walk, ev: AuditEvent) -> str | None:
+# What reading a row written past the application can raise: SQLite keeps whatever it is given (text in a
+# date or a number column, a JSON column that is not JSON), and the column types fail to decode it.
+_UNDECODABLE = (ValueError, TypeError)
+_UNREADABLE = "it cannot be read: a value stored in it is not of its kind (written outside the application)"
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    """An event row that failed to decode, known by what could be read of it."""
+
+    seq: int
+    chain: int
+    dossier_id: int | None
+    chain_seq: int = 0
+    kind: str = ""
+
+
+_RAW_EVENT = sa.select(AuditEvent.seq, AuditEvent.chain, AuditEvent.dossier_id).where(
+    AuditEvent.id == sa.bindparam("i"))
+
+
+def _events(session: so.Session, stmt: sa.Select[AuditEvent]) -> list[AuditEvent | _Unreadable]:
+    """The events `stmt` selects; when one of them does not decode, the rest still do, one by one, and that
+    one stands for itself as `_Unreadable` (a problem of its chain, not a failure of the verification)."""
+    try:
+        return list(session.scalars(stmt).all())
+    except _UNDECODABLE:
+        ids = session.execute(stmt.with_only_columns(AuditEvent.id)).scalars().all()
+    found: list[AuditEvent | _Unreadable] = []
+    for i in ids:
+        try:
+            found.append(session.scalars(sa.select(AuditEvent).where(AuditEvent.id == i)).one())
+        except _UNDECODABLE:
+            seq, chain, dossier_id = session.execute(_RAW_EVENT, {"i": i}).one()
+            found.append(_Unreadable(_int(seq), _int(chain), dossier_id if isinstance(dossier_id, int) else None))
+    return found
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) else -1
+
+
+def _check_event(walk: _Walk, ev: AuditEvent | _Unreadable) -> str | None:
     """Why `ev` does not fit after `walk` (None: it fits)."""
+    if isinstance(ev, _Unreadable):
+        return _UNREADABLE
     if ev.chain_seq != walk.n + 1:
         return f"event {walk.n + 1} of its chain is missing"
     if ev.prev_hash != walk.hash:
         return "its link to the previous event does not match"
-    if event_digest(walk.hash, ev.seq, ev.at, ev.actor, ev.dossier_id, ev.kind, ev.detail, ev.chain_seq,
-                    ev.state_hash) != ev.hash:
+    try:
+        digest = event_digest(walk.hash, ev.seq, ev.at, ev.actor, ev.dossier_id, ev.kind, ev.detail, ev.chain_seq,
+                              ev.state_hash)
+    except _UNDECODABLE:
+        return _UNREADABLE
+    if digest != ev.hash:
         return "its content was changed after it was written"
     return None
 
@@ -376,18 +424,28 @@ def verify(session: so.Session, batch: int = 5000, *, checkpoints: Sequence[dict
     last_seq = 0
     first_bad: tuple[int, str] | None = None
     while True:
-        rows = session.scalars(sa.select(AuditEvent).where(AuditEvent.seq > last_seq)
-                               .order_by(AuditEvent.seq).limit(batch)).all()
-        if not rows:
+        rows = _events(session, sa.select(AuditEvent).where(AuditEvent.seq > last_seq)
+                       .order_by(AuditEvent.seq).limit(batch))
+        # A number stored as text sorts after every number on SQLite: such rows come last and would come
+        # again in every page, so paging stops at a page that moved no further.
+        further = [ev.seq for ev in rows if isinstance(ev.seq, int) and ev.seq > last_seq]
+        if not further:
+            for ev in rows:
+                if ev.chain not in broken_chains:
+                    problems.append(Problem(None, ev.dossier_id, _code_of(session, ev.dossier_id), _UNREADABLE))
+                    broken_chains.add(ev.chain)
             break
         for ev in rows:
+            if not isinstance(ev.seq, int) or ev.seq <= last_seq:
+                continue  # (the rows above, after this page)
             last_seq = ev.seq
             if ev.chain in broken_chains:
                 continue
             walk = walks.setdefault(ev.chain, _Walk())
             why = _check_event(walk, ev)
             if why is not None:
-                missing = why.startswith("event ") and ev.chain_seq > walk.n + 1
+                missing = (why.startswith("event ") and isinstance(ev.chain_seq, int)
+                           and ev.chain_seq > walk.n + 1)
                 seq = _missing_seq(session, walk.last_seq, ev.seq) if missing else ev.seq
                 if missing:
                     why = "it is missing (removed from the chain)"
@@ -396,6 +454,7 @@ def verify(session: so.Session, batch: int = 5000, *, checkpoints: Sequence[dict
                 if first_bad is None:
                     first_bad = (seq, why)
                 continue
+            assert isinstance(ev, AuditEvent)  # an unreadable one never fits
             walk.n, walk.hash, walk.last_seq = ev.chain_seq, ev.hash, ev.seq
             if ev.kind == CHANGED_OUTSIDE:
                 problems.append(Problem(ev.seq, ev.dossier_id, _code_of(session, ev.dossier_id), _NOTICED))
@@ -411,7 +470,7 @@ def verify(session: so.Session, batch: int = 5000, *, checkpoints: Sequence[dict
         dossier_id = chain or None
         if head.n != walk.n or head.hash != walk.hash:
             seq_or_none: int | None
-            if head.n > walk.n:
+            if _removed_after(head, walk):
                 seq_or_none = _missing_seq(session, walk.last_seq, head.last_seq)
                 why = "events after the last one were removed"
             else:
@@ -432,6 +491,11 @@ def verify(session: so.Session, batch: int = 5000, *, checkpoints: Sequence[dict
     if first_bad is None:
         return Verification(True, count, checkpoint=checked)
     return Verification(False, count, first_bad[0] or None, first_bad[1], tuple(problems), checked)
+
+
+def _removed_after(head: AuditChain, walk: _Walk) -> bool:
+    """Whether the head counts events beyond the last one found (numbers it holds, not text put there)."""
+    return isinstance(head.n, int) and isinstance(head.last_seq, int) and head.n > walk.n
 
 
 def _missing_seq(session: so.Session, after: int, upto: int) -> int:
@@ -459,35 +523,57 @@ def _state_problems(session: so.Session, heads: dict[int, AuditChain], broken: s
     conn = session.connection()
     for start in range(0, len(sealed), batch):
         part = sealed[start:start + batch]
-        ids = [c for c, _ in part]
-        rows = {r["id"]: r for r in conn.execute(sa.select(*_DOSSIER_COLUMNS)
-                                                 .where(Dossier.__table__.c.id.in_(ids))).mappings()}
-        files: dict[int, list[sa.RowMapping]] = {}
-        for f in conn.execute(sa.select(Attachment.__table__.c.dossier_id, *_FILE_COLUMNS)
-                              .where(Attachment.__table__.c.dossier_id.in_(ids))
-                              .order_by(Attachment.__table__.c.id)).mappings():
-            files.setdefault(f["dossier_id"], []).append(f)
+        states: dict[int, str | None]
+        try:
+            states = dict(_states(conn, [c for c, _ in part]))
+        except _UNDECODABLE:  # one row does not decode: the others one by one
+            states = {c: _stored_state(conn, c) for c, _ in part}
         for chain, head in part:
-            row = rows.get(chain)
-            if row is None:
+            state = states.get(chain)
+            if state is None:
                 problems.append(Problem(head.last_seq, chain, None, "the dossier was removed"))
-            elif state_digest(row, files.get(chain, [])) != head.state_hash:
-                problems.append(Problem(head.last_seq, chain, row["code"], _CHANGED_OUTSIDE))
+            elif state != head.state_hash:
+                code = conn.execute(sa.select(Dossier.__table__.c.code).where(Dossier.__table__.c.id == chain))
+                problems.append(Problem(head.last_seq, chain, code.scalar(), _CHANGED_OUTSIDE))
     return problems
+
+
+def _states(conn: sa.Connection, ids: list[int]) -> dict[int, str]:
+    """The state hashes of these dossiers as stored, in two queries."""
+    rows = {r["id"]: r for r in conn.execute(sa.select(*_DOSSIER_COLUMNS)
+                                             .where(Dossier.__table__.c.id.in_(ids))).mappings()}
+    files: dict[int, list[sa.RowMapping]] = {}
+    for f in conn.execute(sa.select(Attachment.__table__.c.dossier_id, *_FILE_COLUMNS)
+                          .where(Attachment.__table__.c.dossier_id.in_(ids))
+                          .order_by(Attachment.__table__.c.id)).mappings():
+        files.setdefault(f["dossier_id"], []).append(f)
+    return {i: state_digest(row, files.get(i, [])) for i, row in rows.items()}
+
+
+# Never a hash: the state of a dossier whose row or files hold a value the application cannot have written.
+_UNDECODABLE_STATE = "undecodable"
+
+
+def _stored_state(conn: sa.Connection, dossier_id: int) -> str | None:
+    try:
+        return dossier_state(conn, dossier_id)
+    except _UNDECODABLE:
+        return _UNDECODABLE_STATE
 
 
 def verify_dossier(session: so.Session, dossier_id: int) -> Verification:
     """One dossier's chain, head and state (what its page shows as "intact"): a few milliseconds."""
     session.flush()  # what this transaction appended is compared too (sessions do not autoflush)
     head = session.get(AuditChain, dossier_id)
-    events = session.scalars(sa.select(AuditEvent).where(AuditEvent.chain == dossier_id)
-                             .order_by(AuditEvent.chain_seq)).all()
+    events = _events(session, sa.select(AuditEvent).where(AuditEvent.chain == dossier_id)
+                     .order_by(AuditEvent.chain_seq))
     walk = _Walk()
     code = _code_of(session, dossier_id)
     for ev in events:
         why = _check_event(walk, ev)
         if why is not None:
             return Verification(False, walk.n, ev.seq, why, (Problem(ev.seq, dossier_id, code, why),))
+        assert isinstance(ev, AuditEvent)  # an unreadable one never fits
         walk.n, walk.hash, walk.last_seq = ev.chain_seq, ev.hash, ev.seq
         if ev.kind == CHANGED_OUTSIDE:
             return Verification(False, walk.n, ev.seq, _NOTICED, (Problem(ev.seq, dossier_id, code, _NOTICED),))
@@ -497,9 +583,10 @@ def verify_dossier(session: so.Session, dossier_id: int) -> Verification:
             return Verification(False, walk.n, walk.last_seq, why, (Problem(walk.last_seq, dossier_id, code, why),))
         return Verification(True, 0)
     if head.n != walk.n or head.hash != walk.hash:
-        why = "events after the last one were removed" if head.n > walk.n else "the chain head does not match"
+        removed = _removed_after(head, walk)
+        why = "events after the last one were removed" if removed else "the chain head does not match"
         return Verification(False, walk.n, head.last_seq, why, (Problem(head.last_seq, dossier_id, code, why),))
-    if head.state_hash and dossier_state(session.connection(), dossier_id) != head.state_hash:
+    if head.state_hash and _stored_state(session.connection(), dossier_id) != head.state_hash:
         return Verification(False, walk.n, head.last_seq, _CHANGED_OUTSIDE,
                             (Problem(head.last_seq, dossier_id, code, _CHANGED_OUTSIDE),))
     return Verification(True, walk.n)

@@ -357,7 +357,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         against = f", checkpoint {result.checkpoint}" if result.checkpoint else ""
         print(f"ok {result.count} events{against}")
         return 0
-    print(f"broken at event {result.broken_seq}: {result.reason} ({result.count} events verified before it)")
+    where = f" at event {result.broken_seq}" if result.broken_seq is not None else ""
+    print(f"broken{where}: {result.reason} ({result.count} events verified before it)")
     for problem in result.problems:
         print(f"  {problem}")
     return 1

@@ -169,3 +169,34 @@ def test_writers_of_different_dossiers_do_not_wait_on_one_another(services: Serv
     finally:
         holder.close()
     assert audit.verify_all(services).ok
+
+
+LAST_EVENT = "(SELECT max(id) FROM audit_events WHERE chain = :d)"
+
+
+@pytest.mark.parametrize(("statement", "named"), [
+    (f"UPDATE audit_events SET detail = '{{not json' WHERE id = {LAST_EVENT}", "cannot be read"),
+    (f"UPDATE audit_events SET at = 'yesterday' WHERE id = {LAST_EVENT}", "cannot be read"),
+    (f"UPDATE audit_events SET seq = 'x' WHERE id = {LAST_EVENT}", "cannot be read"),
+    ("UPDATE audit_chains SET n = 'x' WHERE chain = :d", "the chain head does not match"),
+    ("UPDATE dossiers SET form = '{' WHERE id = :d", "changed outside the application"),
+    ("UPDATE dossiers SET received_at = 'soon' WHERE id = :d", "changed outside the application"),
+    ("UPDATE attachments SET superseded_at = 'later' WHERE id = "
+     "(SELECT max(id) FROM attachments WHERE dossier_id = :d)", "changed outside the application"),
+])
+def test_values_no_application_writes_are_named_not_a_crash(services: Services, statement: str, named: str) -> None:
+    """SQLite keeps text in a date, a number or a JSON column. `motcua audit verify` and the dossier's page
+    used to fail on such a value ("motcua: JSONDecodeError", a 500); they name the dossier instead."""
+    if services.db.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL refuses such values by the columns' types")
+    code = lifecycle(services)
+    the_id = dossier_id(services, code)
+    drop_append_only_triggers(services)
+    with services.db.begin() as conn:
+        conn.execute(sa.text(statement), {"d": the_id})
+    result = audit.verify_all(services)
+    assert not result.ok
+    assert [(p.dossier, named in p.reason) for p in result.problems] == [(code, True)], result.problems
+    with services.session_factory() as s:
+        one = audit.verify_dossier(s, the_id)
+    assert not one.ok and one.problems[0].dossier == code
