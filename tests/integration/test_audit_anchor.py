@@ -185,8 +185,9 @@ LAST_EVENT = "(SELECT max(id) FROM audit_events WHERE chain = :d)"
      "(SELECT max(id) FROM attachments WHERE dossier_id = :d)", "changed outside the application"),
 ])
 def test_values_no_application_writes_are_named_not_a_crash(services: Services, statement: str, named: str) -> None:
-    """SQLite keeps text in a date, a number or a JSON column. `motcua audit verify` and the dossier's page
-    used to fail on such a value ("motcua: JSONDecodeError", a 500); they name the dossier instead."""
+    """SQLite keeps text in a date, a number or a JSON column. `motcua audit verify` used to fail on such a
+    value ("motcua: JSONDecodeError: ..."); it names the dossier instead, and so does the one-dossier check
+    behind the "intact" mark of its page."""
     if services.db.dialect.name != "sqlite":
         pytest.skip("PostgreSQL refuses such values by the columns' types")
     code = lifecycle(services)
