@@ -74,8 +74,8 @@ DICTIONARY = (
     b'{"id":"\x01\x02","parent":"\x01\x02","children":["\x01\x02"],"last_state_change":17'
     b'"state":64,"task_spec":"'
 )
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_REF = re.compile(rb"\x01([0-9]+)\x02")
+# A task id as the serializer writes it: a whole JSON string (an id inside longer text stays as it is).
+_UUID = re.compile(r'"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
 
 
 def pack_state(json_text: str) -> bytes:
@@ -85,11 +85,11 @@ def pack_state(json_text: str) -> bytes:
     ids: dict[str, int] = {}
 
     def number(match: re.Match[str]) -> str:
-        return f"\x01{ids.setdefault(match.group(0), len(ids))}\x02"
+        return f'"\x01{ids.setdefault(match.group(1), len(ids))}\x02"'
 
     body = _UUID.sub(number, json_text).encode("utf-8")
     deflate = zlib.compressobj(6, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, DICTIONARY)
-    table = b"".join(UUID(u).bytes for u in ids)
+    table = bytes.fromhex("".join(ids).replace("-", ""))
     return PACKED + len(ids).to_bytes(4, "big") + table + deflate.compress(body) + deflate.flush()
 
 
@@ -99,13 +99,22 @@ def unpack_state(stored: bytes | str) -> str:
         stored = stored.encode("utf-8")
     if stored.startswith(PACKED):
         n = int.from_bytes(stored[2:6], "big")
-        table = [str(UUID(bytes=stored[6 + 16 * i:22 + 16 * i])).encode("ascii") for i in range(n)]
+        table = [_uuid_text(stored[6 + 16 * i:22 + 16 * i]) for i in range(n)]
         inflate = zlib.decompressobj(-15, DICTIONARY)
-        body = inflate.decompress(stored[6 + 16 * n:]) + inflate.flush()
-        return _REF.sub(lambda m: table[int(m.group(1))], body).decode("utf-8")
+        parts = (inflate.decompress(stored[6 + 16 * n:]) + inflate.flush()).split(b"\x01")
+        out = [parts[0]]
+        for part in parts[1:]:  # "<number>\x02<text up to the next reference>"
+            number, _, rest = part.partition(b"\x02")
+            out += (table[int(number)], rest)
+        return b"".join(out).decode("utf-8")
     if stored.startswith(COMPRESSED.encode("ascii")):
         return zlib.decompress(base64.b64decode(stored[len(COMPRESSED):])).decode("utf-8")
     return stored.decode("utf-8")
+
+
+def _uuid_text(raw: bytes) -> bytes:
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}".encode("ascii")
 
 
 class StateCodec:

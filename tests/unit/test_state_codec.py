@@ -42,7 +42,8 @@ def test_packing_gives_back_every_task_id_and_every_value_exactly() -> None:
     assert task_ids and all(t in text for t in task_ids)
     # Values that look like what packing replaces or uses come back as they were: an id in the data, an
     # upper-case id (not replaced), the marker character (escaped by JSON), a number after an id.
-    doc = {"ids": [task_ids[0], task_ids[0].upper(), "\x01" + "7", task_ids[0] + "12"], "note": "Đủ điều kiện"}
+    doc = {"ids": [task_ids[0], task_ids[0].upper(), "\x01" + "7", task_ids[0] + "12", f'quoted "{task_ids[1]}"'],
+           task_ids[2]: "an id as a key", "note": "Đủ điều kiện"}
     dumped = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     assert unpack_state(pack_state(dumped)) == dumped
 
