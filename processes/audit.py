@@ -365,7 +365,6 @@ class _Unreadable:
     chain: int
     dossier_id: int | None
     chain_seq: int = 0
-    kind: str = ""
 
 
 _RAW_EVENT = sa.select(AuditEvent.seq, AuditEvent.chain, AuditEvent.dossier_id).where(
@@ -382,7 +381,8 @@ def _events(session: so.Session, stmt: sa.Select[AuditEvent]) -> list[AuditEvent
     found: list[AuditEvent | _Unreadable] = []
     for i in ids:
         try:
-            found.append(session.scalars(sa.select(AuditEvent).where(AuditEvent.id == i)).one())
+            found.append(session.scalars(sa.select(AuditEvent).where(AuditEvent.id == i)
+                                         .execution_options(populate_existing=True)).one())
         except _UNDECODABLE:
             seq, chain, dossier_id = session.execute(_RAW_EVENT, {"i": i}).one()
             found.append(_Unreadable(_int(seq), _int(chain), dossier_id if isinstance(dossier_id, int) else None))
