@@ -427,9 +427,8 @@ def verify(session: so.Session, batch: int = 5000, *, checkpoints: Sequence[dict
         rows = _events(session, sa.select(AuditEvent).where(AuditEvent.seq > last_seq)
                        .order_by(AuditEvent.seq).limit(batch))
         # A number stored as text sorts after every number on SQLite: such rows come last and would come
-        # again in every page, so paging stops at a page that moved no further.
-        further = [ev.seq for ev in rows if isinstance(ev.seq, int) and ev.seq > last_seq]
-        if not further:
+        # again in every page, so paging stops at a page that moved no further, naming what is left.
+        if not any(isinstance(ev.seq, int) and ev.seq > last_seq for ev in rows):
             for ev in rows:
                 if ev.chain not in broken_chains:
                     problems.append(Problem(None, ev.dossier_id, _code_of(session, ev.dossier_id), _UNREADABLE))

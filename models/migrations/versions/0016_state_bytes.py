@@ -36,10 +36,11 @@ def downgrade() -> None:
 
     conn = op.get_bind()
     dossiers = sa.table('dossiers', sa.column('id', sa.Integer()), sa.column('state', sa.LargeBinary()))
-    for row in conn.execute(sa.select(dossiers.c.id, dossiers.c.state)).all():
-        if bytes(row.state).startswith(PACKED):
-            text = COMPRESSED + base64.b64encode(zlib.compress(unpack_state(bytes(row.state)).encode("utf-8"))).decode()
-            conn.execute(dossiers.update().where(dossiers.c.id == row.id).values(state=text.encode("ascii")))
+    for dossier_id, state in conn.execute(sa.select(dossiers.c.id, dossiers.c.state)).all():
+        if bytes(state).startswith(PACKED):
+            deflated = zlib.compress(unpack_state(bytes(state)).encode("utf-8"))
+            text = COMPRESSED + base64.b64encode(deflated).decode("ascii")
+            conn.execute(dossiers.update().where(dossiers.c.id == dossier_id).values(state=text.encode("ascii")))
     if conn.dialect.name == "postgresql":
         op.execute("ALTER TABLE dossiers ALTER COLUMN state TYPE text USING convert_from(state, 'UTF8')")
     else:
